@@ -1,0 +1,457 @@
+// Package scenarios defines the redress scenario: its schema as Go types,
+// the documented defaults, strict TOML loading and validation, and the
+// embedded preset scenarios.
+//
+// A scenario file need only state what differs from Default(); every key
+// is documented in docs/scenario-reference.md and printed, with a comment,
+// by `redress init`.
+package scenarios
+
+// Scenario is one complete simulation set-up.
+type Scenario struct {
+	// Name and Description are free text shown in summaries.
+	Name        string `toml:"name"`
+	Description string `toml:"description"`
+	// Mode is "behavioral" (agent-based model) or "textbook" (exact
+	// Heckman/Maddala data-generating process).
+	Mode string `toml:"mode"`
+	// Seed is the root of every random stream.
+	Seed uint64 `toml:"seed"`
+	// Policy names the policy that `redress run` simulates; empty means
+	// the first policy.
+	Policy string `toml:"policy"`
+
+	Population  Population  `toml:"population"`
+	Firm        Firm        `toml:"firm"`
+	Failures    Failures    `toml:"failures"`
+	Contact     Contact     `toml:"contact"`
+	Outcomes    Outcomes    `toml:"outcomes"`
+	Justice     Justice     `toml:"justice"`
+	Loyalty     Loyalty     `toml:"loyalty"`
+	WordOfMouth WordOfMouth `toml:"word_of_mouth"`
+	Policies    []Policy    `toml:"policies"`
+	Survey      Survey      `toml:"survey"`
+	Output      Output      `toml:"output"`
+	Textbook    Textbook    `toml:"textbook"`
+}
+
+// Population sets the number of customers, the simulated horizon and the
+// trait distributions (overridable per segment).
+type Population struct {
+	// Size is the number of customers (behavioral) or observations
+	// (textbook).
+	Size int `toml:"size"`
+	// Weeks is the number of simulated weeks (behavioral).
+	Weeks int `toml:"weeks"`
+	// Traits are the default trait distributions.
+	Traits Traits `toml:"traits"`
+	// Segments partition the population; their shares sum to 1.
+	Segments []Segment `toml:"segments"`
+}
+
+// Traits are the parameters of the distributions each customer's traits
+// are drawn from.
+type Traits struct {
+	// OrderValueMedian is the median order value (currency units);
+	// order value is log-normal with log-sd OrderValueSigma.
+	OrderValueMedian float64 `toml:"order_value_median"`
+	OrderValueSigma  float64 `toml:"order_value_sigma"`
+	// ExpectationMean and ExpectationConcentration parameterise the
+	// Beta distribution of expected service quality E in [0,1]
+	// (a = mean·conc, b = (1−mean)·conc).
+	ExpectationMean          float64 `toml:"expectation_mean"`
+	ExpectationConcentration float64 `toml:"expectation_concentration"`
+	// ToleranceWidth is the mean half-width of the zone of tolerance
+	// (drawn uniformly in [0.5, 1.5]·mean).
+	ToleranceWidth float64 `toml:"tolerance_width"`
+	// LossAversionMedian and LossAversionSigma: λ is log-normal.
+	LossAversionMedian float64 `toml:"loss_aversion_median"`
+	LossAversionSigma  float64 `toml:"loss_aversion_sigma"`
+	// JusticeAlpha are the Dirichlet parameters of the justice weights
+	// (distributive, procedural, interactional).
+	JusticeAlpha []float64 `toml:"justice_alpha"`
+	// PatienceHours (median) and PatienceSigma (log-sd) of patience τ.
+	PatienceHours float64 `toml:"patience_hours"`
+	PatienceSigma float64 `toml:"patience_sigma"`
+	// Means of the Beta-distributed contact drivers in [0,1], all with
+	// concentration DriverConcentration.
+	UrgencyMean         float64 `toml:"urgency_mean"`
+	UncertaintyMean     float64 `toml:"uncertainty_mean"`
+	KnowledgeMean       float64 `toml:"knowledge_mean"`
+	DriverConcentration float64 `toml:"driver_concentration"`
+	// PurchaseProbability is the median weekly purchase probability of
+	// a customer at baseline loyalty; LoyaltySD spreads baseline loyalty
+	// (logit scale) across customers.
+	PurchaseProbability float64 `toml:"purchase_probability"`
+	LoyaltySD           float64 `toml:"loyalty_sd"`
+	// TenureMeanWeeks is the mean of the exponential tenure at start.
+	TenureMeanWeeks float64 `toml:"tenure_mean_weeks"`
+	// SwitchingCostMean is the mean of the Beta-distributed switching
+	// cost in [0,1] (concentration DriverConcentration).
+	SwitchingCostMean float64 `toml:"switching_cost_mean"`
+	// RecoveryExpectationMean is the mean initial recovery expectation
+	// E^R in [0,1] (Beta, concentration ExpectationConcentration).
+	RecoveryExpectationMean float64 `toml:"recovery_expectation_mean"`
+	// VoiceSD is the standard deviation of the voice disposition, a
+	// persistent unobservable that raises contact and satisfaction.
+	VoiceSD float64 `toml:"voice_sd"`
+}
+
+// Segment is a named share of the population with trait overrides.
+type Segment struct {
+	Name  string  `toml:"name"`
+	Share float64 `toml:"share"`
+	// Traits holds only the keys given in [population.segments.traits];
+	// the rest come from population.traits.
+	Traits TraitOverrides `toml:"traits"`
+}
+
+// TraitOverrides mirrors Traits with optional fields.
+type TraitOverrides struct {
+	OrderValueMedian         *float64  `toml:"order_value_median"`
+	OrderValueSigma          *float64  `toml:"order_value_sigma"`
+	ExpectationMean          *float64  `toml:"expectation_mean"`
+	ExpectationConcentration *float64  `toml:"expectation_concentration"`
+	ToleranceWidth           *float64  `toml:"tolerance_width"`
+	LossAversionMedian       *float64  `toml:"loss_aversion_median"`
+	LossAversionSigma        *float64  `toml:"loss_aversion_sigma"`
+	JusticeAlpha             []float64 `toml:"justice_alpha"`
+	PatienceHours            *float64  `toml:"patience_hours"`
+	PatienceSigma            *float64  `toml:"patience_sigma"`
+	UrgencyMean              *float64  `toml:"urgency_mean"`
+	UncertaintyMean          *float64  `toml:"uncertainty_mean"`
+	KnowledgeMean            *float64  `toml:"knowledge_mean"`
+	DriverConcentration      *float64  `toml:"driver_concentration"`
+	PurchaseProbability      *float64  `toml:"purchase_probability"`
+	LoyaltySD                *float64  `toml:"loyalty_sd"`
+	TenureMeanWeeks          *float64  `toml:"tenure_mean_weeks"`
+	SwitchingCostMean        *float64  `toml:"switching_cost_mean"`
+	RecoveryExpectationMean  *float64  `toml:"recovery_expectation_mean"`
+	VoiceSD                  *float64  `toml:"voice_sd"`
+}
+
+// Resolve returns base with the overrides applied.
+func (o TraitOverrides) Resolve(base Traits) Traits {
+	t := base
+	set := func(dst *float64, src *float64) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&t.OrderValueMedian, o.OrderValueMedian)
+	set(&t.OrderValueSigma, o.OrderValueSigma)
+	set(&t.ExpectationMean, o.ExpectationMean)
+	set(&t.ExpectationConcentration, o.ExpectationConcentration)
+	set(&t.ToleranceWidth, o.ToleranceWidth)
+	set(&t.LossAversionMedian, o.LossAversionMedian)
+	set(&t.LossAversionSigma, o.LossAversionSigma)
+	if o.JusticeAlpha != nil {
+		t.JusticeAlpha = append([]float64(nil), o.JusticeAlpha...)
+	} else {
+		t.JusticeAlpha = append([]float64(nil), base.JusticeAlpha...)
+	}
+	set(&t.PatienceHours, o.PatienceHours)
+	set(&t.PatienceSigma, o.PatienceSigma)
+	set(&t.UrgencyMean, o.UrgencyMean)
+	set(&t.UncertaintyMean, o.UncertaintyMean)
+	set(&t.KnowledgeMean, o.KnowledgeMean)
+	set(&t.DriverConcentration, o.DriverConcentration)
+	set(&t.PurchaseProbability, o.PurchaseProbability)
+	set(&t.LoyaltySD, o.LoyaltySD)
+	set(&t.TenureMeanWeeks, o.TenureMeanWeeks)
+	set(&t.SwitchingCostMean, o.SwitchingCostMean)
+	set(&t.RecoveryExpectationMean, o.RecoveryExpectationMean)
+	set(&t.VoiceSD, o.VoiceSD)
+	return t
+}
+
+// Firm sets the firm's baseline service and economics.
+type Firm struct {
+	// BaseQuality is the mean perceived performance P of a normal order,
+	// on the same [0,1] scale as expectations; QualityNoise its sd.
+	BaseQuality  float64 `toml:"base_quality"`
+	QualityNoise float64 `toml:"quality_noise"`
+	// ProductCostShare is the product cost as a share of revenue.
+	ProductCostShare float64 `toml:"product_cost_share"`
+	// CompetitorAttractiveness in [0,1] raises every customer's exit hazard.
+	CompetitorAttractiveness float64 `toml:"competitor_attractiveness"`
+}
+
+// FailureType parameterises one kind of service failure.
+type FailureType struct {
+	// Probability per order.
+	Probability float64 `toml:"probability"`
+	// Severity is Beta(SeverityA, SeverityB) in [0,1].
+	SeverityA float64 `toml:"severity_a"`
+	SeverityB float64 `toml:"severity_b"`
+	// Impact scales severity into lost perceived performance.
+	Impact float64 `toml:"impact"`
+	// LossFraction is the share of order value the customer loses
+	// (the stake that a refund restores).
+	LossFraction float64 `toml:"loss_fraction"`
+	// Detectable failures can be seen by the firm without a contact
+	// (and so reached proactively).
+	Detectable bool `toml:"detectable"`
+}
+
+// FailureTypeNames lists the failure types in their fixed order.
+var FailureTypeNames = [...]string{
+	"delivery_delay", "damaged_item", "wrong_item", "information_mismatch",
+	"payment_problem", "privacy_breach", "support_failure",
+}
+
+// Failures sets the failure process.
+type Failures struct {
+	DeliveryDelay       FailureType `toml:"delivery_delay"`
+	DamagedItem         FailureType `toml:"damaged_item"`
+	WrongItem           FailureType `toml:"wrong_item"`
+	InformationMismatch FailureType `toml:"information_mismatch"`
+	PaymentProblem      FailureType `toml:"payment_problem"`
+	PrivacyBreach       FailureType `toml:"privacy_breach"`
+	SupportFailure      FailureType `toml:"support_failure"`
+}
+
+// Types returns the failure types in the order of FailureTypeNames.
+func (f *Failures) Types() [7]*FailureType {
+	return [7]*FailureType{&f.DeliveryDelay, &f.DamagedItem, &f.WrongItem,
+		&f.InformationMismatch, &f.PaymentProblem, &f.PrivacyBreach, &f.SupportFailure}
+}
+
+// Contact sets the self-selection (contact) equation
+// contact = 1{ z'γ + u > 0 }, u ~ N(0,1).
+type Contact struct {
+	Intercept   float64 `toml:"intercept"`
+	Severity    float64 `toml:"severity"`
+	Urgency     float64 `toml:"urgency"`
+	Uncertainty float64 `toml:"uncertainty"`
+	// LogOrderValue multiplies log(order value / population median).
+	LogOrderValue float64 `toml:"log_order_value"`
+	Knowledge     float64 `toml:"knowledge"`
+	// ExpectedPayoff multiplies the customer's expected recovery
+	// satisfaction (own history blended with word of mouth).
+	ExpectedPayoff float64 `toml:"expected_payoff"`
+	// Friction is subtracted from the index (channel effort).
+	Friction float64 `toml:"friction"`
+	// Voice multiplies the voice disposition.
+	Voice float64 `toml:"voice"`
+	// InstrumentProbability is the share of episodes in which the
+	// instrument is on (e.g. a randomised prominent help button);
+	// InstrumentEffect is its coefficient. It moves contact only.
+	InstrumentProbability float64 `toml:"instrument_probability"`
+	InstrumentEffect      float64 `toml:"instrument_effect"`
+	// Rho is the correlation of u with the satisfaction error ε.
+	Rho float64 `toml:"rho"`
+	// PayoffLearning is the rate at which a customer's expected payoff
+	// moves toward the recovery satisfaction they experienced.
+	PayoffLearning float64 `toml:"payoff_learning"`
+	// WordOfMouthWeight blends the population's recent recovery
+	// satisfaction into each customer's expected payoff.
+	WordOfMouthWeight float64 `toml:"word_of_mouth_weight"`
+}
+
+// Outcomes sets the satisfaction model
+// S = s0 + a(E−Ē) + b·g(D) + c(RS − E^R) + m + ε.
+type Outcomes struct {
+	// Baseline is s0, satisfaction at D = 0 for an average expectation.
+	Baseline float64 `toml:"baseline"`
+	// Assimilation is a, the pull of expectations on satisfaction.
+	Assimilation float64 `toml:"assimilation"`
+	// Disconfirmation is b, the weight of g(D).
+	Disconfirmation float64 `toml:"disconfirmation"`
+	// ToleranceDamping multiplies disconfirmation inside the zone of
+	// tolerance (0 = ignored, 1 = no zone).
+	ToleranceDamping float64 `toml:"tolerance_damping"`
+	// RecoveryWeight is c, the weight of recovery satisfaction relative
+	// to the recovery expectation.
+	RecoveryWeight float64 `toml:"recovery_weight"`
+	// NoiseSD is the sd of ε.
+	NoiseSD float64 `toml:"noise_sd"`
+	// VoiceEffect multiplies the voice disposition in satisfaction (its
+	// sign decides the direction of selection bias).
+	VoiceEffect float64 `toml:"voice_effect"`
+	// MemoryWeeks: a failure within this many weeks of an earlier one is
+	// a repeat failure (double deviation).
+	MemoryWeeks int `toml:"memory_weeks"`
+	// TrustPenalty is subtracted (m) on a repeat failure.
+	TrustPenalty float64 `toml:"trust_penalty"`
+	// RepeatExpectationBoost raises E^R on a repeat failure.
+	RepeatExpectationBoost float64 `toml:"repeat_expectation_boost"`
+	// ExpectationLearning moves E toward experienced performance.
+	ExpectationLearning float64 `toml:"expectation_learning"`
+	// RecoveryExpectationLearning moves E^R toward experienced RS.
+	RecoveryExpectationLearning float64 `toml:"recovery_expectation_learning"`
+	// HorizonWeeks is H, the window for repurchase and spend outcomes.
+	HorizonWeeks int `toml:"horizon_weeks"`
+	// ScoreFloor and ScoreCeiling map latent S linearly onto survey and
+	// NPS scales (S ≤ floor → lowest score, S ≥ ceiling → highest).
+	ScoreFloor   float64 `toml:"score_floor"`
+	ScoreCeiling float64 `toml:"score_ceiling"`
+}
+
+// Justice sets the three justice dimensions of a recovery.
+type Justice struct {
+	// Distributive justice is logistic in compensation/price with
+	// midpoint DistributiveMidpoint and slope DistributiveSlope.
+	DistributiveMidpoint float64 `toml:"distributive_midpoint"`
+	DistributiveSlope    float64 `toml:"distributive_slope"`
+	// CouponValueFactor is how much a coupon is worth to the customer
+	// relative to cash, per unit of face value.
+	CouponValueFactor float64 `toml:"coupon_value_factor"`
+	// Procedural justice exp(−wait/τ) is multiplied by
+	// UnresolvedFactor when the first contact does not resolve the
+	// issue, and raised by FollowUpBoost when there is a follow-up.
+	UnresolvedFactor float64 `toml:"unresolved_factor"`
+	FollowUpBoost    float64 `toml:"follow_up_boost"`
+	// Interactional justice: apology levels, weight of staff empathy and
+	// of personalisation.
+	ApologyNone           float64 `toml:"apology_none"`
+	ApologyScripted       float64 `toml:"apology_scripted"`
+	ApologySincere        float64 `toml:"apology_sincere"`
+	EmpathyWeight         float64 `toml:"empathy_weight"`
+	PersonalisationWeight float64 `toml:"personalisation_weight"`
+	// PersonalisationTargeting: personalisation adds this much (times
+	// the personalisation level) to the customer's highest-weight
+	// justice dimension.
+	PersonalisationTargeting float64 `toml:"personalisation_targeting"`
+}
+
+// Loyalty sets loyalty, purchase and exit dynamics (logit scale).
+type Loyalty struct {
+	// SatisfactionEffect moves loyalty by this much per unit of
+	// satisfaction above Baseline (outcomes.baseline) after an order.
+	SatisfactionEffect float64 `toml:"satisfaction_effect"`
+	// Reversion is the weekly share of the deviation from baseline
+	// loyalty that decays.
+	Reversion float64 `toml:"reversion"`
+	// TenureEffect adds this much baseline loyalty per year of tenure.
+	TenureEffect float64 `toml:"tenure_effect"`
+	// Weekly exit hazard: logistic(ExitIntercept + ExitCompetitor·
+	// competitor − ExitSwitchingCost·switching cost − ExitLoyalty·
+	// loyalty deviation).
+	ExitIntercept     float64 `toml:"exit_intercept"`
+	ExitCompetitor    float64 `toml:"exit_competitor"`
+	ExitSwitchingCost float64 `toml:"exit_switching_cost"`
+	ExitLoyalty       float64 `toml:"exit_loyalty"`
+}
+
+// WordOfMouth sets how promoters and detractors move everyone's
+// expectations (a mean-field word-of-mouth channel).
+type WordOfMouth struct {
+	// ExpectationEffect shifts expectations by this much per unit of
+	// net buzz (promoters − detractors per active customer per week).
+	ExpectationEffect float64 `toml:"expectation_effect"`
+	// Decay is the weekly decay of the accumulated buzz.
+	Decay float64 `toml:"decay"`
+}
+
+// Policy is a named recovery policy.
+type Policy struct {
+	Name string `toml:"name"`
+	// ResponseHours is the target (median) response time; response time
+	// is log-normal around it with log-sd ResponseSigma. Ignored when
+	// Staffing > 0.
+	ResponseHours float64 `toml:"response_hours"`
+	ResponseSigma float64 `toml:"response_sigma"`
+	// Staffing is the number of support agents on duty around the
+	// clock; > 0 makes response time follow a queue of the contacts
+	// that arrive (Erlang C with backlog).
+	Staffing float64 `toml:"staffing"`
+	// HandleHours is the agent time one contact takes.
+	HandleHours float64 `toml:"handle_hours"`
+	// Refund is the refund as a fraction of order value (0–2);
+	// RefundBySeverity, if given, sets it per severity category
+	// (low, medium, high).
+	Refund           float64   `toml:"refund"`
+	RefundBySeverity []float64 `toml:"refund_by_severity"`
+	// CouponValue is a coupon's face value as a fraction of order value;
+	// CouponRedemption the share of coupons redeemed (the cost).
+	CouponValue      float64 `toml:"coupon_value"`
+	CouponRedemption float64 `toml:"coupon_redemption"`
+	// Apology is "none", "scripted" or "sincere".
+	Apology string `toml:"apology"`
+	// Empathy of staff in [0,1].
+	Empathy float64 `toml:"empathy"`
+	// Personalisation in [0,1].
+	Personalisation float64 `toml:"personalisation"`
+	// FollowUp: whether a follow-up contact happens, after
+	// FollowUpHours.
+	FollowUp      bool    `toml:"follow_up"`
+	FollowUpHours float64 `toml:"follow_up_hours"`
+	// Proactive is the probability that the firm reaches out on a
+	// detectable failure before any contact.
+	Proactive float64 `toml:"proactive"`
+	// FirstContactResolution is the probability that one contact
+	// resolves the issue.
+	FirstContactResolution float64 `toml:"first_contact_resolution"`
+	// Eligibility restricts refunds and coupons.
+	Eligibility Eligibility `toml:"eligibility"`
+	// Costs.
+	StaffCostPerHour float64 `toml:"staff_cost_per_hour"`
+	FollowUpCost     float64 `toml:"follow_up_cost"`
+	ProactiveCost    float64 `toml:"proactive_cost"`
+}
+
+// Eligibility restricts which episodes receive refunds and coupons.
+type Eligibility struct {
+	// Segments and FailureTypes list the eligible names; empty = all.
+	Segments     []string `toml:"segments"`
+	FailureTypes []string `toml:"failure_types"`
+	// MinOrderValue and MinTenureWeeks are lower bounds.
+	MinOrderValue  float64 `toml:"min_order_value"`
+	MinTenureWeeks float64 `toml:"min_tenure_weeks"`
+}
+
+// Survey sets the post-recovery satisfaction survey.
+type Survey struct {
+	// Scale is 5 or 7 points.
+	Scale int `toml:"scale"`
+	// Response probability logistic(ResponseIntercept +
+	// ResponseExtremity·|S − midpoint|·2/(ceiling−floor)).
+	ResponseIntercept float64 `toml:"response_intercept"`
+	ResponseExtremity float64 `toml:"response_extremity"`
+	// ScoreNoiseSD is the sd of answer noise in scale points.
+	ScoreNoiseSD float64 `toml:"score_noise_sd"`
+}
+
+// Output sets what is written.
+type Output struct {
+	// TruthEpisodes writes truth_episodes.csv.
+	TruthEpisodes bool `toml:"truth_episodes"`
+}
+
+// Textbook sets the exact selection / endogenous-treatment DGP:
+//
+//	s* = γ0 + Σ γj xj + γz z + u,  s = 1{s* > 0}
+//	y  = β0 + Σ βj xj + σ ε          (observed only when s = 1)
+//	w  = β0 + Σ βj xj + δ s + σ ε    (observed for all)
+//
+// with corr(u, ε) = rho, var(u) = var(ε) = 1.
+type Textbook struct {
+	// Beta are the outcome coefficients (intercept first).
+	Beta []float64 `toml:"beta"`
+	// Gamma are the selection coefficients on the same covariates
+	// (intercept first); len(Gamma) == len(Beta).
+	Gamma []float64 `toml:"gamma"`
+	// Exclusion is γz, the coefficient of the excluded instrument z.
+	Exclusion float64 `toml:"exclusion"`
+	Rho       float64 `toml:"rho"`
+	Sigma     float64 `toml:"sigma"`
+	// Delta is the treatment effect of s on w.
+	Delta float64 `toml:"delta"`
+	// Covariates is "normal", "uniform" (unit variance) or "binary".
+	Covariates string `toml:"covariates"`
+	// CovariateCorrelation is the correlation between covariates and
+	// between each covariate and z.
+	CovariateCorrelation float64 `toml:"covariate_correlation"`
+	// Errors is "normal", "t", "skew_normal", "uniform" or "mixture".
+	Errors string `toml:"errors"`
+	// DF is the t distribution's degrees of freedom (> 2).
+	DF float64 `toml:"df"`
+	// Skew is the skew-normal shape α.
+	Skew float64 `toml:"skew"`
+	// Mixture of two normals: weight of the second component, its
+	// mean shift and its sd (the first is N(0,1)); standardised.
+	MixtureWeight float64 `toml:"mixture_weight"`
+	MixtureShift  float64 `toml:"mixture_shift"`
+	MixtureScale  float64 `toml:"mixture_scale"`
+}
