@@ -54,6 +54,7 @@ func Default() *Scenario {
 			Disconfirmation:             1.0,
 			ToleranceDamping:            0.3,
 			RecoveryWeight:              0.8,
+			UnremediedLoss:              0.3,
 			NoiseSD:                     0.1,
 			VoiceEffect:                 0.05,
 			MemoryWeeks:                 12,
@@ -90,6 +91,9 @@ func Default() *Scenario {
 		WordOfMouth: WordOfMouth{
 			ExpectationEffect: 0.5,
 			Decay:             0.2,
+			NPSFloor:          0.0,
+			NPSCeiling:        0.75,
+			NPSNoiseSD:        1.0,
 		},
 		Policies: []Policy{DefaultPolicy("standard")},
 		Survey: Survey{

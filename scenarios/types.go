@@ -264,6 +264,10 @@ type Outcomes struct {
 	// RecoveryWeight is c, the weight of recovery satisfaction relative
 	// to the recovery expectation.
 	RecoveryWeight float64 `toml:"recovery_weight"`
+	// UnremediedLoss lowers satisfaction without a recovery by this much
+	// per unit of the failure's loss fraction (money the customer is out
+	// of pocket when nobody puts it right).
+	UnremediedLoss float64 `toml:"unremedied_loss"`
 	// NoiseSD is the sd of ε.
 	NoiseSD float64 `toml:"noise_sd"`
 	// VoiceEffect multiplies the voice disposition in satisfaction (its
@@ -342,6 +346,12 @@ type WordOfMouth struct {
 	ExpectationEffect float64 `toml:"expectation_effect"`
 	// Decay is the weekly decay of the accumulated buzz.
 	Decay float64 `toml:"decay"`
+	// NPSFloor and NPSCeiling map latent satisfaction onto the 0–10
+	// likelihood-to-recommend scale.
+	NPSFloor   float64 `toml:"nps_floor"`
+	NPSCeiling float64 `toml:"nps_ceiling"`
+	// NPSNoiseSD is the sd of answer noise (points) in NPS answers.
+	NPSNoiseSD float64 `toml:"nps_noise_sd"`
 }
 
 // Policy is a named recovery policy.

@@ -1,0 +1,315 @@
+// Package agents models the customer of a service-recovery simulation:
+// traits drawn per segment, the psychology of a service failure and its
+// recovery, and the customer's decisions (buy, contact, exit, recommend).
+//
+// The psychology follows the service-recovery literature:
+//
+//   - expectation-disconfirmation (Oliver 1980, J. Marketing Research 17(4)):
+//     transaction satisfaction S_tx = s0 + a(E − Ē) + b·g(P − E), with an
+//     assimilation term a(E − Ē) (Anderson 1973);
+//   - loss aversion (Kahneman & Tversky 1979; in satisfaction, Anderson &
+//     Sullivan 1993, Marketing Science 12(2)): g(D) = λD for D < 0;
+//   - a zone of tolerance (Zeithaml, Berry & Parasuraman 1993, JAMS 21(1)):
+//     disconfirmations smaller than z are damped;
+//   - justice theory of complaint handling (Tax, Brown & Chandrashekaran
+//     1998, J. Marketing 62(2); Smith, Bolton & Wagner 1999, JMR 36(3)):
+//     recovery satisfaction RS = w_d J_d + w_p J_p + w_i J_i;
+//   - recovery expectations and the recovery paradox (McCollough, Berry &
+//     Yadav 2000, J. Service Research 3(2); Magnini et al. 2007) and the
+//     double deviation (Bitner, Booms & Tetreault 1990; Maxham &
+//     Netemeyer 2002, J. Marketing 66(4)).
+//
+// Functions here are pure and allocation-free; the engine in package sim
+// keeps customer state in flat slices and calls them in its hot loop.
+package agents
+
+import (
+	"math"
+
+	"redress/rng"
+	"redress/scenarios"
+)
+
+// Logistic is 1/(1+exp(−x)).
+func Logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// Clamp01 limits x to [0,1].
+func Clamp01(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}
+
+// Apology levels.
+const (
+	ApologyNone = iota
+	ApologyScripted
+	ApologySincere
+)
+
+// ApologyLevel maps the scenario's apology name to its level.
+func ApologyLevel(name string) int {
+	switch name {
+	case "scripted":
+		return ApologyScripted
+	case "sincere":
+		return ApologySincere
+	}
+	return ApologyNone
+}
+
+// Model holds the scenario's psychological coefficients.
+type Model struct {
+	O scenarios.Outcomes
+	J scenarios.Justice
+	L scenarios.Loyalty
+	C scenarios.Contact
+	// MeanExpectation is Ē, the population mean of E at the start.
+	MeanExpectation float64
+	apology         [3]float64
+	survey          scenarios.Survey
+	npsFloor        float64
+	npsCeiling      float64
+}
+
+// NewModel collects the coefficients of sc.
+func NewModel(sc *scenarios.Scenario) *Model {
+	m := &Model{O: sc.Outcomes, J: sc.Justice, L: sc.Loyalty, C: sc.Contact, survey: sc.Survey,
+		npsFloor: sc.WordOfMouth.NPSFloor, npsCeiling: sc.WordOfMouth.NPSCeiling}
+	m.apology = [3]float64{sc.Justice.ApologyNone, sc.Justice.ApologyScripted, sc.Justice.ApologySincere}
+	tot := 0.0
+	for _, seg := range sc.Population.Segments {
+		t := seg.Traits.Resolve(sc.Population.Traits)
+		tot += seg.Share * t.ExpectationMean
+	}
+	m.MeanExpectation = tot
+	return m
+}
+
+// Value is g(D): the loss-averse, tolerance-damped value of a
+// disconfirmation D. Inside the zone |D| ≤ tol the slope is damping;
+// outside it is 1; shortfalls (D < 0) are multiplied by λ, so a shortfall
+// moves satisfaction exactly λ times as much as an equal surplus.
+func Value(d, lambda, tol, damping float64) float64 {
+	a := math.Abs(d)
+	v := damping * math.Min(a, tol)
+	if a > tol {
+		v += a - tol
+	}
+	if d < 0 {
+		return -lambda * v
+	}
+	return v
+}
+
+// TransactionSatisfaction is S_tx = s0 + a(E − Ē) + b·g(P − E).
+func (m *Model) TransactionSatisfaction(perf, expect, lambda, tol float64) float64 {
+	d := perf - expect
+	return m.O.Baseline + m.O.Assimilation*(expect-m.MeanExpectation) +
+		m.O.Disconfirmation*Value(d, lambda, tol, m.O.ToleranceDamping)
+}
+
+// Distributive is J_d, S-shaped (logistic) in compensation relative to
+// the price paid, steepest around the midpoint and saturating above it.
+func (m *Model) Distributive(compensationRatio float64) float64 {
+	return Logistic(m.J.DistributiveSlope * (compensationRatio - m.J.DistributiveMidpoint))
+}
+
+// Procedural is J_p = exp(−wait/τ), times the unresolved factor for each
+// contact that did not resolve the issue, plus the follow-up boost,
+// clamped to [0,1].
+func (m *Model) Procedural(waitHours, patience float64, unresolvedContacts int, followUp bool) float64 {
+	j := math.Exp(-waitHours / patience)
+	for range unresolvedContacts {
+		j *= m.J.UnresolvedFactor
+	}
+	if followUp {
+		j += m.J.FollowUpBoost
+	}
+	return Clamp01(j)
+}
+
+// Interactional is J_i: the apology level plus the weights of staff
+// empathy and personalisation, clamped to [0,1].
+func (m *Model) Interactional(apology int, empathy, personalisation float64) float64 {
+	return Clamp01(m.apology[apology] + m.J.EmpathyWeight*empathy + m.J.PersonalisationWeight*personalisation)
+}
+
+// Recovery describes what a recovery delivered.
+type Recovery struct {
+	// Compensation is refund plus coupon worth, relative to price.
+	Compensation float64
+	// WaitHours is the total time to the (last) response.
+	WaitHours float64
+	// Unresolved counts contacts that did not resolve the issue.
+	Unresolved      int
+	FollowUp        bool
+	Apology         int
+	Empathy         float64
+	Personalisation float64
+}
+
+// Justice returns the three justice dimensions of a recovery for a
+// customer with patience τ and weights w; personalisation aims the remedy
+// at the highest-weight dimension.
+func (m *Model) Justice(r *Recovery, patience float64, w [3]float64) [3]float64 {
+	j := [3]float64{
+		m.Distributive(r.Compensation),
+		m.Procedural(r.WaitHours, patience, r.Unresolved, r.FollowUp),
+		m.Interactional(r.Apology, r.Empathy, r.Personalisation),
+	}
+	if r.Personalisation > 0 && m.J.PersonalisationTargeting > 0 {
+		k := 0
+		for i := 1; i < 3; i++ {
+			if w[i] > w[k] {
+				k = i
+			}
+		}
+		j[k] = Clamp01(j[k] + m.J.PersonalisationTargeting*r.Personalisation)
+	}
+	return j
+}
+
+// RecoverySatisfaction is RS = Σ w_k J_k.
+func (m *Model) RecoverySatisfaction(r *Recovery, patience float64, w [3]float64) float64 {
+	j := m.Justice(r, patience, w)
+	return w[0]*j[0] + w[1]*j[1] + w[2]*j[2]
+}
+
+// PostRecovery is S = S_tx + c(RS − E^R) + rest, where rest carries the
+// trust penalty, the voice effect and the error.
+func (m *Model) PostRecovery(stx, rs, recoveryExpectation, rest float64) float64 {
+	return stx + m.O.RecoveryWeight*(rs-recoveryExpectation) + rest
+}
+
+// LoyaltyShift is the change in loyalty (logit scale) after an order
+// with satisfaction s.
+func (m *Model) LoyaltyShift(s float64) float64 {
+	return m.L.SatisfactionEffect * (s - m.O.Baseline)
+}
+
+// scaled maps s to [0,1] between floor and ceiling.
+func scaled(s, floor, ceiling float64) float64 {
+	return Clamp01((s - floor) / (ceiling - floor))
+}
+
+// Score maps latent satisfaction onto the survey scale as a continuous
+// value in [1, K].
+func (m *Model) Score(s float64) float64 {
+	return 1 + float64(m.survey.Scale-1)*scaled(s, m.O.ScoreFloor, m.O.ScoreCeiling)
+}
+
+// SurveyAnswer is the integer score a respondent gives: the continuous
+// score plus answer noise, rounded and clamped to [1, K].
+func (m *Model) SurveyAnswer(s, noise float64) int {
+	x := math.Round(m.Score(s) + m.survey.ScoreNoiseSD*noise)
+	return int(math.Max(1, math.Min(float64(m.survey.Scale), x)))
+}
+
+// ResponseProbability is the chance of answering the survey, rising with
+// how extreme satisfaction is (Anderson 1998, J. Service Research 1(1):
+// extreme experiences are told more).
+func (m *Model) ResponseProbability(s float64) float64 {
+	mid := (m.O.ScoreFloor + m.O.ScoreCeiling) / 2
+	ext := 2 * math.Abs(s-mid) / (m.O.ScoreCeiling - m.O.ScoreFloor)
+	return Logistic(m.survey.ResponseIntercept + m.survey.ResponseExtremity*ext)
+}
+
+// Recommend is the likelihood-to-recommend score 0–10 (Reichheld 2003,
+// Harvard Business Review) implied by satisfaction s plus noise (in
+// points); promoters score 9–10, detractors 0–6.
+func (m *Model) Recommend(s, noise float64) int {
+	x := math.Round(10*scaled(s, m.npsFloor, m.npsCeiling) + noise)
+	return int(math.Max(0, math.Min(10, x)))
+}
+
+// NPSBucket returns +1 for a promoter, −1 for a detractor, 0 otherwise.
+func NPSBucket(score int) int {
+	switch {
+	case score >= 9:
+		return 1
+	case score <= 6:
+		return -1
+	}
+	return 0
+}
+
+// Traits are one customer's drawn traits.
+type Traits struct {
+	OrderValue          float64
+	Expectation         float64
+	Tolerance           float64
+	LossAversion        float64
+	Weights             [3]float64
+	Patience            float64
+	Urgency             float64
+	Uncertainty         float64
+	Knowledge           float64
+	SwitchingCost       float64
+	RecoveryExpectation float64
+	Voice               float64
+	// LoyaltyBase is baseline loyalty on the logit scale (without tenure).
+	LoyaltyBase float64
+	TenureWeeks float64
+	AgeBand     int // 0..4
+	Region      int // 0..3
+}
+
+// DrawTraits draws a customer's traits from the distributions t using s.
+// The number of draws consumed is data-dependent (Gamma rejection), so s
+// must be a stream used for nothing else.
+func DrawTraits(s *rng.Stream, t *scenarios.Traits) Traits {
+	var c Traits
+	c.OrderValue = t.OrderValueMedian * math.Exp(t.OrderValueSigma*s.Normal())
+	c.Expectation = betaMean(s, t.ExpectationMean, t.ExpectationConcentration)
+	c.Tolerance = t.ToleranceWidth * (0.5 + s.Float64())
+	c.LossAversion = t.LossAversionMedian * math.Exp(t.LossAversionSigma*s.Normal())
+	g := [3]float64{s.Gamma(t.JusticeAlpha[0]), s.Gamma(t.JusticeAlpha[1]), s.Gamma(t.JusticeAlpha[2])}
+	tot := g[0] + g[1] + g[2]
+	for k := range g {
+		c.Weights[k] = g[k] / tot
+	}
+	c.Patience = t.PatienceHours * math.Exp(t.PatienceSigma*s.Normal())
+	c.Urgency = betaMean(s, t.UrgencyMean, t.DriverConcentration)
+	c.Uncertainty = betaMean(s, t.UncertaintyMean, t.DriverConcentration)
+	c.AgeBand = int(s.Float64() * 5)
+	c.Region = int(s.Float64() * 4)
+	// Older customers know the product a little better.
+	c.Knowledge = Clamp01(betaMean(s, t.KnowledgeMean, t.DriverConcentration) + 0.03*float64(c.AgeBand-2))
+	c.SwitchingCost = betaMean(s, t.SwitchingCostMean, t.DriverConcentration)
+	c.RecoveryExpectation = betaMean(s, t.RecoveryExpectationMean, t.ExpectationConcentration)
+	c.Voice = t.VoiceSD * s.Normal()
+	p := t.PurchaseProbability
+	c.LoyaltyBase = math.Log(p/(1-p)) + t.LoyaltySD*s.Normal()
+	c.TenureWeeks = t.TenureMeanWeeks * s.Exp()
+	return c
+}
+
+func betaMean(s *rng.Stream, mean, conc float64) float64 {
+	return s.Beta(mean*conc, (1-mean)*conc)
+}
+
+// ContactInputs are the drivers of one contact decision.
+type ContactInputs struct {
+	Severity, Urgency, Uncertainty, Knowledge float64
+	// LogStake is log(money at stake / population median order value).
+	LogStake float64
+	// ExpectedPayoff is the recovery satisfaction the customer expects.
+	ExpectedPayoff float64
+	Voice          float64
+	Instrument     float64
+}
+
+// ContactIndex is the systematic part z'γ of the latent contact index;
+// the customer contacts support when z'γ + u > 0.
+func (m *Model) ContactIndex(x *ContactInputs) float64 {
+	c := &m.C
+	return c.Intercept + c.Severity*x.Severity + c.Urgency*x.Urgency +
+		c.Uncertainty*x.Uncertainty + c.LogOrderValue*x.LogStake +
+		c.Knowledge*x.Knowledge + c.ExpectedPayoff*x.ExpectedPayoff -
+		c.Friction + c.Voice*x.Voice + c.InstrumentEffect*x.Instrument
+}

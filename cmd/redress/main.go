@@ -1,0 +1,250 @@
+// Command redress is the service-recovery simulation and policy testbed.
+//
+// Usage:
+//
+//	redress run [SCENARIO]      simulate; print a summary and write data files
+//	redress validate SCENARIO   check a scenario file
+//	redress init                print the documented default scenario
+//	redress scenarios           list the presets and what each teaches
+//
+// Run `redress help` or `redress COMMAND --help` for details. Exit status
+// is 0 on success, 1 when a run fails, 2 for bad input.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"redress/scenarios"
+)
+
+// exitError carries an exit status.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is bad input: exit status 2.
+func usageError(format string, a ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "simulate a scenario; print a summary and write data files", cmdRun},
+		{"validate", "check scenario files", cmdValidate},
+		{"init", "print the documented default scenario", cmdInit},
+		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Main runs the command line and returns the exit status.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, args[1:], stdout, stderr)
+			return report(err, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "redress: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	} else if scenarios.IsInputError(err) {
+		code = 2
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "redress") {
+		msg = "redress: " + strings.ReplaceAll(msg, "\n", "\n  ")
+	}
+	fmt.Fprintln(stderr, msg)
+	return code
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "redress — service-recovery simulation and policy testbed")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: redress COMMAND [arguments]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run `redress COMMAND --help` for a command's flags and an example.")
+}
+
+// parse parses flags that may stand before or after positional
+// arguments, as people type them, and returns the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &exitError{code: 2, err: err}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// newFlags returns a flag set that prints its usage with an example.
+func newFlags(name, synopsis, example string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: redress %s\n\n", synopsis)
+		fmt.Fprintln(stderr, "Flags:")
+		fs.PrintDefaults()
+		if example != "" {
+			fmt.Fprintf(stderr, "\nExample:\n%s\n", example)
+		}
+	}
+	return fs
+}
+
+// loadScenario loads a scenario file, or a preset by name, or the
+// embedded default when name is empty.
+func loadScenario(name string) (*scenarios.Scenario, error) {
+	if name == "" {
+		return scenarios.LoadPreset("default")
+	}
+	if _, err := os.Stat(name); err != nil {
+		if _, ok := scenarios.LookupPreset(name); ok && !strings.ContainsRune(name, os.PathSeparator) {
+			return scenarios.LoadPreset(name)
+		}
+	}
+	return scenarios.Load(name)
+}
+
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("validate", "validate SCENARIO.toml...", "  redress validate my-scenario.toml", stderr)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError("validate: name at least one scenario file (or preset)")
+	}
+	var errs []error
+	for _, name := range pos {
+		sc, err := loadScenario(name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok (%s, %d policies)\n", name, sc.Mode, len(sc.Policies))
+	}
+	if len(errs) > 0 {
+		return &exitError{code: 2, err: errors.Join(errs...)}
+	}
+	return nil
+}
+
+func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("init", "init > my-scenario.toml", "  redress init > shop.toml && redress run shop.toml", stderr)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("init takes no arguments (redirect its output to a file)")
+	}
+	_, err = io.WriteString(stdout, scenarios.InitText())
+	return err
+}
+
+func cmdScenarios(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scenarios", "scenarios [--show NAME]", "  redress scenarios\n  redress scenarios --show recovery-paradox > paradox.toml\n  redress run recovery-paradox", stderr)
+	show := fs.String("show", "", "print the preset `NAME` as TOML")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *show != "" {
+		p, ok := scenarios.LookupPreset(*show)
+		if !ok {
+			return usageError("scenarios --show: no preset %q; presets are: %s", *show, strings.Join(scenarios.PresetNames(), ", "))
+		}
+		_, err := stdout.Write(p.Data)
+		return err
+	}
+	presets := scenarios.Presets()
+	width := 0
+	for _, p := range presets {
+		width = max(width, len(p.Name))
+	}
+	for _, p := range presets {
+		fmt.Fprintf(stdout, "%-*s  %s\n", width, p.Name, wrap(p.Teaches, 76-width, width+2))
+	}
+	fmt.Fprintln(stdout, "\nRun one with `redress run NAME`; print it with `redress scenarios --show NAME`.")
+	return nil
+}
+
+// wrap breaks text into lines of at most width characters, indenting
+// continuation lines by indent spaces.
+func wrap(text string, width, indent int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(text) {
+		if i > 0 && n+1+len(w) > width {
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
+}

@@ -1,0 +1,209 @@
+// Package policies models the firm's side of service recovery: recovery
+// policies and their eligibility rules, response times (around a target or
+// from a staffed queue), and recovery costs.
+//
+// With staffing, response time follows the contacts that actually arrive:
+// the offered load a = A·h/168 Erlangs (A contacts a week, h agent-hours
+// each, agents on duty around the clock) meets c agents; while a < c the
+// mean wait is the Erlang C delay W_q = C(c, a)·h/(c − a) (Erlang 1917;
+// Gans, Koole & Mandelbaum 2003, M&SOM 5(2)), and work beyond capacity
+// carries over as a backlog that every later contact waits behind.
+package policies
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"redress/agents"
+	"redress/scenarios"
+)
+
+// HoursPerWeek is the length of a week in hours.
+const HoursPerWeek = 168
+
+// Policy is a compiled recovery policy.
+type Policy struct {
+	scenarios.Policy
+	// Index is the policy's position in the scenario.
+	Index int
+	// ApologyLevel is agents.ApologyNone, Scripted or Sincere.
+	ApologyLevel int
+	segments     []bool // eligible segment indices (nil = all)
+	failureTypes []bool // eligible failure types (nil = all)
+}
+
+// Compile turns the scenario's policies into Policies. The scenario must
+// have been validated.
+func Compile(sc *scenarios.Scenario) ([]Policy, error) {
+	out := make([]Policy, len(sc.Policies))
+	for i, p := range sc.Policies {
+		cp := Policy{Policy: p, Index: i, ApologyLevel: agents.ApologyLevel(p.Apology)}
+		if len(p.Eligibility.Segments) > 0 {
+			cp.segments = make([]bool, len(sc.Population.Segments))
+			for _, name := range p.Eligibility.Segments {
+				k := slices.IndexFunc(sc.Population.Segments, func(s scenarios.Segment) bool { return s.Name == name })
+				if k < 0 {
+					return nil, fmt.Errorf("policies[%d].eligibility.segments: undefined segment %q", i, name)
+				}
+				cp.segments[k] = true
+			}
+		}
+		if len(p.Eligibility.FailureTypes) > 0 {
+			cp.failureTypes = make([]bool, len(scenarios.FailureTypeNames))
+			for _, name := range p.Eligibility.FailureTypes {
+				k := slices.Index(scenarios.FailureTypeNames[:], name)
+				if k < 0 {
+					return nil, fmt.Errorf("policies[%d].eligibility.failure_types: unknown failure type %q", i, name)
+				}
+				cp.failureTypes[k] = true
+			}
+		}
+		out[i] = cp
+	}
+	return out, nil
+}
+
+// Eligible reports whether an episode qualifies for refunds and coupons.
+func (p *Policy) Eligible(segment, failureType int, orderValue, tenureWeeks float64) bool {
+	if p.segments != nil && !p.segments[segment] {
+		return false
+	}
+	if p.failureTypes != nil && !p.failureTypes[failureType] {
+		return false
+	}
+	return orderValue >= p.Eligibility.MinOrderValue && tenureWeeks >= p.Eligibility.MinTenureWeeks
+}
+
+// SeverityCategory maps severity in [0,1] to 0 (low), 1 (medium), 2 (high).
+func SeverityCategory(severity float64) int {
+	switch {
+	case severity < 1.0/3:
+		return 0
+	case severity < 2.0/3:
+		return 1
+	}
+	return 2
+}
+
+// RefundFraction is the refund as a fraction of order value for a
+// failure of the given severity category.
+func (p *Policy) RefundFraction(category int) float64 {
+	if len(p.RefundBySeverity) == 3 {
+		return p.RefundBySeverity[category]
+	}
+	return p.Refund
+}
+
+// Staffed reports whether response times come from a queue.
+func (p *Policy) Staffed() bool { return p.Staffing > 0 }
+
+// ResponseTime draws one response time (hours) around mean with the
+// policy's log-normal spread, given a standard normal draw. The
+// log-normal is centred so that its mean, not its median, equals mean.
+func (p *Policy) ResponseTime(mean, normal float64) float64 {
+	s := p.ResponseSigma
+	return mean * math.Exp(s*normal-s*s/2)
+}
+
+// Queue is the support queue of a staffed policy, advanced week by week.
+type Queue struct {
+	// Agents on duty around the clock, hours per contact.
+	Agents, HandleHours float64
+	// Backlog is unfinished work carried into the week, in agent-hours.
+	Backlog float64
+	// MeanWait is the mean response time this week, in hours.
+	MeanWait float64
+}
+
+// NewQueue returns an empty queue for p.
+func NewQueue(p *Policy) *Queue {
+	q := &Queue{Agents: p.Staffing, HandleHours: p.HandleHours}
+	q.MeanWait = q.wait(0)
+	return q
+}
+
+// wait is the mean response time in hours for a week in which contacts
+// arrive at the given weekly count on top of the current backlog.
+func (q *Queue) wait(contacts float64) float64 {
+	c := q.Agents
+	a := contacts * q.HandleHours / HoursPerWeek
+	w := q.HandleHours // the contact itself takes handling time
+	if a < c {
+		w += ErlangC(c, a) * q.HandleHours / (c - a)
+	} else {
+		// Saturated: every contact waits, on average, half a week's excess.
+		w += 0.5 * (a - c) * HoursPerWeek / c
+	}
+	return w + q.Backlog/c
+}
+
+// Advance records the contacts (first and repeat) that arrived in the week
+// just simulated and sets MeanWait for the next week, which the firm
+// experiences as the same arrival rate on top of any backlog.
+func (q *Queue) Advance(contacts float64) {
+	work := contacts * q.HandleHours
+	q.Backlog = math.Max(0, q.Backlog+work-q.Agents*HoursPerWeek)
+	q.MeanWait = q.wait(contacts)
+}
+
+// ErlangC is the probability that an arriving contact waits in an M/M/c
+// queue with c servers and offered load a Erlangs (a < c); c may be
+// fractional, in which case it is interpolated between floor and ceiling.
+func ErlangC(c, a float64) float64 {
+	if a <= 0 {
+		return 0
+	}
+	lo := math.Floor(c)
+	if lo == c {
+		return erlangC(int(c), a)
+	}
+	f := c - lo
+	clo := 1.0
+	if int(lo) >= 1 && a < lo {
+		clo = erlangC(int(lo), a)
+	}
+	return (1-f)*clo + f*erlangC(int(lo)+1, a)
+}
+
+// erlangC evaluates the Erlang C formula through the numerically stable
+// Erlang B recursion B(k) = a·B(k−1)/(k + a·B(k−1)), C = c·B/(c − a(1−B)).
+func erlangC(c int, a float64) float64 {
+	if a >= float64(c) {
+		return 1
+	}
+	b := 1.0
+	for k := 1; k <= c; k++ {
+		b = a * b / (float64(k) + a*b)
+	}
+	return float64(c) * b / (float64(c) - a*(1-b))
+}
+
+// Costs are recovery costs in currency units.
+type Costs struct {
+	Refunds   float64 `json:"refunds"`
+	Coupons   float64 `json:"coupons"`
+	Staff     float64 `json:"staff"`
+	FollowUps float64 `json:"follow_ups"`
+	Proactive float64 `json:"proactive"`
+}
+
+// Total is the sum of all recovery costs.
+func (c Costs) Total() float64 {
+	return c.Refunds + c.Coupons + c.Staff + c.FollowUps + c.Proactive
+}
+
+// Add accumulates o into c.
+func (c *Costs) Add(o Costs) {
+	c.Refunds += o.Refunds
+	c.Coupons += o.Coupons
+	c.Staff += o.Staff
+	c.FollowUps += o.FollowUps
+	c.Proactive += o.Proactive
+}
+
+// WeeklyStaffCost is the cost of a staffed team for one week (zero for a
+// target-time policy, which pays per contact-hour instead).
+func (p *Policy) WeeklyStaffCost() float64 {
+	return p.Staffing * HoursPerWeek * p.StaffCostPerHour
+}

@@ -1,0 +1,303 @@
+// Package sim is the redress simulation engine: population generation,
+// the weekly loop of purchases, failures, contacts and recoveries, the
+// potential outcomes and ground truth on common random numbers, and the
+// observed dataset a firm would hold.
+//
+// Run dispatches on the scenario's mode: "behavioral" runs the agent-based
+// model of packages agents and policies; "textbook" draws the exact
+// selection model of package textbook.
+package sim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+
+	"redress/outfile"
+	"redress/policies"
+	"redress/rng"
+	"redress/scenarios"
+	"redress/truth"
+)
+
+// Options control a run.
+type Options struct {
+	// Out is the directory for output files; empty writes nothing.
+	Out string
+	// Workers is the number of goroutines (0 = GOMAXPROCS). Results do
+	// not depend on it.
+	Workers int
+	// Replication selects independent random streams under one seed.
+	Replication uint64
+}
+
+// Result is what a run produced.
+type Result struct {
+	Scenario *scenarios.Scenario
+	// Policy is the simulated policy's name (behavioral mode).
+	Policy string
+	// Summary are the headline figures (behavioral mode).
+	Summary Summary
+	// Truth is the content of truth.json.
+	Truth *truth.File
+	// Files lists the files written, in order.
+	Files []string
+}
+
+// Run simulates the scenario under its active policy and, if opts.Out is
+// set, writes the observed data, the codebook and the truth files there.
+// When the scenario defines several policies, each is also replayed on
+// the same customers and random numbers and its outcomes are added to
+// the truth under "policies".
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, error) {
+	if sc.Mode == "textbook" {
+		return runTextbook(ctx, sc, opts)
+	}
+	pols, err := policies.Compile(sc)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Out != "" {
+		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+			return nil, fmt.Errorf("output directory: %w", err)
+		}
+	}
+	active := sc.ActivePolicy()
+	base := rng.Base(sc.Seed, opts.Replication)
+	pop := newPopulation(sc, base)
+	eng := newEngine(sc, &pols[active], pop, base)
+
+	var w *writer
+	if opts.Out != "" {
+		w, err = newWriter(opts.Out, sc)
+		if err != nil {
+			return nil, err
+		}
+		defer w.abort()
+	}
+	var emit func(int, []Episode, *Stats) error
+	if w != nil {
+		emit = w.episodes
+	}
+	st, err := eng.run(ctx, opts.Workers, emit)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Scenario: sc, Policy: pols[active].Name}
+	res.Summary = summarize(sc, pop, &st)
+	tf := &truth.File{Scenario: sc.Name, ScenarioHash: Hash(sc), Mode: sc.Mode, Seed: sc.Seed,
+		Replication: opts.Replication, Version: truth.Version, Policy: pols[active].Name,
+		Estimands: estimands(sc, &st)}
+	if len(pols) > 1 {
+		for k := range pols {
+			var ps Stats
+			pp := pop
+			if k != active {
+				pp = newPopulation(sc, base)
+				ps, err = newEngine(sc, &pols[k], pp, base).run(ctx, opts.Workers, nil)
+				if err != nil {
+					return nil, err
+				}
+			} else {
+				ps = st
+			}
+			sum := summarize(sc, pp, &ps)
+			tf.Policies = append(tf.Policies, truth.PolicyOutcome{Policy: pols[k].Name, Metrics: sum.Metrics()})
+		}
+	}
+	res.Truth = tf
+	if w != nil {
+		if err := w.finish(pop, tf); err != nil {
+			return nil, err
+		}
+		res.Files = w.names
+	}
+	return res, nil
+}
+
+// Hash is the SHA-256 of the scenario's canonical TOML encoding.
+func Hash(sc *scenarios.Scenario) string {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(sc); err != nil {
+		return ""
+	}
+	return truth.Hash(buf.Bytes())
+}
+
+// writer streams the observed and truth files of a behavioral run.
+type writer struct {
+	dir     string
+	sc      *scenarios.Scenario
+	eps     *outfile.File
+	truthEp *outfile.File
+	row     outfile.Row
+	nextID  int64
+	names   []string
+	done    bool
+}
+
+func newWriter(dir string, sc *scenarios.Scenario) (*writer, error) {
+	w := &writer{dir: dir, sc: sc}
+	var err error
+	if w.eps, err = outfile.Create(filepath.Join(dir, "episodes.csv")); err != nil {
+		return nil, err
+	}
+	w.eps.Write(episodesSpec.Header())
+	if sc.Output.TruthEpisodes {
+		if w.truthEp, err = outfile.Create(filepath.Join(dir, "truth_episodes.csv")); err != nil {
+			w.eps.Abort()
+			return nil, err
+		}
+		w.truthEp.Write(truthEpisodesSpec.Header())
+	}
+	return w, nil
+}
+
+// abort discards every unfinished file.
+func (w *writer) abort() {
+	if w.done {
+		return
+	}
+	w.eps.Abort()
+	if w.truthEp != nil {
+		w.truthEp.Abort()
+	}
+}
+
+// episodes writes one block's episodes of a week.
+func (w *writer) episodes(week int, eps []Episode, _ *Stats) error {
+	r := &w.row
+	for k := range eps {
+		ep := &eps[k]
+		id := w.nextID
+		w.nextID++
+		r.Reset()
+		r.Int(id)
+		r.Int(int64(ep.Customer))
+		r.Int(int64(ep.Week))
+		r.Int(int64(ep.Segment))
+		r.Int(int64(ep.AgeBand))
+		r.Int(int64(ep.Region))
+		r.Fixed(ep.Tenure, 1)
+		r.Fixed(ep.OrderValue, 2)
+		r.Int(int64(ep.FailureType))
+		r.Int(int64(ep.SeverityCat))
+		r.Float(ep.Instrument)
+		r.Bool(ep.Contacted)
+		r.Bool(ep.Proactive)
+		r.Bool(ep.Repeat)
+		if ep.Contacted {
+			r.Fixed(ep.ResponseHours, 2)
+			r.Float(ep.Refund)
+			r.Int(int64(w.policyApology()))
+			r.Float(w.policy().Personalisation)
+			r.Bool(ep.Resolved)
+			r.Int(int64(ep.Contacts))
+		} else {
+			r.Empty()
+			r.Empty()
+			r.Empty()
+			r.Empty()
+			r.Empty()
+			r.Int(0)
+		}
+		if ep.Survey >= 0 {
+			r.Int(int64(ep.Survey))
+			r.Int(int64(ep.NPS))
+		} else {
+			r.Empty()
+			r.Empty()
+		}
+		r.Bool(ep.Repurchased)
+		if _, err := w.eps.Write(r.Bytes()); err != nil {
+			return err
+		}
+		if w.truthEp != nil {
+			r.Reset()
+			r.Int(id)
+			r.Bool(ep.Y1)
+			r.Bool(ep.Y0)
+			r.Fixed(ep.EY1, 6)
+			r.Fixed(ep.EY0, 6)
+			r.Fixed(ep.S1, 6)
+			r.Fixed(ep.S0, 6)
+			r.Fixed(ep.Severity, 6)
+			r.Fixed(ep.U, 6)
+			r.Fixed(ep.E, 6)
+			r.Fixed(ep.Index, 6)
+			r.Fixed(ep.APEResponse, 6)
+			r.Fixed(ep.APERefund, 6)
+			r.Fixed(ep.APEApology, 6)
+			if _, err := w.truthEp.Write(r.Bytes()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActivePolicy()] }
+
+func (w *writer) policyApology() int {
+	switch w.policy().Apology {
+	case "scripted":
+		return 1
+	case "sincere":
+		return 2
+	}
+	return 0
+}
+
+// finish writes customers.csv, the codebook and truth.json, then
+// publishes the streamed files.
+func (w *writer) finish(pop *population, tf *truth.File) error {
+	cust, err := outfile.Create(filepath.Join(w.dir, "customers.csv"))
+	if err != nil {
+		return err
+	}
+	cust.Write(customersSpec.Header())
+	r := &w.row
+	weeks := int32(w.sc.Population.Weeks)
+	for i := range pop.n {
+		r.Reset()
+		r.Int(int64(i))
+		r.Int(int64(pop.segment[i]))
+		r.Int(int64(pop.ageBand[i]))
+		r.Int(int64(pop.region[i]))
+		r.Fixed(float64(pop.tenure[i]), 1)
+		churned := pop.exitWeek[i] >= 0
+		active := weeks
+		if churned {
+			active = pop.exitWeek[i]
+		}
+		r.Bool(churned)
+		r.Int(int64(active))
+		r.Int(int64(pop.purchases[i]))
+		r.Fixed(pop.revenue[i], 2)
+		r.Int(int64(pop.failures[i]))
+		r.Int(int64(pop.contacts[i]))
+		if _, err := cust.Write(r.Bytes()); err != nil {
+			cust.Abort()
+			return err
+		}
+	}
+	cb := codebook(w.sc)
+	errs := []error{
+		cust.Commit(),
+		w.eps.Commit(),
+	}
+	w.names = append(w.names, "customers.csv", "episodes.csv")
+	if w.truthEp != nil {
+		errs = append(errs, w.truthEp.Commit())
+		w.names = append(w.names, "truth_episodes.csv")
+	}
+	errs = append(errs, cb.Write(filepath.Join(w.dir, "codebook.json")), tf.Write(filepath.Join(w.dir, "truth.json")))
+	w.names = append(w.names, "codebook.json", "truth.json")
+	w.done = true
+	return errors.Join(errs...)
+}

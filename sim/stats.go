@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"redress/agents"
+	"redress/policies"
+)
+
+// Episode is one failure episode: what the firm observes and, for the
+// truth files, the potential outcomes.
+type Episode struct {
+	Customer    int32
+	Week        int32
+	Segment     uint8
+	AgeBand     uint8
+	Region      uint8
+	FailureType uint8
+	SeverityCat uint8
+	Contacts    uint8
+	Survey      int8 // −1 when not answered
+	NPS         int8 // −1 when not answered
+	Tenure      float64
+	OrderValue  float64
+	Severity    float64
+	Instrument  float64
+	Contacted   bool
+	Proactive   bool
+	Repeat      bool
+	Resolved    bool
+	// FirstContactResolved: the first contact resolved the issue.
+	FirstContactResolved bool
+	Repurchased          bool
+	ResponseHours        float64
+	Refund               float64
+	RS                   float64
+	// Truth.
+	U, E        float64 // contact and satisfaction errors
+	Index       float64 // systematic part of the contact index
+	S1, S0      float64 // latent satisfaction with and without recovery
+	Y1, Y0      bool    // repurchase within H weeks with and without contact
+	EY1, EY0    float64 // their probabilities
+	APEResponse float64
+	APERefund   float64
+	APEApology  float64
+}
+
+// Stats accumulates one run's (or week's, or block's) totals. Every
+// field is a count or a sum, so totals combine by addition in a fixed
+// order.
+type Stats struct {
+	ActiveWeeks       int64 // customer-weeks of active customers
+	Exits             int64
+	Orders            int64
+	Revenue           float64
+	Failures          int64
+	Contacted         int64 // episodes with a support contact (incl. proactive)
+	Proactive         int64
+	SupportContacts   int64 // contacts handled, repeats included
+	FirstResolved     int64
+	Resolved          int64
+	Recovered         int64
+	SumRS             float64
+	SumResponse       float64
+	Promoters         int64 // over all orders
+	Detractors        int64
+	EpisodePromoters  int64
+	EpisodeDetractors int64
+	Responses         int64 // survey answers
+	SumSurvey         float64
+	Costs             policies.Costs
+
+	// Truth over failure episodes.
+	SumY1, SumY0       [2]float64 // by contacted (index 1) or not (0)
+	SumEY1, SumEY0     [2]float64
+	Count              [2]int64
+	RepurchasedBy      [2]int64 // observed repurchases by contact status
+	SumScore1          float64  // Σ Score(S(1)) over all failures
+	SumScoreObs        float64  // Σ Score(S) for the observed branch
+	SumS1              float64
+	SumAPEResponse     float64
+	SumAPERefund       float64
+	SumAPEApology      float64
+	SumScore1Contacted float64
+}
+
+func (s *Stats) add(o *Stats) {
+	s.ActiveWeeks += o.ActiveWeeks
+	s.Exits += o.Exits
+	s.Orders += o.Orders
+	s.Revenue += o.Revenue
+	s.Failures += o.Failures
+	s.Contacted += o.Contacted
+	s.Proactive += o.Proactive
+	s.SupportContacts += o.SupportContacts
+	s.FirstResolved += o.FirstResolved
+	s.Resolved += o.Resolved
+	s.Recovered += o.Recovered
+	s.SumRS += o.SumRS
+	s.SumResponse += o.SumResponse
+	s.Promoters += o.Promoters
+	s.Detractors += o.Detractors
+	s.EpisodePromoters += o.EpisodePromoters
+	s.EpisodeDetractors += o.EpisodeDetractors
+	s.Responses += o.Responses
+	s.SumSurvey += o.SumSurvey
+	s.Costs.Add(o.Costs)
+	for k := range 2 {
+		s.SumY1[k] += o.SumY1[k]
+		s.SumY0[k] += o.SumY0[k]
+		s.SumEY1[k] += o.SumEY1[k]
+		s.SumEY0[k] += o.SumEY0[k]
+		s.Count[k] += o.Count[k]
+		s.RepurchasedBy[k] += o.RepurchasedBy[k]
+	}
+	s.SumScore1 += o.SumScore1
+	s.SumScoreObs += o.SumScoreObs
+	s.SumS1 += o.SumS1
+	s.SumAPEResponse += o.SumAPEResponse
+	s.SumAPERefund += o.SumAPERefund
+	s.SumAPEApology += o.SumAPEApology
+	s.SumScore1Contacted += o.SumScore1Contacted
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// addEpisode accumulates one failure episode.
+func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
+	s.Failures++
+	c := b2i(ep.Contacted)
+	s.Count[c]++
+	s.SumY1[c] += b2f(ep.Y1)
+	s.SumY0[c] += b2f(ep.Y0)
+	s.SumEY1[c] += ep.EY1
+	s.SumEY0[c] += ep.EY0
+	if ep.Repurchased {
+		s.RepurchasedBy[c]++
+	}
+	sc1 := m.Score(ep.S1)
+	s.SumScore1 += sc1
+	s.SumS1 += ep.S1
+	if ep.Contacted {
+		s.SumScoreObs += sc1
+		s.SumScore1Contacted += sc1
+	} else {
+		s.SumScoreObs += m.Score(ep.S0)
+	}
+	s.SumAPEResponse += ep.APEResponse
+	s.SumAPERefund += ep.APERefund
+	s.SumAPEApology += ep.APEApology
+	if ep.Contacted {
+		s.Contacted++
+		s.Recovered++
+		s.SumRS += ep.RS
+		s.SumResponse += ep.ResponseHours
+		if ep.Proactive {
+			s.Proactive++
+		}
+		if ep.FirstContactResolved {
+			s.FirstResolved++
+		}
+		if ep.Resolved {
+			s.Resolved++
+		}
+		if ep.Survey >= 0 {
+			s.Responses++
+			s.SumSurvey += float64(ep.Survey)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package sim
+
+import (
+	"strconv"
+	"strings"
+
+	"redress/outfile"
+	"redress/scenarios"
+	"redress/truth"
+)
+
+// Summary holds the headline figures of a behavioral run.
+type Summary struct {
+	Customers     int
+	Weeks         int
+	CustomerWeeks int64
+	Orders        int64
+	Failures      int64
+	// FailureRate is failures per order.
+	FailureRate float64
+	// ContactRate is the share of failures with a support contact.
+	ContactRate float64
+	// FirstContactResolution is the share of contacts resolved at once.
+	FirstContactResolution float64
+	MeanResponseHours      float64
+	Churned                int64
+	ChurnRate              float64
+	// NPS over all orders (promoters − detractors, in points).
+	NPS          float64
+	Revenue      float64
+	ProductCost  float64
+	RecoveryCost float64
+	Profit       float64
+	Responses    int64
+	// SurveyMean is the mean survey score among respondents: the dashboard.
+	SurveyMean float64
+	// TrueMeanSatisfaction is the mean of S(1) on the survey scale over
+	// all failures: what recovered satisfaction really is.
+	TrueMeanSatisfaction float64
+	// NaiveRepurchaseDiff is the observed difference in repurchase rate
+	// between contacted and non-contacted episodes.
+	NaiveRepurchaseDiff float64
+	ATE, ATT, ATU       float64
+	Scale               int
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
+	s := Summary{Customers: pop.n, Weeks: sc.Population.Weeks, Orders: st.Orders, Failures: st.Failures,
+		Responses: st.Responses, Scale: sc.Survey.Scale}
+	s.CustomerWeeks = int64(pop.n) * int64(sc.Population.Weeks)
+	s.FailureRate = ratio(float64(st.Failures), float64(st.Orders))
+	s.ContactRate = ratio(float64(st.Contacted), float64(st.Failures))
+	s.FirstContactResolution = ratio(float64(st.FirstResolved), float64(st.Contacted))
+	s.MeanResponseHours = ratio(st.SumResponse, float64(st.Contacted))
+	s.Churned = st.Exits
+	s.ChurnRate = ratio(float64(st.Exits), float64(pop.n))
+	s.NPS = 100 * ratio(float64(st.Promoters-st.Detractors), float64(st.Orders))
+	s.Revenue = st.Revenue
+	s.ProductCost = sc.Firm.ProductCostShare * st.Revenue
+	s.RecoveryCost = st.Costs.Total()
+	s.Profit = s.Revenue - s.ProductCost - s.RecoveryCost
+	s.SurveyMean = ratio(st.SumSurvey, float64(st.Responses))
+	s.TrueMeanSatisfaction = ratio(st.SumScore1, float64(st.Failures))
+	s.NaiveRepurchaseDiff = ratio(float64(st.RepurchasedBy[1]), float64(st.Count[1])) -
+		ratio(float64(st.RepurchasedBy[0]), float64(st.Count[0]))
+	s.ATE = ratio(st.SumY1[0]+st.SumY1[1]-st.SumY0[0]-st.SumY0[1], float64(st.Failures))
+	s.ATT = ratio(st.SumY1[1]-st.SumY0[1], float64(st.Count[1]))
+	s.ATU = ratio(st.SumY1[0]-st.SumY0[0], float64(st.Count[0]))
+	return s
+}
+
+// Metrics returns the summary as named numbers (for truth.json and
+// policy comparisons).
+func (s Summary) Metrics() map[string]float64 {
+	return map[string]float64{
+		"failure_rate":             s.FailureRate,
+		"contact_rate":             s.ContactRate,
+		"first_contact_resolution": s.FirstContactResolution,
+		"mean_response_hours":      s.MeanResponseHours,
+		"churn_rate":               s.ChurnRate,
+		"nps":                      s.NPS,
+		"revenue":                  s.Revenue,
+		"recovery_cost":            s.RecoveryCost,
+		"profit":                   s.Profit,
+		"survey_mean":              s.SurveyMean,
+		"true_mean_satisfaction":   s.TrueMeanSatisfaction,
+		"ate_contact_repurchase":   s.ATE,
+	}
+}
+
+// estimands computes the true value of every behavioral estimand.
+func estimands(sc *scenarios.Scenario, st *Stats) []truth.Estimand {
+	n := float64(st.Failures)
+	n1, n0 := float64(st.Count[1]), float64(st.Count[0])
+	return []truth.Estimand{
+		{ID: "ate_contact_repurchase", Definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks",
+			Value: ratio(st.SumY1[0]+st.SumY1[1]-st.SumY0[0]-st.SumY0[1], n), N: int(st.Failures)},
+		{ID: "att_contact_repurchase", Definition: "mean of Y(1) − Y(0) over contacted failure episodes",
+			Value: ratio(st.SumY1[1]-st.SumY0[1], n1), N: int(st.Count[1])},
+		{ID: "atu_contact_repurchase", Definition: "mean of Y(1) − Y(0) over non-contacted failure episodes",
+			Value: ratio(st.SumY1[0]-st.SumY0[0], n0), N: int(st.Count[0])},
+		{ID: "ate_contact_repurchase_expected", Definition: "mean of P(Y(1)=1) − P(Y(0)=1) over failure episodes (the model's probabilities; less noisy)",
+			Value: ratio(st.SumEY1[0]+st.SumEY1[1]-st.SumEY0[0]-st.SumEY0[1], n), N: int(st.Failures)},
+		{ID: "mean_satisfaction_recovered", Definition: "mean S(1) on the survey scale (continuous) over all failure episodes",
+			Value: ratio(st.SumScore1, n), N: int(st.Failures)},
+		{ID: "mean_satisfaction_recovered_latent", Definition: "mean latent S(1) over all failure episodes",
+			Value: ratio(st.SumS1, n), N: int(st.Failures)},
+		{ID: "mean_satisfaction_contacted", Definition: "mean S(1) on the survey scale over contacted failure episodes (before survey non-response)",
+			Value: ratio(st.SumScore1Contacted, n1), N: int(st.Count[1])},
+		{ID: "mean_satisfaction_observed", Definition: "mean survey score among respondents (what the firm sees)",
+			Value: ratio(st.SumSurvey, float64(st.Responses)), N: int(st.Responses)},
+		{ID: "ape_response_time_satisfaction", Definition: "mean change in latent S(1) per extra hour of response time over all failure episodes (finite difference on common random numbers)",
+			Value: ratio(st.SumAPEResponse, n), N: int(st.Failures)},
+		{ID: "ape_refund_satisfaction", Definition: "mean change in latent S(1) per unit of compensation (fraction of order value) over all failure episodes",
+			Value: ratio(st.SumAPERefund, n), N: int(st.Failures)},
+		{ID: "ape_apology_satisfaction", Definition: "mean change in latent S(1) from no apology to a sincere apology over all failure episodes",
+			Value: ratio(st.SumAPEApology, n), N: int(st.Failures)},
+	}
+}
+
+func col(name, typ, unit string, observed bool, desc string) outfile.Column {
+	return outfile.Column{Name: name, Type: typ, Unit: unit, Observed: observed, Description: desc}
+}
+
+var episodesSpec = outfile.FileSpec{File: "episodes.csv",
+	Description: "One row per failure episode: what the firm's systems hold.",
+	Columns: []outfile.Column{
+		col("episode_id", "integer", "", true, "episode identifier, in order of occurrence"),
+		col("customer_id", "integer", "", true, "customer identifier (row of customers.csv)"),
+		col("week", "integer", "week", true, "week of the failed order, from 0"),
+		col("segment", "category", "", true, "segment index (population.segments order)"),
+		col("age_band", "category", "", true, "age band 0–4"),
+		col("region", "category", "", true, "region 0–3"),
+		col("tenure_weeks", "number", "weeks", true, "tenure at the time of the episode"),
+		col("order_value", "number", "currency", true, "value of the failed order"),
+		col("failure_type", "category", "", true, "0 delivery_delay, 1 damaged_item, 2 wrong_item, 3 information_mismatch, 4 payment_problem, 5 privacy_breach, 6 support_failure"),
+		col("severity", "category", "", true, "severity category 0 low, 1 medium, 2 high"),
+		col("instrument", "binary", "", true, "instrument: prominent help button shown (moves contact only)"),
+		col("contacted", "binary", "", true, "a support contact happened (customer-initiated or proactive)"),
+		col("proactive", "binary", "", true, "the firm reached out before any contact"),
+		col("repeat_failure", "binary", "", true, "an earlier failure within outcomes.memory_weeks"),
+		col("response_hours", "number", "hours", true, "time to the (last) response; empty when not contacted"),
+		col("refund", "number", "fraction of order value", true, "refund paid; empty when not contacted"),
+		col("apology", "category", "", true, "0 none, 1 scripted, 2 sincere; empty when not contacted"),
+		col("personalisation", "number", "", true, "personalisation level 0–1; empty when not contacted"),
+		col("resolved", "binary", "", true, "issue resolved (within two contacts); empty when not contacted"),
+		col("contacts", "integer", "", true, "number of support contacts (0–2)"),
+		col("survey_score", "integer", "scale points", true, "post-recovery satisfaction survey answer (1–survey.scale); empty when not answered"),
+		col("nps_score", "integer", "0–10", true, "likelihood to recommend; empty when not answered"),
+		col("repurchased", "binary", "", true, "purchased again within outcomes.horizon_weeks"),
+	}}
+
+var truthEpisodesSpec = outfile.FileSpec{File: "truth_episodes.csv",
+	Description: "Per-episode potential outcomes and latent quantities; never observed by the firm.",
+	Columns: []outfile.Column{
+		col("episode_id", "integer", "", false, "joins episodes.csv"),
+		col("y1", "binary", "", false, "Y(1): repurchase within horizon had the customer been in contact with support"),
+		col("y0", "binary", "", false, "Y(0): repurchase within horizon without contact"),
+		col("ey1", "number", "probability", false, "P(Y(1) = 1) under the model"),
+		col("ey0", "number", "probability", false, "P(Y(0) = 1) under the model"),
+		col("s1", "number", "latent", false, "S(1): post-recovery satisfaction under the policy"),
+		col("s0", "number", "latent", false, "S(0): satisfaction without recovery"),
+		col("severity_latent", "number", "0–1", false, "failure severity"),
+		col("u", "number", "", false, "contact-equation error"),
+		col("e", "number", "", false, "satisfaction error (standardised)"),
+		col("contact_index", "number", "", false, "systematic part of the contact index z'γ"),
+		col("ape_response", "number", "latent per hour", false, "change in S(1) per extra hour of response time"),
+		col("ape_refund", "number", "latent per unit", false, "change in S(1) per unit of compensation"),
+		col("ape_apology", "number", "latent", false, "change in S(1) from no apology to sincere"),
+	}}
+
+var customersSpec = outfile.FileSpec{File: "customers.csv",
+	Description: "One row per customer.",
+	Columns: []outfile.Column{
+		col("customer_id", "integer", "", true, "customer identifier"),
+		col("segment", "category", "", true, "segment index (population.segments order)"),
+		col("age_band", "category", "", true, "age band 0–4"),
+		col("region", "category", "", true, "region 0–3"),
+		col("tenure_weeks", "number", "weeks", true, "tenure at the start of the simulation"),
+		col("churned", "binary", "", true, "the customer left during the simulation"),
+		col("weeks_active", "integer", "weeks", true, "weeks before exit (or all weeks)"),
+		col("purchases", "integer", "", true, "orders placed"),
+		col("revenue", "number", "currency", true, "revenue from the customer's orders"),
+		col("failures", "integer", "", true, "failed orders"),
+		col("contacts", "integer", "", true, "support contacts"),
+	}}
+
+func codebook(sc *scenarios.Scenario) *outfile.Codebook {
+	segs := make([]string, len(sc.Population.Segments))
+	for i, s := range sc.Population.Segments {
+		segs[i] = s.Name
+	}
+	cb := &outfile.Codebook{Scenario: sc.Name, Mode: sc.Mode,
+		Files: []outfile.FileSpec{customersSpec, episodesSpec}}
+	if sc.Output.TruthEpisodes {
+		cb.Files = append(cb.Files, truthEpisodesSpec)
+	}
+	// Name the segments in the segment columns' descriptions.
+	for f := range cb.Files {
+		cols := append([]outfile.Column(nil), cb.Files[f].Columns...)
+		for c := range cols {
+			if cols[c].Name == "segment" {
+				cols[c].Description = "segment index: " + strings.Join(numbered(segs), ", ")
+			}
+		}
+		cb.Files[f].Columns = cols
+	}
+	return cb
+}
+
+func numbered(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strconv.Itoa(i) + " " + n
+	}
+	return out
+}
