@@ -42,6 +42,9 @@ type engine struct {
 	queue    *policies.Queue
 
 	blocks []block
+
+	// onOrder, when set (by tests), sees every order: customer, week.
+	onOrder func(i, week int)
 }
 
 // block is one worker's share of a week: its accumulators and the
@@ -188,6 +191,9 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	p := e.pop
 	st := &b.stats
 	v := float64(p.value[i])
+	if e.onOrder != nil {
+		e.onOrder(i, e.week)
+	}
 	st.Orders++
 	st.Revenue += v
 	p.purchases[i]++
@@ -276,6 +282,9 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf, expe
 	rs := m.RecoverySatisfaction(&rec, pat, w)
 	ep.S1 = m.PostRecovery(stx, rs, er, rest)
 	ep.S0 = stx + rest - sc.Outcomes.UnremediedLoss*e.types[ftype].LossFraction
+	// What the same order would have given without the failure.
+	ep.SNoFail = m.TransactionSatisfaction(perf+sev*e.types[ftype].Impact, expect, float64(p.lambda[i]), float64(p.tolerance[i])) +
+		sc.Outcomes.VoiceEffect*float64(p.voice[i])
 	// Average partial effects on S(1), by finite differences on the same draws.
 	r2 := rec
 	r2.WaitHours++

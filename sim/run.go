@@ -226,6 +226,7 @@ func (w *writer) episodes(week int, eps []Episode, _ *Stats) error {
 			r.Fixed(ep.EY0, 6)
 			r.Fixed(ep.S1, 6)
 			r.Fixed(ep.S0, 6)
+			r.Fixed(ep.SNoFail, 6)
 			r.Fixed(ep.Severity, 6)
 			r.Fixed(ep.U, 6)
 			r.Fixed(ep.E, 6)

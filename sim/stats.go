@@ -36,6 +36,7 @@ type Episode struct {
 	U, E        float64 // contact and satisfaction errors
 	Index       float64 // systematic part of the contact index
 	S1, S0      float64 // latent satisfaction with and without recovery
+	SNoFail     float64 // satisfaction had the order not failed
 	Y1, Y0      bool    // repurchase within H weeks with and without contact
 	EY1, EY0    float64 // their probabilities
 	APEResponse float64
@@ -80,6 +81,12 @@ type Stats struct {
 	SumAPERefund       float64
 	SumAPEApology      float64
 	SumScore1Contacted float64
+	// Recovery paradox: Σ S(1) − S(no failure) over first-time
+	// low-severity failures, and over repeat failures.
+	SumGapFirstMild float64
+	CountFirstMild  int64
+	SumGapRepeat    float64
+	CountRepeat     int64
 }
 
 func (s *Stats) add(o *Stats) {
@@ -118,6 +125,10 @@ func (s *Stats) add(o *Stats) {
 	s.SumAPERefund += o.SumAPERefund
 	s.SumAPEApology += o.SumAPEApology
 	s.SumScore1Contacted += o.SumScore1Contacted
+	s.SumGapFirstMild += o.SumGapFirstMild
+	s.CountFirstMild += o.CountFirstMild
+	s.SumGapRepeat += o.SumGapRepeat
+	s.CountRepeat += o.CountRepeat
 }
 
 func b2f(b bool) float64 {
@@ -154,6 +165,13 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 		s.SumScore1Contacted += sc1
 	} else {
 		s.SumScoreObs += m.Score(ep.S0)
+	}
+	if ep.Repeat {
+		s.SumGapRepeat += ep.S1 - ep.SNoFail
+		s.CountRepeat++
+	} else if ep.SeverityCat == 0 {
+		s.SumGapFirstMild += ep.S1 - ep.SNoFail
+		s.CountFirstMild++
 	}
 	s.SumAPEResponse += ep.APEResponse
 	s.SumAPERefund += ep.APERefund

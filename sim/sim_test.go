@@ -1,0 +1,315 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"redress/policies"
+	"redress/rng"
+	"redress/scenarios"
+)
+
+// small returns the default scenario shrunk for fast tests.
+func small(n, weeks int) *scenarios.Scenario {
+	sc := scenarios.Default()
+	sc.Population.Size = n
+	sc.Population.Weeks = weeks
+	return sc
+}
+
+func readDir(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	return out
+}
+
+func TestFilesAreReproducible(t *testing.T) {
+	sc := small(9000, 30) // three blocks, so workers really split the work
+	ctx := context.Background()
+	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	for k, workers := range []int{1, 4, 2} {
+		if _, err := Run(ctx, sc, Options{Out: dirs[k], Workers: workers}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b, c := readDir(t, dirs[0]), readDir(t, dirs[1]), readDir(t, dirs[2])
+	want := []string{"codebook.json", "customers.csv", "episodes.csv", "truth.json", "truth_episodes.csv"}
+	for _, name := range want {
+		if len(a[name]) == 0 {
+			t.Fatalf("%s missing or empty", name)
+		}
+		if !bytes.Equal(a[name], b[name]) || !bytes.Equal(a[name], c[name]) {
+			t.Errorf("%s differs between worker counts 1, 4 and 2", name)
+		}
+	}
+	if len(a) != len(want) {
+		t.Errorf("files %v, want exactly %v (no temporary files left)", keys(a), want)
+	}
+	sc2 := *sc
+	sc2.Seed = 2
+	d := t.TempDir()
+	if _, err := Run(ctx, &sc2, Options{Out: d}); err != nil {
+		t.Fatal(err)
+	}
+	other := readDir(t, d)
+	for _, name := range []string{"customers.csv", "episodes.csv", "truth.json"} {
+		if bytes.Equal(a[name], other[name]) {
+			t.Errorf("%s identical for seeds 1 and 2", name)
+		}
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// runEpisodes runs sc's active policy and collects its episodes and every
+// customer's order weeks.
+func runEpisodes(t *testing.T, sc *scenarios.Scenario) ([]Episode, [][]int32, *population, Stats) {
+	t.Helper()
+	pols, err := policies.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := rng.Base(sc.Seed, 0)
+	pop := newPopulation(sc, base)
+	e := newEngine(sc, &pols[sc.ActivePolicy()], pop, base)
+	orders := make([][]int32, pop.n)
+	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
+	var eps []Episode
+	st, err := e.run(context.Background(), 2, func(_ int, b []Episode, _ *Stats) error {
+		eps = append(eps, b...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eps, orders, pop, st
+}
+
+// TestPotentialOutcomeMatchesSimulation checks that Y(d) for the observed
+// d equals what the weekly loop actually did: a purchase within H weeks
+// after the episode, before any exit.
+func TestPotentialOutcomeMatchesSimulation(t *testing.T) {
+	sc := small(6000, 40)
+	eps, orders, pop, _ := runEpisodes(t, sc)
+	H := int32(sc.Outcomes.HorizonWeeks)
+	checked, differ := 0, 0
+	for _, ep := range eps {
+		if ep.Week+H >= int32(sc.Population.Weeks) {
+			continue // the window runs past the simulated weeks
+		}
+		actual := false
+		for _, w := range orders[ep.Customer] {
+			if w > ep.Week && w <= ep.Week+H {
+				actual = true
+			}
+		}
+		if ex := pop.exitWeek[ep.Customer]; ex >= 0 && ex <= ep.Week {
+			t.Fatalf("episode at week %d after exit at %d", ep.Week, ex)
+		}
+		yObs := ep.Y0
+		if ep.Contacted {
+			yObs = ep.Y1
+		}
+		if yObs != actual || ep.Repurchased != actual {
+			t.Fatalf("customer %d week %d contacted=%v: Y(d)=%v, recorded %v, simulation %v",
+				ep.Customer, ep.Week, ep.Contacted, yObs, ep.Repurchased, actual)
+		}
+		if ep.Y1 != ep.Y0 {
+			differ++
+		}
+		checked++
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d episodes checked", checked)
+	}
+	if differ == 0 {
+		t.Error("Y(1) never differs from Y(0): contact has no effect at all")
+	}
+}
+
+// TestDefaultsPlausible checks the behavioral defaults land where the
+// literature puts real firms (SPEC §4): failures a few percent of orders,
+// 20–50% of failures contacted, first-contact resolution 60–80%.
+func TestDefaultsPlausible(t *testing.T) {
+	sc, err := scenarios.LoadPreset("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Summary
+	checks := []struct {
+		name   string
+		v      float64
+		lo, hi float64
+	}{
+		{"failure rate", s.FailureRate, 0.02, 0.06},
+		{"contact rate among failures", s.ContactRate, 0.20, 0.50},
+		{"first-contact resolution", s.FirstContactResolution, 0.60, 0.80},
+		{"annual churn", s.ChurnRate, 0.03, 0.35},
+		{"NPS", s.NPS, 0, 80},
+		{"recovery cost share of revenue", s.RecoveryCost / s.Revenue, 0.001, 0.10},
+	}
+	for _, c := range checks {
+		if c.v < c.lo || c.v > c.hi {
+			t.Errorf("%s = %.4f, want in [%g, %g]", c.name, c.v, c.lo, c.hi)
+		}
+	}
+	if s.ATE <= 0 {
+		t.Errorf("true ATE of contact on repurchase = %.4f, want > 0 under the standard policy", s.ATE)
+	}
+}
+
+// meanSE returns the mean of xs and its standard error.
+func meanSE(xs []float64) (float64, float64) {
+	n := float64(len(xs))
+	m := 0.0
+	for _, x := range xs {
+		m += x
+	}
+	m /= n
+	v := 0.0
+	for _, x := range xs {
+		v += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(v / (n - 1) / n)
+}
+
+// TestRecoveryParadox: mild first failures with excellent recovery end
+// above the no-failure level; frequent repeat failures (double deviation)
+// do not. Each claim must hold by more than 3 standard errors.
+func TestRecoveryParadox(t *testing.T) {
+	gaps := func(name string, pick func(*Episode) bool) (float64, float64, int) {
+		sc, err := scenarios.LoadPreset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Population.Size = 8000
+		eps, _, _, _ := runEpisodes(t, sc)
+		var xs []float64
+		for k := range eps {
+			if pick(&eps[k]) {
+				xs = append(xs, eps[k].S1-eps[k].SNoFail)
+			}
+		}
+		if len(xs) < 100 {
+			t.Fatalf("%s: only %d episodes", name, len(xs))
+		}
+		m, se := meanSE(xs)
+		return m, se, len(xs)
+	}
+	firstMild := func(ep *Episode) bool { return !ep.Repeat && ep.SeverityCat == 0 && ep.Contacted }
+	m, se, n := gaps("recovery-paradox", firstMild)
+	t.Logf("recovery-paradox: S(1) − S(no failure) over %d first mild recovered failures = %.4f (SE %.4f)", n, m, se)
+	if m-3*se <= 0 {
+		t.Errorf("recovery paradox absent: gap %.4f ± %.4f", m, se)
+	}
+	repeat := func(ep *Episode) bool { return ep.Repeat && ep.Contacted }
+	m, se, n = gaps("double-deviation", repeat)
+	t.Logf("double-deviation: gap over %d repeat recovered failures = %.4f (SE %.4f)", n, m, se)
+	if m+3*se >= 0 {
+		t.Errorf("double deviation still shows a paradox: gap %.4f ± %.4f", m, se)
+	}
+	all := func(ep *Episode) bool { return ep.Contacted }
+	m, se, n = gaps("double-deviation", all)
+	t.Logf("double-deviation: gap over all %d recovered failures = %.4f (SE %.4f)", n, m, se)
+	if m+3*se >= 0 {
+		t.Errorf("double deviation: recovered failures end above the no-failure level: %.4f ± %.4f", m, se)
+	}
+}
+
+// TestPartialEffectSigns: slower responses lower S(1); refunds and
+// apologies raise it.
+func TestPartialEffectSigns(t *testing.T) {
+	res, err := Run(context.Background(), small(5000, 30), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, sign := range map[string]float64{
+		"ape_response_time_satisfaction": -1, "ape_refund_satisfaction": 1, "ape_apology_satisfaction": 1,
+	} {
+		e, ok := res.Truth.Get(id)
+		if !ok {
+			t.Fatalf("estimand %s missing", id)
+		}
+		if e.Value*sign <= 0 {
+			t.Errorf("%s = %g, want sign %+g", id, e.Value, sign)
+		}
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	dir := t.TempDir()
+	_, err := Run(ctx, small(5000, 10), Options{Out: dir})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("cancelled run left files: %v", ents)
+	}
+}
+
+func TestPolicyReplayOnSameCustomers(t *testing.T) {
+	sc := small(4000, 20)
+	fast := scenarios.DefaultPolicy("fast")
+	fast.ResponseHours = 2
+	sc.Policies = append(sc.Policies, fast)
+	res, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Truth.Policies) != 2 {
+		t.Fatalf("got %d policy outcomes, want 2", len(res.Truth.Policies))
+	}
+	std, fst := res.Truth.Policies[0].Metrics, res.Truth.Policies[1].Metrics
+	if std["failure_rate"] == fst["failure_rate"] && std["contact_rate"] == fst["contact_rate"] &&
+		std["mean_response_hours"] == fst["mean_response_hours"] {
+		t.Error("policies give identical results")
+	}
+	if fst["mean_response_hours"] >= std["mean_response_hours"] {
+		t.Errorf("fast policy responds in %.1f h, standard in %.1f h", fst["mean_response_hours"], std["mean_response_hours"])
+	}
+	if res.Truth.Policies[0].Metrics["profit"] != res.Summary.Metrics()["profit"] {
+		t.Error("active policy's replayed metrics differ from the run's")
+	}
+}
+
+func BenchmarkRun(b *testing.B) {
+	for _, n := range []int{100_000} {
+		sc := small(n, 52)
+		b.Run("default", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Run(context.Background(), sc, Options{Workers: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*52)*float64(b.N)/b.Elapsed().Seconds(), "customer-weeks/s")
+		})
+	}
+}
