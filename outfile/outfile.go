@@ -42,6 +42,11 @@ func (o *File) Commit() error {
 		os.Remove(o.f.Name())
 		return fmt.Errorf("write %s: %w", o.final, err)
 	}
+	if err := o.f.Chmod(0o644); err != nil {
+		o.f.Close()
+		os.Remove(o.f.Name())
+		return fmt.Errorf("chmod %s: %w", o.final, err)
+	}
 	if err := o.f.Close(); err != nil {
 		os.Remove(o.f.Name())
 		return fmt.Errorf("close %s: %w", o.final, err)

@@ -107,12 +107,16 @@ func printSummary(w io.Writer, res *sim.Result, elapsed time.Duration) {
 	table(w, [][3]string{
 		{"", "firm sees", "truth"},
 		{fmt.Sprintf("satisfaction after a failure (1–%d)", s.Scale), fmt.Sprintf("%.2f", s.SurveyMean), fmt.Sprintf("%.2f", s.TrueMeanSatisfaction)},
-		{"", fmt.Sprintf("(%s survey answers)", num(float64(s.Responses), 0)), fmt.Sprintf("(mean S(1), all %s failures)", num(float64(s.Failures), 0))},
-		{"effect of contact on repurchase", signed(s.NaiveRepurchaseDiff, 3), fmt.Sprintf("ATE %s", signed(s.ATE, 3))},
-		{"", "(contacted − not)", fmt.Sprintf("ATT %s, ATU %s", signed(s.ATT, 3), signed(s.ATU, 3))},
+		{"effect of contact on repurchase", signed(s.NaiveRepurchaseDiff, 3), signed(s.ATE, 3) + " (ATE)"},
+		{"", "", signed(s.ATT, 3) + " (ATT, contacted)"},
+		{"", "", signed(s.ATU, 3) + " (ATU, not contacted)"},
 	})
+	fmt.Fprintf(w, "\n  The firm sees survey answers from %s of %s failures (those who contacted support\n"+
+		"  and answered) and compares repurchase of contacted and non-contacted customers; the\n"+
+		"  truth is S(1) and Y(1) − Y(0) for every failure, from replaying each episode both ways.\n",
+		num(float64(s.Responses), 0), num(float64(s.Failures), 0))
 	gap := s.SurveyMean - s.TrueMeanSatisfaction
-	fmt.Fprintf(w, "\nThe survey %s satisfaction by %.2f points; the naive repurchase gap is off the true ATE by %s.\n",
+	fmt.Fprintf(w, "  The survey %s satisfaction by %.2f points; the naive repurchase gap is off the true ATE by %s.\n",
 		map[bool]string{true: "overstates", false: "understates"}[gap > 0], math.Abs(gap), signed(s.NaiveRepurchaseDiff-s.ATE, 3))
 }
 
