@@ -2,6 +2,9 @@ package sim
 
 import (
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"redress/agents"
 	"redress/rng"
@@ -59,7 +62,10 @@ type population struct {
 // newPopulation draws the population of replication rep. It depends only
 // on the scenario and the keys, never on the policy, so every policy of a
 // scenario meets the same customers.
-func newPopulation(sc *scenarios.Scenario, base rng.Key) *population {
+//
+// Customers are drawn in parallel blocks; each customer's draws depend
+// only on its own keys, so the result is the same for any workers.
+func newPopulation(sc *scenarios.Scenario, base rng.Key, workers int) *population {
 	n := sc.Population.Size
 	p := &population{n: n,
 		segment: make([]uint8, n), ageBand: make([]uint8, n), region: make([]uint8, n),
@@ -80,8 +86,18 @@ func newPopulation(sc *scenarios.Scenario, base rng.Key) *population {
 		traits[k] = s.Traits.Resolve(sc.Population.Traits)
 		shares[k] = s.Share
 	}
+	forBlocks(n, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p.draw(i, sc, base, traits, shares)
+		}
+	})
+	return p
+}
+
+// draw draws customer i.
+func (p *population) draw(i int, sc *scenarios.Scenario, base rng.Key, traits []scenarios.Traits, shares []float64) {
 	L := sc.Loyalty
-	for i := range n {
+	{
 		uk := base.Unit(uint64(i))
 		ss := rng.NewStream(uk.Purpose(purposeSegment))
 		k := ss.Categorical(shares)
@@ -113,5 +129,30 @@ func newPopulation(sc *scenarios.Scenario, base rng.Key) *population {
 		p.lastFailure[i] = -1
 		p.exitWeek[i] = -1
 	}
-	return p
+}
+
+// forBlocks calls f on consecutive blocks [lo, hi) of [0, n) using up to
+// workers goroutines (0 = GOMAXPROCS).
+func forBlocks(n, workers int, f func(lo, hi int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	nb := (n + blockSize - 1) / blockSize
+	workers = max(1, min(workers, nb))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				b := int(next.Add(1)) - 1
+				if b >= nb {
+					return
+				}
+				f(b*blockSize, min((b+1)*blockSize, n))
+			}
+		}()
+	}
+	wg.Wait()
 }

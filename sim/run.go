@@ -69,7 +69,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	}
 	active := sc.ActivePolicy()
 	base := rng.Base(sc.Seed, opts.Replication)
-	pop := newPopulation(sc, base)
+	pop := newPopulation(sc, base, opts.Workers)
 	eng := newEngine(sc, &pols[active], pop, base)
 
 	var w *writer
@@ -98,7 +98,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 			var ps Stats
 			pp := pop
 			if k != active {
-				pp = newPopulation(sc, base)
+				pp = newPopulation(sc, base, opts.Workers)
 				ps, err = newEngine(sc, &pols[k], pp, base).run(ctx, opts.Workers, nil)
 				if err != nil {
 					return nil, err

@@ -92,7 +92,7 @@ func runEpisodes(t *testing.T, sc *scenarios.Scenario) ([]Episode, [][]int32, *p
 		t.Fatal(err)
 	}
 	base := rng.Base(sc.Seed, 0)
-	pop := newPopulation(sc, base)
+	pop := newPopulation(sc, base, 2)
 	e := newEngine(sc, &pols[sc.ActivePolicy()], pop, base)
 	orders := make([][]int32, pop.n)
 	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
