@@ -26,10 +26,14 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	if e.Key != "" {
-		b.WriteString(": ")
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
 		b.WriteString(e.Key)
 	}
-	b.WriteString(": ")
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
 	b.WriteString(e.Msg)
 	return b.String()
 }
@@ -57,14 +61,15 @@ func IsInputError(err error) bool {
 // primitives, so each element can be decoded on top of its defaults.
 type file struct {
 	Scenario
+	// Seed is read as a TOML integer (int64): the toml package would
+	// silently wrap a negative value into a uint64.
+	Seed       int64            `toml:"seed"`
 	Population filePopulation   `toml:"population"`
 	Policies   []toml.Primitive `toml:"policies"`
 }
 
 type filePopulation struct {
-	Size     int              `toml:"size"`
-	Weeks    int              `toml:"weeks"`
-	Traits   Traits           `toml:"traits"`
+	Population
 	Segments []toml.Primitive `toml:"segments"`
 }
 
@@ -81,21 +86,24 @@ func Load(path string) (*Scenario, error) {
 // error messages (the file name).
 func Parse(name string, data []byte) (*Scenario, error) {
 	def := Default()
-	f := file{Scenario: *def}
-	f.Population = filePopulation{Size: def.Population.Size, Weeks: def.Population.Weeks, Traits: def.Population.Traits}
+	f := file{Scenario: *def, Seed: int64(def.Seed)}
+	f.Population = filePopulation{Population: def.Population}
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
 		return nil, decodeError(name, data, err)
 	}
 	s := f.Scenario
-	s.Population.Size = f.Population.Size
-	s.Population.Weeks = f.Population.Weeks
-	s.Population.Traits = f.Population.Traits
+	if f.Seed < 0 {
+		return nil, &Error{File: name, Line: lineOfPath(data, "seed"), Key: "seed",
+			Msg: fmt.Sprintf("%d is out of range: a seed must be an integer >= 0", f.Seed)}
+	}
+	s.Seed = uint64(f.Seed)
+	s.Population = f.Population.Population
 	if md.IsDefined("population", "segments") {
 		s.Population.Segments = make([]Segment, len(f.Population.Segments))
 		for i, p := range f.Population.Segments {
 			if err := md.PrimitiveDecode(p, &s.Population.Segments[i]); err != nil {
-				return nil, decodeError(name, data, fmt.Errorf("population.segments[%d]: %w", i, err))
+				return nil, elementError(decodeError(name, data, err), data, "population.segments", i)
 			}
 		}
 	} else {
@@ -106,24 +114,14 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		for i, p := range f.Policies {
 			s.Policies[i] = DefaultPolicy("")
 			if err := md.PrimitiveDecode(p, &s.Policies[i]); err != nil {
-				return nil, decodeError(name, data, fmt.Errorf("policies[%d]: %w", i, err))
+				return nil, elementError(decodeError(name, data, err), data, "policies", i)
 			}
 		}
 	} else {
 		s.Policies = def.Policies
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		var es Errors
-		for _, k := range und {
-			key := k.String()
-			path, line := locateKey(data, k)
-			if path == "" {
-				path = key
-			}
-			es = append(es, &Error{File: name, Line: line, Key: path,
-				Msg: "unknown key" + suggest(k)})
-		}
-		return nil, es
+		return nil, unknownKeys(name, data, und)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, withFile(name, data, err)
@@ -131,38 +129,151 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	return &s, nil
 }
 
+// unknownKeys reports the keys the schema does not know, each with its
+// indexed path and line. Keys under an unknown table are not repeated.
+func unknownKeys(name string, data []byte, und []toml.Key) Errors {
+	unknown := make(map[string]bool, len(und))
+	for _, k := range und {
+		unknown[k.String()] = true
+	}
+	var es Errors
+	defs := map[string][]keyLoc{} // definitions in the text, by key
+	for _, l := range scanKeys(data) {
+		if !l.elem {
+			k := toml.Key(l.parts).String()
+			defs[k] = append(defs[k], l)
+		}
+	}
+	seen := map[string]int{} // definitions of each key reported so far
+	for _, k := range und {
+		under := false
+		for n := 1; n < len(k); n++ {
+			if unknown[k[:n].String()] {
+				under = true
+			}
+		}
+		if under {
+			continue
+		}
+		key := k.String()
+		path, line := key, 0
+		// Undecoded lists a key once per definition, in document
+		// order: the j-th listing is the j-th definition.
+		if d := defs[key]; len(d) > 0 {
+			l := d[min(seen[key], len(d)-1)]
+			path, line = l.path, l.line
+		}
+		seen[key]++
+		es = append(es, &Error{File: name, Line: line, Key: path,
+			Msg: "unknown key" + suggest(k)})
+	}
+	return es
+}
+
+// elementError rewrites a decoding error inside the i-th element of the
+// array of tables array (policies) to name the element
+// (policies[1].refund) and the line of that element's key.
+func elementError(err error, data []byte, array string, i int) error {
+	e, ok := err.(*Error)
+	if !ok {
+		return err
+	}
+	prefix := fmt.Sprintf("%s[%d]", array, i)
+	switch {
+	case strings.HasPrefix(e.Key, array+"."):
+		e.Key = prefix + strings.TrimPrefix(e.Key, array)
+	case e.Key == array || e.Key == "":
+		e.Key = prefix
+	}
+	if line := lineOfPath(data, e.Key); line > 0 {
+		e.Line = line
+	}
+	return e
+}
+
 // decodeError turns a TOML parse or type error into an *Error with the
 // line the parser reports.
 func decodeError(name string, data []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		return &Error{File: name, Line: pe.Position.Line, Msg: pe.Message}
+		e := &Error{File: name, Line: pe.Position.Line, Msg: "invalid TOML: " + pe.Message}
+		if strings.Contains(pe.Message, "out of range") || strings.Contains(pe.Message, "float") {
+			// Value errors found while decoding (an integer too big
+			// for its field) name their key.
+			e.Key = pe.LastKey
+			e.Msg = pe.Message
+		}
+		return e
 	}
-	msg := err.Error()
+	msg := strings.TrimPrefix(err.Error(), "toml: ")
 	e := &Error{File: name, Msg: msg}
 	// Type errors read `toml: line 3 (last key "population.size"): ...`.
-	if _, rest, ok := strings.Cut(msg, "line "); ok {
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		var line int
 		if _, err := fmt.Sscanf(rest, "%d", &line); err == nil {
 			e.Line = line
 		}
 	}
-	if _, rest, ok := strings.Cut(msg, `last key "`); ok {
+	if _, rest, ok := strings.Cut(msg, `(last key "`); ok {
 		if key, tail, ok := strings.Cut(rest, `"`); ok {
 			e.Key = key
-			e.Msg = strings.TrimLeft(strings.TrimPrefix(tail, ")"), ": ")
+			e.Msg = typeMessage(strings.TrimLeft(strings.TrimPrefix(tail, ")"), ": "))
 		}
 	}
+	if e.Line == 0 && e.Key != "" {
+		e.Line = lineOfPath(data, e.Key)
+	}
 	return e
+}
+
+// typeMessage rewords the toml package's type errors for people:
+// "incompatible types: TOML value has type string; destination has type
+// integer" becomes "wrong type: the value is a string; it must be an
+// integer".
+func typeMessage(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "incompatible types: TOML value has type ")
+	if !ok {
+		return msg
+	}
+	got, want, ok := strings.Cut(rest, "; destination has type ")
+	if !ok {
+		return msg
+	}
+	return "wrong type: the value is " + typeNoun(got) + "; it must be " + typeNoun(want)
+}
+
+func typeNoun(t string) string {
+	switch t {
+	case "int64", "integer":
+		return "an integer"
+	case "float64", "float":
+		return "a number"
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean (true or false)"
+	case "slice", "array":
+		return "an array"
+	case "map[string]interface {}", "map[string]any", "table":
+		return "a table"
+	case "[]map[string]interface {}", "[]map[string]any":
+		return "an array of tables"
+	case "[]interface {}", "[]any":
+		return "an array"
+	case "time.Time":
+		return "a date-time"
+	}
+	return t
 }
 
 // withFile fills in the file name and, where it can be found, the line
 // of each validation error.
 func withFile(name string, data []byte, err error) error {
+	ix := newKeyIndex(data)
 	fill := func(e *Error) {
 		e.File = name
 		if e.Line == 0 {
-			e.Line = lineOfPath(data, e.Key)
+			e.Line = ix.near(e.Key)
 		}
 	}
 	var es Errors

@@ -1,12 +1,509 @@
 package scenarios
 
-import "github.com/BurntSushi/toml"
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+)
 
-// Validate checks every value against its allowed range. (stub: to be completed)
-func (s *Scenario) Validate() error { return nil }
+// Limits that are not obvious from the schema.
+const (
+	// maxPopulation is the largest population.size accepted.
+	maxPopulation = 100_000_000
+	// maxWeeks is the largest population.weeks accepted (about 190 years).
+	maxWeeks = 10_000
+	// shareTolerance is how far the segment shares may sum from 1.
+	shareTolerance = 1e-9
+)
 
-func locateKey(data []byte, k toml.Key) (string, int) { return "", 0 }
+// Allowed values of the enumerated keys.
+var (
+	modes          = []string{"behavioral", "textbook"}
+	apologies      = []string{"none", "scripted", "sincere"}
+	covariateKinds = []string{"normal", "uniform", "binary"}
+	errorKinds     = []string{"normal", "t", "skew_normal", "uniform", "mixture"}
+	surveyScales   = []int{5, 7}
+)
 
-func suggest(k toml.Key) string { return "" }
+// Validate checks every value of s against its allowed range and the
+// references between sections (the active policy, eligibility segments
+// and failure types). It returns nil or an Errors listing every problem
+// in schema order, each with the full key path
+// (population.segments[1].share) and a message that states the value and
+// what is allowed. File and Line are left empty; Parse fills them in.
+func (s *Scenario) Validate() error {
+	v := &validator{}
 
-func lineOfPath(data []byte, path string) int { return 0 }
+	// Top level. Name and Description are free text; any seed is valid.
+	v.oneOf("mode", s.Mode, modes)
+	if s.Policy != "" && !hasPolicy(s.Policies, s.Policy) {
+		v.add("policy", "undefined policy %q; defined policies are: %s", s.Policy, strings.Join(policyNames(s.Policies), ", "))
+	}
+
+	v.population(&s.Population)
+	v.firm(&s.Firm)
+	v.failures(&s.Failures)
+	v.contact(&s.Contact)
+	v.outcomes(&s.Outcomes)
+	v.justice(&s.Justice)
+	v.loyalty(&s.Loyalty)
+	v.wordOfMouth(&s.WordOfMouth)
+	v.policies(s.Policies, s.Population.Segments)
+	v.survey(&s.Survey)
+	// Output holds only booleans.
+	v.textbook(&s.Textbook)
+
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return v.errs
+}
+
+func (v *validator) population(p *Population) {
+	v.intIn("population.size", p.Size, 1, maxPopulation, "the number of customers")
+	v.intIn("population.weeks", p.Weeks, 1, maxWeeks, "the number of weeks")
+	v.traits("population.traits", &p.Traits, nil)
+
+	if len(p.Segments) == 0 {
+		v.add("population.segments", "no segments; at least one [[population.segments]] with a name and a share is required")
+		return
+	}
+	seen := map[string]int{}
+	sum, ok := 0.0, true
+	for i, seg := range p.Segments {
+		key := fmt.Sprintf("population.segments[%d]", i)
+		v.name(key+".name", seg.Name, "segment", seen, i, "population.segments")
+		ok = v.in(key+".share", seg.Share, rShare) && ok
+		sum += seg.Share
+		resolved := seg.Traits.Resolve(p.Traits)
+		v.traits(key+".traits", &resolved, overridden(seg.Traits))
+	}
+	if ok && !(math.Abs(sum-1) <= shareTolerance) {
+		v.add("population.segments", "shares sum to %s; they must sum to 1", sumString(sum))
+	}
+}
+
+// traits checks a set of trait distributions. When only is non-nil, only
+// the keys it holds are checked (a segment's overrides).
+func (v *validator) traits(prefix string, t *Traits, only map[string]bool) {
+	w := v
+	if only != nil {
+		w = &validator{}
+		defer func() {
+			for _, e := range w.errs {
+				if only[leafName(e.Key)] {
+					v.errs = append(v.errs, e)
+				}
+			}
+		}()
+	}
+	k := func(name string) string { return prefix + "." + name }
+	w.in(k("order_value_median"), t.OrderValueMedian, rPositive("a median order value"))
+	w.in(k("order_value_sigma"), t.OrderValueSigma, rNonNeg("a log-scale standard deviation"))
+	w.in(k("expectation_mean"), t.ExpectationMean, rBetaMean)
+	w.in(k("expectation_concentration"), t.ExpectationConcentration, rConcentration)
+	w.in(k("tolerance_width"), t.ToleranceWidth, rUnit("a half-width on the [0, 1] quality scale"))
+	w.in(k("loss_aversion_median"), t.LossAversionMedian, rPositive("a median loss aversion"))
+	w.in(k("loss_aversion_sigma"), t.LossAversionSigma, rNonNeg("a log-scale standard deviation"))
+	if len(t.JusticeAlpha) != 3 {
+		w.add(k("justice_alpha"), "%s has %d values; it must have exactly 3 positive values (distributive, procedural, interactional)", list(t.JusticeAlpha), len(t.JusticeAlpha))
+	} else {
+		for i, a := range t.JusticeAlpha {
+			w.in(fmt.Sprintf("%s[%d]", k("justice_alpha"), i), a, rPositive("a Dirichlet parameter"))
+		}
+	}
+	w.in(k("patience_hours"), t.PatienceHours, rPositive("patience in hours"))
+	w.in(k("patience_sigma"), t.PatienceSigma, rNonNeg("a log-scale standard deviation"))
+	w.in(k("urgency_mean"), t.UrgencyMean, rBetaMean)
+	w.in(k("uncertainty_mean"), t.UncertaintyMean, rBetaMean)
+	w.in(k("knowledge_mean"), t.KnowledgeMean, rBetaMean)
+	w.in(k("driver_concentration"), t.DriverConcentration, rConcentration)
+	w.in(k("purchase_probability"), t.PurchaseProbability, rng{0, 1, true, true, "a purchase probability (used on the logit scale)"})
+	w.in(k("loyalty_sd"), t.LoyaltySD, rNonNeg("a standard deviation"))
+	w.in(k("tenure_mean_weeks"), t.TenureMeanWeeks, rNonNeg("a number of weeks"))
+	w.in(k("switching_cost_mean"), t.SwitchingCostMean, rBetaMean)
+	w.in(k("recovery_expectation_mean"), t.RecoveryExpectationMean, rBetaMean)
+	w.in(k("voice_sd"), t.VoiceSD, rNonNeg("a standard deviation"))
+}
+
+func (v *validator) firm(f *Firm) {
+	v.in("firm.base_quality", f.BaseQuality, rUnit("a quality on the [0, 1] scale"))
+	v.in("firm.quality_noise", f.QualityNoise, rNonNeg("a standard deviation"))
+	v.in("firm.product_cost_share", f.ProductCostShare, rUnit("a share of revenue"))
+	v.in("firm.competitor_attractiveness", f.CompetitorAttractiveness, rUnit("an attractiveness"))
+}
+
+func (v *validator) failures(f *Failures) {
+	sum, ok := 0.0, true
+	for i, ft := range f.Types() {
+		k := func(name string) string { return "failures." + FailureTypeNames[i] + "." + name }
+		ok = v.in(k("probability"), ft.Probability, rProb) && ok
+		v.in(k("severity_a"), ft.SeverityA, rPositive("a Beta parameter"))
+		v.in(k("severity_b"), ft.SeverityB, rPositive("a Beta parameter"))
+		v.in(k("impact"), ft.Impact, rNonNeg("an impact"))
+		v.in(k("loss_fraction"), ft.LossFraction, rUnit("a fraction of order value"))
+		sum += ft.Probability
+	}
+	if ok && sum > 1+1e-12 {
+		v.add("failures", "the failure probabilities sum to %s; they are per-order probabilities of distinct failures and must sum to at most 1", sumString(sum))
+	}
+}
+
+func (v *validator) contact(c *Contact) {
+	v.real("contact.intercept", c.Intercept)
+	v.real("contact.severity", c.Severity)
+	v.real("contact.urgency", c.Urgency)
+	v.real("contact.uncertainty", c.Uncertainty)
+	v.real("contact.log_order_value", c.LogOrderValue)
+	v.real("contact.knowledge", c.Knowledge)
+	v.real("contact.expected_payoff", c.ExpectedPayoff)
+	v.real("contact.friction", c.Friction)
+	v.real("contact.voice", c.Voice)
+	v.in("contact.instrument_probability", c.InstrumentProbability, rProb)
+	v.real("contact.instrument_effect", c.InstrumentEffect)
+	v.in("contact.rho", c.Rho, rCorr)
+	v.in("contact.payoff_learning", c.PayoffLearning, rRate)
+	v.in("contact.word_of_mouth_weight", c.WordOfMouthWeight, rUnit("a blending weight"))
+}
+
+func (v *validator) outcomes(o *Outcomes) {
+	v.real("outcomes.baseline", o.Baseline)
+	v.real("outcomes.assimilation", o.Assimilation)
+	v.real("outcomes.disconfirmation", o.Disconfirmation)
+	v.in("outcomes.tolerance_damping", o.ToleranceDamping, rUnit("a damping factor"))
+	v.real("outcomes.recovery_weight", o.RecoveryWeight)
+	v.real("outcomes.unremedied_loss", o.UnremediedLoss)
+	v.in("outcomes.noise_sd", o.NoiseSD, rNonNeg("a standard deviation"))
+	v.real("outcomes.voice_effect", o.VoiceEffect)
+	v.intIn("outcomes.memory_weeks", o.MemoryWeeks, 0, maxWeeks, "a memory window in weeks")
+	v.real("outcomes.trust_penalty", o.TrustPenalty)
+	v.in("outcomes.repeat_expectation_boost", o.RepeatExpectationBoost, rUnit("a boost on the [0, 1] expectation scale"))
+	v.in("outcomes.expectation_learning", o.ExpectationLearning, rRate)
+	v.in("outcomes.recovery_expectation_learning", o.RecoveryExpectationLearning, rRate)
+	v.intIn("outcomes.horizon_weeks", o.HorizonWeeks, 1, maxWeeks, "a horizon in weeks")
+	v.real("outcomes.score_floor", o.ScoreFloor)
+	if v.real("outcomes.score_ceiling", o.ScoreCeiling) && isFinite(o.ScoreFloor) && !(o.ScoreCeiling > o.ScoreFloor) {
+		v.add("outcomes.score_ceiling", "%s is out of range: score_ceiling must be greater than score_floor (%s)", num(o.ScoreCeiling), num(o.ScoreFloor))
+	}
+}
+
+func (v *validator) justice(j *Justice) {
+	v.in("justice.distributive_midpoint", j.DistributiveMidpoint, rNonNeg("a compensation-to-price ratio"))
+	v.in("justice.distributive_slope", j.DistributiveSlope, rNonNeg("a slope"))
+	v.in("justice.coupon_value_factor", j.CouponValueFactor, rNonNeg("a value factor"))
+	v.in("justice.unresolved_factor", j.UnresolvedFactor, rUnit("a multiplier"))
+	v.in("justice.follow_up_boost", j.FollowUpBoost, rUnit("a justice boost"))
+	v.in("justice.apology_none", j.ApologyNone, rUnit("a justice level"))
+	v.in("justice.apology_scripted", j.ApologyScripted, rUnit("a justice level"))
+	v.in("justice.apology_sincere", j.ApologySincere, rUnit("a justice level"))
+	v.in("justice.empathy_weight", j.EmpathyWeight, rUnit("a weight"))
+	v.in("justice.personalisation_weight", j.PersonalisationWeight, rUnit("a weight"))
+	v.in("justice.personalisation_targeting", j.PersonalisationTargeting, rUnit("a justice boost"))
+}
+
+func (v *validator) loyalty(l *Loyalty) {
+	v.real("loyalty.satisfaction_effect", l.SatisfactionEffect)
+	v.in("loyalty.reversion", l.Reversion, rRate)
+	v.real("loyalty.tenure_effect", l.TenureEffect)
+	v.real("loyalty.exit_intercept", l.ExitIntercept)
+	v.real("loyalty.exit_competitor", l.ExitCompetitor)
+	v.real("loyalty.exit_switching_cost", l.ExitSwitchingCost)
+	v.real("loyalty.exit_loyalty", l.ExitLoyalty)
+}
+
+func (v *validator) wordOfMouth(w *WordOfMouth) {
+	v.real("word_of_mouth.expectation_effect", w.ExpectationEffect)
+	v.in("word_of_mouth.decay", w.Decay, rRate)
+	v.real("word_of_mouth.nps_floor", w.NPSFloor)
+	if v.real("word_of_mouth.nps_ceiling", w.NPSCeiling) && isFinite(w.NPSFloor) && !(w.NPSCeiling > w.NPSFloor) {
+		v.add("word_of_mouth.nps_ceiling", "%s is out of range: nps_ceiling must be greater than nps_floor (%s)", num(w.NPSCeiling), num(w.NPSFloor))
+	}
+	v.in("word_of_mouth.nps_noise_sd", w.NPSNoiseSD, rNonNeg("a standard deviation"))
+}
+
+func (v *validator) policies(ps []Policy, segs []Segment) {
+	if len(ps) == 0 {
+		v.add("policies", "no policies; at least one [[policies]] with a name is required")
+		return
+	}
+	segNames := make([]string, len(segs))
+	for i, s := range segs {
+		segNames[i] = s.Name
+	}
+	seen := map[string]int{}
+	for i := range ps {
+		p := &ps[i]
+		k := func(name string) string { return fmt.Sprintf("policies[%d].%s", i, name) }
+		v.name(k("name"), p.Name, "policy", seen, i, "policies")
+		if p.Staffing == 0 {
+			v.in(k("response_hours"), p.ResponseHours, rng{0, math.Inf(1), true, true, "a response time in hours (when staffing = 0)"})
+		} else {
+			v.in(k("response_hours"), p.ResponseHours, rHours)
+		}
+		v.in(k("response_sigma"), p.ResponseSigma, rNonNeg("a log-scale standard deviation"))
+		v.in(k("staffing"), p.Staffing, rNonNeg("a number of agents"))
+		if p.Staffing > 0 {
+			v.in(k("handle_hours"), p.HandleHours, rng{0, math.Inf(1), true, true, "a handling time in hours (when staffing > 0)"})
+		} else {
+			v.in(k("handle_hours"), p.HandleHours, rHours)
+		}
+		v.in(k("refund"), p.Refund, rRefund)
+		if n := len(p.RefundBySeverity); n != 0 && n != 3 {
+			v.add(k("refund_by_severity"), "%s has %d values; it must be empty or have exactly 3 (low, medium, high severity)", list(p.RefundBySeverity), n)
+		} else {
+			for j, r := range p.RefundBySeverity {
+				v.in(fmt.Sprintf("%s[%d]", k("refund_by_severity"), j), r, rRefund)
+			}
+		}
+		v.in(k("coupon_value"), p.CouponValue, rNonNeg("a coupon value (a fraction of order value)"))
+		v.in(k("coupon_redemption"), p.CouponRedemption, rUnit("a redemption share"))
+		v.oneOf(k("apology"), p.Apology, apologies)
+		v.in(k("empathy"), p.Empathy, rUnit("empathy"))
+		v.in(k("personalisation"), p.Personalisation, rUnit("personalisation"))
+		v.in(k("follow_up_hours"), p.FollowUpHours, rHours)
+		v.in(k("proactive"), p.Proactive, rProb)
+		v.in(k("first_contact_resolution"), p.FirstContactResolution, rProb)
+		for j, name := range p.Eligibility.Segments {
+			if !contains(segNames, name) {
+				v.add(fmt.Sprintf("%s[%d]", k("eligibility.segments"), j), "undefined segment %q; defined segments are: %s", name, strings.Join(segNames, ", "))
+			}
+		}
+		for j, name := range p.Eligibility.FailureTypes {
+			if !contains(FailureTypeNames[:], name) {
+				v.add(fmt.Sprintf("%s[%d]", k("eligibility.failure_types"), j), "unknown failure type %q; failure types are: %s", name, strings.Join(FailureTypeNames[:], ", "))
+			}
+		}
+		v.in(k("eligibility.min_order_value"), p.Eligibility.MinOrderValue, rNonNeg("an order value"))
+		v.in(k("eligibility.min_tenure_weeks"), p.Eligibility.MinTenureWeeks, rNonNeg("a number of weeks"))
+		v.in(k("staff_cost_per_hour"), p.StaffCostPerHour, rCost)
+		v.in(k("follow_up_cost"), p.FollowUpCost, rCost)
+		v.in(k("proactive_cost"), p.ProactiveCost, rCost)
+	}
+}
+
+func (v *validator) survey(s *Survey) {
+	if s.Scale != surveyScales[0] && s.Scale != surveyScales[1] {
+		v.add("survey.scale", "%d is not allowed: the survey scale must be 5 or 7 (points)", s.Scale)
+	}
+	v.real("survey.response_intercept", s.ResponseIntercept)
+	v.real("survey.response_extremity", s.ResponseExtremity)
+	v.in("survey.score_noise_sd", s.ScoreNoiseSD, rNonNeg("a standard deviation"))
+}
+
+func (v *validator) textbook(t *Textbook) {
+	if len(t.Beta) == 0 {
+		v.add("textbook.beta", "[] has no values; beta needs at least the intercept")
+	}
+	for i, b := range t.Beta {
+		v.real(fmt.Sprintf("textbook.beta[%d]", i), b)
+	}
+	if len(t.Gamma) != len(t.Beta) {
+		v.add("textbook.gamma", "%s has %d values but beta has %d; gamma and beta must have the same length (intercept first)", list(t.Gamma), len(t.Gamma), len(t.Beta))
+	} else {
+		for i, g := range t.Gamma {
+			v.real(fmt.Sprintf("textbook.gamma[%d]", i), g)
+		}
+	}
+	v.real("textbook.exclusion", t.Exclusion)
+	v.in("textbook.rho", t.Rho, rCorr)
+	v.in("textbook.sigma", t.Sigma, rPositive("a standard deviation"))
+	v.real("textbook.delta", t.Delta)
+	v.oneOf("textbook.covariates", t.Covariates, covariateKinds)
+	if v.in("textbook.covariate_correlation", t.CovariateCorrelation, rCorr) {
+		// k covariates and z share one correlation r; the (k+1)×(k+1)
+		// equicorrelation matrix is positive definite iff r > −1/k.
+		if k := len(t.Beta) - 1; k >= 1 && !(t.CovariateCorrelation > -1/float64(k)) {
+			v.add("textbook.covariate_correlation", "%s is out of range: with %d covariates and z the common correlation must be > %s (else the correlation matrix is not positive definite)", num(t.CovariateCorrelation), k, num(-1/float64(k)))
+		}
+	}
+	v.oneOf("textbook.errors", t.Errors, errorKinds)
+	if t.Errors == "t" {
+		v.in("textbook.df", t.DF, rng{2, math.Inf(1), true, true, "the degrees of freedom of t errors (finite variance)"})
+	} else {
+		v.real("textbook.df", t.DF)
+	}
+	v.real("textbook.skew", t.Skew)
+	v.in("textbook.mixture_weight", t.MixtureWeight, rng{0, 1, false, true, "a mixture weight"})
+	v.real("textbook.mixture_shift", t.MixtureShift)
+	v.in("textbook.mixture_scale", t.MixtureScale, rPositive("a standard deviation"))
+}
+
+// --- the checking machinery ---
+
+type validator struct{ errs Errors }
+
+func (v *validator) add(key, format string, args ...any) {
+	v.errs = append(v.errs, &Error{Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// rng is an allowed interval of a float key and what the key is, for
+// the message ("a probability must be in [0, 1]").
+type rng struct {
+	lo, hi         float64
+	loOpen, hiOpen bool
+	what           string
+}
+
+var (
+	rProb          = rng{0, 1, false, false, "a probability"}
+	rShare         = rng{0, 1, true, false, "a share"}
+	rRate          = rng{0, 1, false, false, "a rate"}
+	rBetaMean      = rng{0, 1, true, true, "the mean of a Beta distribution"}
+	rConcentration = rPositive("a Beta concentration")
+	rCorr          = rng{-1, 1, true, true, "a correlation"}
+	rRefund        = rng{0, 2, false, false, "a refund (a fraction of order value; above 1 overcompensates)"}
+	rHours         = rNonNeg("a number of hours")
+	rCost          = rNonNeg("a cost")
+)
+
+func rUnit(what string) rng     { return rng{0, 1, false, false, what} }
+func rPositive(what string) rng { return rng{0, math.Inf(1), true, true, what} }
+func rNonNeg(what string) rng   { return rng{0, math.Inf(1), false, true, what} }
+
+func (r rng) contains(x float64) bool {
+	if math.IsNaN(x) {
+		return false
+	}
+	lo := x > r.lo || (!r.loOpen && x == r.lo)
+	hi := x < r.hi || (!r.hiOpen && x == r.hi)
+	return lo && hi
+}
+
+func (r rng) String() string {
+	switch {
+	case math.IsInf(r.hi, 1) && r.loOpen:
+		return "> " + num(r.lo)
+	case math.IsInf(r.hi, 1):
+		return ">= " + num(r.lo)
+	}
+	open, close := "[", "]"
+	if r.loOpen {
+		open = "("
+	}
+	if r.hiOpen {
+		close = ")"
+	}
+	return "in " + open + num(r.lo) + ", " + num(r.hi) + close
+}
+
+// in checks x against r and reports whether it passed.
+func (v *validator) in(key string, x float64, r rng) bool {
+	if r.contains(x) {
+		return true
+	}
+	v.add(key, "%s is out of range: %s must be %s", num(x), r.what, r)
+	return false
+}
+
+// real checks that x is a finite number (a coefficient of any sign).
+func (v *validator) real(key string, x float64) bool {
+	if isFinite(x) {
+		return true
+	}
+	v.add(key, "%s is not allowed: the value must be a finite number", num(x))
+	return false
+}
+
+func (v *validator) intIn(key string, x, lo, hi int, what string) {
+	if x < lo || x > hi {
+		v.add(key, "%d is out of range: %s must be in [%d, %d]", x, what, lo, hi)
+	}
+}
+
+func (v *validator) oneOf(key, x string, allowed []string) {
+	if !contains(allowed, x) {
+		v.add(key, "%q is not allowed: the value must be one of %s", x, quoteList(allowed))
+	}
+}
+
+// name checks that a segment or policy name is non-empty and unique
+// among its siblings (seen maps names to their first index).
+func (v *validator) name(key, name, what string, seen map[string]int, i int, array string) {
+	if strings.TrimSpace(name) == "" {
+		v.add(key, "a %s needs a non-empty name", what)
+		return
+	}
+	if j, dup := seen[name]; dup {
+		v.add(key, "duplicate %s name %q (also %s[%d].name); names must be unique", what, name, array, j)
+		return
+	}
+	seen[name] = i
+}
+
+// overridden lists the toml keys a segment actually overrides.
+func overridden(o TraitOverrides) map[string]bool {
+	set := map[string]bool{}
+	rv := reflect.ValueOf(o)
+	rt := rv.Type()
+	for i := 0; i < rt.NumField(); i++ {
+		if !rv.Field(i).IsNil() {
+			set[tomlName(rt.Field(i))] = true
+		}
+	}
+	return set
+}
+
+// leafName returns the last key of a path, without any index:
+// a.b[2] → b.
+func leafName(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		path = path[i+1:]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+func hasPolicy(ps []Policy, name string) bool {
+	for _, p := range ps {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func policyNames(ps []Policy) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return names
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
+}
+
+func list(xs []float64) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = num(x)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// sumString formats a sum without the noise of floating-point addition
+// (0.1+0.2+0.6 reads 0.9).
+func sumString(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
+
+// num formats a float as briefly as it round-trips.
+func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -1,0 +1,527 @@
+package scenarios
+
+// InitText returns the complete default scenario as TOML, with a comment
+// above every key saying what it is, its unit, its default and its
+// allowed range. It is what `redress init` prints; parsing it gives
+// Default(). The tests check that every key of the schema appears here
+// under a comment and that the values equal Default().
+func InitText() string { return initText }
+
+const initText = `# redress scenario: the complete default, with every key documented.
+#
+# A scenario file need only state what differs from these defaults; delete
+# what you do not change. Every key below shows its default value.
+# Probabilities, shares, rates and weights are in [0, 1] unless stated.
+# Check a file with: redress validate FILE.toml
+
+# Free-text name shown in summaries. Default "default".
+name = "default"
+# Free-text description shown in summaries. Default as below.
+description = "A mid-size online retailer with a standard recovery policy."
+# Model mode: "behavioral" (the agent-based model of customers, failures
+# and recoveries) or "textbook" (the exact Heckman / Maddala selection
+# data-generating process of [textbook]). Default "behavioral".
+mode = "behavioral"
+# Root of every random stream: the same seed gives the same output.
+# Integer in [0, 9223372036854775807]. Default 1.
+seed = 1
+# Name of the [[policies]] entry that "redress run" simulates; "" means the
+# first policy. Must name a defined policy. Default "".
+policy = ""
+
+# Who the customers are and how long they are simulated.
+[population]
+# Number of customers (behavioral) or observations (textbook).
+# Integer in [1, 100000000]. Default 20000.
+size = 20000
+# Number of simulated weeks (behavioral). Integer in [1, 10000]. Default 52.
+weeks = 52
+
+# Trait distributions every customer's traits are drawn from (segments may
+# override any of them).
+[population.traits]
+# Median order value, currency units (order value is log-normal). > 0.
+# Default 45.
+order_value_median = 45.0
+# Log-scale standard deviation of order value. >= 0. Default 0.6.
+order_value_sigma = 0.6
+# Mean of the Beta-distributed expected service quality E. In (0, 1).
+# Default 0.7.
+expectation_mean = 0.7
+# Concentration of that Beta (a = mean*conc, b = (1-mean)*conc); also used
+# for the recovery expectation. > 0. Default 20.
+expectation_concentration = 20.0
+# Mean half-width of the zone of tolerance on the [0, 1] quality scale
+# (each customer's is uniform in [0.5, 1.5] x mean). In [0, 1].
+# Default 0.05.
+tolerance_width = 0.05
+# Median loss aversion lambda (log-normal): shortfalls weigh lambda times
+# gains. > 0. Default 2.
+loss_aversion_median = 2.0
+# Log-scale standard deviation of loss aversion. >= 0. Default 0.25.
+loss_aversion_sigma = 0.25
+# Dirichlet parameters of the justice weights (distributive, procedural,
+# interactional). Exactly 3 values, each > 0. Default [5, 2, 3].
+justice_alpha = [5.0, 2.0, 3.0]
+# Median patience tau, hours: procedural justice decays as
+# exp(-wait / tau). > 0. Default 24.
+patience_hours = 24.0
+# Log-scale standard deviation of patience. >= 0. Default 0.5.
+patience_sigma = 0.5
+# Mean urgency (Beta; raises contact). In (0, 1). Default 0.5.
+urgency_mean = 0.5
+# Mean uncertainty (Beta; raises contact). In (0, 1). Default 0.4.
+uncertainty_mean = 0.4
+# Mean product knowledge (Beta; lowers contact). In (0, 1). Default 0.5.
+knowledge_mean = 0.5
+# Concentration of the Beta-distributed contact drivers and of switching
+# cost. > 0. Default 4.
+driver_concentration = 4.0
+# Median weekly purchase probability at baseline loyalty. In (0, 1).
+# Default 0.1.
+purchase_probability = 0.1
+# Standard deviation of baseline loyalty across customers, logit scale.
+# >= 0. Default 0.5.
+loyalty_sd = 0.5
+# Mean tenure at the start, weeks (exponential). >= 0. Default 80.
+tenure_mean_weeks = 80.0
+# Mean switching cost (Beta; lowers exit). In (0, 1). Default 0.4.
+switching_cost_mean = 0.4
+# Mean initial recovery expectation E^R (Beta, concentration
+# expectation_concentration). In (0, 1). Default 0.45.
+recovery_expectation_mean = 0.45
+# Standard deviation of the voice disposition, a persistent unobservable
+# that raises contact and (by outcomes.voice_effect) satisfaction: the
+# source of selection bias. >= 0. Default 1.
+voice_sd = 1.0
+
+# Segments partition the population. Repeat [[population.segments]] for
+# each; shares must sum to 1. Default: one segment "all" with share 1.
+[[population.segments]]
+# Segment name, unique and non-empty; every segment needs one. Policies'
+# eligibility refers to it. Default "all".
+name = "all"
+# Share of the population, in (0, 1]; every segment needs one, and the
+# shares sum to 1. Default 1.
+share = 1.0
+# A segment may override any key of [population.traits] in a table that
+# follows its [[population.segments]] entry, for example:
+#   [population.segments.traits]
+#   patience_hours = 12.0
+#   justice_alpha = [3.0, 4.0, 3.0]
+
+# The firm's baseline service and economics.
+[firm]
+# Mean perceived performance P of a normal order, on the [0, 1] scale of
+# expectations. In [0, 1]. Default 0.78.
+base_quality = 0.78
+# Standard deviation of perceived performance. >= 0. Default 0.08.
+quality_noise = 0.08
+# Product cost as a share of revenue. In [0, 1]. Default 0.6.
+product_cost_share = 0.6
+# Attractiveness of the competitor, raising every customer's exit hazard.
+# In [0, 1]. Default 0.3.
+competitor_attractiveness = 0.3
+
+# Failure types. Each has: probability per order (in [0, 1]; the seven
+# sum to at most 1); severity ~ Beta(severity_a, severity_b) in [0, 1]
+# (both > 0); impact, scaling severity into lost perceived performance
+# (>= 0); loss_fraction, the share of order value the customer loses and a
+# refund restores (in [0, 1]); detectable, whether the firm sees the
+# failure without a contact and so can reach out proactively.
+#
+# The order arrives late.
+[failures.delivery_delay]
+# Probability per order. Default 0.018.
+probability = 0.018
+# Severity Beta parameter a. > 0. Default 2.
+severity_a = 2.0
+# Severity Beta parameter b. > 0. Default 4.
+severity_b = 4.0
+# Lost performance per unit of severity. >= 0. Default 0.5.
+impact = 0.5
+# Share of order value lost. In [0, 1]. Default 0.2.
+loss_fraction = 0.2
+# The firm can detect it without a contact. Default true.
+detectable = true
+
+# The item arrives damaged.
+[failures.damaged_item]
+# Probability per order. Default 0.007.
+probability = 0.007
+# Severity Beta parameter a. > 0. Default 3.
+severity_a = 3.0
+# Severity Beta parameter b. > 0. Default 3.
+severity_b = 3.0
+# Lost performance per unit of severity. >= 0. Default 0.7.
+impact = 0.7
+# Share of order value lost. In [0, 1]. Default 0.8.
+loss_fraction = 0.8
+# The firm can detect it without a contact. Default false.
+detectable = false
+
+# The wrong item is delivered.
+[failures.wrong_item]
+# Probability per order. Default 0.006.
+probability = 0.006
+# Severity Beta parameter a. > 0. Default 3.
+severity_a = 3.0
+# Severity Beta parameter b. > 0. Default 3.
+severity_b = 3.0
+# Lost performance per unit of severity. >= 0. Default 0.7.
+impact = 0.7
+# Share of order value lost. In [0, 1]. Default 0.9.
+loss_fraction = 0.9
+# The firm can detect it without a contact. Default true.
+detectable = true
+
+# Product not as described.
+[failures.information_mismatch]
+# Probability per order. Default 0.006.
+probability = 0.006
+# Severity Beta parameter a. > 0. Default 2.
+severity_a = 2.0
+# Severity Beta parameter b. > 0. Default 3.
+severity_b = 3.0
+# Lost performance per unit of severity. >= 0. Default 0.5.
+impact = 0.5
+# Share of order value lost. In [0, 1]. Default 0.5.
+loss_fraction = 0.5
+# The firm can detect it without a contact. Default false.
+detectable = false
+
+# A payment is taken twice, fails or is not refunded.
+[failures.payment_problem]
+# Probability per order. Default 0.003.
+probability = 0.003
+# Severity Beta parameter a. > 0. Default 2.
+severity_a = 2.0
+# Severity Beta parameter b. > 0. Default 3.
+severity_b = 3.0
+# Lost performance per unit of severity. >= 0. Default 0.6.
+impact = 0.6
+# Share of order value lost. In [0, 1]. Default 0.6.
+loss_fraction = 0.6
+# The firm can detect it without a contact. Default true.
+detectable = true
+
+# The customer's data is exposed.
+[failures.privacy_breach]
+# Probability per order. Default 0.0005.
+probability = 0.0005
+# Severity Beta parameter a. > 0. Default 4.
+severity_a = 4.0
+# Severity Beta parameter b. > 0. Default 2.
+severity_b = 2.0
+# Lost performance per unit of severity. >= 0. Default 0.9.
+impact = 0.9
+# Share of order value lost. In [0, 1]. Default 0.3.
+loss_fraction = 0.3
+# The firm can detect it without a contact. Default true.
+detectable = true
+
+# A failed recovery itself.
+[failures.support_failure]
+# Probability per order. Default 0.002.
+probability = 0.002
+# Severity Beta parameter a. > 0. Default 2.
+severity_a = 2.0
+# Severity Beta parameter b. > 0. Default 3.
+severity_b = 3.0
+# Lost performance per unit of severity. >= 0. Default 0.6.
+impact = 0.6
+# Share of order value lost. In [0, 1]. Default 0.3.
+loss_fraction = 0.3
+# The firm can detect it without a contact. Default false.
+detectable = false
+
+# The contact (self-selection) equation, probit:
+#   contact = 1{ intercept + severity*sev + urgency*urg + ... + u > 0 },
+#   u ~ N(0, 1). Coefficients are any finite number.
+[contact]
+# Intercept of the contact index. Default -1.7.
+intercept = -1.7
+# Coefficient of failure severity. Default 1.6.
+severity = 1.6
+# Coefficient of urgency. Default 0.8.
+urgency = 0.8
+# Coefficient of uncertainty. Default 0.6.
+uncertainty = 0.6
+# Coefficient of log(order value / population median). Default 0.3.
+log_order_value = 0.3
+# Coefficient of product knowledge (negative: knowledgeable customers fix
+# things themselves). Default -0.6.
+knowledge = -0.6
+# Coefficient of the expected recovery satisfaction (own history blended
+# with word of mouth). Default 0.8.
+expected_payoff = 0.8
+# Channel friction, subtracted from the index. Default 0.3.
+friction = 0.3
+# Coefficient of the voice disposition. Default 0.5.
+voice = 0.5
+# Share of episodes in which the instrument is on (e.g. a randomised
+# prominent help button). A probability, in [0, 1]. Default 0.5.
+instrument_probability = 0.5
+# Coefficient of the instrument; it moves contact only (the exclusion
+# restriction). Default 0.5.
+instrument_effect = 0.5
+# Correlation of u with the satisfaction error. In (-1, 1). Default 0.5.
+rho = 0.5
+# Rate at which a customer's expected payoff moves toward the recovery
+# satisfaction they experienced. In [0, 1]. Default 0.3.
+payoff_learning = 0.3
+# Weight of the population's recent recovery satisfaction (word of mouth)
+# in each customer's expected payoff. In [0, 1]. Default 0.3.
+word_of_mouth_weight = 0.3
+
+# The satisfaction model
+#   S = baseline + assimilation*(E - mean E) + disconfirmation*g(D)
+#       + recovery_weight*(RS - E^R) - trust penalty + noise.
+[outcomes]
+# s0, satisfaction at zero disconfirmation for an average expectation.
+# Any finite number. Default 0.6.
+baseline = 0.6
+# a, the pull of expectations on satisfaction. Any finite number.
+# Default 0.3.
+assimilation = 0.3
+# b, the weight of disconfirmation g(D) (losses weighted by loss
+# aversion). Any finite number. Default 1.
+disconfirmation = 1.0
+# Multiplier of disconfirmation inside the zone of tolerance (0 = ignored,
+# 1 = no zone). In [0, 1]. Default 0.3.
+tolerance_damping = 0.3
+# c, the weight of recovery satisfaction relative to the recovery
+# expectation. Any finite number. Default 0.8.
+recovery_weight = 0.8
+# Satisfaction lost without a recovery, per unit of the failure's loss
+# fraction (money the customer is out of pocket when nobody puts it
+# right). Any finite number. Default 0.3.
+unremedied_loss = 0.3
+# Standard deviation of the satisfaction error. >= 0. Default 0.15.
+noise_sd = 0.15
+# Effect of the voice disposition on satisfaction; its sign sets the
+# direction of selection bias. Any finite number. Default 0.1.
+voice_effect = 0.1
+# A failure within this many weeks of an earlier one is a repeat failure
+# (double deviation). Integer in [0, 10000]. Default 12.
+memory_weeks = 12
+# Satisfaction subtracted on a repeat failure. Any finite number.
+# Default 0.15.
+trust_penalty = 0.15
+# Rise of the recovery expectation E^R on a repeat failure. In [0, 1].
+# Default 0.25.
+repeat_expectation_boost = 0.25
+# Rate at which E moves toward experienced performance. In [0, 1].
+# Default 0.1.
+expectation_learning = 0.1
+# Rate at which E^R moves toward experienced recovery satisfaction.
+# In [0, 1]. Default 0.3.
+recovery_expectation_learning = 0.3
+# H, the window for repurchase and spend outcomes, weeks.
+# Integer in [1, 10000]. Default 8.
+horizon_weeks = 8
+# Latent S at or below this maps to the lowest survey / NPS score.
+# Any finite number. Default -0.6.
+score_floor = -0.6
+# Latent S at or above this maps to the highest score. Greater than
+# score_floor. Default 1.
+score_ceiling = 1.0
+
+# The three justice dimensions of a recovery.
+[justice]
+# Distributive justice is logistic in compensation / price; this is the
+# midpoint ratio. >= 0. Default 0.9.
+distributive_midpoint = 0.9
+# Slope of that logistic. >= 0. Default 6.
+distributive_slope = 6.0
+# Worth of a coupon to the customer relative to cash, per unit of face
+# value. >= 0. Default 0.5.
+coupon_value_factor = 0.5
+# Procedural justice exp(-wait / patience) is multiplied by this when the
+# first contact does not resolve the issue. In [0, 1]. Default 0.6.
+unresolved_factor = 0.6
+# Rise of procedural justice when there is a follow-up. In [0, 1].
+# Default 0.15.
+follow_up_boost = 0.15
+# Interactional justice with no apology. In [0, 1]. Default 0.2.
+apology_none = 0.2
+# Interactional justice with a scripted apology. In [0, 1]. Default 0.45.
+apology_scripted = 0.45
+# Interactional justice with a sincere apology. In [0, 1]. Default 0.75.
+apology_sincere = 0.75
+# Weight of staff empathy in interactional justice. In [0, 1].
+# Default 0.2.
+empathy_weight = 0.2
+# Weight of personalisation in interactional justice. In [0, 1].
+# Default 0.15.
+personalisation_weight = 0.15
+# Personalisation adds this much (times the personalisation level) to the
+# customer's highest-weight justice dimension. In [0, 1]. Default 0.2.
+personalisation_targeting = 0.2
+
+# Loyalty, purchase and exit dynamics, logit scale. Coefficients are any
+# finite number.
+[loyalty]
+# Change in loyalty per unit of satisfaction above outcomes.baseline after
+# an order. Default 1.5.
+satisfaction_effect = 1.5
+# Weekly share of the deviation from baseline loyalty that decays.
+# In [0, 1]. Default 0.05.
+reversion = 0.05
+# Baseline loyalty added per year of tenure. Default 0.1.
+tenure_effect = 0.1
+# Weekly exit hazard is logistic(exit_intercept
+#   + exit_competitor*competitor - exit_switching_cost*switching cost
+#   - exit_loyalty*loyalty deviation). Intercept; default -5.5.
+exit_intercept = -5.5
+# Coefficient of competitor attractiveness. Default 1.
+exit_competitor = 1.0
+# Coefficient of switching cost (subtracted). Default 2.
+exit_switching_cost = 2.0
+# Coefficient of the loyalty deviation (subtracted). Default 1.
+exit_loyalty = 1.0
+
+# How promoters and detractors move everyone's expectations.
+[word_of_mouth]
+# Shift of expectations per unit of net buzz (promoters - detractors per
+# active customer per week). Any finite number. Default 0.5.
+expectation_effect = 0.5
+# Weekly decay of the accumulated buzz. In [0, 1]. Default 0.2.
+decay = 0.2
+# Latent satisfaction at or below this maps to 0 on the 0-10
+# likelihood-to-recommend (NPS) scale. Any finite number. Default 0.
+nps_floor = 0.0
+# Latent satisfaction at or above this maps to 10. Greater than
+# nps_floor. Default 0.75.
+nps_ceiling = 0.75
+# Standard deviation of answer noise in NPS answers, points. >= 0.
+# Default 1.
+nps_noise_sd = 1.0
+
+# Recovery policies. Repeat [[policies]] for each (redress compare runs
+# them all); at least one. Keys a policy leaves out take these defaults.
+[[policies]]
+# Policy name, unique and non-empty; every [[policies]] entry needs one.
+# Default "standard".
+name = "standard"
+# Target (median) response time, hours; response time is log-normal
+# around it. > 0 when staffing = 0 (ignored otherwise). Default 24.
+response_hours = 24.0
+# Log-scale standard deviation of response time. >= 0. Default 0.5.
+response_sigma = 0.5
+# Support agents on duty around the clock; > 0 makes response time follow
+# a queue of the contacts that arrive (Erlang C with backlog), 0 uses
+# response_hours. >= 0. Default 0.
+staffing = 0.0
+# Agent time one contact takes, hours. > 0 when staffing > 0, else >= 0.
+# Default 0.5.
+handle_hours = 0.5
+# Refund as a fraction of order value; above 1 overcompensates.
+# In [0, 2]. Default 0.8.
+refund = 0.8
+# Refund per severity category (low, medium, high) instead of refund:
+# empty, or exactly 3 values in [0, 2]. Default [] (use refund).
+refund_by_severity = []
+# Coupon face value as a fraction of order value. >= 0. Default 0.1.
+coupon_value = 0.1
+# Share of coupons redeemed (what they cost). In [0, 1]. Default 0.4.
+coupon_redemption = 0.4
+# Apology: "none", "scripted" or "sincere". Default "scripted".
+apology = "scripted"
+# Empathy of staff. In [0, 1]. Default 0.5.
+empathy = 0.5
+# Personalisation of the remedy. In [0, 1]. Default 0.2.
+personalisation = 0.2
+# Whether a follow-up contact happens. Default false.
+follow_up = false
+# Hours after the recovery that the follow-up happens. >= 0. Default 72.
+follow_up_hours = 72.0
+# Probability of reaching out on a detectable failure before any contact.
+# In [0, 1]. Default 0.
+proactive = 0.0
+# Probability that one contact resolves the issue. In [0, 1]. Default 0.7.
+first_contact_resolution = 0.7
+# Staff cost per agent-hour, currency units. >= 0. Default 30.
+staff_cost_per_hour = 30.0
+# Cost of one follow-up, currency units. >= 0. Default 2.
+follow_up_cost = 2.0
+# Cost of one proactive outreach, currency units. >= 0. Default 3.
+proactive_cost = 3.0
+
+# Which episodes of this policy receive refunds and coupons.
+[policies.eligibility]
+# Eligible segment names (defined in [[population.segments]]); [] means
+# all segments. Default [].
+segments = []
+# Eligible failure types, from: delivery_delay, damaged_item, wrong_item,
+# information_mismatch, payment_problem, privacy_breach, support_failure;
+# [] means all types. Default [].
+failure_types = []
+# Minimum order value, currency units. >= 0. Default 0.
+min_order_value = 0.0
+# Minimum tenure, weeks. >= 0. Default 0.
+min_tenure_weeks = 0.0
+
+# The post-recovery satisfaction survey.
+[survey]
+# Points on the scale: 5 or 7. Default 5.
+scale = 5
+# Response probability is logistic(response_intercept
+#   + response_extremity * |S - midpoint| * 2 / (ceiling - floor)).
+# Intercept, any finite number. Default -1.5.
+response_intercept = -1.5
+# Extremity coefficient, any finite number. Default 1.5.
+response_extremity = 1.5
+# Standard deviation of answer noise, scale points. >= 0. Default 0.3.
+score_noise_sd = 0.3
+
+# What is written.
+[output]
+# Write truth_episodes.csv (the potential outcomes of every failure
+# episode). Default true.
+truth_episodes = true
+
+# The textbook data-generating process (mode = "textbook"):
+#   s* = gamma0 + sum gamma_j x_j + exclusion*z + u,   s = 1{s* > 0}
+#   y  = beta0 + sum beta_j x_j + sigma*e            (observed when s = 1)
+#   w  = beta0 + sum beta_j x_j + delta*s + sigma*e  (observed for all)
+# with corr(u, e) = rho and var(u) = var(e) = 1.
+[textbook]
+# Outcome coefficients, intercept first; at least 1 value. Each value any
+# finite number. Default [1, 0.5, -0.5].
+beta = [1.0, 0.5, -0.5]
+# Selection coefficients on the same covariates, intercept first; as many
+# values as beta. Default [0.2, 0.5, 0.5].
+gamma = [0.2, 0.5, 0.5]
+# Coefficient of the excluded instrument z (0 = no exclusion
+# restriction). Any finite number. Default 1.
+exclusion = 1.0
+# Correlation of the selection and outcome errors. In (-1, 1).
+# Default 0.5.
+rho = 0.5
+# Scale of the outcome error. > 0. Default 1.
+sigma = 1.0
+# Treatment effect of s on w. Any finite number. Default 1.
+delta = 1.0
+# Covariate distribution: "normal", "uniform" (unit variance) or "binary".
+# Default "normal".
+covariates = "normal"
+# Common correlation between covariates and between each covariate and z.
+# In (-1, 1) and, with k covariates, > -1/k. Default 0.
+covariate_correlation = 0.0
+# Error distribution: "normal", "t", "skew_normal", "uniform" or
+# "mixture". Default "normal".
+errors = "normal"
+# Degrees of freedom of t errors. > 2 when errors = "t". Default 5.
+df = 5.0
+# Shape alpha of skew-normal errors. Any finite number. Default 4.
+skew = 4.0
+# Mixture errors: weight of the second normal component. In [0, 1).
+# Default 0.3.
+mixture_weight = 0.3
+# Mean shift of the second component. Any finite number. Default 2.
+mixture_shift = 2.0
+# Standard deviation of the second component (the first is N(0, 1); the
+# mixture is standardised). > 0. Default 1.5.
+mixture_scale = 1.5
+`
