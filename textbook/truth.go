@@ -1,0 +1,129 @@
+package textbook
+
+import (
+	"fmt"
+	"math"
+
+	"redress/scenarios"
+	"redress/truth"
+)
+
+// CovariateNames returns the names of the k covariates: x1, …, xk. They
+// are the column names in episodes.csv and the term names an R-style
+// formula gives them.
+func CovariateNames(k int) []string {
+	names := make([]string, k)
+	for j := range names {
+		names[j] = fmt.Sprintf("x%d", j+1)
+	}
+	return names
+}
+
+// Truth returns the true value of every textbook-mode estimand for the
+// sample s drawn from tb, in a fixed order:
+//
+//	beta_(Intercept), beta_x1 … beta_xk     outcome coefficients
+//	gamma_(Intercept), gamma_x1 … gamma_xk, gamma_z   selection coefficients
+//	rho, sigma, lambda                       error correlation, scale, ρσ
+//	ate_contact_outcome, att_…, atu_…        effect of s on w
+//	mean_satisfaction_population             mean y over all observations
+//	mean_satisfaction_observed               mean y over s = 1
+//	selection_rate                           share with s = 1
+//
+// Parameters have N = 0; sample quantities carry the number of
+// observations averaged over. The treatment effect is δ for every unit,
+// so the three effects are reported as δ exactly (the sample means of
+// W1 − W0 equal δ up to floating-point rounding). mean_satisfaction_observed
+// is omitted when no observation is selected, since it is undefined.
+func Truth(tb scenarios.Textbook, s *Sample) []truth.Estimand {
+	k := len(tb.Beta) - 1
+	names := CovariateNames(k)
+	out := make([]truth.Estimand, 0, 2*k+12)
+	add := func(id, def string, v float64, n int) {
+		out = append(out, truth.Estimand{ID: id, Definition: def, Value: v, N: n})
+	}
+	const outcomeEq = "the outcome (satisfaction) equation y = β0 + Σ βj xj + σε"
+	const selectionEq = "the selection (contact) equation s* = γ0 + Σ γj xj + γz z + u, contacted = 1{s* > 0}"
+	add("beta_(Intercept)", "intercept β0 of "+outcomeEq, tb.Beta[0], 0)
+	for j, nm := range names {
+		add("beta_"+nm, "coefficient of "+nm+" in "+outcomeEq, tb.Beta[j+1], 0)
+	}
+	add("gamma_(Intercept)", "intercept γ0 of "+selectionEq+" (u has variance 1, the probit scale)", tb.Gamma[0], 0)
+	for j, nm := range names {
+		add("gamma_"+nm, "coefficient of "+nm+" in "+selectionEq, tb.Gamma[j+1], 0)
+	}
+	add("gamma_z", "coefficient γz of the excluded instrument z in "+selectionEq+"; z does not enter the outcome equations (the exclusion restriction)", tb.Exclusion, 0)
+	add("rho", "correlation of the selection error u and the outcome error ε (both of variance 1)", tb.Rho, 0)
+	add("sigma", "standard deviation σ of the outcome error σε", tb.Sigma, 0)
+	add("lambda", "ρσ, the covariance of the outcome error σε with the selection error u; with normal errors E[y | x, z, contacted] = xβ + ρσ·φ(index)/Φ(index), so it is the coefficient on the inverse Mills ratio in Heckman's two-step estimator", tb.Rho*tb.Sigma, 0)
+
+	n := s.N
+	sel := 0
+	var sumY, sumYSel float64
+	for i := range n {
+		sumY += s.Y[i]
+		if s.S[i] {
+			sel++
+			sumYSel += s.Y[i]
+		}
+	}
+	add("ate_contact_outcome", "mean of w(1) − w(0) over all observations, where w(d) = β0 + Σ βj xj + δd + σε is the outcome had contacted been d; equals δ for every observation in this model", tb.Delta, n)
+	add("att_contact_outcome", "mean of w(1) − w(0) over observations that contacted (s = 1); equals δ", tb.Delta, sel)
+	add("atu_contact_outcome", "mean of w(1) − w(0) over observations that did not contact (s = 0); equals δ", tb.Delta, n-sel)
+	add("mean_satisfaction_population", "mean of the latent satisfaction y over all observations, contacted or not (the population target)", sumY/float64(n), n)
+	if sel > 0 {
+		add("mean_satisfaction_observed", "mean of satisfaction y over the observations that contacted (what the firm observes)", sumYSel/float64(sel), sel)
+	}
+	add("selection_rate", "share of observations that contacted (s = 1)", float64(sel)/float64(n), n)
+	return out
+}
+
+// Summary holds the headline figures of a textbook sample: what the firm
+// sees next to what is true. Means over an empty group are NaN.
+type Summary struct {
+	// N is the number of observations, Selected how many contacted.
+	N, Selected int
+	// SelectionRate is Selected / N.
+	SelectionRate float64
+	// MeanSatisfactionObserved is the mean of y among the contacted;
+	// MeanSatisfactionPopulation the mean of y over everyone;
+	// SelectionBias their difference (observed − population).
+	MeanSatisfactionObserved   float64
+	MeanSatisfactionPopulation float64
+	SelectionBias              float64
+	// NaiveEffect is mean w among the contacted minus mean w among the
+	// rest; TrueEffect is δ (the ATE); NaiveBias their difference.
+	NaiveEffect float64
+	TrueEffect  float64
+	NaiveBias   float64
+}
+
+// Summarize computes the Summary of s, drawn from tb.
+func Summarize(tb scenarios.Textbook, s *Sample) Summary {
+	var sumY, sumY1, sumW1, sumW0 float64
+	sel := 0
+	for i := range s.N {
+		sumY += s.Y[i]
+		if s.S[i] {
+			sel++
+			sumY1 += s.Y[i]
+			sumW1 += s.W[i]
+		} else {
+			sumW0 += s.W[i]
+		}
+	}
+	div := func(a float64, b int) float64 {
+		if b == 0 {
+			return math.NaN()
+		}
+		return a / float64(b)
+	}
+	sm := Summary{N: s.N, Selected: sel, SelectionRate: div(float64(sel), s.N),
+		MeanSatisfactionObserved:   div(sumY1, sel),
+		MeanSatisfactionPopulation: div(sumY, s.N),
+		TrueEffect:                 tb.Delta}
+	sm.SelectionBias = sm.MeanSatisfactionObserved - sm.MeanSatisfactionPopulation
+	sm.NaiveEffect = div(sumW1, sel) - div(sumW0, s.N-sel)
+	sm.NaiveBias = sm.NaiveEffect - sm.TrueEffect
+	return sm
+}
