@@ -120,16 +120,14 @@ func (m *Model) Distributive(compensationRatio float64) float64 {
 }
 
 // Procedural is J_p = exp(−wait/τ), times the unresolved factor for each
-// contact that did not resolve the issue, plus the follow-up boost,
-// clamped to [0,1].
-func (m *Model) Procedural(waitHours, patience float64, unresolvedContacts int, followUp bool) float64 {
+// contact that did not resolve the issue, plus the follow-up boost times
+// followUp (0 = no follow-up, 1 = an immediate one), clamped to [0,1].
+func (m *Model) Procedural(waitHours, patience float64, unresolvedContacts int, followUp float64) float64 {
 	j := math.Exp(-waitHours / patience)
 	for range unresolvedContacts {
 		j *= m.J.UnresolvedFactor
 	}
-	if followUp {
-		j += m.J.FollowUpBoost
-	}
+	j += m.J.FollowUpBoost * followUp
 	return Clamp01(j)
 }
 
@@ -146,8 +144,10 @@ type Recovery struct {
 	// WaitHours is the total time to the (last) response.
 	WaitHours float64
 	// Unresolved counts contacts that did not resolve the issue.
-	Unresolved      int
-	FollowUp        bool
+	Unresolved int
+	// FollowUp is the weight of a follow-up contact: 0 none, else
+	// exp(−hours until the follow-up / 168).
+	FollowUp        float64
 	Apology         int
 	Empathy         float64
 	Personalisation float64
@@ -296,7 +296,7 @@ func betaMean(s *rng.Stream, mean, conc float64) float64 {
 // ContactInputs are the drivers of one contact decision.
 type ContactInputs struct {
 	Severity, Urgency, Uncertainty, Knowledge float64
-	// LogStake is log(money at stake / population median order value).
+	// LogStake is log(order value / population median order value).
 	LogStake float64
 	// ExpectedPayoff is the recovery satisfaction the customer expects.
 	ExpectedPayoff float64

@@ -75,13 +75,13 @@ func TestJusticeWeights(t *testing.T) {
 
 func TestProceduralAndInteractional(t *testing.T) {
 	m := model()
-	if !(m.Procedural(2, 24, 0, false) > m.Procedural(24, 24, 0, false)) {
+	if !(m.Procedural(2, 24, 0, 0) > m.Procedural(24, 24, 0, 0)) {
 		t.Error("procedural justice does not fall with waiting")
 	}
-	if !(m.Procedural(24, 24, 1, false) < m.Procedural(24, 24, 0, false)) {
+	if !(m.Procedural(24, 24, 1, 0) < m.Procedural(24, 24, 0, 0)) {
 		t.Error("an unresolved first contact does not lower procedural justice")
 	}
-	if !(m.Procedural(24, 24, 0, true) > m.Procedural(24, 24, 0, false)) {
+	if !(m.Procedural(24, 24, 0, 1) > m.Procedural(24, 24, 0, 0)) {
 		t.Error("a follow-up does not raise procedural justice")
 	}
 	if !(m.Interactional(ApologySincere, 0.5, 0) > m.Interactional(ApologyScripted, 0.5, 0) &&

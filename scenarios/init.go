@@ -337,10 +337,11 @@ distributive_slope = 6.0
 # Worth of a coupon to the customer relative to cash, per unit of face
 # value. >= 0. Default 0.5.
 coupon_value_factor = 0.5
-# Procedural justice exp(-wait / patience) is multiplied by this when the
-# first contact does not resolve the issue. In [0, 1]. Default 0.6.
+# Procedural justice exp(-wait / patience) is multiplied by this for each
+# contact (up to two) that does not resolve the issue. In [0, 1]. Default 0.6.
 unresolved_factor = 0.6
-# Rise of procedural justice when there is a follow-up. In [0, 1].
+# Rise of procedural justice from a follow-up, times
+# exp(-follow_up_hours / 168) (a prompt follow-up counts more). In [0, 1].
 # Default 0.15.
 follow_up_boost = 0.15
 # Interactional justice with no apology. In [0, 1]. Default 0.2.
@@ -378,13 +379,14 @@ exit_intercept = -5.5
 exit_competitor = 1.0
 # Coefficient of switching cost (subtracted). Default 2.
 exit_switching_cost = 2.0
-# Coefficient of the loyalty deviation (subtracted). Default 1.
+# Coefficient of loyalty relative to logit(purchase_probability)
+# (subtracted): loyal customers leave less. Default 1.
 exit_loyalty = 1.0
 
 # How promoters and detractors move everyone's expectations.
 [word_of_mouth]
-# Shift of expectations per unit of net buzz (promoters - detractors per
-# active customer per week). Any finite number. Default 0.5.
+# Shift of expectations per unit of net buzz (promoters - detractors among
+# failure episodes, per active customer per week, accumulated with decay). Any finite number. Default 0.5.
 expectation_effect = 0.5
 # Weekly decay of the accumulated buzz. In [0, 1]. Default 0.2.
 decay = 0.2
@@ -404,8 +406,8 @@ nps_noise_sd = 1.0
 # Policy name, unique and non-empty; every [[policies]] entry needs one.
 # Default "standard".
 name = "standard"
-# Target (median) response time, hours; response time is log-normal
-# around it. > 0 when staffing = 0 (ignored otherwise). Default 24.
+# Target mean response time, hours; response time is log-normal with this
+# mean. > 0 when staffing = 0 (ignored otherwise). Default 24.
 response_hours = 24.0
 # Log-scale standard deviation of response time. >= 0. Default 0.5.
 response_sigma = 0.5

@@ -79,9 +79,10 @@ type Traits struct {
 	UncertaintyMean     float64 `toml:"uncertainty_mean"`
 	KnowledgeMean       float64 `toml:"knowledge_mean"`
 	DriverConcentration float64 `toml:"driver_concentration"`
-	// PurchaseProbability is the median weekly purchase probability of
-	// a customer at baseline loyalty; LoyaltySD spreads baseline loyalty
-	// (logit scale) across customers.
+	// PurchaseProbability is the weekly purchase probability of a
+	// customer with median baseline loyalty and no tenure; LoyaltySD
+	// spreads baseline loyalty (logit scale) across customers, and
+	// loyalty.tenure_effect adds to it with tenure.
 	PurchaseProbability float64 `toml:"purchase_probability"`
 	LoyaltySD           float64 `toml:"loyalty_sd"`
 	// TenureMeanWeeks is the mean of the exponential tenure at start.
@@ -224,7 +225,8 @@ type Contact struct {
 	Severity    float64 `toml:"severity"`
 	Urgency     float64 `toml:"urgency"`
 	Uncertainty float64 `toml:"uncertainty"`
-	// LogOrderValue multiplies log(order value / population median).
+	// LogOrderValue multiplies log(order value / population median
+	// order value): more money at stake, more contact.
 	LogOrderValue float64 `toml:"log_order_value"`
 	Knowledge     float64 `toml:"knowledge"`
 	// ExpectedPayoff multiplies the customer's expected recovery
@@ -302,8 +304,9 @@ type Justice struct {
 	// relative to cash, per unit of face value.
 	CouponValueFactor float64 `toml:"coupon_value_factor"`
 	// Procedural justice exp(−wait/τ) is multiplied by
-	// UnresolvedFactor when the first contact does not resolve the
-	// issue, and raised by FollowUpBoost when there is a follow-up.
+	// UnresolvedFactor for each contact that does not resolve the issue
+	// (up to two), and raised by FollowUpBoost·exp(−follow_up_hours/168)
+	// when there is a follow-up (a prompt follow-up counts more).
 	UnresolvedFactor float64 `toml:"unresolved_factor"`
 	FollowUpBoost    float64 `toml:"follow_up_boost"`
 	// Interactional justice: apology levels, weight of staff empathy and
@@ -330,8 +333,9 @@ type Loyalty struct {
 	// TenureEffect adds this much baseline loyalty per year of tenure.
 	TenureEffect float64 `toml:"tenure_effect"`
 	// Weekly exit hazard: logistic(ExitIntercept + ExitCompetitor·
-	// competitor − ExitSwitchingCost·switching cost − ExitLoyalty·
-	// loyalty deviation).
+	// competitor − ExitSwitchingCost·switching cost − ExitLoyalty·(ℓ −
+	// logit(purchase_probability))), where ℓ is the customer's current
+	// loyalty (baseline with tenure, plus the deviation from satisfaction).
 	ExitIntercept     float64 `toml:"exit_intercept"`
 	ExitCompetitor    float64 `toml:"exit_competitor"`
 	ExitSwitchingCost float64 `toml:"exit_switching_cost"`
@@ -342,7 +346,8 @@ type Loyalty struct {
 // expectations (a mean-field word-of-mouth channel).
 type WordOfMouth struct {
 	// ExpectationEffect shifts expectations by this much per unit of
-	// net buzz (promoters − detractors per active customer per week).
+	// net buzz: promoters − detractors among failure episodes, per active
+	// customer per week, accumulated with Decay.
 	ExpectationEffect float64 `toml:"expectation_effect"`
 	// Decay is the weekly decay of the accumulated buzz.
 	Decay float64 `toml:"decay"`
@@ -357,9 +362,9 @@ type WordOfMouth struct {
 // Policy is a named recovery policy.
 type Policy struct {
 	Name string `toml:"name"`
-	// ResponseHours is the target (median) response time; response time
-	// is log-normal around it with log-sd ResponseSigma. Ignored when
-	// Staffing > 0.
+	// ResponseHours is the target mean response time; response time is
+	// log-normal with this mean and log-sd ResponseSigma. Ignored when
+	// Staffing > 0 (the queue sets the mean instead).
 	ResponseHours float64 `toml:"response_hours"`
 	ResponseSigma float64 `toml:"response_sigma"`
 	// Staffing is the number of support agents on duty around the

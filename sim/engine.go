@@ -267,9 +267,8 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf, expe
 
 	// Contact decision: latent index z'γ + u > 0, or proactive outreach.
 	payoff := (1-sc.Contact.WordOfMouthWeight)*float64(p.payoff[i]) + sc.Contact.WordOfMouthWeight*e.popRS
-	stake := math.Max(e.types[ftype].LossFraction*v, 1e-9)
 	ci := agents.ContactInputs{Severity: sev, Urgency: float64(p.urgency[i]), Uncertainty: float64(p.uncertain[i]),
-		Knowledge: float64(p.knowledge[i]), LogStake: math.Log(stake / e.medianV),
+		Knowledge: float64(p.knowledge[i]), LogStake: math.Log(v / e.medianV),
 		ExpectedPayoff: payoff, Voice: float64(p.voice[i]), Instrument: ep.Instrument}
 	ep.Index = m.ContactIndex(&ci)
 	ep.Proactive = e.types[ftype].Detectable && uPro < pol.Proactive
@@ -356,8 +355,11 @@ func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int
 	n1, n2 := rs.Normal2()
 	f1 := rs.Float64()
 	f2 := rs.Float64()
-	rec := agents.Recovery{FollowUp: pol.FollowUp, Apology: pol.ApologyLevel,
+	rec := agents.Recovery{Apology: pol.ApologyLevel,
 		Empathy: pol.Empathy, Personalisation: pol.Personalisation}
+	if pol.FollowUp {
+		rec.FollowUp = math.Exp(-pol.FollowUpHours / policies.HoursPerWeek)
+	}
 	if !proactive {
 		rec.WaitHours = pol.ResponseTime(e.meanWait, n1)
 	}

@@ -116,7 +116,7 @@ func estimands(sc *scenarios.Scenario, st *Stats) []truth.Estimand {
 			Value: ratio(st.SumScore1Contacted, n1), N: int(st.Count[1])},
 		{ID: "mean_satisfaction_observed", Definition: "mean survey score among respondents (what the firm sees)",
 			Value: ratio(st.SumSurvey, float64(st.Responses)), N: int(st.Responses)},
-		{ID: "recovery_paradox_gap", Definition: "mean of S(1) − S(no failure) over first-time low-severity failures: positive means the recovery paradox holds",
+		{ID: "recovery_paradox_gap", Definition: "mean of S(1) − S(no failure) over low-severity failures that are not repeat failures (no earlier failure within outcomes.memory_weeks): positive means the recovery paradox holds",
 			Value: ratio(st.SumGapFirstMild, float64(st.CountFirstMild)), N: int(st.CountFirstMild)},
 		{ID: "double_deviation_gap", Definition: "mean of S(1) − S(no failure) over repeat failures (within outcomes.memory_weeks of an earlier one)",
 			Value: ratio(st.SumGapRepeat, float64(st.CountRepeat)), N: int(st.CountRepeat)},
