@@ -114,20 +114,27 @@ func ols(t *testing.T, cols [][]float64, y []float64, keep []bool) []est {
 			row[j+1] = c[i]
 		}
 	}
-	xtx := mat.NewSymDense(p, nil)
-	xty := mat.NewVecDense(p, nil)
+	// Accumulate X'X and X'y in plain arrays, then hand them to mat.
+	xtxa, xtya := make([]float64, p*p), make([]float64, p)
 	for i := range y {
 		if keep != nil && !keep[i] {
 			continue
 		}
 		fill(i)
 		for a := range p {
-			xty.SetVec(a, xty.AtVec(a)+row[a]*y[i])
+			xtya[a] += row[a] * y[i]
 			for b := a; b < p; b++ {
-				xtx.SetSym(a, b, xtx.At(a, b)+row[a]*row[b])
+				xtxa[a*p+b] += row[a] * row[b]
 			}
 		}
 	}
+	for a := range p {
+		for b := range a {
+			xtxa[a*p+b] = xtxa[b*p+a]
+		}
+	}
+	xtx := mat.NewSymDense(p, xtxa)
+	xty := mat.NewVecDense(p, xtya)
 	var ch mat.Cholesky
 	if !ch.Factorize(xtx) {
 		t.Fatal("ols: X'X is not positive definite")
@@ -137,7 +144,7 @@ func ols(t *testing.T, cols [][]float64, y []float64, keep []bool) []est {
 		t.Fatal(err)
 	}
 	bv := beta.RawVector().Data
-	meat := mat.NewSymDense(p, nil)
+	meata := make([]float64, p*p)
 	for i := range y {
 		if keep != nil && !keep[i] {
 			continue
@@ -149,10 +156,16 @@ func ols(t *testing.T, cols [][]float64, y []float64, keep []bool) []est {
 		}
 		for a := range p {
 			for b := a; b < p; b++ {
-				meat.SetSym(a, b, meat.At(a, b)+r*r*row[a]*row[b])
+				meata[a*p+b] += r * r * row[a] * row[b]
 			}
 		}
 	}
+	for a := range p {
+		for b := range a {
+			meata[a*p+b] = meata[b*p+a]
+		}
+	}
+	meat := mat.NewSymDense(p, meata)
 	var inv mat.SymDense
 	if err := ch.InverseTo(&inv); err != nil {
 		t.Fatal(err)
