@@ -314,8 +314,20 @@ func (v *validator) textbook(t *Textbook) {
 	if v.in("textbook.covariate_correlation", t.CovariateCorrelation, rCorr) {
 		// k covariates and z share one correlation r; the (k+1)×(k+1)
 		// equicorrelation matrix is positive definite iff r > −1/k.
-		if k := len(t.Beta) - 1; k >= 1 && !(t.CovariateCorrelation > -1/float64(k)) {
-			v.add("textbook.covariate_correlation", "%s is out of range: with %d covariates and z the common correlation must be > %s (else the correlation matrix is not positive definite)", num(t.CovariateCorrelation), k, num(-1/float64(k)))
+		// Uniform and binary covariates come from correlated normals, whose
+		// correlation ρ maps to (6/π)asin(ρ/2) and (2/π)asin(ρ): the
+		// attainable lower bound is that map at ρ = −1/k.
+		if k := len(t.Beta) - 1; k >= 1 {
+			lo := -1 / float64(k)
+			switch t.Covariates {
+			case "uniform":
+				lo = 6 / math.Pi * math.Asin(lo/2)
+			case "binary":
+				lo = 2 / math.Pi * math.Asin(lo)
+			}
+			if !(t.CovariateCorrelation > lo) {
+				v.add("textbook.covariate_correlation", "%s is out of range: with %d %s covariates and z the common correlation must be > %s (else no such joint distribution exists)", num(t.CovariateCorrelation), k, t.Covariates, num(lo))
+			}
 		}
 	}
 	v.oneOf("textbook.errors", t.Errors, errorKinds)

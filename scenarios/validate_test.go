@@ -112,7 +112,10 @@ func TestValidateRules(t *testing.T) {
 		{"mixture weight", func(s *Scenario) { s.Textbook.MixtureWeight = 1 }, "textbook.mixture_weight", "1 is out of range: a mixture weight must be in [0, 1)"},
 		{"mixture scale", func(s *Scenario) { s.Textbook.MixtureScale = 0 }, "textbook.mixture_scale", "must be > 0"},
 		{"covariate correlation", func(s *Scenario) { s.Textbook.CovariateCorrelation = 1 }, "textbook.covariate_correlation", "1 is out of range: a correlation must be in (-1, 1)"},
-		{"equicorrelation", func(s *Scenario) { s.Textbook.CovariateCorrelation = -0.5 }, "textbook.covariate_correlation", "with 2 covariates and z the common correlation must be > -0.5"},
+		{"equicorrelation", func(s *Scenario) { s.Textbook.CovariateCorrelation = -0.5 }, "textbook.covariate_correlation", "with 2 normal covariates and z the common correlation must be > -0.5"},
+		// Binary: (2/π)asin(−1/2) = −1/3; uniform: (6/π)asin(−1/4) ≈ −0.4826.
+		{"binary correlation", func(s *Scenario) { s.Textbook.Covariates = "binary"; s.Textbook.CovariateCorrelation = -0.4 }, "textbook.covariate_correlation", "with 2 binary covariates and z the common correlation must be > -0.333"},
+		{"uniform correlation", func(s *Scenario) { s.Textbook.Covariates = "uniform"; s.Textbook.CovariateCorrelation = -0.49 }, "textbook.covariate_correlation", "with 2 uniform covariates and z the common correlation must be > -0.48"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

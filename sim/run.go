@@ -22,6 +22,7 @@ import (
 	"redress/policies"
 	"redress/rng"
 	"redress/scenarios"
+	"redress/textbook"
 	"redress/truth"
 )
 
@@ -43,6 +44,8 @@ type Result struct {
 	Policy string
 	// Summary are the headline figures (behavioral mode).
 	Summary Summary
+	// Textbook is the summary of a textbook-mode run.
+	Textbook *textbook.Summary
 	// Truth is the content of truth.json.
 	Truth *truth.File
 	// Files lists the files written, in order.

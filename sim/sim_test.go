@@ -313,3 +313,26 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+func TestTextbookRun(t *testing.T) {
+	sc, err := scenarios.LoadPreset("textbook-selection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	res, err := Run(context.Background(), sc, Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rho, ok := res.Truth.Get("rho"); !ok || rho.Value != 0.6 {
+		t.Errorf("truth rho = %v, want 0.6", rho.Value)
+	}
+	if res.Textbook == nil || res.Textbook.N != sc.Population.Size {
+		t.Fatalf("textbook summary missing or wrong: %+v", res.Textbook)
+	}
+	for _, f := range res.Files {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+}

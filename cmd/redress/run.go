@@ -143,11 +143,24 @@ func table(w io.Writer, rows [][3]string) {
 
 func printTextbook(w io.Writer, res *sim.Result, elapsed time.Duration) {
 	sc := res.Scenario
-	fmt.Fprintf(w, "redress run: %s (textbook), seed %d, n = %s in %.2f s\n\n", sc.Name, sc.Seed, num(float64(sc.Population.Size), 0), elapsed.Seconds())
+	tb := sc.Textbook
+	t := res.Textbook
+	fmt.Fprintf(w, "redress run: %s (textbook), seed %d\n", sc.Name, sc.Seed)
+	fmt.Fprintf(w, "n = %s observations in %.2f s; %s contacted (%s); errors %s, rho %g, sigma %g, exclusion %g\n\n",
+		num(float64(t.N), 0), elapsed.Seconds(), num(float64(t.Selected), 0), pct(t.SelectionRate), tb.Errors, tb.Rho, tb.Sigma, tb.Exclusion)
+	fmt.Fprintln(w, "What the firm sees vs what happened")
+	table(w, [][3]string{
+		{"", "firm sees", "truth"},
+		{"mean satisfaction y", fmt.Sprintf("%.3f", t.MeanSatisfactionObserved), fmt.Sprintf("%.3f", t.MeanSatisfactionPopulation) + " (all n)"},
+		{"effect of contact on outcome w", fmt.Sprintf("%+.3f", t.NaiveEffect), fmt.Sprintf("%+.3f", t.TrueEffect) + " (δ = ATE = ATT = ATU)"},
+	})
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "True parameters (truth.json)")
 	var rows [][3]string
 	for _, e := range res.Truth.Estimands {
-		rows = append(rows, [3]string{e.ID, fmt.Sprintf("%.4f", e.Value), e.Definition})
+		if strings.HasPrefix(e.ID, "beta_") || strings.HasPrefix(e.ID, "gamma_") || e.ID == "rho" || e.ID == "sigma" || e.ID == "lambda" {
+			rows = append(rows, [3]string{e.ID, fmt.Sprintf("%.4f", e.Value), ""})
+		}
 	}
-	fmt.Fprintln(w, "True values")
 	table(w, rows)
 }
