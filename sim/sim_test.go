@@ -336,3 +336,66 @@ func TestTextbookRun(t *testing.T) {
 		}
 	}
 }
+
+// TestContactLearnsFromRecoveries: on the same customers and random
+// numbers, a generous policy draws more contacts than a frugal one,
+// because customers (and word of mouth) learn what complaining pays.
+func TestContactLearnsFromRecoveries(t *testing.T) {
+	sc := small(8000, 52)
+	gen := scenarios.DefaultPolicy("generous")
+	gen.Refund, gen.Apology, gen.Empathy, gen.Personalisation = 1.2, "sincere", 0.9, 0.8
+	fru := scenarios.DefaultPolicy("frugal")
+	fru.Refund, fru.Apology, fru.Empathy, fru.Personalisation, fru.CouponValue = 0.1, "none", 0.1, 0, 0
+	sc.Policies = []scenarios.Policy{gen, fru}
+	res, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, f := res.Truth.Policies[0].Metrics["contact_rate"], res.Truth.Policies[1].Metrics["contact_rate"]
+	if g <= f {
+		t.Errorf("contact rate generous %.3f ≤ frugal %.3f", g, f)
+	}
+	// Without the payoff term the gap must mostly vanish: what remains
+	// comes only from the policies changing who is still buying.
+	gap := g - f
+	sc.Contact.ExpectedPayoff = 0
+	res, err = Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, f = res.Truth.Policies[0].Metrics["contact_rate"], res.Truth.Policies[1].Metrics["contact_rate"]
+	t.Logf("contact-rate gap generous − frugal: %.4f with learning, %.4f without", gap, g-f)
+	if math.Abs(g-f) > gap/2 {
+		t.Errorf("without the payoff term the gap is %.4f, with it %.4f", g-f, gap)
+	}
+}
+
+// TestStaffedQueue: at fixed staffing, more contacts mean slower
+// responses; more staff mean faster responses and a higher staff bill.
+func TestStaffedQueue(t *testing.T) {
+	run := func(agents, intercept float64) map[string]float64 {
+		sc := small(20000, 26)
+		p := scenarios.DefaultPolicy("staffed")
+		p.Staffing = agents
+		p.HandleHours = 1
+		sc.Policies = []scenarios.Policy{p}
+		sc.Contact.Intercept = intercept
+		res, err := Run(context.Background(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := res.Summary.Metrics()
+		m["staff_cost"] = res.Summary.StaffCost
+		return m
+	}
+	low, high := run(1, -2.5), run(1, 0)
+	if !(high["contact_rate"] > low["contact_rate"] && high["mean_response_hours"] > low["mean_response_hours"]) {
+		t.Errorf("more contacts (%.3f vs %.3f) did not slow responses (%.2f h vs %.2f h)",
+			high["contact_rate"], low["contact_rate"], high["mean_response_hours"], low["mean_response_hours"])
+	}
+	more := run(2, 0)
+	if !(more["mean_response_hours"] < high["mean_response_hours"] && more["staff_cost"] > high["staff_cost"]) {
+		t.Errorf("a second agent: response %.2f h vs %.2f h, staff cost %.0f vs %.0f",
+			more["mean_response_hours"], high["mean_response_hours"], more["staff_cost"], high["staff_cost"])
+	}
+}

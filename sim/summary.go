@@ -30,8 +30,10 @@ type Summary struct {
 	Revenue      float64
 	ProductCost  float64
 	RecoveryCost float64
-	Profit       float64
-	Responses    int64
+	// StaffCost is the staff part of RecoveryCost.
+	StaffCost float64
+	Profit    float64
+	Responses int64
 	// SurveyMean is the mean survey score among respondents: the dashboard.
 	SurveyMean float64
 	// TrueMeanSatisfaction is the mean of S(1) on the survey scale over
@@ -65,6 +67,7 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	s.Revenue = st.Revenue
 	s.ProductCost = sc.Firm.ProductCostShare * st.Revenue
 	s.RecoveryCost = st.Costs.Total()
+	s.StaffCost = st.Costs.Staff
 	s.Profit = s.Revenue - s.ProductCost - s.RecoveryCost
 	s.SurveyMean = ratio(st.SumSurvey, float64(st.Responses))
 	s.TrueMeanSatisfaction = ratio(st.SumScore1, float64(st.Failures))
