@@ -3,8 +3,6 @@ package sim
 import (
 	"context"
 	"math"
-	"runtime"
-	"sync"
 
 	"redress/agents"
 	"redress/policies"
@@ -88,38 +86,13 @@ func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, ba
 // run simulates every week; after each week, emit receives the week's
 // episodes in customer order and the week's statistics.
 func (e *engine) run(ctx context.Context, workers int, emit func(week int, eps []Episode, st *Stats) error) (Stats, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, len(e.blocks))
 	var total Stats
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var weekWG sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range jobs {
-				e.runBlock(&e.blocks[b])
-				weekWG.Done()
-			}
-		}()
-	}
-	defer func() {
-		close(jobs)
-		wg.Wait()
-	}()
 	for w := 0; w < e.weeks; w++ {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
 		e.week = w
-		weekWG.Add(len(e.blocks))
-		for b := range e.blocks {
-			jobs <- b
-		}
-		weekWG.Wait()
+		forBlocks(e.pop.n, workers, func(lo, _ int) { e.runBlock(&e.blocks[lo/blockSize]) })
 		var ws Stats
 		for b := range e.blocks {
 			ws.add(&e.blocks[b].stats)
@@ -145,8 +118,8 @@ func (e *engine) endWeek(ws *Stats) {
 		e.meanWait = e.queue.MeanWait
 		ws.Costs.Staff += e.pol.WeeklyStaffCost()
 	}
-	if ws.Recovered > 0 {
-		e.popRS = 0.8*e.popRS + 0.2*ws.SumRS/float64(ws.Recovered)
+	if ws.Contacted > 0 {
+		e.popRS = 0.8*e.popRS + 0.2*ws.SumRS/float64(ws.Contacted)
 	}
 	active := float64(ws.ActiveWeeks)
 	net := 0.0
@@ -308,7 +281,6 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf, expe
 		s = ep.S1
 		ep.RS = rs
 		ep.ResponseHours = rec.WaitHours
-		ep.Refund = rec.Compensation // overwritten below with the refund part
 		ep.Contacts = uint8(contacts)
 		ep.Resolved = resolved
 		ep.FirstContactResolved = rec.Unresolved == 0

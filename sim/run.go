@@ -18,6 +18,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"redress/agents"
 	"redress/outfile"
 	"redress/policies"
 	"redress/rng"
@@ -197,7 +198,7 @@ func (w *writer) episodes(week int, eps []Episode, _ *Stats) error {
 		if ep.Contacted {
 			r.Fixed(ep.ResponseHours, 2)
 			r.Float(ep.Refund)
-			r.Int(int64(w.policyApology()))
+			r.Int(int64(agents.ApologyLevel(w.policy().Apology)))
 			r.Float(w.policy().Personalisation)
 			r.Bool(ep.Resolved)
 			r.Int(int64(ep.Contacts))
@@ -246,16 +247,6 @@ func (w *writer) episodes(week int, eps []Episode, _ *Stats) error {
 }
 
 func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActivePolicy()] }
-
-func (w *writer) policyApology() int {
-	switch w.policy().Apology {
-	case "scripted":
-		return 1
-	case "sincere":
-		return 2
-	}
-	return 0
-}
 
 // finish writes customers.csv, the codebook and truth.json, then
 // publishes the streamed files.

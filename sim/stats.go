@@ -58,7 +58,6 @@ type Stats struct {
 	SupportContacts   int64 // contacts handled, repeats included
 	FirstResolved     int64
 	Resolved          int64
-	Recovered         int64
 	SumRS             float64
 	SumResponse       float64
 	Promoters         int64 // over all orders
@@ -100,7 +99,6 @@ func (s *Stats) add(o *Stats) {
 	s.SupportContacts += o.SupportContacts
 	s.FirstResolved += o.FirstResolved
 	s.Resolved += o.Resolved
-	s.Recovered += o.Recovered
 	s.SumRS += o.SumRS
 	s.SumResponse += o.SumResponse
 	s.Promoters += o.Promoters
@@ -178,7 +176,6 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 	s.SumAPEApology += ep.APEApology
 	if ep.Contacted {
 		s.Contacted++
-		s.Recovered++
 		s.SumRS += ep.RS
 		s.SumResponse += ep.ResponseHours
 		if ep.Proactive {
