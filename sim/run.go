@@ -113,6 +113,14 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 			sum := summarize(sc, pp, &ps)
 			tf.Policies = append(tf.Policies, truth.PolicyOutcome{Policy: pols[k].Name, Metrics: sum.Metrics()})
 		}
+		ref := tf.Policies[active].Metrics
+		for k := range tf.Policies {
+			c := make(map[string]float64, len(ref))
+			for name, v := range tf.Policies[k].Metrics {
+				c[name] = v - ref[name]
+			}
+			tf.Policies[k].Contrasts = c
+		}
 	}
 	res.Truth = tf
 	if w != nil {

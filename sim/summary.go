@@ -88,6 +88,7 @@ func (s Summary) Metrics() map[string]float64 {
 		"first_contact_resolution": s.FirstContactResolution,
 		"mean_response_hours":      s.MeanResponseHours,
 		"churn_rate":               s.ChurnRate,
+		"retention_rate":           1 - s.ChurnRate,
 		"nps":                      s.NPS,
 		"revenue":                  s.Revenue,
 		"recovery_cost":            s.RecoveryCost,

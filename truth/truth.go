@@ -45,6 +45,9 @@ type File struct {
 type PolicyOutcome struct {
 	Policy  string             `json:"policy"`
 	Metrics map[string]float64 `json:"metrics"`
+	// Contrasts are Metrics minus the active policy's metrics: the true
+	// policy effects on common random numbers.
+	Contrasts map[string]float64 `json:"contrasts_vs_active"`
 }
 
 // Hash returns the hex SHA-256 of a scenario's canonical text.
