@@ -83,9 +83,15 @@ func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, ba
 	return e
 }
 
-// run simulates every week; after each week, emit receives the week's
-// episodes in customer order and the week's statistics.
-func (e *engine) run(ctx context.Context, workers int, emit func(week int, eps []Episode, st *Stats) error) (Stats, error) {
+// sink receives a run's episodes: each week's, block by block in
+// customer order, then the end of the week.
+type sink interface {
+	add(eps []Episode) error
+	weekDone(week int) error
+}
+
+// run simulates every week, passing the episodes to out (if not nil).
+func (e *engine) run(ctx context.Context, workers int, out sink) (Stats, error) {
 	var total Stats
 	for w := 0; w < e.weeks; w++ {
 		if err := ctx.Err(); err != nil {
@@ -97,11 +103,14 @@ func (e *engine) run(ctx context.Context, workers int, emit func(week int, eps [
 		for b := range e.blocks {
 			ws.add(&e.blocks[b].stats)
 		}
-		if emit != nil {
+		if out != nil {
 			for b := range e.blocks {
-				if err := emit(w, e.blocks[b].episodes, &ws); err != nil {
+				if err := out.add(e.blocks[b].episodes); err != nil {
 					return total, err
 				}
+			}
+			if err := out.weekDone(w); err != nil {
+				return total, err
 			}
 		}
 		e.endWeek(&ws)
@@ -215,7 +224,7 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf, expe
 	ep := Episode{Customer: int32(i), Week: int32(e.week), FailureType: uint8(ftype),
 		Severity: sev, SeverityCat: uint8(policies.SeverityCategory(sev)),
 		Segment: p.segment[i], AgeBand: p.ageBand[i], Region: p.region[i],
-		Tenure: float64(p.tenure[i]) + float64(e.week), OrderValue: v}
+		Tenure: float64(p.tenure[i]) + float64(e.week), OrderValue: v, RevenueBase: p.revenue[i]}
 
 	es := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeEpisode))
 	z1, z2 := es.Normal2()

@@ -78,17 +78,17 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 
 	var w *writer
 	if opts.Out != "" {
-		w, err = newWriter(opts.Out, sc)
+		w, err = newWriter(opts.Out, sc, pop)
 		if err != nil {
 			return nil, err
 		}
 		defer w.abort()
 	}
-	var emit func(int, []Episode, *Stats) error
+	var out sink
 	if w != nil {
-		emit = w.episodes
+		out = w
 	}
-	st, err := eng.run(ctx, opts.Workers, emit)
+	st, err := eng.run(ctx, opts.Workers, out)
 	if err != nil {
 		return nil, err
 	}
@@ -143,8 +143,11 @@ func Hash(sc *scenarios.Scenario) string {
 
 // writer streams the observed and truth files of a behavioral run.
 type writer struct {
-	dir     string
-	sc      *scenarios.Scenario
+	dir string
+	sc  *scenarios.Scenario
+	pop *population
+	// pending holds episodes whose spend window is still open.
+	pending []Episode
 	eps     *outfile.File
 	truthEp *outfile.File
 	row     outfile.Row
@@ -153,8 +156,8 @@ type writer struct {
 	done    bool
 }
 
-func newWriter(dir string, sc *scenarios.Scenario) (*writer, error) {
-	w := &writer{dir: dir, sc: sc}
+func newWriter(dir string, sc *scenarios.Scenario, pop *population) (*writer, error) {
+	w := &writer{dir: dir, sc: sc, pop: pop}
 	var err error
 	if w.eps, err = outfile.Create(filepath.Join(dir, "episodes.csv")); err != nil {
 		return nil, err
@@ -181,8 +184,30 @@ func (w *writer) abort() {
 	}
 }
 
-// episodes writes one block's episodes of a week.
-func (w *writer) episodes(week int, eps []Episode, _ *Stats) error {
+// add holds a block's episodes until their spend window closes.
+func (w *writer) add(eps []Episode) error {
+	w.pending = append(w.pending, eps...)
+	return nil
+}
+
+// weekDone writes the episodes whose horizon ended with this week: their
+// spend within H weeks is now known from the simulation itself.
+func (w *writer) weekDone(week int) error {
+	h := w.sc.Outcomes.HorizonWeeks
+	k := 0
+	for k < len(w.pending) && int(w.pending[k].Week)+h <= week {
+		k++
+	}
+	if err := w.write(w.pending[:k], true); err != nil {
+		return err
+	}
+	w.pending = append(w.pending[:0], w.pending[k:]...)
+	return nil
+}
+
+// write writes episodes; complete says whether their spend window lies
+// within the simulated weeks.
+func (w *writer) write(eps []Episode, complete bool) error {
 	r := &w.row
 	for k := range eps {
 		ep := &eps[k]
@@ -226,6 +251,8 @@ func (w *writer) episodes(week int, eps []Episode, _ *Stats) error {
 			r.Empty()
 		}
 		r.Bool(ep.Repurchased)
+		r.Fixed(w.pop.revenue[ep.Customer]-ep.RevenueBase, 2)
+		r.Bool(complete)
 		if _, err := w.eps.Write(r.Bytes()); err != nil {
 			return err
 		}
@@ -259,6 +286,10 @@ func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActiveP
 // finish writes customers.csv, the codebook and truth.json, then
 // publishes the streamed files.
 func (w *writer) finish(pop *population, tf *truth.File) error {
+	if err := w.write(w.pending, false); err != nil {
+		return err
+	}
+	w.pending = w.pending[:0]
 	cust, err := outfile.Create(filepath.Join(w.dir, "customers.csv"))
 	if err != nil {
 		return err

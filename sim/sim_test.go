@@ -7,11 +7,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"redress/policies"
 	"redress/rng"
 	"redress/scenarios"
+	"redress/truth"
 )
 
 // small returns the default scenario shrunk for fast tests.
@@ -96,11 +100,9 @@ func runEpisodes(t *testing.T, sc *scenarios.Scenario) ([]Episode, [][]int32, *p
 	e := newEngine(sc, &pols[sc.ActivePolicy()], pop, base)
 	orders := make([][]int32, pop.n)
 	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
-	var eps []Episode
-	st, err := e.run(context.Background(), 2, func(_ int, b []Episode, _ *Stats) error {
-		eps = append(eps, b...)
-		return nil
-	})
+	c := &collector{}
+	st, err := e.run(context.Background(), 2, c)
+	eps := c.eps
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,5 +399,74 @@ func TestStaffedQueue(t *testing.T) {
 	if !(more["mean_response_hours"] < high["mean_response_hours"] && more["staff_cost"] > high["staff_cost"]) {
 		t.Errorf("a second agent: response %.2f h vs %.2f h, staff cost %.0f vs %.0f",
 			more["mean_response_hours"], high["mean_response_hours"], more["staff_cost"], high["staff_cost"])
+	}
+}
+
+// collector is a sink that keeps every episode.
+type collector struct{ eps []Episode }
+
+func (c *collector) add(eps []Episode) error { c.eps = append(c.eps, eps...); return nil }
+func (c *collector) weekDone(int) error      { return nil }
+
+// TestSpendWithinHorizon: spend_h in episodes.csv is what the customer
+// really spent in the H weeks after the episode, and repurchased agrees.
+func TestSpendWithinHorizon(t *testing.T) {
+	sc := small(5000, 30)
+	pols, _ := policies.Compile(sc)
+	base := rng.Base(sc.Seed, 0)
+	pop := newPopulation(sc, base, 2)
+	e := newEngine(sc, &pols[0], pop, base)
+	orders := make([][]int32, pop.n)
+	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
+	dir := t.TempDir()
+	w, err := newWriter(dir, sc, pop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.run(context.Background(), 2, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.finish(pop, &truth.File{}); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := os.ReadFile(filepath.Join(dir, "episodes.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(tb)), "\n")
+	head := strings.Split(lines[0], ",")
+	col := func(name string) int { return slices.Index(head, name) }
+	ci, wi, si, ri, ci2 := col("customer_id"), col("week"), col("spend_h"), col("repurchased"), col("window_complete")
+	H := int32(sc.Outcomes.HorizonWeeks)
+	checked := 0
+	prevWeek := -1
+	for _, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		c, _ := strconv.Atoi(f[ci])
+		week, _ := strconv.Atoi(f[wi])
+		spend, _ := strconv.ParseFloat(f[si], 64)
+		if week < prevWeek {
+			t.Fatal("episodes are not in week order")
+		}
+		prevWeek = week
+		n := 0
+		for _, o := range orders[c] {
+			if o > int32(week) && o <= int32(week)+H {
+				n++
+			}
+		}
+		want := float64(n) * float64(pop.value[c])
+		if math.Abs(spend-want) > 0.006 {
+			t.Fatalf("customer %d week %d: spend_h %.2f, simulation %.2f", c, week, spend, want)
+		}
+		if f[ci2] == "1" {
+			if (f[ri] == "1") != (n > 0) {
+				t.Fatalf("customer %d week %d: repurchased %s but %d orders in the window", c, week, f[ri], n)
+			}
+			checked++
+		}
+	}
+	if checked < 500 {
+		t.Fatalf("only %d complete windows checked", checked)
 	}
 }

@@ -30,8 +30,11 @@ type Episode struct {
 	FirstContactResolved bool
 	Repurchased          bool
 	ResponseHours        float64
-	Refund               float64
-	RS                   float64
+	// RevenueBase is the customer's revenue to date, this order included;
+	// spend within the horizon is measured against it.
+	RevenueBase float64
+	Refund      float64
+	RS          float64
 	// Truth.
 	U, E        float64 // contact and satisfaction errors
 	Index       float64 // systematic part of the contact index

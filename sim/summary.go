@@ -163,6 +163,8 @@ var episodesSpec = outfile.FileSpec{File: "episodes.csv",
 		col("survey_score", "integer", "scale points", true, "post-recovery satisfaction survey answer (1–survey.scale); empty when not answered"),
 		col("nps_score", "integer", "0–10", true, "likelihood to recommend; empty when not answered"),
 		col("repurchased", "binary", "", true, "purchased again within outcomes.horizon_weeks"),
+		col("spend_h", "number", "currency", true, "spend in the outcomes.horizon_weeks weeks after the episode (within the simulated weeks)"),
+		col("window_complete", "binary", "", true, "the horizon ends within the simulated weeks (else spend_h covers only the weeks simulated)"),
 	}}
 
 var truthEpisodesSpec = outfile.FileSpec{File: "truth_episodes.csv",
