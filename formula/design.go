@@ -1,0 +1,330 @@
+package formula
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
+	"redress/table"
+)
+
+// Design is a design matrix built from a formula and a table.
+type Design struct {
+	// X holds one row per observation used and one column per regressor,
+	// in the order of Names.
+	X *mat.Dense
+	// Y is the response for each row of X; nil when the formula has no
+	// response.
+	Y []float64
+	// Names are the column names of X: InterceptName first when the
+	// model has an intercept, then the terms in formula order.
+	Names []string
+	// Rows are the indices of the table rows used, in order; row i of X
+	// is table row Rows[i].
+	Rows []int
+	// Dropped is the number of rows left out for missing values (only
+	// with DesignOptions.DropMissing).
+	Dropped int
+}
+
+// DesignOptions controls NewDesign. The zero value is the strict default:
+// all rows, and missing values are an error.
+type DesignOptions struct {
+	// DropMissing asks for listwise deletion: rows with a missing value
+	// in any variable of the formula are left out, and counted in
+	// Design.Dropped. Without it, a missing value is an error.
+	DropMissing bool
+	// Subset, if not nil, restricts the design to the table rows i with
+	// Subset[i] true, for example the selected observations of a
+	// selection model, or the rows complete in every equation of a
+	// multi-equation model (see table.Table.Complete). Rows outside the
+	// subset are neither used nor counted as dropped. Its length must be
+	// the table's.
+	Subset []bool
+}
+
+// MissingError is the error NewDesign returns when variables of the
+// formula have missing values and listwise deletion was not requested.
+type MissingError struct {
+	Columns []string // the variables with missing values, in formula order
+	Counts  []int    // how many rows each is missing in
+	Rows    int      // how many rows miss at least one of them
+}
+
+// Error implements the error interface.
+func (e *MissingError) Error() string {
+	parts := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		parts[i] = fmt.Sprintf("%q: %d", c, e.Counts[i])
+	}
+	rows := "rows have"
+	if e.Rows == 1 {
+		rows = "row has"
+	}
+	return fmt.Sprintf("%d %s missing values (%s); listwise deletion was not requested",
+		e.Rows, rows, strings.Join(parts, ", "))
+}
+
+// NewDesign builds the design matrix of f on t.
+//
+// It returns an error if a variable is not a column of t (naming the
+// columns t has), if a used value is infinite, if a variable has missing
+// values and opts.DropMissing is false (a *MissingError), if no rows are
+// left, if there are fewer rows than regressors, or if the regressors are
+// collinear (a *RankError from CheckRank).
+func NewDesign(t *table.Table, f *Formula, opts DesignOptions) (*Design, error) {
+	if f == nil {
+		return nil, errors.New("formula: nil formula")
+	}
+	n := t.Len()
+	if opts.Subset != nil && len(opts.Subset) != n {
+		return nil, fmt.Errorf("formula: subset has %d rows, the table %d", len(opts.Subset), n)
+	}
+	vars := f.Vars()
+	cols := make([][]float64, len(vars))
+	for j, name := range vars {
+		c, err := t.Col(name)
+		if err != nil {
+			return nil, err
+		}
+		cols[j] = c
+	}
+	if len(f.Terms) == 0 && !f.Intercept {
+		return nil, fmt.Errorf("formula %q: the model is empty: no variables and no intercept", f)
+	}
+
+	// Find the rows to use and count the missing values.
+	use := make([]bool, n)
+	for i := range use {
+		use[i] = opts.Subset == nil || opts.Subset[i]
+	}
+	counts := make([]int, len(vars))
+	for j, c := range cols {
+		for i, v := range c {
+			if !use[i] {
+				continue
+			}
+			if math.IsNaN(v) {
+				counts[j]++
+			} else if math.IsInf(v, 0) {
+				return nil, fmt.Errorf("formula: column %q has an infinite value in row %d", vars[j], i+1)
+			}
+		}
+	}
+	rows := make([]int, 0, n)
+	dropped := 0
+	for i := range use {
+		if !use[i] {
+			continue
+		}
+		complete := true
+		for _, c := range cols {
+			if math.IsNaN(c[i]) {
+				complete = false
+				break
+			}
+		}
+		if complete {
+			rows = append(rows, i)
+		} else {
+			dropped++
+		}
+	}
+	if dropped > 0 && !opts.DropMissing {
+		e := &MissingError{Rows: dropped}
+		for j, k := range counts {
+			if k > 0 {
+				e.Columns = append(e.Columns, vars[j])
+				e.Counts = append(e.Counts, k)
+			}
+		}
+		return nil, e
+	}
+
+	var names []string
+	if f.Intercept {
+		names = append(names, InterceptName)
+	}
+	names = append(names, f.Terms...)
+	p := len(names)
+	switch {
+	case len(rows) == 0 && dropped > 0:
+		return nil, fmt.Errorf("formula: no rows left: all %d have missing values", dropped)
+	case len(rows) == 0:
+		return nil, errors.New("formula: no rows")
+	case len(rows) < p:
+		return nil, fmt.Errorf("formula: %d rows for %d regressors", len(rows), p)
+	}
+
+	d := &Design{
+		X:       mat.NewDense(len(rows), p, nil),
+		Names:   names,
+		Rows:    rows,
+		Dropped: dropped,
+	}
+	terms := cols
+	if f.Response != "" {
+		y := make([]float64, len(rows))
+		for i, r := range rows {
+			y[i] = cols[0][r]
+		}
+		d.Y = y
+		terms = cols[1:]
+	}
+	raw := d.X.RawMatrix()
+	for i, r := range rows {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
+		k := 0
+		if f.Intercept {
+			row[0] = 1
+			k = 1
+		}
+		for j, c := range terms {
+			row[k+j] = c[r]
+		}
+	}
+	if err := CheckRank(d.X, names); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// rankTol is the relative tolerance of CheckRank: a column is collinear
+// when the part of it orthogonal to the earlier columns has a norm below
+// rankTol times its own norm.
+const rankTol = 1e-10
+
+// Dependency describes one column that is a linear combination of
+// earlier columns.
+type Dependency struct {
+	Column string    // the dependent column
+	Of     []string  // the earlier columns it is a combination of; empty if it is all zeros
+	Coef   []float64 // Column ≈ Σ Coef[i]·Of[i]
+}
+
+// RankError is the error CheckRank returns for collinear columns. Its
+// message reads, for example,
+//
+//	collinear regressors: "x3" is a linear combination of "(Intercept)", "x1", "x2"
+type RankError struct {
+	Deps []Dependency // in column order
+}
+
+// Error implements the error interface.
+func (e *RankError) Error() string {
+	parts := make([]string, len(e.Deps))
+	for i, d := range e.Deps {
+		parts[i] = d.String()
+	}
+	return "collinear regressors: " + strings.Join(parts, "; ")
+}
+
+// String describes the dependency in words.
+func (d Dependency) String() string {
+	switch {
+	case len(d.Of) == 0:
+		return fmt.Sprintf("%q is all zeros", d.Column)
+	case len(d.Of) == 1 && d.Of[0] == InterceptName:
+		return fmt.Sprintf("%q is constant", d.Column)
+	case len(d.Of) == 1 && math.Abs(d.Coef[0]-1) <= 1e-8:
+		return fmt.Sprintf("%q duplicates %q", d.Column, d.Of[0])
+	case len(d.Of) == 1:
+		return fmt.Sprintf("%q is a multiple of %q", d.Column, d.Of[0])
+	}
+	q := make([]string, len(d.Of))
+	for i, s := range d.Of {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q is a linear combination of %s", d.Column, strings.Join(q, ", "))
+}
+
+// CheckRank returns a *RankError naming every column of X that is a
+// linear combination of the columns before it, and the columns it
+// combines, or nil if X has full column rank. names gives the column
+// names; if it is nil the columns are called "column 1", "column 2", ….
+//
+// Columns are taken in order and orthogonalised against the earlier
+// independent ones (modified Gram–Schmidt, applied twice). A column is
+// dependent when what remains has a norm below 1e-10 times the column's
+// own norm; nearly collinear columns with real variation pass. A column
+// of zeros, a constant column next to the intercept, a repeated column
+// and an exact linear combination are all caught. X must hold finite
+// values; CheckRank returns an error otherwise.
+func CheckRank(X *mat.Dense, names []string) error {
+	r, c := X.Dims()
+	if names == nil {
+		names = make([]string, c)
+		for j := range names {
+			names[j] = fmt.Sprintf("column %d", j+1)
+		}
+	}
+	if len(names) != c {
+		return fmt.Errorf("formula: %d names for %d columns", len(names), c)
+	}
+	var (
+		q     [][]float64 // orthonormal basis of the independent columns
+		R     [][]float64 // R[a] holds the coefficients of independent column a on q[0..a]
+		idx   []int       // the independent columns
+		norms []float64   // their norms
+		deps  []Dependency
+	)
+	for j := 0; j < c; j++ {
+		x := mat.Col(nil, j, X)
+		for i, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("formula: column %q has the non-finite value %v in row %d", names[j], v, i+1)
+			}
+		}
+		norm0 := floats.Norm(x, 2)
+		if norm0 == 0 {
+			deps = append(deps, Dependency{Column: names[j]})
+			continue
+		}
+		v := append([]float64(nil), x...)
+		coef := make([]float64, len(q)+1)
+		for pass := 0; pass < 2; pass++ {
+			for a, qa := range q {
+				d := floats.Dot(qa, v)
+				coef[a] += d
+				floats.AddScaled(v, -d, qa)
+			}
+		}
+		res := floats.Norm(v, 2)
+		if res > rankTol*norm0 && len(q) < r {
+			floats.Scale(1/res, v)
+			coef[len(q)] = res
+			q = append(q, v)
+			R = append(R, coef)
+			idx = append(idx, j)
+			norms = append(norms, norm0)
+			continue
+		}
+		// x ≈ Σ_a coef[a] q[a] = Σ_b β_b x_idx[b]: solve the triangular
+		// system Σ_{b≥a} R[b][a] β_b = coef[a] from the bottom up.
+		k := len(q)
+		beta := make([]float64, k)
+		for a := k - 1; a >= 0; a-- {
+			s := coef[a]
+			for b := a + 1; b < k; b++ {
+				s -= R[b][a] * beta[b]
+			}
+			beta[a] = s / R[a][a]
+		}
+		dep := Dependency{Column: names[j]}
+		for b, beta := range beta {
+			if math.Abs(beta)*norms[b] > 1e-7*norm0 {
+				dep.Of = append(dep.Of, names[idx[b]])
+				dep.Coef = append(dep.Coef, beta)
+			}
+		}
+		deps = append(deps, dep)
+	}
+	if len(deps) > 0 {
+		return &RankError{Deps: deps}
+	}
+	return nil
+}

@@ -1,0 +1,255 @@
+package table
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Errors wrapped by CSVError. Use errors.Is to tell them apart.
+var (
+	ErrNotNumber = errors.New("is not a number")
+	ErrNotFinite = errors.New("is not a finite number")
+	ErrRagged    = errors.New("wrong number of fields")
+	ErrHeader    = errors.New("bad header")
+)
+
+// CSVError is the error ReadCSV returns for input it cannot read. It
+// names the file, the place and, for a bad cell, the column and the text.
+//
+// Its message reads, for example,
+//
+//	data.csv: line 17 (row 16), column "age": "abc" is not a number
+type CSVError struct {
+	File   string // name given to ReadCSV; may be empty
+	Line   int    // 1-based line of the input; 0 when unknown
+	Row    int    // 1-based data row, the header not counted; 0 for the header
+	Column string // column name, when the error is about one cell
+	Text   string // the offending cell text, when the error is about one cell
+	Err    error  // what is wrong
+}
+
+// Error implements the error interface.
+func (e *CSVError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d", e.Line)
+		if e.Row > 0 {
+			fmt.Fprintf(&b, " (row %d)", e.Row)
+		}
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, ", column %q", e.Column)
+	}
+	if e.Line > 0 || e.Column != "" {
+		b.WriteString(": ")
+	}
+	if e.Column != "" {
+		fmt.Fprintf(&b, "%q ", e.Text)
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns e.Err.
+func (e *CSVError) Unwrap() error { return e.Err }
+
+// ReadCSVFile reads the CSV file at path with ReadCSV, naming the file
+// by path in errors.
+func ReadCSVFile(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadCSV(f, path)
+}
+
+// ReadCSV reads a comma-separated table from r. The name is used only in
+// error messages, typically the file name.
+//
+// The first record is the header: it must name every column, without
+// duplicates. Surrounding spaces are trimmed from names and cells, and a
+// leading UTF-8 byte order mark is ignored. Every cell must be a number
+// as strconv.ParseFloat reads it, or missing: empty, "NA" or "NaN" (in
+// any case) are missing and read as NaN. Infinite values are an error.
+// Every record must have as many fields as the header.
+//
+// As encoding/csv does, ReadCSV skips blank lines; in a one-column table
+// write a missing value as NA (WriteCSV does) or "" rather than as an
+// empty line.
+//
+// ReadCSV reads the input as a stream, holding only the parsed numbers.
+// Errors about the content are *CSVError values.
+func ReadCSV(r io.Reader, name string) (*Table, error) {
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+
+	rec, err := cr.Read()
+	if err == io.EOF {
+		return nil, &CSVError{File: name, Err: fmt.Errorf("%w: no header row (the input is empty)", ErrHeader)}
+	}
+	if err != nil {
+		return nil, csvReadError(name, 0, err)
+	}
+	names := make([]string, len(rec))
+	seen := make(map[string]int, len(rec))
+	for j, s := range rec {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			l, _ := cr.FieldPos(j)
+			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: column %d has no name", ErrHeader, j+1)}
+		}
+		if k, ok := seen[s]; ok {
+			l, _ := cr.FieldPos(j)
+			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: columns %d and %d are both called %q", ErrHeader, k+1, j+1, s)}
+		}
+		seen[s] = j
+		names[j] = s
+	}
+
+	cols := make([][]float64, len(names))
+	row := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		row++
+		if err != nil {
+			return nil, csvReadError(name, row, err)
+		}
+		if len(rec) != len(names) {
+			l, _ := cr.FieldPos(0)
+			return nil, &CSVError{File: name, Line: l, Row: row,
+				Err: fmt.Errorf("%w: %d, but the header has %d", ErrRagged, len(rec), len(names))}
+		}
+		for j, s := range rec {
+			v, err := parseCell(s)
+			if err != nil {
+				l, _ := cr.FieldPos(j)
+				return nil, &CSVError{File: name, Line: l, Row: row, Column: names[j], Text: s, Err: err}
+			}
+			cols[j] = append(cols[j], v)
+		}
+	}
+
+	t := &Table{
+		names: names,
+		cols:  cols,
+		index: seen,
+		n:     row,
+	}
+	for j := range t.cols {
+		if t.cols[j] == nil {
+			t.cols[j] = []float64{}
+		}
+	}
+	return t, nil
+}
+
+// csvReadError converts an error from encoding/csv.
+func csvReadError(name string, row int, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &CSVError{File: name, Line: pe.Line, Row: row, Err: pe.Err}
+	}
+	if name != "" {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return err
+}
+
+// parseCell reads one cell: a finite number, or NaN for a missing value.
+func parseCell(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "NA") || strings.EqualFold(s, "NaN") {
+		return math.NaN(), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+			return 0, ErrNotFinite
+		}
+		return 0, ErrNotNumber
+	}
+	if math.IsInf(v, 0) {
+		return 0, ErrNotFinite
+	}
+	if math.IsNaN(v) {
+		// Spellings such as "+NaN" that ParseFloat accepts.
+		return math.NaN(), nil
+	}
+	return v, nil
+}
+
+// WriteCSV writes the table to w as CSV: a header row, then one record
+// per row. Numbers are written in the shortest form that reads back
+// exactly; missing values (NaN) are empty cells, except in a one-column
+// table, where they are written as NA so that the row is not a blank
+// line. Infinite values are written as +Inf and -Inf, which ReadCSV
+// rejects.
+func (t *Table) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	cw := csv.NewWriter(bw)
+	if len(t.names) > 0 {
+		if err := cw.Write(t.names); err != nil {
+			return err
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+	}
+	missing := ""
+	if len(t.cols) == 1 {
+		missing = "NA"
+	}
+	buf := make([]byte, 0, 64)
+	for i := 0; i < t.n; i++ {
+		buf = buf[:0]
+		for j, c := range t.cols {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendFloat(buf, c[i], missing)
+		}
+		buf = append(buf, '\n')
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// appendFloat appends v in the shortest form that reads back exactly,
+// without an exponent for moderate magnitudes (as encoding/json does).
+func appendFloat(b []byte, v float64, missing string) []byte {
+	if math.IsNaN(v) {
+		return append(b, missing...)
+	}
+	if math.IsInf(v, 0) {
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	}
+	fmtc := byte('f')
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		fmtc = 'e'
+	}
+	return strconv.AppendFloat(b, v, fmtc, -1, 64)
+}
