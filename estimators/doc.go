@@ -1,0 +1,22 @@
+// Package estimators implements the econometric estimators redress runs on
+// synthetic and user data: least squares with classical and HC1 standard
+// errors, logit and probit by Newton–Raphson with average marginal effects,
+// and Heckman's two-step selection estimator with the Heckman/Greene
+// corrected covariance.
+//
+// The estimators work on plain gonum matrices so that they do not depend on
+// any table type: a design X is an n×k *mat.Dense that already contains an
+// intercept column if one is wanted, y is a []float64 of length n, and names
+// gives the k column names (the intercept is conventionally "(Intercept)").
+//
+// Every estimator returns a *Result whose JSON form is the one documented
+// in SPEC §11. Bad input is an error, never a NaN: non-finite values,
+// rank-deficient designs (naming the collinear column), perfect or
+// quasi-complete separation in binary models, selection samples with no
+// selected or no unselected rows, and non-convergence (with the iteration
+// count) are all reported as errors.
+//
+// Large designs are processed in fixed blocks of rows whose partial results
+// are combined in block order, so results are bit-for-bit identical however
+// many goroutines do the work.
+package estimators

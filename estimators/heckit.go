@@ -1,0 +1,216 @@
+package estimators
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Heckit is Heckman's (1979) two-step estimator of the sample-selection
+// model
+//
+//	sᵢ = 1{zᵢ'γ + uᵢ > 0},  yᵢ = xᵢ'β + εᵢ observed only when sᵢ = 1,
+//	(uᵢ, εᵢ) bivariate normal, Var(uᵢ) = 1, Var(εᵢ) = σ², Corr = ρ.
+//
+// Step 1 is a probit of s on Z over all n rows (see Probit), giving γ̂ and
+// its covariance V_γ from the observed information. Step 2 regresses y on
+// X* = [X λ] over the n₁ selected rows by least squares (QR), where
+// λᵢ = φ(zᵢ'γ̂)/Φ(zᵢ'γ̂) is the inverse Mills ratio, since
+// E[yᵢ | sᵢ = 1] = xᵢ'β + ρσλᵢ. The coefficient of λ, β_λ = ρσ, is reported
+// as the auxiliary parameter "lambda"; with δᵢ = λᵢ(λᵢ + zᵢ'γ̂) and e the
+// second-step residuals,
+//
+//	σ̂² = e'e/n₁ + β̂_λ²·(1/n₁)Σδᵢ,   ρ̂ = β̂_λ/σ̂
+//
+// are reported as "sigma" and "rho" without standard errors. ρ̂ is
+// reported as computed and may fall outside [−1, 1] in small samples (R's
+// sampleSelection does the same; Stata truncates it).
+//
+// The covariance of (β̂, β̂_λ) is the one of Heckman (1979, Econometrica
+// 47(1)) as corrected by Greene (1981, Econometrica 49(3)) and given in
+// Greene's Econometric Analysis (5th ed., 2003, p. 785; the form R's
+// sampleSelection::heckit and Stata's `heckman, twostep` use):
+//
+//	V = σ̂²(X*'X*)⁻¹[X*'(I − ρ̂²Δ)X* + Q](X*'X*)⁻¹,
+//	Q = ρ̂²(X*'ΔZ₁)V_γ(Z₁'ΔX*),
+//
+// with Δ = diag(δᵢ) and Z₁ the selection regressors of the selected rows.
+// The "selection" equation carries γ̂ and its probit standard errors, the
+// "outcome" equation β̂ with the square roots of the diagonal of V.
+//
+// Z (n×kz), s (0/1), X (n×kx) and y cover all n rows; the values of X and y
+// in unselected rows are never read and may be NaN. It is an error when no
+// row or every row is selected, when either step's design is rank
+// deficient (including λ collinear with X, as happens without an exclusion
+// restriction and little variation in zᵢ'γ̂), or when the probit fails.
+// Iterations and Converged describe the probit; there is no
+// log-likelihood.
+func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
+	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckit: %w", err) }
+	if Z == nil || X == nil {
+		return fail(fmt.Errorf("design matrix is nil"))
+	}
+	n, kz := Z.Dims()
+	nx, kx := X.Dims()
+	if len(s) != n {
+		return fail(fmt.Errorf("selection design has %d rows but the selection indicator has %d values", n, len(s)))
+	}
+	if nx != n || len(y) != n {
+		return fail(fmt.Errorf("outcome design has %d rows and outcome %d values, but the selection equation has %d rows", nx, len(y), n))
+	}
+	if len(xNames) != kx {
+		return fail(fmt.Errorf("outcome design has %d columns but %d names", kx, len(xNames)))
+	}
+	var sel []int
+	for i, v := range s {
+		switch v {
+		case 1:
+			sel = append(sel, i)
+		case 0:
+		default:
+			return fail(fmt.Errorf("selection indicator must be 0 or 1, is %v in row %d", v, i+1))
+		}
+	}
+	n1 := len(sel)
+	if n1 == 0 {
+		return fail(fmt.Errorf("no selected observations (the selection indicator is 0 in all %d rows)", n))
+	}
+	if n1 == n {
+		return fail(fmt.Errorf("no unselected observations (the selection indicator is 1 in all %d rows)", n))
+	}
+	p := kx + 1
+	if n1 <= p {
+		return fail(fmt.Errorf("%d selected observations are too few for %d outcome coefficients and lambda", n1, kx))
+	}
+	xr := X.RawMatrix()
+	for _, i := range sel {
+		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
+			return fail(fmt.Errorf("outcome is %v in selected row %d", y[i], i+1))
+		}
+		for j, v := range xr.Data[i*xr.Stride : i*xr.Stride+kx] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fail(fmt.Errorf("column %q is %v in selected row %d", xNames[j], v, i+1))
+			}
+		}
+	}
+
+	// Step 1: probit.
+	pf, err := fitBinary(probitLink, Z, s, zNames, opts)
+	if err != nil {
+		return fail(fmt.Errorf("selection probit: %w", err))
+	}
+	selEq, err := equation("selection", zNames, pf.beta, pf.cov)
+	if err != nil {
+		return fail(err)
+	}
+	lam := make([]float64, n1)
+	delta := make([]float64, n1)
+	for a, i := range sel {
+		e := pf.eta[i]
+		lam[a] = invMills(e)
+		delta[a] = lam[a] * (lam[a] + e)
+	}
+
+	// Step 2: OLS of y on [X λ] over the selected rows, by QR.
+	names := append(append([]string(nil), xNames...), "lambda")
+	r := qrRFactor(n1, p+1, func(a int, dst []float64) {
+		i := sel[a]
+		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
+		dst[kx] = lam[a]
+		dst[p] = y[i]
+	})
+	fit, err := solveLS(r, p, names)
+	if err != nil {
+		return fail(fmt.Errorf("outcome equation: %w", err))
+	}
+
+	// X*'ΔX* (p×p) and X*'ΔZ₁ (p×kz) and Σδ, by blocks.
+	zr := Z.RawMatrix()
+	nb := (n1 + blockRows - 1) / blockRows
+	m1s := make([]float64, nb*p*p)
+	m2s := make([]float64, nb*p*kz)
+	ds := make([]float64, nb)
+	forBlocks(n1, func(b, lo, hi int) {
+		m1 := m1s[b*p*p : (b+1)*p*p]
+		m2 := m2s[b*p*kz : (b+1)*p*kz]
+		xs := make([]float64, p)
+		var sd float64
+		for a := lo; a < hi; a++ {
+			i := sel[a]
+			copy(xs, xr.Data[i*xr.Stride:i*xr.Stride+kx])
+			xs[kx] = lam[a]
+			z := zr.Data[i*zr.Stride : i*zr.Stride+kz]
+			d := delta[a]
+			sd += d
+			addOuter(m1, xs, d, p)
+			for u, xv := range xs {
+				dx := d * xv
+				row := m2[u*kz : (u+1)*kz]
+				for v, zv := range z {
+					row[v] += dx * zv
+				}
+			}
+		}
+		ds[b] = sd
+	})
+	m1 := sumParts(m1s, nb, p)
+	m2 := make([]float64, p*kz)
+	var sumDelta float64
+	for b := 0; b < nb; b++ {
+		sumDelta += ds[b]
+		for j := range m2 {
+			m2[j] += m2s[b*p*kz+j]
+		}
+	}
+
+	bl := fit.beta[kx]
+	sigma2 := fit.sse/float64(n1) + bl*bl*sumDelta/float64(n1)
+	sigma := math.Sqrt(sigma2)
+	rho := bl / sigma
+	rho2 := rho * rho
+
+	// inner = X*'X* − ρ²X*'ΔX* + ρ²(X*'ΔZ₁)V_γ(Z₁'ΔX*)
+	mv := matMul(m2, pf.cov, p, kz, kz)
+	inner := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			var q float64
+			for v := 0; v < kz; v++ {
+				q += mv[i*kz+v] * m2[j*kz+v]
+			}
+			inner[i*p+j] = fit.xtx[i*p+j] - rho2*m1[i*p+j] + rho2*q
+		}
+	}
+	symmetrize(inner, p)
+	V := sandwich(fit.xtxInv, inner, p)
+	for j := range V {
+		V[j] *= sigma2
+	}
+	vb := make([]float64, kx*kx)
+	for i := 0; i < kx; i++ {
+		copy(vb[i*kx:(i+1)*kx], V[i*p:i*p+kx])
+	}
+	outEq, err := equation("outcome", xNames, fit.beta[:kx], vb)
+	if err != nil {
+		return fail(err)
+	}
+	vl := V[kx*p+kx]
+	if !(vl >= 0) {
+		return fail(fmt.Errorf("variance of lambda is %v", vl))
+	}
+	res := &Result{
+		Method: "heckit", N: n, NSelected: n1,
+		Equations: []Equation{selEq, outEq},
+		Auxiliary: []Aux{
+			{Name: "lambda", Estimate: bl, StdError: math.Sqrt(vl), HasSE: true},
+			{Name: "sigma", Estimate: sigma},
+			{Name: "rho", Estimate: rho},
+		},
+		Converged: true, Iterations: pf.iter,
+	}
+	if err := res.check(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}

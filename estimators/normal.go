@@ -1,0 +1,53 @@
+package estimators
+
+import "math"
+
+const (
+	invSqrt2Pi = 0.3989422804014327  // 1/√(2π)
+	logSqrt2Pi = 0.91893853320467274 // log √(2π)
+	// Below this argument Φ(x) = ½erfc(−x/√2) underflows towards the
+	// subnormal range; the asymptotic series is used instead.
+	tailCut = -37.0
+)
+
+// normPDF is the standard normal density φ(x).
+func normPDF(x float64) float64 { return invSqrt2Pi * math.Exp(-0.5*x*x) }
+
+// normCDF is Φ(x) = ½·erfc(−x/√2), accurate in both tails (no 1−Φ
+// cancellation).
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+// millsSeries returns S(x) = 1 − 1/x² + 3/x⁴ − 15/x⁶ + …, the asymptotic
+// series with Φ(x) ≈ φ(x)/(−x)·S(x) for x → −∞. Used for x < −37, where
+// ten terms are accurate to far below machine precision.
+func millsSeries(x float64) float64 {
+	x2 := 1 / (x * x)
+	s, t := 1.0, 1.0
+	for n := 1; n <= 10; n++ {
+		t *= -float64(2*n-1) * x2
+		s += t
+	}
+	return s
+}
+
+// logNormCDF is log Φ(x), finite for every finite x.
+func logNormCDF(x float64) float64 {
+	switch {
+	case x > 5:
+		// Φ(x) = 1 − ½erfc(x/√2); log1p keeps the tiny tail exact.
+		return math.Log1p(-0.5 * math.Erfc(x/math.Sqrt2))
+	case x >= tailCut:
+		return math.Log(0.5 * math.Erfc(-x/math.Sqrt2))
+	default:
+		return -0.5*x*x - logSqrt2Pi - math.Log(-x) + math.Log(millsSeries(x))
+	}
+}
+
+// invMills is the inverse Mills ratio λ(x) = φ(x)/Φ(x), finite and
+// accurate for every finite x (λ(x) ≈ −x for x → −∞).
+func invMills(x float64) float64 {
+	if x >= tailCut {
+		return normPDF(x) / normCDF(x)
+	}
+	return -x / millsSeries(x)
+}

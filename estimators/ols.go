@@ -1,0 +1,150 @@
+package estimators
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// VCE selects the covariance estimator of least squares.
+type VCE int
+
+const (
+	// Classical is s²(X'X)⁻¹ with s² = e'e/(n−k).
+	Classical VCE = iota
+	// HC1 is White's (1980) heteroskedasticity-consistent covariance with
+	// the n/(n−k) small-sample factor (MacKinnon & White 1985):
+	// n/(n−k)·(X'X)⁻¹(Σ eᵢ²xᵢxᵢ')(X'X)⁻¹.
+	HC1
+)
+
+func (v VCE) String() string {
+	switch v {
+	case Classical:
+		return "classical"
+	case HC1:
+		return "HC1"
+	}
+	return fmt.Sprintf("VCE(%d)", int(v))
+}
+
+// Options tunes the estimators. The zero value gives the defaults.
+type Options struct {
+	// VCE is the covariance estimator of OLS (default Classical).
+	VCE VCE
+	// MaxIter caps Newton iterations of maximum-likelihood fits
+	// (default 100).
+	MaxIter int
+}
+
+func (o Options) maxIter() int {
+	if o.MaxIter <= 0 {
+		return 100
+	}
+	return o.MaxIter
+}
+
+// OLS fits y = Xβ + e by least squares.
+//
+// The estimate β̂ = (X'X)⁻¹X'y is computed from a Householder QR
+// factorisation of [X y] (never from the normal equations): with
+// [X y] = Q[R r; 0 ρ], β̂ = R⁻¹r and e'e = ρ². Standard errors are the
+// square roots of the diagonal of s²(X'X)⁻¹, s² = e'e/(n−k) (Classical),
+// or of the HC1 sandwich n/(n−k)·(X'X)⁻¹(Σ eᵢ²xᵢxᵢ')(X'X)⁻¹ (White 1980,
+// Econometrica 48(4); MacKinnon & White 1985, Journal of Econometrics
+// 29(3)), which is what R's sandwich::vcovHC(type = "HC1") and Stata's
+// `regress, vce(robust)` report. A column collinear with the ones before it
+// is an error naming that column.
+//
+// The result has one equation, "outcome".
+func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, error) {
+	n, k, err := checkDesign(X, y, names)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	fit, err := lsDense(X, y, n, k, names)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	var cov []float64
+	switch opts.VCE {
+	case Classical:
+		s2 := fit.sse / float64(n-k)
+		cov = make([]float64, k*k)
+		for i := range cov {
+			cov[i] = s2 * fit.xtxInv[i]
+		}
+	case HC1:
+		meat := hcMeat(X, y, fit.beta, n, k)
+		cov = sandwich(fit.xtxInv, meat, k)
+		c := float64(n) / float64(n-k)
+		for i := range cov {
+			cov[i] *= c
+		}
+	default:
+		return nil, fmt.Errorf("ols: unknown covariance estimator %v", opts.VCE)
+	}
+	eq, err := equation("outcome", names, fit.beta, cov)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true}
+	if err := res.check(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// lsDense runs the QR least-squares fit of y on the dense X.
+func lsDense(X *mat.Dense, y []float64, n, k int, names []string) (*lsFit, error) {
+	raw := X.RawMatrix()
+	r := qrRFactor(n, k+1, func(i int, dst []float64) {
+		copy(dst, raw.Data[i*raw.Stride:i*raw.Stride+k])
+		dst[k] = y[i]
+	})
+	return solveLS(r, k, names)
+}
+
+// hcMeat returns Σ eᵢ² xᵢxᵢ' (k×k row-major) for residuals of β.
+func hcMeat(X *mat.Dense, y, beta []float64, n, k int) []float64 {
+	raw := X.RawMatrix()
+	nb := (n + blockRows - 1) / blockRows
+	parts := make([]float64, nb*k*k)
+	forBlocks(n, func(b, lo, hi int) {
+		m := parts[b*k*k : (b+1)*k*k]
+		for i := lo; i < hi; i++ {
+			x := raw.Data[i*raw.Stride : i*raw.Stride+k]
+			e := y[i]
+			for j, v := range x {
+				e -= v * beta[j]
+			}
+			addOuter(m, x, e*e, k)
+		}
+	})
+	return sumParts(parts, nb, k)
+}
+
+// addOuter adds w·xx' to the upper triangle of the k×k matrix m.
+func addOuter(m, x []float64, w float64, k int) {
+	for a := 0; a < k; a++ {
+		wa := w * x[a]
+		row := m[a*k : a*k+k]
+		for c := a; c < k; c++ {
+			row[c] += wa * x[c]
+		}
+	}
+}
+
+// sumParts adds nb k×k upper-triangular partial sums in block order and
+// returns the full symmetric matrix.
+func sumParts(parts []float64, nb, k int) []float64 {
+	out := make([]float64, k*k)
+	for b := 0; b < nb; b++ {
+		p := parts[b*k*k : (b+1)*k*k]
+		for i := range out {
+			out[i] += p[i]
+		}
+	}
+	fillLower(out, k)
+	return out
+}

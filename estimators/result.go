@@ -1,0 +1,231 @@
+package estimators
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Coef is one estimated coefficient with its standard error.
+type Coef struct {
+	Term     string  `json:"term"`
+	Estimate float64 `json:"estimate"`
+	StdError float64 `json:"std_error"`
+}
+
+// Stat returns the Wald statistic Estimate/StdError (a z or t statistic).
+func (c Coef) Stat() float64 { return c.Estimate / c.StdError }
+
+// PValue returns the two-sided p-value of the Wald statistic against the
+// standard normal distribution.
+func (c Coef) PValue() float64 {
+	return math.Erfc(math.Abs(c.Stat()) / math.Sqrt2)
+}
+
+// PValueT returns the two-sided p-value of the t statistic with df degrees
+// of freedom (as reported by R's lm).
+func (c Coef) PValueT(df float64) float64 {
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
+	return 2 * t.Survival(math.Abs(c.Stat()))
+}
+
+// CI95 returns the normal-approximation 95% confidence interval
+// Estimate ± 1.959963984540054·StdError.
+func (c Coef) CI95() (lo, hi float64) {
+	const z = 1.959963984540054
+	return c.Estimate - z*c.StdError, c.Estimate + z*c.StdError
+}
+
+// Equation is a named equation of a model (for example "selection" or
+// "outcome") with its coefficients in design order and, where available,
+// their covariance matrix.
+type Equation struct {
+	Name  string
+	Coefs []Coef
+	// Cov is the estimated covariance of the coefficients, in the order
+	// of Coefs. It is not part of the JSON form.
+	Cov *mat.SymDense
+}
+
+// Coef returns the coefficient named term and whether it exists.
+func (e Equation) Coef(term string) (Coef, bool) {
+	for _, c := range e.Coefs {
+		if c.Term == term {
+			return c, true
+		}
+	}
+	return Coef{}, false
+}
+
+// Aux is an auxiliary parameter (λ, σ, ρ, ...). Its standard error is
+// reported only when HasSE is true.
+type Aux struct {
+	Name     string
+	Estimate float64
+	StdError float64
+	HasSE    bool
+}
+
+// Result is what every estimator returns. Its JSON form (MarshalJSON) is
+// the object documented in SPEC §11, with keys in a fixed order.
+type Result struct {
+	Method    string
+	N         int // observations used
+	NSelected int // selected observations (selection models); 0 otherwise
+	Equations []Equation
+	Auxiliary []Aux
+	// Effects holds treatment effects (ate, att, atu) where a method
+	// estimates them.
+	Effects    []Aux
+	Converged  bool
+	Iterations int
+	LogLik     *float64
+}
+
+// Equation returns the equation called name and whether it exists.
+func (r *Result) Equation(name string) (Equation, bool) {
+	for _, e := range r.Equations {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Equation{}, false
+}
+
+// Aux returns the auxiliary parameter called name and whether it exists.
+func (r *Result) Aux(name string) (Aux, bool) {
+	for _, a := range r.Auxiliary {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return Aux{}, false
+}
+
+// check reports an error if any number in r is not finite, so that no
+// NaN or Inf ever reaches the output.
+func (r *Result) check() error {
+	bad := func(what string, v float64) error {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s: %s is %v", r.Method, what, v)
+		}
+		return nil
+	}
+	for _, e := range r.Equations {
+		for _, c := range e.Coefs {
+			if err := bad(e.Name+" "+c.Term+" estimate", c.Estimate); err != nil {
+				return err
+			}
+			if err := bad(e.Name+" "+c.Term+" standard error", c.StdError); err != nil {
+				return err
+			}
+		}
+	}
+	for _, list := range [][]Aux{r.Auxiliary, r.Effects} {
+		for _, a := range list {
+			if err := bad(a.Name+" estimate", a.Estimate); err != nil {
+				return err
+			}
+			if a.HasSE {
+				if err := bad(a.Name+" standard error", a.StdError); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if r.LogLik != nil {
+		if err := bad("log-likelihood", *r.LogLik); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the SPEC §11 object:
+//
+//	{"method":..., "n":..., "n_selected":..., "equations":{...},
+//	 "auxiliary":{...}, "effects":{...}, "converged":..., "iterations":...,
+//	 "log_likelihood":...}
+//
+// Equations and auxiliary parameters appear in the order the estimator
+// produced them; auxiliary parameters without a standard error carry only
+// "estimate".
+func (r *Result) MarshalJSON() ([]byte, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	put := func(v any) error {
+		j, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b.Write(j)
+		return nil
+	}
+	auxObj := func(list []Aux) error {
+		b.WriteByte('{')
+		for i, a := range list {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := put(a.Name); err != nil {
+				return err
+			}
+			b.WriteString(`:{"estimate":`)
+			if err := put(a.Estimate); err != nil {
+				return err
+			}
+			if a.HasSE {
+				b.WriteString(`,"std_error":`)
+				if err := put(a.StdError); err != nil {
+					return err
+				}
+			}
+			b.WriteByte('}')
+		}
+		b.WriteByte('}')
+		return nil
+	}
+	b.WriteString(`{"method":`)
+	if err := put(r.Method); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(&b, `,"n":%d,"n_selected":%d,"equations":{`, r.N, r.NSelected)
+	for i, e := range r.Equations {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if err := put(e.Name); err != nil {
+			return nil, err
+		}
+		b.WriteByte(':')
+		coefs := e.Coefs
+		if coefs == nil {
+			coefs = []Coef{}
+		}
+		if err := put(coefs); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteString(`},"auxiliary":`)
+	if err := auxObj(r.Auxiliary); err != nil {
+		return nil, err
+	}
+	b.WriteString(`,"effects":`)
+	if err := auxObj(r.Effects); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(&b, `,"converged":%t,"iterations":%d,"log_likelihood":`, r.Converged, r.Iterations)
+	if r.LogLik == nil {
+		b.WriteString("null")
+	} else if err := put(*r.LogLik); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
