@@ -138,4 +138,5 @@ lines <- c(
   "}"
 )
 writeLines(lines, "../reference_data_test.go")
+if (nzchar(Sys.which("gofmt"))) system("gofmt -w ../reference_data_test.go")
 cat(length(keys), "reference values written\n")
