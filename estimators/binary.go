@@ -126,6 +126,8 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, beta, eta, prev []fl
 	forBlocks(n, func(b, lo, hi int) {
 		g := gs[b*k : (b+1)*k]
 		h := hs[b*kk : (b+1)*kk]
+		m := hi - lo
+		cols := make([]float64, k*m) // √wᵢxᵢ, column-major
 		var p part
 		for i := lo; i < hi; i++ {
 			x := raw[i*stride : i*stride+k]
@@ -164,8 +166,16 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, beta, eta, prev []fl
 			} else {
 				q := 2*y[i] - 1
 				t := q * e
-				ll = logNormCDF(t)
-				lam := invMills(t)
+				var lam float64
+				if t >= tailCut && t <= 5 {
+					// One erfc for both log Φ and λ = φ/Φ.
+					c := 0.5 * math.Erfc(-t/math.Sqrt2)
+					ll = math.Log(c)
+					lam = normPDF(t) / c
+				} else {
+					ll = logNormCDF(t)
+					lam = invMills(t)
+				}
 				s = q * lam
 				w = lam * (t + lam)
 				if -ll < 1e-10 {
@@ -173,11 +183,14 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, beta, eta, prev []fl
 				}
 			}
 			p.ll += ll
+			sw := math.Sqrt(w)
+			r := i - lo
 			for j, v := range x {
 				g[j] += s * v
+				cols[j*m+r] = sw * v
 			}
-			addOuter(h, x, w, k)
 		}
+		gram(h, cols, m, k)
 		parts[b] = p
 	})
 	ev := binEval{g: make([]float64, k), negH: make([]float64, kk)}

@@ -296,3 +296,15 @@ func checkDesign(X *mat.Dense, y []float64, names []string) (n, k int, err error
 	}
 	return n, k, nil
 }
+
+// gram adds A'A to the upper triangle of the k×k matrix h, where A is the
+// m×k matrix stored column-major in cols (column j at cols[j*m:(j+1)*m]).
+// Column dot products use gonum's vectorised kernels.
+func gram(h, cols []float64, m, k int) {
+	for a := 0; a < k; a++ {
+		va := blas64.Vector{N: m, Inc: 1, Data: cols[a*m : (a+1)*m]}
+		for c := a; c < k; c++ {
+			h[a*k+c] += blas64.Dot(va, blas64.Vector{N: m, Inc: 1, Data: cols[c*m : (c+1)*m]})
+		}
+	}
+}
