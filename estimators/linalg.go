@@ -156,7 +156,7 @@ func solveLS(r []float64, k int, names []string) (*lsFit, error) {
 	return f, nil
 }
 
-// cholSolve factors the symmetric positive-definite k×k matrix a
+// cholInverse factors the symmetric positive-definite k×k matrix a
 // (row-major, not modified) and returns its inverse. It fails, naming the
 // first column whose pivot is below tol times its diagonal, when a is not
 // numerically positive definite.
