@@ -47,6 +47,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "simulate a scenario; print a summary and write data files", cmdRun},
+		{"estimate", "run an estimator on a CSV file (yours or the simulator's)", cmdEstimate},
 		{"validate", "check scenario files", cmdValidate},
 		{"init", "print the documented default scenario", cmdInit},
 		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},

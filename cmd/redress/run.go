@@ -101,10 +101,10 @@ func printSummary(w io.Writer, res *sim.Result, elapsed time.Duration) {
 		{"profit", num(s.Profit, 0), "after product cost " + num(s.ProductCost, 0)},
 	}
 	fmt.Fprintln(w, "Business")
-	table(w, rows)
+	printRows(w, rows)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "What the firm sees vs what happened")
-	table(w, [][3]string{
+	printRows(w, [][3]string{
 		{"", "firm sees", "truth"},
 		{fmt.Sprintf("satisfaction after a failure (1–%d)", s.Scale), fmt.Sprintf("%.2f", s.SurveyMean), fmt.Sprintf("%.2f", s.TrueMeanSatisfaction)},
 		{"effect of contact on repurchase", signed(s.NaiveRepurchaseDiff, 3), signed(s.ATE, 3) + " (ATE)"},
@@ -127,8 +127,8 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// table prints rows of (label, value, note) aligned.
-func table(w io.Writer, rows [][3]string) {
+// printRows prints rows of (label, value, note) aligned.
+func printRows(w io.Writer, rows [][3]string) {
 	var wl, wv int
 	for _, r := range rows {
 		wl = max(wl, len([]rune(r[0])))
@@ -149,7 +149,7 @@ func printTextbook(w io.Writer, res *sim.Result, elapsed time.Duration) {
 	fmt.Fprintf(w, "n = %s observations in %.2f s; %s contacted (%s); errors %s, rho %g, sigma %g, exclusion %g\n\n",
 		num(float64(t.N), 0), elapsed.Seconds(), num(float64(t.Selected), 0), pct(t.SelectionRate), tb.Errors, tb.Rho, tb.Sigma, tb.Exclusion)
 	fmt.Fprintln(w, "What the firm sees vs what happened")
-	table(w, [][3]string{
+	printRows(w, [][3]string{
 		{"", "firm sees", "truth"},
 		{"mean satisfaction y", fmt.Sprintf("%.3f", t.MeanSatisfactionObserved), fmt.Sprintf("%.3f", t.MeanSatisfactionPopulation) + " (all n)"},
 		{"effect of contact on outcome w", fmt.Sprintf("%+.3f", t.NaiveEffect), fmt.Sprintf("%+.3f", t.TrueEffect) + " (δ = ATE = ATT = ATU)"},
@@ -162,5 +162,5 @@ func printTextbook(w io.Writer, res *sim.Result, elapsed time.Duration) {
 			rows = append(rows, [3]string{e.ID, fmt.Sprintf("%.4f", e.Value), ""})
 		}
 	}
-	table(w, rows)
+	printRows(w, rows)
 }

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"redress/estimators"
+	"redress/formula"
+	"redress/table"
+)
+
+// estimateSpec is what `redress estimate` was asked to do.
+type estimateSpec struct {
+	data, method, outcome, selection, treatment, instruments, format string
+	robust, dropMissing                                              bool
+}
+
+// method is one estimator the command can run.
+type method struct {
+	name, title string
+	// needs lists the flags the method requires besides --outcome.
+	needs []string
+	run   func(t *table.Table, s *estimateSpec) (*estimators.Result, error)
+}
+
+func methods() []method {
+	return []method{
+		{"ols", "least squares", nil, runOLS},
+		{"logit", "logit (maximum likelihood)", nil, runBinary(estimators.Logit)},
+		{"probit", "probit (maximum likelihood)", nil, runBinary(estimators.Probit)},
+		{"heckit", "Heckman two-step selection model", []string{"selection"}, runHeckit},
+	}
+}
+
+func methodNames() string {
+	var names []string
+	for _, m := range methods() {
+		names = append(names, m.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1) standard errors
+  redress estimate --data redress-out/episodes.csv --method ols \
+      --outcome "repurchased ~ contacted + order_value + tenure_weeks" --robust
+
+  # binary outcome: logit or probit, with average marginal effects
+  redress estimate --data redress-out/episodes.csv --method probit \
+      --outcome "contacted ~ severity + order_value + instrument"
+
+  # Heckman two-step: the outcome is read only where the selection
+  # indicator (left of --selection) is 1
+  redress run textbook-selection --out tb
+  redress estimate --data tb/episodes.csv --method heckit \
+      --outcome "satisfaction ~ x1 + x2" --selection "contacted ~ x1 + x2 + z" --format json`
+
+func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stderr)
+	var s estimateSpec
+	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row and numeric cells (empty or NA = missing)")
+	fs.StringVar(&s.method, "method", "", "estimator: "+methodNames())
+	fs.StringVar(&s.outcome, "outcome", "", "outcome `formula`, R style: \"y ~ x1 + x2\" (intercept included; - 1 drops it)")
+	fs.StringVar(&s.selection, "selection", "", "selection `formula` \"s ~ z1 + z2\" (heckit): s is the 0/1 selection indicator")
+	fs.StringVar(&s.treatment, "treatment", "", "treatment or endogenous `column`")
+	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
+	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
+	fs.BoolVar(&s.robust, "robust", false, "heteroskedasticity-robust (HC1) standard errors for ols")
+	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("estimate takes no positional arguments (got %q); name the data with --data", strings.Join(pos, " "))
+	}
+	if s.data == "" || s.method == "" || s.outcome == "" {
+		return usageError("estimate needs --data, --method and --outcome; see redress estimate --help")
+	}
+	if !slices.Contains([]string{"text", "json", "markdown"}, s.format) {
+		return usageError("--format %q: use text, json or markdown", s.format)
+	}
+	i := slices.IndexFunc(methods(), func(m method) bool { return m.name == s.method })
+	if i < 0 {
+		return usageError("--method %q: available methods are %s", s.method, methodNames())
+	}
+	m := methods()[i]
+	for _, need := range m.needs {
+		if need == "selection" && s.selection == "" {
+			return usageError("%s needs --selection \"s ~ z1 + z2\"", m.name)
+		}
+	}
+	t, err := table.ReadCSVFile(s.data)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	res, err := m.run(t, &s)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("%s on %s: %w", m.name, s.data, err)}
+	}
+	switch s.format {
+	case "json":
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	case "markdown":
+		printResult(stdout, res, m.title, &s, true)
+	default:
+		printResult(stdout, res, m.title, &s, false)
+	}
+	return nil
+}
+
+func designOpts(s *estimateSpec) formula.DesignOptions {
+	return formula.DesignOptions{DropMissing: s.dropMissing}
+}
+
+func runOLS(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+	f, err := formula.Parse(s.outcome)
+	if err != nil {
+		return nil, err
+	}
+	d, err := formula.NewDesign(t, f, designOpts(s))
+	if err != nil {
+		return nil, err
+	}
+	opts := estimators.Options{}
+	if s.robust {
+		opts.VCE = estimators.HC1
+	}
+	return estimators.OLS(d.X, d.Y, d.Names, opts)
+}
+
+func runBinary(fit func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error)) func(*table.Table, *estimateSpec) (*estimators.Result, error) {
+	return func(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+		f, err := formula.Parse(s.outcome)
+		if err != nil {
+			return nil, err
+		}
+		d, err := formula.NewDesign(t, f, designOpts(s))
+		if err != nil {
+			return nil, err
+		}
+		return fit(d.X, d.Y, d.Names, estimators.Options{})
+	}
+}
+
+// runHeckit builds the selection design over every row and the outcome
+// design over the selected rows only (the outcome may be missing
+// elsewhere), then fits Heckman's two-step estimator.
+func runHeckit(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+	sf, err := formula.Parse(s.selection)
+	if err != nil {
+		return nil, err
+	}
+	of, err := formula.Parse(s.outcome)
+	if err != nil {
+		return nil, err
+	}
+	if sf.Response == "" || of.Response == "" {
+		return nil, fmt.Errorf("both --selection and --outcome need a left-hand side")
+	}
+	sd, err := formula.NewDesign(t, sf, designOpts(s))
+	if err != nil {
+		return nil, fmt.Errorf("selection equation: %w", err)
+	}
+	selected := make([]bool, t.Len())
+	for k, row := range sd.Rows {
+		switch sd.Y[k] {
+		case 1:
+			selected[row] = true
+		case 0:
+		default:
+			return nil, fmt.Errorf("selection indicator %q must be 0 or 1; row %d has %g", sf.Response, row+1, sd.Y[k])
+		}
+	}
+	od, err := formula.NewDesign(t, of, formula.DesignOptions{DropMissing: s.dropMissing, Subset: selected})
+	if err != nil {
+		return nil, fmt.Errorf("outcome equation: %w", err)
+	}
+	// Rows of the selection design, with the outcome design filled in
+	// where the row is selected and used.
+	pos := make(map[int]int, len(od.Rows))
+	for k, row := range od.Rows {
+		pos[row] = k
+	}
+	n := len(sd.Rows)
+	_, kx := od.X.Dims()
+	X := mat.NewDense(n, kx, nil)
+	y := make([]float64, n)
+	sel := make([]float64, n)
+	for k, row := range sd.Rows {
+		j, ok := pos[row]
+		if !selected[row] || !ok {
+			// Unselected, or selected but dropped for a missing outcome:
+			// the outcome is not used.
+			for c := range kx {
+				X.Set(k, c, math.NaN())
+			}
+			y[k] = math.NaN()
+			if selected[row] {
+				return nil, fmt.Errorf("row %d is selected but its outcome row was dropped", row+1)
+			}
+			continue
+		}
+		sel[k] = 1
+		for c := range kx {
+			X.Set(k, c, od.X.At(j, c))
+		}
+		y[k] = od.Y[j]
+	}
+	return estimators.Heckit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{})
+}
+
+// printResult prints an estimation result as aligned text or Markdown.
+func printResult(w io.Writer, r *estimators.Result, title string, s *estimateSpec, md bool) {
+	if md {
+		fmt.Fprintf(w, "### %s: %s\n\n", r.Method, title)
+		fmt.Fprintf(w, "Data `%s`; n = %d", s.data, r.N)
+	} else {
+		fmt.Fprintf(w, "%s: %s\n", r.Method, title)
+		fmt.Fprintf(w, "data %s; n = %d", s.data, r.N)
+	}
+	if r.NSelected > 0 {
+		fmt.Fprintf(w, ", selected = %d", r.NSelected)
+	}
+	fmt.Fprintln(w)
+	head := []string{"term", "estimate", "std. error", "z", "p-value", "95% interval"}
+	for _, e := range r.Equations {
+		var rows [][]string
+		for _, c := range e.Coefs {
+			lo, hi := c.CI95()
+			rows = append(rows, []string{c.Term, f4(c.Estimate), f4(c.StdError), fmt.Sprintf("%.2f", c.Stat()),
+				fmt.Sprintf("%.4f", c.PValue()), fmt.Sprintf("[%s, %s]", f4(lo), f4(hi))})
+		}
+		fmt.Fprintln(w)
+		if md {
+			fmt.Fprintf(w, "**%s**\n\n", e.Name)
+		} else {
+			fmt.Fprintf(w, "%s\n", e.Name)
+		}
+		grid(w, head, rows, md)
+	}
+	for _, part := range []struct {
+		name string
+		list []estimators.Aux
+	}{{"auxiliary", r.Auxiliary}, {"effects", r.Effects}} {
+		if len(part.list) == 0 {
+			continue
+		}
+		var rows [][]string
+		for _, a := range part.list {
+			se := ""
+			if a.HasSE {
+				se = f4(a.StdError)
+			}
+			rows = append(rows, []string{a.Name, f4(a.Estimate), se})
+		}
+		fmt.Fprintln(w)
+		if md {
+			fmt.Fprintf(w, "**%s**\n\n", part.name)
+		} else {
+			fmt.Fprintf(w, "%s\n", part.name)
+		}
+		grid(w, []string{"parameter", "estimate", "std. error"}, rows, md)
+	}
+	fmt.Fprintln(w)
+	line := "closed form"
+	switch {
+	case r.Iterations > 0 && r.Converged:
+		line = fmt.Sprintf("converged in %d iterations", r.Iterations)
+	case r.Iterations > 0:
+		line = fmt.Sprintf("did not converge in %d iterations", r.Iterations)
+	}
+	if r.LogLik != nil {
+		line += fmt.Sprintf("; log-likelihood %.4f", *r.LogLik)
+	}
+	fmt.Fprintln(w, line)
+}
+
+func f4(x float64) string { return fmt.Sprintf("%.4f", x) }
+
+// grid prints a table: aligned text (numbers right-aligned) or Markdown.
+func grid(w io.Writer, head []string, rows [][]string, md bool) {
+	if md {
+		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+		for _, r := range rows {
+			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
+		}
+		return
+	}
+	width := make([]int, len(head))
+	for c, h := range head {
+		width[c] = len([]rune(h))
+	}
+	for _, r := range rows {
+		for c, v := range r {
+			width[c] = max(width[c], len([]rune(v)))
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		b.WriteString("  ")
+		for c, v := range cells {
+			pad := strings.Repeat(" ", width[c]-len([]rune(v)))
+			if c == 0 {
+				b.WriteString(v + pad)
+			} else {
+				b.WriteString("  " + pad + v)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(head)
+	for _, r := range rows {
+		line(r)
+	}
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeCSV(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "data.csv")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestEstimateMrozHeckitJSON(t *testing.T) {
+	code, out, errs := runCLI(t, "estimate", "--data", "../../estimators/testdata/mroz87.csv", "--method", "heckit",
+		"--outcome", "lwage ~ educ + exper + expersq", "--selection", "inlf ~ age + agesq + faminc + kids + educ", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var v struct {
+		Method    string `json:"method"`
+		N         int    `json:"n"`
+		NSelected int    `json:"n_selected"`
+		Equations map[string][]struct {
+			Term     string  `json:"term"`
+			Estimate float64 `json:"estimate"`
+		} `json:"equations"`
+		Auxiliary map[string]struct {
+			Estimate float64 `json:"estimate"`
+		} `json:"auxiliary"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if v.Method != "heckit" || v.N != 753 || v.NSelected != 428 {
+		t.Errorf("method %s n %d selected %d, want heckit 753 428", v.Method, v.N, v.NSelected)
+	}
+	if len(v.Equations["outcome"]) != 4 || v.Equations["outcome"][0].Term != "(Intercept)" || len(v.Equations["selection"]) != 6 {
+		t.Errorf("equations: %+v", v.Equations)
+	}
+	if _, ok := v.Auxiliary["lambda"]; !ok {
+		t.Error("no auxiliary.lambda")
+	}
+	if strings.Contains(out, "NaN") {
+		t.Error("NaN in output")
+	}
+}
+
+// TestEstimateBadData: every kind of bad data is a clear error with exit
+// status 2 and no NaN on stdout.
+func TestEstimateBadData(t *testing.T) {
+	good := "y,x,z,s\n1,0.5,1,1\n2,1.5,0,1\n3,2.1,1,0\n4,2.9,0,1\n5,4.2,1,0\n6,5.1,0,1\n"
+	cases := []struct {
+		name string
+		csv  string
+		args []string
+		want string
+	}{
+		{"missing column", good, []string{"--method", "ols", "--outcome", "y ~ w"}, `"w"`},
+		{"non-numeric cell", "y,x\n1,2\n2,abc\n", []string{"--method", "ols", "--outcome", "y ~ x"}, `line 3 (row 2), column "x": "abc" is not a number`},
+		{"missing values", "y,x\n1,2\n2,NA\n3,4\n4,5\n", []string{"--method", "ols", "--outcome", "y ~ x"}, "missing"},
+		{"collinear", "y,x,x2\n1,1,2\n2,2,4\n3,3,6\n4,5,10\n", []string{"--method", "ols", "--outcome", "y ~ x + x2"}, `"x2"`},
+		{"separation", "y,x\n0,1\n0,2\n0,3\n1,4\n1,5\n1,6\n", []string{"--method", "logit", "--outcome", "y ~ x"}, "separation"},
+		{"all selected", "y,x,z,s\n1,1,1,1\n2,2,0,1\n3,3,1,1\n4,4,0,1\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ x + z"}, "select"},
+		{"none selected", "y,x,z,s\n1,1,1,0\n2,2,0,0\n3,3,1,0\n4,4,0,0\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ x + z"}, "select"},
+		{"bad formula", good, []string{"--method", "ols", "--outcome", "y ~ x +"}, "position"},
+		{"unknown method", good, []string{"--method", "lasso", "--outcome", "y ~ x"}, "available methods"},
+		{"no selection formula", good, []string{"--method", "heckit", "--outcome", "y ~ x"}, "--selection"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"estimate", "--data", writeCSV(t, c.csv)}, c.args...)
+			code, out, errs := runCLI(t, args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %s", code, errs)
+			}
+			if !strings.Contains(errs, c.want) {
+				t.Errorf("stderr %q does not mention %q", errs, c.want)
+			}
+			if strings.Contains(out, "NaN") {
+				t.Errorf("NaN on stdout: %s", out)
+			}
+		})
+	}
+}
+
+func TestEstimateHelpHasExamples(t *testing.T) {
+	code, _, errs := runCLI(t, "estimate", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, m := range []string{"--method ols", "--method probit", "--method heckit"} {
+		if !strings.Contains(errs, m) {
+			t.Errorf("--help lacks an example with %s", m)
+		}
+	}
+}
