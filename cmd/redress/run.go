@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"redress/sim"
+	"redress/study"
+	"redress/table"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -20,6 +23,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`N` ≥ 0)")
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores); results do not depend on it")
 	rep := fs.Uint64("replication", 0, "replication index: independent random streams under one seed")
+	estimates := fs.Bool("estimates", true, "run the estimators on the observed data and compare them with the truth (needs --out)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -52,10 +56,58 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	} else {
 		printSummary(stdout, res, elapsed)
 	}
+	if *estimates && *out != "" {
+		tab, err := table.ReadCSVFile(filepath.Join(*out, "episodes.csv"))
+		if err != nil {
+			return fmt.Errorf("read back episodes: %w", err)
+		}
+		rows, err := study.Compare(tab, sc.Mode, res.Truth)
+		if err != nil {
+			return err
+		}
+		printEstimates(stdout, rows)
+	}
 	if len(res.Files) > 0 {
 		fmt.Fprintf(stdout, "\nFiles in %s: %s\n", *out, strings.Join(res.Files, ", "))
 	}
 	return nil
+}
+
+// printEstimates prints the estimator table: each estimator's estimate of
+// each estimand with its SE and 95% interval next to the true value.
+func printEstimates(w io.Writer, rows []study.Row) {
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Estimators on the observed data vs the truth")
+	head := []string{"estimand", "method", "estimate", "std. error", "95% interval", "truth", "covers"}
+	var cells [][]string
+	prev := ""
+	for _, r := range rows {
+		name := r.Estimand
+		if name == prev {
+			name = ""
+		}
+		prev = r.Estimand
+		if r.Err != nil {
+			cells = append(cells, []string{name, r.Method, "failed", "", firstLine(r.Err.Error()), f4(r.Truth), ""})
+			continue
+		}
+		lo, hi := r.CI95()
+		cov := "no"
+		if r.Covers() {
+			cov = "yes"
+		}
+		cells = append(cells, []string{name, r.Method, f4(r.Estimate), f4(r.StdError),
+			fmt.Sprintf("[%s, %s]", f4(lo), f4(hi)), f4(r.Truth), cov})
+	}
+	grid(w, head, cells, false)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
 }
 
 // num formats x with thousands separators and d decimals.

@@ -1,0 +1,337 @@
+// Package study runs estimators on simulated data and sets each estimate
+// against the true value of the estimand it targets.
+//
+// Compare is the building block of the run summary's estimator table and
+// of Monte Carlo bias studies: for each estimand of the scenario's mode it
+// knows which observed columns form the outcome, selection and treatment
+// equations, runs every applicable estimator, and pairs the estimate with
+// the truth from truth.json.
+package study
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"redress/estimators"
+	"redress/formula"
+	"redress/table"
+	"redress/truth"
+)
+
+// Row is one estimator's estimate of one estimand.
+type Row struct {
+	Estimand string
+	Method   string
+	// Truth is the estimand's true value in the simulated data.
+	Truth    float64
+	Estimate float64
+	StdError float64
+	// Err is set when the estimator failed; Estimate and StdError are
+	// then meaningless.
+	Err error
+}
+
+// CI95 returns the normal 95% interval of the estimate.
+func (r Row) CI95() (float64, float64) {
+	const z = 1.959963984540054
+	return r.Estimate - z*r.StdError, r.Estimate + z*r.StdError
+}
+
+// Covers reports whether the 95% interval contains the truth.
+func (r Row) Covers() bool {
+	lo, hi := r.CI95()
+	return r.Err == nil && lo <= r.Truth && r.Truth <= hi
+}
+
+// spec says how the observed columns map onto an estimand's equations.
+type spec struct {
+	estimand string
+	// outcome and covariates of the outcome equation
+	y  string
+	xs []string
+	// selection indicator (observed outcome only where 1) or treatment
+	sel       string
+	treat     string
+	extraSel  []string // regressors of the selection/treatment equation beyond xs
+	instrumnt string
+	// coefficient of interest in the outcome equation, or "" for the
+	// population mean of the outcome (predicted at the sample mean of xs
+	// over all rows)
+	coef string
+	// methods applicable, in display order
+	methods []string
+}
+
+// Specs for the two model modes.
+func specs(mode string) []spec {
+	if mode == "textbook" {
+		return []spec{
+			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
+				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit"}},
+			{estimand: "ate_contact_outcome", y: "outcome", xs: []string{"x1", "x2"}, treat: "contacted",
+				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols"}},
+		}
+	}
+	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
+	return []spec{
+		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
+			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit"}},
+		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols"}},
+	}
+}
+
+// Compare runs every applicable estimator on the observed episodes of a
+// simulated dataset (episodes.csv as a table) and pairs each estimate with
+// the truth. An estimator that fails yields a Row with Err set; Compare
+// itself fails only when the table lacks the columns the mode needs.
+func Compare(t *table.Table, mode string, tf *truth.File) ([]Row, error) {
+	if mode != "textbook" && t.Has("survey_score") && !t.Has("responded") {
+		sc, _ := t.Col("survey_score")
+		r := make([]float64, len(sc))
+		for i, v := range sc {
+			if !math.IsNaN(v) {
+				r[i] = 1
+			}
+		}
+		if err := t.Add("responded", r); err != nil {
+			return nil, err
+		}
+	}
+	var rows []Row
+	for _, sp := range specs(mode) {
+		tr, ok := tf.Get(sp.estimand)
+		if !ok {
+			return nil, fmt.Errorf("truth has no estimand %q", sp.estimand)
+		}
+		for _, m := range sp.methods {
+			est, se, err := run(t, &sp, m)
+			rows = append(rows, Row{Estimand: sp.estimand, Method: m, Truth: tr.Value, Estimate: est, StdError: se, Err: err})
+		}
+	}
+	return rows, nil
+}
+
+func rhs(xs []string) string {
+	s := ""
+	for i, x := range xs {
+		if i > 0 {
+			s += " + "
+		}
+		s += x
+	}
+	return s
+}
+
+// run fits method m for spec sp and returns the estimate of the estimand
+// and its standard error.
+func run(t *table.Table, sp *spec, m string) (float64, float64, error) {
+	switch {
+	case sp.treat != "":
+		return runTreatment(t, sp, m)
+	default:
+		return runSelection(t, sp, m)
+	}
+}
+
+// runTreatment estimates the effect of the treatment column on y.
+func runTreatment(t *table.Table, sp *spec, m string) (float64, float64, error) {
+	switch m {
+	case "naive":
+		y, err := t.Col(sp.y)
+		if err != nil {
+			return 0, 0, err
+		}
+		d, err := t.Col(sp.treat)
+		if err != nil {
+			return 0, 0, err
+		}
+		return diffMeans(y, d)
+	case "ols":
+		f, err := formula.Parse(sp.y + " ~ " + sp.treat + " + " + rhs(sp.xs))
+		if err != nil {
+			return 0, 0, err
+		}
+		d, err := formula.NewDesign(t, f, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		res, err := estimators.OLS(d.X, d.Y, d.Names, estimators.Options{VCE: estimators.HC1})
+		if err != nil {
+			return 0, 0, err
+		}
+		return coef(res, "outcome", sp.treat)
+	}
+	return 0, 0, fmt.Errorf("method %q does not apply to %s", m, sp.estimand)
+}
+
+// runSelection estimates a coefficient of, or the population mean of, an
+// outcome observed only where the selection indicator is 1.
+func runSelection(t *table.Table, sp *spec, m string) (float64, float64, error) {
+	sel, err := t.Col(sp.sel)
+	if err != nil {
+		return 0, 0, err
+	}
+	selected := make([]bool, len(sel))
+	for i, v := range sel {
+		selected[i] = v == 1
+	}
+	of, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
+	if err != nil {
+		return 0, 0, err
+	}
+	if m == "naive" {
+		y, err := t.Col(sp.y)
+		if err != nil {
+			return 0, 0, err
+		}
+		return meanWhere(y, selected)
+	}
+	od, err := formula.NewDesign(t, of, formula.DesignOptions{Subset: selected})
+	if err != nil {
+		return 0, 0, err
+	}
+	var res *estimators.Result
+	switch m {
+	case "ols":
+		res, err = estimators.OLS(od.X, od.Y, od.Names, estimators.Options{VCE: estimators.HC1})
+	case "heckit":
+		sf, perr := formula.Parse(sp.sel + " ~ " + rhs(append(append([]string{}, sp.xs...), sp.extraSel...)))
+		if perr != nil {
+			return 0, 0, perr
+		}
+		sd, derr := formula.NewDesign(t, sf, formula.DesignOptions{})
+		if derr != nil {
+			return 0, 0, derr
+		}
+		X, y := spread(od, t.Len())
+		res, err = estimators.Heckit(sd.X, sd.Y, sd.Names, X, y, od.Names, estimators.Options{})
+	default:
+		return 0, 0, fmt.Errorf("method %q does not apply to %s", m, sp.estimand)
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	if sp.coef != "" {
+		return coef(res, "outcome", sp.coef)
+	}
+	// Population mean of the outcome: x̄'β̂ over all rows, SE √(x̄'V x̄).
+	all, err := formula.NewDesign(t, &formula.Formula{Terms: of.Terms, Intercept: of.Intercept}, formula.DesignOptions{})
+	if err != nil {
+		return 0, 0, err
+	}
+	return predictMean(res, all.X)
+}
+
+// spread places the rows of a subset design into an n-row matrix (NaN in
+// rows outside the subset), as Heckit expects.
+func spread(d *formula.Design, n int) (*mat.Dense, []float64) {
+	_, k := d.X.Dims()
+	X := mat.NewDense(n, k, nil)
+	y := make([]float64, n)
+	for i := range n {
+		y[i] = math.NaN()
+		for c := range k {
+			X.Set(i, c, math.NaN())
+		}
+	}
+	for j, row := range d.Rows {
+		y[row] = d.Y[j]
+		for c := range k {
+			X.Set(row, c, d.X.At(j, c))
+		}
+	}
+	return X, y
+}
+
+func coef(res *estimators.Result, eq, term string) (float64, float64, error) {
+	e, ok := res.Equation(eq)
+	if !ok {
+		return 0, 0, fmt.Errorf("%s: no %s equation", res.Method, eq)
+	}
+	c, ok := e.Coef(term)
+	if !ok {
+		return 0, 0, fmt.Errorf("%s: no coefficient %q", res.Method, term)
+	}
+	return c.Estimate, c.StdError, nil
+}
+
+// predictMean returns x̄'β̂ of the outcome equation and its delta-method
+// standard error, x̄ being the column means of X.
+func predictMean(res *estimators.Result, X *mat.Dense) (float64, float64, error) {
+	e, ok := res.Equation("outcome")
+	if !ok || e.Cov == nil {
+		return 0, 0, fmt.Errorf("%s: no outcome covariance", res.Method)
+	}
+	n, k := X.Dims()
+	xbar := make([]float64, len(e.Coefs))
+	for c := range k {
+		s := 0.0
+		for i := range n {
+			s += X.At(i, c)
+		}
+		xbar[c] = s / float64(n)
+	}
+	est := 0.0
+	for c := range k {
+		est += xbar[c] * e.Coefs[c].Estimate
+	}
+	v := 0.0
+	for a := range k {
+		for b := range k {
+			v += xbar[a] * e.Cov.At(a, b) * xbar[b]
+		}
+	}
+	return est, math.Sqrt(v), nil
+}
+
+// diffMeans is the difference in means of y between d = 1 and d = 0 with
+// the unequal-variance (Welch) standard error.
+func diffMeans(y, d []float64) (float64, float64, error) {
+	var n [2]float64
+	var s, ss [2]float64
+	for i, v := range y {
+		if math.IsNaN(v) {
+			return 0, 0, fmt.Errorf("outcome has missing values")
+		}
+		g := 0
+		if d[i] == 1 {
+			g = 1
+		}
+		n[g]++
+		s[g] += v
+		ss[g] += v * v
+	}
+	if n[0] < 2 || n[1] < 2 {
+		return 0, 0, fmt.Errorf("need at least two treated and two untreated rows")
+	}
+	var m, v [2]float64
+	for g := range 2 {
+		m[g] = s[g] / n[g]
+		v[g] = (ss[g] - n[g]*m[g]*m[g]) / (n[g] - 1)
+	}
+	return m[1] - m[0], math.Sqrt(v[1]/n[1] + v[0]/n[0]), nil
+}
+
+// meanWhere is the mean of y over the selected rows and its SE.
+func meanWhere(y []float64, sel []bool) (float64, float64, error) {
+	var n, s, ss float64
+	for i, v := range y {
+		if !sel[i] {
+			continue
+		}
+		if math.IsNaN(v) {
+			return 0, 0, fmt.Errorf("selected row %d has a missing outcome", i+1)
+		}
+		n++
+		s += v
+		ss += v * v
+	}
+	if n < 2 {
+		return 0, 0, fmt.Errorf("fewer than two selected rows")
+	}
+	m := s / n
+	return m, math.Sqrt((ss - n*m*m) / (n - 1) / n), nil
+}

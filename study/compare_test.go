@@ -1,0 +1,63 @@
+package study
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"redress/scenarios"
+	"redress/sim"
+	"redress/table"
+)
+
+func TestCompareModes(t *testing.T) {
+	for _, preset := range []string{"textbook-selection", "default"} {
+		sc, err := scenarios.LoadPreset(preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Mode == "behavioral" {
+			sc.Population.Size = 5000
+		}
+		dir := t.TempDir()
+		res, err := sim.Run(context.Background(), sc, sim.Options{Out: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab, err := table.ReadCSVFile(filepath.Join(dir, "episodes.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := Compare(tab, sc.Mode, res.Truth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, r := range rows {
+			if r.Err != nil {
+				t.Errorf("%s: %s on %s failed: %v", preset, r.Method, r.Estimand, r.Err)
+			}
+			if r.StdError <= 0 {
+				t.Errorf("%s: %s on %s: SE %g", preset, r.Method, r.Estimand, r.StdError)
+			}
+			seen[r.Estimand]++
+		}
+		if len(seen) != 2 {
+			t.Errorf("%s: estimands %v, want two", preset, seen)
+		}
+	}
+}
+
+// TestDiffMeans checks the Welch standard error on a hand example.
+func TestDiffMeans(t *testing.T) {
+	y := []float64{1, 2, 3, 4, 6, 8}
+	d := []float64{0, 0, 0, 1, 1, 1}
+	est, se, err := diffMeans(y, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// means 2 and 6, variances 1 and 4: SE = √(1/3 + 4/3).
+	if est != 4 || se != 1.2909944487358056 {
+		t.Errorf("got %v ± %v", est, se)
+	}
+}
