@@ -246,3 +246,15 @@ func TestTreatRegErrors(t *testing.T) {
 		t.Errorf("MaxIter 1: %v", err)
 	}
 }
+
+// BenchmarkTreatRegML: 1,000,000 rows × 10 regressors per equation (the
+// selection indicator of benchData as the treatment).
+func BenchmarkTreatRegML(b *testing.B) {
+	Z, d, X, y, zn, xn := benchData(1_000_000, 10)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := TreatRegML(Z, d, zn, X, y, xn, "", Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
