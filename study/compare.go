@@ -69,17 +69,17 @@ func specs(mode string) []spec {
 	if mode == "textbook" {
 		return []spec{
 			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
-				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit"}},
+				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit", "heckman"}},
 			{estimand: "ate_contact_outcome", y: "outcome", xs: []string{"x1", "x2"}, treat: "contacted",
-				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols"}},
+				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg"}},
 		}
 	}
 	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
 	return []spec{
 		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
-			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit"}},
+			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit", "heckman"}},
 		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols"}},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg"}},
 	}
 }
 
@@ -163,8 +163,43 @@ func runTreatment(t *table.Table, sp *spec, m string) (float64, float64, error) 
 			return 0, 0, err
 		}
 		return coef(res, "outcome", sp.treat)
+	case "treatreg", "treatreg-twostep":
+		tf, err := formula.Parse(sp.treat + " ~ " + rhs(append(append([]string{}, sp.xs...), sp.extraSel...)))
+		if err != nil {
+			return 0, 0, err
+		}
+		of, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
+		if err != nil {
+			return 0, 0, err
+		}
+		td, err := formula.NewDesign(t, tf, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		od, err := formula.NewDesign(t, of, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		fit := estimators.TreatRegML
+		if m == "treatreg-twostep" {
+			fit = estimators.TreatRegTwoStep
+		}
+		res, err := fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, sp.treat, estimators.Options{})
+		if err != nil {
+			return 0, 0, err
+		}
+		return effect(res, "ate")
 	}
 	return 0, 0, fmt.Errorf("method %q does not apply to %s", m, sp.estimand)
+}
+
+func effect(res *estimators.Result, name string) (float64, float64, error) {
+	for _, e := range res.Effects {
+		if e.Name == name {
+			return e.Estimate, e.StdError, nil
+		}
+	}
+	return 0, 0, fmt.Errorf("%s: no effect %q", res.Method, name)
 }
 
 // runSelection estimates a coefficient of, or the population mean of, an
@@ -197,7 +232,7 @@ func runSelection(t *table.Table, sp *spec, m string) (float64, float64, error) 
 	switch m {
 	case "ols":
 		res, err = estimators.OLS(od.X, od.Y, od.Names, estimators.Options{VCE: estimators.HC1})
-	case "heckit":
+	case "heckit", "heckman":
 		sf, perr := formula.Parse(sp.sel + " ~ " + rhs(append(append([]string{}, sp.xs...), sp.extraSel...)))
 		if perr != nil {
 			return 0, 0, perr
@@ -207,7 +242,11 @@ func runSelection(t *table.Table, sp *spec, m string) (float64, float64, error) 
 			return 0, 0, derr
 		}
 		X, y := spread(od, t.Len())
-		res, err = estimators.Heckit(sd.X, sd.Y, sd.Names, X, y, od.Names, estimators.Options{})
+		fit := estimators.Heckit
+		if m == "heckman" {
+			fit = estimators.Heckman
+		}
+		res, err = fit(sd.X, sd.Y, sd.Names, X, y, od.Names, estimators.Options{})
 	default:
 		return 0, 0, fmt.Errorf("method %q does not apply to %s", m, sp.estimand)
 	}

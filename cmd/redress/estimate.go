@@ -35,7 +35,10 @@ func methods() []method {
 		{"ols", "least squares", nil, runOLS},
 		{"logit", "logit (maximum likelihood)", nil, runBinary(estimators.Logit)},
 		{"probit", "probit (maximum likelihood)", nil, runBinary(estimators.Probit)},
-		{"heckit", "Heckman two-step selection model", []string{"selection"}, runHeckit},
+		{"heckit", "Heckman two-step selection model", []string{"selection"}, runSelectionModel(estimators.Heckit)},
+		{"heckman", "Heckman selection model, full-information maximum likelihood", []string{"selection"}, runSelectionModel(estimators.Heckman)},
+		{"treatreg", "endogenous treatment (Maddala), maximum likelihood", []string{"selection"}, runTreatReg(estimators.TreatRegML)},
+		{"treatreg-twostep", "endogenous treatment (Maddala), two-step control function", []string{"selection"}, runTreatReg(estimators.TreatRegTwoStep)},
 	}
 }
 
@@ -59,7 +62,16 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
   # indicator (left of --selection) is 1
   redress run textbook-selection --out tb
   redress estimate --data tb/episodes.csv --method heckit \
-      --outcome "satisfaction ~ x1 + x2" --selection "contacted ~ x1 + x2 + z" --format json`
+      --outcome "satisfaction ~ x1 + x2" --selection "contacted ~ x1 + x2 + z" --format json
+
+  # the same model by maximum likelihood
+  redress estimate --data tb/episodes.csv --method heckman \
+      --outcome "satisfaction ~ x1 + x2" --selection "contacted ~ x1 + x2 + z"
+
+  # endogenous treatment: --selection is the treatment equation; the
+  # treatment (its left side) is added to the outcome equation
+  redress estimate --data tb/episodes.csv --method treatreg \
+      --outcome "outcome ~ x1 + x2" --selection "contacted ~ x1 + x2 + z"`
 
 func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stderr)
@@ -67,7 +79,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row and numeric cells (empty or NA = missing)")
 	fs.StringVar(&s.method, "method", "", "estimator: "+methodNames())
 	fs.StringVar(&s.outcome, "outcome", "", "outcome `formula`, R style: \"y ~ x1 + x2\" (intercept included; - 1 drops it)")
-	fs.StringVar(&s.selection, "selection", "", "selection `formula` \"s ~ z1 + z2\" (heckit): s is the 0/1 selection indicator")
+	fs.StringVar(&s.selection, "selection", "", "selection `formula` \"s ~ z1 + z2\": for heckit/heckman s is the 0/1 selection indicator, for treatreg the 0/1 treatment")
 	fs.StringVar(&s.treatment, "treatment", "", "treatment or endogenous `column`")
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
@@ -154,10 +166,16 @@ func runBinary(fit func(*mat.Dense, []float64, []string, estimators.Options) (*e
 	}
 }
 
-// runHeckit builds the selection design over every row and the outcome
+type selectionFit func(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts estimators.Options) (*estimators.Result, error)
+
+func runSelectionModel(fit selectionFit) func(*table.Table, *estimateSpec) (*estimators.Result, error) {
+	return func(t *table.Table, s *estimateSpec) (*estimators.Result, error) { return runSelection(t, s, fit) }
+}
+
+// runSelection builds the selection design over every row and the outcome
 // design over the selected rows only (the outcome may be missing
-// elsewhere), then fits Heckman's two-step estimator.
-func runHeckit(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+// elsewhere), then fits the selection model.
+func runSelection(t *table.Table, s *estimateSpec, fit selectionFit) (*estimators.Result, error) {
 	sf, err := formula.Parse(s.selection)
 	if err != nil {
 		return nil, err
@@ -218,7 +236,54 @@ func runHeckit(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
 		}
 		y[k] = od.Y[j]
 	}
-	return estimators.Heckit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{})
+	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{})
+}
+
+type treatFit func(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, treatName string, opts estimators.Options) (*estimators.Result, error)
+
+// runTreatReg fits the endogenous-treatment model: --selection is the
+// treatment equation "d ~ z1 + z2", --outcome "y ~ x1 + x2" (without d,
+// which is added as the last outcome regressor).
+func runTreatReg(fit treatFit) func(*table.Table, *estimateSpec) (*estimators.Result, error) {
+	return func(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+		tf, err := formula.Parse(s.selection)
+		if err != nil {
+			return nil, err
+		}
+		of, err := formula.Parse(s.outcome)
+		if err != nil {
+			return nil, err
+		}
+		if tf.Response == "" || of.Response == "" {
+			return nil, fmt.Errorf("both --selection (the treatment equation) and --outcome need a left-hand side")
+		}
+		if slices.Contains(of.Terms, tf.Response) {
+			return nil, fmt.Errorf("leave the treatment %q out of --outcome: treatreg adds it", tf.Response)
+		}
+		// One set of rows for both equations.
+		vars := append(tf.Vars(), of.Vars()...)
+		keep, err := t.Complete(vars)
+		if err != nil {
+			return nil, err
+		}
+		if !s.dropMissing {
+			for i, ok := range keep {
+				if !ok {
+					return nil, fmt.Errorf("row %d has missing values in the model's columns; use --drop-missing for listwise deletion", i+1)
+				}
+			}
+		}
+		opts := formula.DesignOptions{Subset: keep}
+		td, err := formula.NewDesign(t, tf, opts)
+		if err != nil {
+			return nil, fmt.Errorf("treatment equation: %w", err)
+		}
+		od, err := formula.NewDesign(t, of, opts)
+		if err != nil {
+			return nil, fmt.Errorf("outcome equation: %w", err)
+		}
+		return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{})
+	}
 }
 
 // printResult prints an estimation result as aligned text or Markdown.

@@ -101,3 +101,40 @@ func TestEstimateHelpHasExamples(t *testing.T) {
 		}
 	}
 }
+
+func TestEstimateTreatRegAndHeckman(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runCLI(t, "run", "textbook-selection", "--out", dir, "--estimates=false"); code != 0 {
+		t.Fatalf("run: %s", errs)
+	}
+	data := filepath.Join(dir, "episodes.csv")
+	for _, c := range []struct{ method, outcome string }{
+		{"treatreg", "outcome ~ x1 + x2"}, {"treatreg-twostep", "outcome ~ x1 + x2"}, {"heckman", "satisfaction ~ x1 + x2"},
+	} {
+		code, out, errs := runCLI(t, "estimate", "--data", data, "--method", c.method, "--outcome", c.outcome,
+			"--selection", "contacted ~ x1 + x2 + z", "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.method, code, errs)
+		}
+		var v struct {
+			Effects map[string]struct {
+				Estimate float64 `json:"estimate"`
+				StdError float64 `json:"std_error"`
+			} `json:"effects"`
+			LogLik *float64 `json:"log_likelihood"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%s: %v", c.method, err)
+		}
+		if c.method != "heckman" {
+			ate, ok := v.Effects["ate"]
+			// The true effect is 1; the ATE must be within 4 SE of it.
+			if !ok || ate.StdError <= 0 || (ate.Estimate-1)/ate.StdError > 4 || (1-ate.Estimate)/ate.StdError > 4 {
+				t.Errorf("%s: ate %+v", c.method, ate)
+			}
+		}
+		if c.method != "treatreg-twostep" && v.LogLik == nil {
+			t.Errorf("%s: no log-likelihood", c.method)
+		}
+	}
+}
