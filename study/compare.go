@@ -71,7 +71,7 @@ func specs(mode string) []spec {
 			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
 				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit", "heckman"}},
 			{estimand: "ate_contact_outcome", y: "outcome", xs: []string{"x1", "x2"}, treat: "contacted",
-				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg"}},
+				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"}},
 		}
 	}
 	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
@@ -79,7 +79,7 @@ func specs(mode string) []spec {
 		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
 			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit", "heckman"}},
 		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg"}},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"}},
 	}
 }
 
@@ -148,7 +148,11 @@ func runTreatment(t *table.Table, sp *spec, m string) (float64, float64, error) 
 		if err != nil {
 			return 0, 0, err
 		}
-		return diffMeans(y, d)
+		res, err := estimators.Naive(y, d)
+		if err != nil {
+			return 0, 0, err
+		}
+		return effect(res, "ate")
 	case "ols":
 		f, err := formula.Parse(sp.y + " ~ " + sp.treat + " + " + rhs(sp.xs))
 		if err != nil {
@@ -163,6 +167,54 @@ func runTreatment(t *table.Table, sp *spec, m string) (float64, float64, error) 
 			return 0, 0, err
 		}
 		return coef(res, "outcome", sp.treat)
+	case "ipw", "aipw", "psm":
+		f, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
+		if err != nil {
+			return 0, 0, err
+		}
+		d, err := formula.NewDesign(t, f, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		treat, err := t.Col(sp.treat)
+		if err != nil {
+			return 0, 0, err
+		}
+		var res *estimators.Result
+		switch m {
+		case "ipw":
+			res, err = estimators.IPW(d.X, treat, d.Names, d.Y, estimators.Options{})
+		case "aipw":
+			res, err = estimators.AIPW(d.X, treat, d.Names, d.X, d.Y, d.Names, estimators.Options{})
+		default:
+			res, err = estimators.PSM(d.X, treat, d.Names, d.Y, 1, estimators.Options{})
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		return effect(res, "ate")
+	case "iv":
+		f, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
+		if err != nil {
+			return 0, 0, err
+		}
+		xd, err := formula.NewDesign(t, f, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		dd, err := formula.NewDesign(t, &formula.Formula{Terms: []string{sp.treat}}, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		zd, err := formula.NewDesign(t, &formula.Formula{Terms: []string{sp.instrumnt}}, formula.DesignOptions{})
+		if err != nil {
+			return 0, 0, err
+		}
+		res, err := estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, estimators.Options{VCE: estimators.HC1})
+		if err != nil {
+			return 0, 0, err
+		}
+		return effect(res, "ate")
 	case "treatreg", "treatreg-twostep":
 		tf, err := formula.Parse(sp.treat + " ~ " + rhs(append(append([]string{}, sp.xs...), sp.extraSel...)))
 		if err != nil {
@@ -222,7 +274,11 @@ func runSelection(t *table.Table, sp *spec, m string) (float64, float64, error) 
 		if err != nil {
 			return 0, 0, err
 		}
-		return meanWhere(y, selected)
+		res, err := estimators.NaiveMean(y, sel)
+		if err != nil {
+			return 0, 0, err
+		}
+		return coef(res, "outcome", "mean")
 	}
 	od, err := formula.NewDesign(t, of, formula.DesignOptions{Subset: selected})
 	if err != nil {
@@ -324,53 +380,4 @@ func predictMean(res *estimators.Result, X *mat.Dense) (float64, float64, error)
 		}
 	}
 	return est, math.Sqrt(v), nil
-}
-
-// diffMeans is the difference in means of y between d = 1 and d = 0 with
-// the unequal-variance (Welch) standard error.
-func diffMeans(y, d []float64) (float64, float64, error) {
-	var n [2]float64
-	var s, ss [2]float64
-	for i, v := range y {
-		if math.IsNaN(v) {
-			return 0, 0, fmt.Errorf("outcome has missing values")
-		}
-		g := 0
-		if d[i] == 1 {
-			g = 1
-		}
-		n[g]++
-		s[g] += v
-		ss[g] += v * v
-	}
-	if n[0] < 2 || n[1] < 2 {
-		return 0, 0, fmt.Errorf("need at least two treated and two untreated rows")
-	}
-	var m, v [2]float64
-	for g := range 2 {
-		m[g] = s[g] / n[g]
-		v[g] = (ss[g] - n[g]*m[g]*m[g]) / (n[g] - 1)
-	}
-	return m[1] - m[0], math.Sqrt(v[1]/n[1] + v[0]/n[0]), nil
-}
-
-// meanWhere is the mean of y over the selected rows and its SE.
-func meanWhere(y []float64, sel []bool) (float64, float64, error) {
-	var n, s, ss float64
-	for i, v := range y {
-		if !sel[i] {
-			continue
-		}
-		if math.IsNaN(v) {
-			return 0, 0, fmt.Errorf("selected row %d has a missing outcome", i+1)
-		}
-		n++
-		s += v
-		ss += v * v
-	}
-	if n < 2 {
-		return 0, 0, fmt.Errorf("fewer than two selected rows")
-	}
-	m := s / n
-	return m, math.Sqrt((ss - n*m*m) / (n - 1) / n), nil
 }

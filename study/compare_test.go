@@ -47,17 +47,3 @@ func TestCompareModes(t *testing.T) {
 		}
 	}
 }
-
-// TestDiffMeans checks the Welch standard error on a hand example.
-func TestDiffMeans(t *testing.T) {
-	y := []float64{1, 2, 3, 4, 6, 8}
-	d := []float64{0, 0, 0, 1, 1, 1}
-	est, se, err := diffMeans(y, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// means 2 and 6, variances 1 and 4: SE = √(1/3 + 4/3).
-	if est != 4 || se != 1.2909944487358056 {
-		t.Errorf("got %v ± %v", est, se)
-	}
-}

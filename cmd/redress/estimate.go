@@ -20,6 +20,7 @@ import (
 type estimateSpec struct {
 	data, method, outcome, selection, treatment, instruments, format string
 	robust, dropMissing                                              bool
+	neighbours                                                       int
 }
 
 // method is one estimator the command can run.
@@ -32,6 +33,7 @@ type method struct {
 
 func methods() []method {
 	return []method{
+		{"naive", "difference in means (with --treatment) or mean of the observed outcome", nil, runNaive},
 		{"ols", "least squares", nil, runOLS},
 		{"logit", "logit (maximum likelihood)", nil, runBinary(estimators.Logit)},
 		{"probit", "probit (maximum likelihood)", nil, runBinary(estimators.Probit)},
@@ -39,6 +41,10 @@ func methods() []method {
 		{"heckman", "Heckman selection model, full-information maximum likelihood", []string{"selection"}, runSelectionModel(estimators.Heckman)},
 		{"treatreg", "endogenous treatment (Maddala), maximum likelihood", []string{"selection"}, runTreatReg(estimators.TreatRegML)},
 		{"treatreg-twostep", "endogenous treatment (Maddala), two-step control function", []string{"selection"}, runTreatReg(estimators.TreatRegTwoStep)},
+		{"ipw", "inverse probability weighting (normalised weights, logit propensity)", []string{"treatment"}, runWeighting("ipw")},
+		{"aipw", "augmented IPW (doubly robust)", []string{"treatment"}, runWeighting("aipw")},
+		{"psm", "nearest-neighbour propensity-score matching with replacement", []string{"treatment"}, runWeighting("psm")},
+		{"iv", "two-stage least squares", []string{"treatment", "instruments"}, runIV},
 	}
 }
 
@@ -68,6 +74,16 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
   redress estimate --data tb/episodes.csv --method heckman \
       --outcome "satisfaction ~ x1 + x2" --selection "contacted ~ x1 + x2 + z"
 
+  # treatment effects under selection on observables: the propensity and
+  # outcome models use the right-hand side of --outcome
+  redress estimate --data redress-out/episodes.csv --method aipw --treatment contacted \
+      --outcome "repurchased ~ severity + order_value + tenure_weeks"
+  (also --method ipw, --method psm [--neighbours 1], --method naive)
+
+  # instrumental variables (2SLS): --treatment is the endogenous regressor
+  redress estimate --data redress-out/episodes.csv --method iv --treatment contacted \
+      --instruments "instrument" --outcome "repurchased ~ severity + order_value" --robust
+
   # endogenous treatment: --selection is the treatment equation; the
   # treatment (its left side) is added to the outcome equation
   redress estimate --data tb/episodes.csv --method treatreg \
@@ -84,6 +100,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
 	fs.BoolVar(&s.robust, "robust", false, "heteroskedasticity-robust (HC1) standard errors for ols")
+	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
 	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -106,6 +123,12 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for _, need := range m.needs {
 		if need == "selection" && s.selection == "" {
 			return usageError("%s needs --selection \"s ~ z1 + z2\"", m.name)
+		}
+		if need == "treatment" && s.treatment == "" {
+			return usageError("%s needs --treatment COLUMN (the 0/1 treatment, or for iv the endogenous regressor)", m.name)
+		}
+		if need == "instruments" && s.instruments == "" {
+			return usageError("%s needs --instruments \"z1 + z2\" (the excluded instruments)", m.name)
 		}
 	}
 	t, err := table.ReadCSVFile(s.data)
@@ -261,17 +284,9 @@ func runTreatReg(fit treatFit) func(*table.Table, *estimateSpec) (*estimators.Re
 			return nil, fmt.Errorf("leave the treatment %q out of --outcome: treatreg adds it", tf.Response)
 		}
 		// One set of rows for both equations.
-		vars := append(tf.Vars(), of.Vars()...)
-		keep, err := t.Complete(vars)
+		keep, err := modelRows(t, append(tf.Vars(), of.Vars()...), s)
 		if err != nil {
 			return nil, err
-		}
-		if !s.dropMissing {
-			for i, ok := range keep {
-				if !ok {
-					return nil, fmt.Errorf("row %d has missing values in the model's columns; use --drop-missing for listwise deletion", i+1)
-				}
-			}
 		}
 		opts := formula.DesignOptions{Subset: keep}
 		td, err := formula.NewDesign(t, tf, opts)
@@ -389,4 +404,165 @@ func grid(w io.Writer, head []string, rows [][]string, md bool) {
 	for _, r := range rows {
 		line(r)
 	}
+}
+
+// modelRows returns the rows complete in vars, or an error naming the
+// first incomplete row unless listwise deletion was asked for.
+func modelRows(t *table.Table, vars []string, s *estimateSpec) ([]bool, error) {
+	keep, err := t.Complete(vars)
+	if err != nil {
+		return nil, err
+	}
+	if !s.dropMissing {
+		for i, ok := range keep {
+			if !ok {
+				return nil, fmt.Errorf("row %d has missing values in the model's columns; use --drop-missing for listwise deletion", i+1)
+			}
+		}
+	}
+	return keep, nil
+}
+
+func column(t *table.Table, name string, keep []bool) ([]float64, error) {
+	c, err := t.Col(name)
+	if err != nil {
+		return nil, err
+	}
+	var out []float64
+	for i, v := range c {
+		if keep == nil || keep[i] {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// runNaive: with --treatment, the difference in mean outcome between
+// treated and untreated; with --selection, the mean outcome where the
+// selection indicator is 1; else the mean outcome.
+func runNaive(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+	f, err := formula.Parse(s.outcome)
+	if err != nil {
+		return nil, err
+	}
+	if f.Response == "" {
+		return nil, fmt.Errorf("--outcome needs a left-hand side (\"y ~ 1\")")
+	}
+	switch {
+	case s.treatment != "":
+		keep, err := modelRows(t, []string{f.Response, s.treatment}, s)
+		if err != nil {
+			return nil, err
+		}
+		y, err := column(t, f.Response, keep)
+		if err != nil {
+			return nil, err
+		}
+		d, err := column(t, s.treatment, keep)
+		if err != nil {
+			return nil, err
+		}
+		return estimators.Naive(y, d)
+	case s.selection != "":
+		sf, err := formula.Parse(s.selection)
+		if err != nil {
+			return nil, err
+		}
+		sel, err := column(t, sf.Response, nil)
+		if err != nil {
+			return nil, err
+		}
+		y, err := column(t, f.Response, nil)
+		if err != nil {
+			return nil, err
+		}
+		return estimators.NaiveMean(y, sel)
+	}
+	keep, err := modelRows(t, []string{f.Response}, s)
+	if err != nil {
+		return nil, err
+	}
+	y, err := column(t, f.Response, keep)
+	if err != nil {
+		return nil, err
+	}
+	return estimators.NaiveMean(y, nil)
+}
+
+// runWeighting fits ipw, aipw or psm: the propensity (and for aipw the
+// outcome) model uses the right-hand side of --outcome.
+func runWeighting(m string) func(*table.Table, *estimateSpec) (*estimators.Result, error) {
+	return func(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+		f, err := formula.Parse(s.outcome)
+		if err != nil {
+			return nil, err
+		}
+		if f.Response == "" {
+			return nil, fmt.Errorf("--outcome needs a left-hand side")
+		}
+		if slices.Contains(f.Terms, s.treatment) {
+			return nil, fmt.Errorf("leave the treatment %q out of --outcome", s.treatment)
+		}
+		keep, err := modelRows(t, append(f.Vars(), s.treatment), s)
+		if err != nil {
+			return nil, err
+		}
+		d, err := formula.NewDesign(t, f, formula.DesignOptions{Subset: keep})
+		if err != nil {
+			return nil, err
+		}
+		treat, err := column(t, s.treatment, keep)
+		if err != nil {
+			return nil, err
+		}
+		opts := estimators.Options{}
+		if s.robust {
+			opts.VCE = estimators.HC1
+		}
+		switch m {
+		case "ipw":
+			return estimators.IPW(d.X, treat, d.Names, d.Y, opts)
+		case "aipw":
+			return estimators.AIPW(d.X, treat, d.Names, d.X, d.Y, d.Names, opts)
+		}
+		return estimators.PSM(d.X, treat, d.Names, d.Y, s.neighbours, opts)
+	}
+}
+
+// runIV fits 2SLS: --outcome holds the exogenous regressors, --treatment
+// the endogenous one, --instruments the excluded instruments.
+func runIV(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+	f, err := formula.Parse(s.outcome)
+	if err != nil {
+		return nil, err
+	}
+	zf, err := formula.ParseTerms(s.instruments)
+	if err != nil {
+		return nil, err
+	}
+	if f.Response == "" {
+		return nil, fmt.Errorf("--outcome needs a left-hand side")
+	}
+	keep, err := modelRows(t, append(append(f.Vars(), s.treatment), zf.Terms...), s)
+	if err != nil {
+		return nil, err
+	}
+	opts := formula.DesignOptions{Subset: keep}
+	xd, err := formula.NewDesign(t, f, opts)
+	if err != nil {
+		return nil, err
+	}
+	dd, err := formula.NewDesign(t, &formula.Formula{Terms: []string{s.treatment}}, opts)
+	if err != nil {
+		return nil, err
+	}
+	zd, err := formula.NewDesign(t, &formula.Formula{Terms: zf.Terms}, opts)
+	if err != nil {
+		return nil, err
+	}
+	eo := estimators.Options{}
+	if s.robust {
+		eo.VCE = estimators.HC1
+	}
+	return estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, eo)
 }

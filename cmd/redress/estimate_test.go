@@ -138,3 +138,40 @@ func TestEstimateTreatRegAndHeckman(t *testing.T) {
 		}
 	}
 }
+
+func TestEstimateTreatmentEffectMethods(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := runCLI(t, "run", "textbook-no-selection", "--out", dir, "--estimates=false"); code != 0 {
+		t.Fatalf("run: %s", errs)
+	}
+	data := filepath.Join(dir, "episodes.csv")
+	cases := [][]string{
+		{"--method", "naive", "--treatment", "contacted", "--outcome", "outcome ~ 1"},
+		{"--method", "naive", "--selection", "contacted ~ 1", "--outcome", "satisfaction ~ 1"},
+		{"--method", "ipw", "--treatment", "contacted", "--outcome", "outcome ~ x1 + x2"},
+		{"--method", "aipw", "--treatment", "contacted", "--outcome", "outcome ~ x1 + x2"},
+		{"--method", "psm", "--treatment", "contacted", "--outcome", "outcome ~ x1 + x2", "--neighbours", "2"},
+		{"--method", "iv", "--treatment", "contacted", "--instruments", "z", "--outcome", "outcome ~ x1 + x2", "--robust"},
+	}
+	for _, c := range cases {
+		args := append([]string{"estimate", "--data", data, "--format", "json"}, c...)
+		code, out, errs := runCLI(t, args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", c, code, errs)
+			continue
+		}
+		if strings.Contains(out, "NaN") || !strings.Contains(out, `"method"`) {
+			t.Errorf("%v: bad output %s", c, out)
+		}
+	}
+	// Missing required flags are usage errors.
+	for _, c := range [][]string{
+		{"--method", "ipw", "--outcome", "outcome ~ x1"},
+		{"--method", "iv", "--treatment", "contacted", "--outcome", "outcome ~ x1"},
+	} {
+		args := append([]string{"estimate", "--data", data}, c...)
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", c, code)
+		}
+	}
+}
