@@ -20,7 +20,7 @@ import (
 type estimateSpec struct {
 	data, method, outcome, selection, treatment, instruments, format string
 	robust, dropMissing                                              bool
-	neighbours                                                       int
+	neighbours, maxIter                                              int
 }
 
 // method is one estimator the command can run.
@@ -99,8 +99,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.treatment, "treatment", "", "treatment or endogenous `column`")
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
-	fs.BoolVar(&s.robust, "robust", false, "heteroskedasticity-robust (HC1) standard errors for ols")
+	fs.BoolVar(&s.robust, "robust", false, "heteroskedasticity-robust (HC1) standard errors for ols, iv and aipw's outcome models")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
+	fs.IntVar(&s.maxIter, "max-iter", 100, "iteration limit of maximum-likelihood fits")
 	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -168,7 +169,7 @@ func runOLS(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := estimators.Options{}
+	opts := estimators.Options{MaxIter: s.maxIter}
 	if s.robust {
 		opts.VCE = estimators.HC1
 	}
@@ -185,7 +186,7 @@ func runBinary(fit func(*mat.Dense, []float64, []string, estimators.Options) (*e
 		if err != nil {
 			return nil, err
 		}
-		return fit(d.X, d.Y, d.Names, estimators.Options{})
+		return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: s.maxIter})
 	}
 }
 
@@ -259,7 +260,7 @@ func runSelection(t *table.Table, s *estimateSpec, fit selectionFit) (*estimator
 		}
 		y[k] = od.Y[j]
 	}
-	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{})
+	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: s.maxIter})
 }
 
 type treatFit func(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, treatName string, opts estimators.Options) (*estimators.Result, error)
@@ -297,7 +298,7 @@ func runTreatReg(fit treatFit) func(*table.Table, *estimateSpec) (*estimators.Re
 		if err != nil {
 			return nil, fmt.Errorf("outcome equation: %w", err)
 		}
-		return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{})
+		return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: s.maxIter})
 	}
 }
 
@@ -515,7 +516,7 @@ func runWeighting(m string) func(*table.Table, *estimateSpec) (*estimators.Resul
 		if err != nil {
 			return nil, err
 		}
-		opts := estimators.Options{}
+		opts := estimators.Options{MaxIter: s.maxIter}
 		if s.robust {
 			opts.VCE = estimators.HC1
 		}
@@ -560,7 +561,7 @@ func runIV(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	eo := estimators.Options{}
+	eo := estimators.Options{MaxIter: s.maxIter}
 	if s.robust {
 		eo.VCE = estimators.HC1
 	}

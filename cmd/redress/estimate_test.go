@@ -72,6 +72,7 @@ func TestEstimateBadData(t *testing.T) {
 		{"bad formula", good, []string{"--method", "ols", "--outcome", "y ~ x +"}, "position"},
 		{"unknown method", good, []string{"--method", "lasso", "--outcome", "y ~ x"}, "available methods"},
 		{"no selection formula", good, []string{"--method", "heckit", "--outcome", "y ~ x"}, "--selection"},
+		{"non-convergence", "y,x\n0,1\n1,2\n0,3\n1,4\n1,5\n0,6\n1,7\n", []string{"--method", "logit", "--outcome", "y ~ x", "--max-iter", "1"}, "did not converge after 1 iterations"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
