@@ -10,10 +10,14 @@
 // a Weyl sequence; keys are folded in with one finaliser round each.
 //
 // A Stream also implements math/rand/v2's Source, so it can drive
-// gonum's distuv distributions without touching a global generator.
+// math/rand/v2's ziggurat normal and exponential draws and gonum's distuv
+// distributions without touching a global generator.
 package rng
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 const (
 	golden = 0x9e3779b97f4a7c15
@@ -99,25 +103,19 @@ func (s *Stream) Float64() float64 { return float64(s.Uint64()>>11) * 0x1p-53 }
 // Open returns the next uniform draw in the open interval (0,1).
 func (s *Stream) Open() float64 { return (float64(s.Uint64()>>11) + 0.5) * 0x1p-53 }
 
-// Normal returns the next standard normal draw (Box–Muller, one of the
-// pair; two uniforms per call so the stream position stays predictable).
-func (s *Stream) Normal() float64 {
-	u1 := s.Open()
-	u2 := s.Float64()
-	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
-}
+// Normal returns the next standard normal draw, by the ziggurat method
+// of math/rand/v2 (Marsaglia & Tsang 2000) reading this stream.
+func (s *Stream) Normal() float64 { return rand.New(s).NormFloat64() }
 
 // Normal2 returns two independent standard normal draws.
 func (s *Stream) Normal2() (float64, float64) {
-	u1 := s.Open()
-	u2 := s.Float64()
-	r := math.Sqrt(-2 * math.Log(u1))
-	sn, cs := math.Sincos(2 * math.Pi * u2)
-	return r * cs, r * sn
+	r := rand.New(s)
+	a := r.NormFloat64()
+	return a, r.NormFloat64()
 }
 
-// Exp returns the next standard exponential draw.
-func (s *Stream) Exp() float64 { return -math.Log(s.Open()) }
+// Exp returns the next standard exponential draw (ziggurat).
+func (s *Stream) Exp() float64 { return rand.New(s).ExpFloat64() }
 
 // Gamma returns a Gamma(shape, 1) draw (Marsaglia & Tsang 2000, ACM TOMS
 // 26(3); shape < 1 by the boost Gamma(a) = Gamma(a+1)·U^(1/a)).

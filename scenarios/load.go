@@ -41,10 +41,17 @@ func (e *Error) Error() string {
 // Errors is a list of scenario problems, reported together.
 type Errors []*Error
 
+// maxReported caps how many problems an error message lists.
+const maxReported = 20
+
 func (es Errors) Error() string {
-	parts := make([]string, len(es))
+	var parts []string
 	for i, e := range es {
-		parts[i] = e.Error()
+		if i == maxReported {
+			parts = append(parts, fmt.Sprintf("... and %d more problems", len(es)-maxReported))
+			break
+		}
+		parts = append(parts, e.Error())
 	}
 	return strings.Join(parts, "\n")
 }

@@ -25,6 +25,6 @@ func ExampleRun() {
 	ate, _ := res.Truth.Get("ate_contact_repurchase")
 	fmt.Printf("naive contact effect %+.3f, true ATE %+.3f\n", s.NaiveRepurchaseDiff, ate.Value)
 	// Output:
-	// 2000 customers, 625 failures
-	// naive contact effect +0.134, true ATE +0.050
+	// 2000 customers, 620 failures
+	// naive contact effect +0.162, true ATE +0.048
 }

@@ -24,7 +24,7 @@ func ExampleSimulate() {
 	fmt.Printf("effect of contact on the outcome: naive %.3f, true %.3f\n",
 		sm.NaiveEffect, sm.TrueEffect)
 	// Output:
-	// n = 100000, contacted 0.549
-	// mean satisfaction: observed 1.230, population 0.999
-	// effect of contact on the outcome: naive 1.513, true 1.000
+	// n = 100000, contacted 0.552
+	// mean satisfaction: observed 1.222, population 0.997
+	// effect of contact on the outcome: naive 1.502, true 1.000
 }
