@@ -13,8 +13,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/BurntSushi/toml"
 
@@ -23,6 +25,7 @@ import (
 	"redress/policies"
 	"redress/rng"
 	"redress/scenarios"
+	"redress/table"
 	"redress/textbook"
 	"redress/truth"
 )
@@ -36,6 +39,9 @@ type Options struct {
 	Workers int
 	// Replication selects independent random streams under one seed.
 	Replication uint64
+	// Collect keeps the observed episodes in memory as Result.Episodes
+	// (the same values episodes.csv holds), for estimation without files.
+	Collect bool
 }
 
 // Result is what a run produced.
@@ -51,6 +57,8 @@ type Result struct {
 	Truth *truth.File
 	// Files lists the files written, in order.
 	Files []string
+	// Episodes is the observed episodes table when Options.Collect is set.
+	Episodes *table.Table
 }
 
 // Run simulates the scenario under its active policy and, if opts.Out is
@@ -77,12 +85,15 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	eng := newEngine(sc, &pols[active], pop, base)
 
 	var w *writer
-	if opts.Out != "" {
+	if opts.Out != "" || opts.Collect {
 		w, err = newWriter(opts.Out, sc, pop)
 		if err != nil {
 			return nil, err
 		}
 		defer w.abort()
+		if opts.Collect {
+			w.collect()
+		}
 	}
 	var out sink
 	if w != nil {
@@ -128,6 +139,11 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 			return nil, err
 		}
 		res.Files = w.names
+		if opts.Collect {
+			if res.Episodes, err = w.table(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return res, nil
 }
@@ -148,6 +164,9 @@ type writer struct {
 	pop *population
 	// pending holds episodes whose spend window is still open.
 	pending []Episode
+	// vals is the current row; cols, when collecting, the table columns.
+	vals    [len(episodeDecimals)]float64
+	cols    [][]float64
 	eps     *outfile.File
 	truthEp *outfile.File
 	row     outfile.Row
@@ -158,6 +177,9 @@ type writer struct {
 
 func newWriter(dir string, sc *scenarios.Scenario, pop *population) (*writer, error) {
 	w := &writer{dir: dir, sc: sc, pop: pop}
+	if dir == "" {
+		return w, nil
+	}
 	var err error
 	if w.eps, err = outfile.Create(filepath.Join(dir, "episodes.csv")); err != nil {
 		return nil, err
@@ -173,9 +195,21 @@ func newWriter(dir string, sc *scenarios.Scenario, pop *population) (*writer, er
 	return w, nil
 }
 
+// collect makes the writer also build the episodes table in memory.
+func (w *writer) collect() { w.cols = make([][]float64, len(episodeDecimals)) }
+
+// table returns the collected episodes.
+func (w *writer) table() (*table.Table, error) {
+	names := make([]string, len(episodesSpec.Columns))
+	for i, c := range episodesSpec.Columns {
+		names[i] = c.Name
+	}
+	return table.New(names, w.cols)
+}
+
 // abort discards every unfinished file.
 func (w *writer) abort() {
-	if w.done {
+	if w.done || w.eps == nil {
 		return
 	}
 	w.eps.Abort()
@@ -209,50 +243,46 @@ func (w *writer) weekDone(week int) error {
 // within the simulated weeks.
 func (w *writer) write(eps []Episode, complete bool) error {
 	r := &w.row
+	apology := float64(agents.ApologyLevel(w.policy().Apology))
+	pers := w.policy().Personalisation
+	nan := math.NaN()
 	for k := range eps {
 		ep := &eps[k]
 		id := w.nextID
 		w.nextID++
-		r.Reset()
-		r.Int(id)
-		r.Int(int64(ep.Customer))
-		r.Int(int64(ep.Week))
-		r.Int(int64(ep.Segment))
-		r.Int(int64(ep.AgeBand))
-		r.Int(int64(ep.Region))
-		r.Fixed(ep.Tenure, 1)
-		r.Fixed(ep.OrderValue, 2)
-		r.Int(int64(ep.FailureType))
-		r.Int(int64(ep.SeverityCat))
-		r.Float(ep.Instrument)
-		r.Bool(ep.Contacted)
-		r.Bool(ep.Proactive)
-		r.Bool(ep.Repeat)
+		v := &w.vals
+		*v = [len(episodeDecimals)]float64{float64(id), float64(ep.Customer), float64(ep.Week),
+			float64(ep.Segment), float64(ep.AgeBand), float64(ep.Region), ep.Tenure, ep.OrderValue,
+			float64(ep.FailureType), float64(ep.SeverityCat), ep.Instrument, b2f(ep.Contacted),
+			b2f(ep.Proactive), b2f(ep.Repeat), nan, nan, nan, nan, nan, 0, nan, nan,
+			b2f(ep.Repurchased), w.pop.revenue[ep.Customer] - ep.RevenueBase, b2f(complete)}
 		if ep.Contacted {
-			r.Fixed(ep.ResponseHours, 2)
-			r.Float(ep.Refund)
-			r.Int(int64(agents.ApologyLevel(w.policy().Apology)))
-			r.Float(w.policy().Personalisation)
-			r.Bool(ep.Resolved)
-			r.Int(int64(ep.Contacts))
-		} else {
-			r.Empty()
-			r.Empty()
-			r.Empty()
-			r.Empty()
-			r.Empty()
-			r.Int(0)
+			v[14], v[15], v[16], v[17], v[18], v[19] = ep.ResponseHours, ep.Refund, apology, pers, b2f(ep.Resolved), float64(ep.Contacts)
 		}
 		if ep.Survey >= 0 {
-			r.Int(int64(ep.Survey))
-			r.Int(int64(ep.NPS))
-		} else {
-			r.Empty()
-			r.Empty()
+			v[20], v[21] = float64(ep.Survey), float64(ep.NPS)
 		}
-		r.Bool(ep.Repurchased)
-		r.Fixed(w.pop.revenue[ep.Customer]-ep.RevenueBase, 2)
-		r.Bool(complete)
+		r.Reset()
+		for c, x := range v {
+			if math.IsNaN(x) {
+				r.Empty()
+			} else {
+				r.Fixed(x, episodeDecimals[c])
+			}
+		}
+		if w.cols != nil {
+			// The table holds exactly what the CSV file says.
+			for c, cell := range bytes.Split(r.Bytes()[:len(r.Bytes())-1], []byte{','}) {
+				x := nan
+				if len(cell) > 0 {
+					x, _ = strconv.ParseFloat(string(cell), 64)
+				}
+				w.cols[c] = append(w.cols[c], x)
+			}
+		}
+		if w.eps == nil {
+			continue
+		}
 		if _, err := w.eps.Write(r.Bytes()); err != nil {
 			return err
 		}
@@ -261,18 +291,10 @@ func (w *writer) write(eps []Episode, complete bool) error {
 			r.Int(id)
 			r.Bool(ep.Y1)
 			r.Bool(ep.Y0)
-			r.Fixed(ep.EY1, 6)
-			r.Fixed(ep.EY0, 6)
-			r.Fixed(ep.S1, 6)
-			r.Fixed(ep.S0, 6)
-			r.Fixed(ep.SNoFail, 6)
-			r.Fixed(ep.Severity, 6)
-			r.Fixed(ep.U, 6)
-			r.Fixed(ep.E, 6)
-			r.Fixed(ep.Index, 6)
-			r.Fixed(ep.APEResponse, 6)
-			r.Fixed(ep.APERefund, 6)
-			r.Fixed(ep.APEApology, 6)
+			for _, x := range [...]float64{ep.EY1, ep.EY0, ep.S1, ep.S0, ep.SNoFail, ep.Severity, ep.U, ep.E,
+				ep.Index, ep.APEResponse, ep.APERefund, ep.APEApology} {
+				r.Fixed(x, 6)
+			}
 			if _, err := w.truthEp.Write(r.Bytes()); err != nil {
 				return err
 			}
@@ -280,6 +302,10 @@ func (w *writer) write(eps []Episode, complete bool) error {
 	}
 	return nil
 }
+
+// episodeDecimals are the decimals each episodes.csv column is written
+// with, in episodesSpec order.
+var episodeDecimals = [...]int{0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 2, -1, 0, -1, 0, 0, 0, 0, 0, 2, 0}
 
 func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActivePolicy()] }
 
@@ -290,6 +316,9 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 		return err
 	}
 	w.pending = w.pending[:0]
+	if w.eps == nil {
+		return nil
+	}
 	cust, err := outfile.Create(filepath.Join(w.dir, "customers.csv"))
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"redress/policies"
 	"redress/rng"
 	"redress/scenarios"
+	"redress/table"
 	"redress/truth"
 )
 
@@ -468,5 +469,49 @@ func TestSpendWithinHorizon(t *testing.T) {
 	}
 	if checked < 500 {
 		t.Fatalf("only %d complete windows checked", checked)
+	}
+}
+
+// TestCollectMatchesCSV: the in-memory episodes table holds exactly what
+// episodes.csv says, in both modes.
+func TestCollectMatchesCSV(t *testing.T) {
+	for _, preset := range []string{"default", "textbook-selection"} {
+		sc, err := scenarios.LoadPreset(preset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Mode == "behavioral" {
+			sc.Population.Size = 3000
+		}
+		dir := t.TempDir()
+		res, err := Run(context.Background(), sc, Options{Out: dir, Collect: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromCSV, err := table.ReadCSVFile(filepath.Join(dir, "episodes.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem := res.Episodes
+		if !slices.Equal(mem.Names(), fromCSV.Names()) || mem.Len() != fromCSV.Len() {
+			t.Fatalf("%s: table %v × %d, CSV %v × %d", preset, mem.Names(), mem.Len(), fromCSV.Names(), fromCSV.Len())
+		}
+		for _, name := range mem.Names() {
+			a, _ := mem.Col(name)
+			b, _ := fromCSV.Col(name)
+			for i := range a {
+				if a[i] != b[i] && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+					t.Fatalf("%s: column %s row %d: memory %v, CSV %v", preset, name, i, a[i], b[i])
+				}
+			}
+		}
+		// Collecting without files works too and gives the same table.
+		res2, err := Run(context.Background(), sc, Options{Collect: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res2.Episodes.Len() != mem.Len() {
+			t.Errorf("%s: collect without files: %d rows, want %d", preset, res2.Episodes.Len(), mem.Len())
+		}
 	}
 }

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"redress/sim"
 	"redress/study"
-	"redress/table"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -23,7 +21,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`N` ≥ 0)")
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores); results do not depend on it")
 	rep := fs.Uint64("replication", 0, "replication index: independent random streams under one seed")
-	estimates := fs.Bool("estimates", true, "run the estimators on the observed data and compare them with the truth (needs --out)")
+	estimates := fs.Bool("estimates", true, "run the estimators on the observed data and compare them with the truth")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -46,7 +44,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError("--workers must be ≥ 0, got %d", *workers)
 	}
 	start := time.Now()
-	res, err := sim.Run(ctx, sc, sim.Options{Out: *out, Workers: *workers, Replication: *rep})
+	res, err := sim.Run(ctx, sc, sim.Options{Out: *out, Workers: *workers, Replication: *rep, Collect: *estimates})
 	if err != nil {
 		return fmt.Errorf("run %s: %w", sc.Name, err)
 	}
@@ -56,12 +54,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	} else {
 		printSummary(stdout, res, elapsed)
 	}
-	if *estimates && *out != "" {
-		tab, err := table.ReadCSVFile(filepath.Join(*out, "episodes.csv"))
-		if err != nil {
-			return fmt.Errorf("read back episodes: %w", err)
-		}
-		rows, err := study.Compare(tab, sc.Mode, res.Truth)
+	if *estimates {
+		rows, err := study.Compare(res.Episodes, sc.Mode, res.Truth)
 		if err != nil {
 			return err
 		}
