@@ -170,23 +170,7 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 	rho := bl / sigma
 	rho2 := rho * rho
 
-	// inner = X*'X* − ρ²X*'ΔX* + ρ²(X*'ΔZ₁)V_γ(Z₁'ΔX*)
-	mv := matMul(m2, pf.cov, p, kz, kz)
-	inner := make([]float64, p*p)
-	for i := 0; i < p; i++ {
-		for j := 0; j < p; j++ {
-			var q float64
-			for v := 0; v < kz; v++ {
-				q += mv[i*kz+v] * m2[j*kz+v]
-			}
-			inner[i*p+j] = fit.xtx[i*p+j] - rho2*m1[i*p+j] + rho2*q
-		}
-	}
-	symmetrize(inner, p)
-	V := sandwich(fit.xtxInv, inner, p)
-	for j := range V {
-		V[j] *= sigma2
-	}
+	V := twoStepCov(fit, m1, m2, pf.cov, kz, sigma2, rho2)
 	vb := make([]float64, kx*kx)
 	for i := 0; i < kx; i++ {
 		copy(vb[i*kx:(i+1)*kx], V[i*p:i*p+kx])
@@ -213,4 +197,32 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 		return nil, err
 	}
 	return res, nil
+}
+
+// twoStepCov is the Heckman (1979) / Greene (1981) covariance of a second
+// step that includes a generated regressor built from a first-step probit:
+//
+//	V = σ²(W'W)⁻¹[W'W − ρ²W'ΔW + ρ²(W'ΔZ)V_γ(Z'ΔW)](W'W)⁻¹,
+//
+// with m1 = W'ΔW (p×p), m2 = W'ΔZ (p×kz) and vGamma = V_γ (kz×kz). Heckit
+// and the two-step treatment-effects model share it.
+func twoStepCov(fit *lsFit, m1, m2, vGamma []float64, kz int, sigma2, rho2 float64) []float64 {
+	p := len(fit.beta)
+	mv := matMul(m2, vGamma, p, kz, kz)
+	inner := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j < p; j++ {
+			var q float64
+			for v := 0; v < kz; v++ {
+				q += mv[i*kz+v] * m2[j*kz+v]
+			}
+			inner[i*p+j] = fit.xtx[i*p+j] - rho2*m1[i*p+j] + rho2*q
+		}
+	}
+	symmetrize(inner, p)
+	V := sandwich(fit.xtxInv, inner, p)
+	for j := range V {
+		V[j] *= sigma2
+	}
+	return V
 }

@@ -211,22 +211,7 @@ func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []
 	sigma := math.Sqrt(sigma2)
 	rho := bh / sigma
 	rho2 := rho * rho
-	mv := matMul(m2, pf.cov, p, kz, kz)
-	inner := make([]float64, p*p)
-	for i := 0; i < p; i++ {
-		for j := 0; j < p; j++ {
-			var q float64
-			for v := 0; v < kz; v++ {
-				q += mv[i*kz+v] * m2[j*kz+v]
-			}
-			inner[i*p+j] = fit.xtx[i*p+j] - rho2*m1[i*p+j] + rho2*q
-		}
-	}
-	symmetrize(inner, p)
-	V := sandwich(fit.xtxInv, inner, p)
-	for j := range V {
-		V[j] *= sigma2
-	}
+	V := twoStepCov(fit, m1, m2, pf.cov, kz, sigma2, rho2)
 	k1 := kx + 1
 	outEq, err := equation("outcome", names[:k1], fit.beta[:k1], subCov(V, p, 0, k1))
 	if err != nil {
