@@ -45,6 +45,13 @@ func (r Row) Covers() bool {
 	return r.Err == nil && lo <= r.Truth && r.Truth <= hi
 }
 
+// Rejects reports whether the 95% interval excludes zero: the two-sided
+// test of a zero estimand rejects at the 5% level.
+func (r Row) Rejects() bool {
+	lo, hi := r.CI95()
+	return r.Err == nil && (lo > 0 || hi < 0)
+}
+
 // spec says how the observed columns map onto an estimand's equations.
 type spec struct {
 	estimand string
@@ -62,6 +69,8 @@ type spec struct {
 	coef string
 	// methods applicable, in display order
 	methods []string
+	// definition of the estimand in words (as in truth.json)
+	definition string
 }
 
 // Specs for the two model modes.
@@ -69,17 +78,21 @@ func specs(mode string) []spec {
 	if mode == "textbook" {
 		return []spec{
 			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
-				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit", "heckman"}},
+				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit", "heckman"},
+				definition: "coefficient of x1 in the outcome (satisfaction) equation y = β0 + Σ βj xj + σε, observed only for contacted units"},
 			{estimand: "ate_contact_outcome", y: "outcome", xs: []string{"x1", "x2"}, treat: "contacted",
-				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"}},
+				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"},
+				definition: "mean of w(1) − w(0) over all observations: the effect δ of contact on the outcome"},
 		}
 	}
 	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
 	return []spec{
 		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
-			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit", "heckman"}},
+			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit", "heckman"},
+			definition: "mean S(1) on the survey scale over all failure episodes (the population mean the survey targets)"},
 		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"}},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"},
+			definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks"},
 	}
 }
 
@@ -88,6 +101,71 @@ func specs(mode string) []spec {
 // the truth. An estimator that fails yields a Row with Err set; Compare
 // itself fails only when the table lacks the columns the mode needs.
 func Compare(t *table.Table, mode string, tf *truth.File) ([]Row, error) {
+	return CompareMethods(t, mode, tf, nil)
+}
+
+// Methods returns every estimator that applies to some estimand of the
+// mode, in display order.
+func Methods(mode string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, sp := range specs(mode) {
+		for _, m := range sp.methods {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// Pair is an estimand and a method that estimates it.
+type Pair struct {
+	Estimand string `json:"estimand"`
+	Method   string `json:"method"`
+}
+
+// Pairs returns the (estimand, method) pairs CompareMethods yields for
+// the mode and method filter (nil: all methods), in its row order.
+func Pairs(mode string, methods []string) []Pair {
+	var out []Pair
+	for _, sp := range specs(mode) {
+		for _, m := range sp.methods {
+			if wanted(methods, m) {
+				out = append(out, Pair{sp.estimand, m})
+			}
+		}
+	}
+	return out
+}
+
+// Definition returns the definition in words of an estimand of the mode.
+func Definition(mode, estimand string) string {
+	for _, sp := range specs(mode) {
+		if sp.estimand == estimand {
+			return sp.definition
+		}
+	}
+	return ""
+}
+
+func wanted(methods []string, m string) bool {
+	if methods == nil {
+		return true
+	}
+	for _, x := range methods {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// CompareMethods is Compare restricted to the named methods (nil: all);
+// estimands none of them applies to are left out. A panic inside an
+// estimator is turned into that row's Err.
+func CompareMethods(t *table.Table, mode string, tf *truth.File, methods []string) ([]Row, error) {
 	if mode != "textbook" && t.Has("survey_score") && !t.Has("responded") {
 		sc, _ := t.Col("survey_score")
 		r := make([]float64, len(sc))
@@ -102,12 +180,21 @@ func Compare(t *table.Table, mode string, tf *truth.File) ([]Row, error) {
 	}
 	var rows []Row
 	for _, sp := range specs(mode) {
+		var ms []string
+		for _, m := range sp.methods {
+			if wanted(methods, m) {
+				ms = append(ms, m)
+			}
+		}
+		if len(ms) == 0 {
+			continue
+		}
 		tr, ok := tf.Get(sp.estimand)
 		if !ok {
 			return nil, fmt.Errorf("truth has no estimand %q", sp.estimand)
 		}
-		for _, m := range sp.methods {
-			est, se, err := run(t, &sp, m)
+		for _, m := range ms {
+			est, se, err := safeRun(t, &sp, m)
 			rows = append(rows, Row{Estimand: sp.estimand, Method: m, Truth: tr.Value, Estimate: est, StdError: se, Err: err})
 		}
 	}
@@ -123,6 +210,16 @@ func rhs(xs []string) string {
 		s += x
 	}
 	return s
+}
+
+// safeRun is run with a panic turned into an error.
+func safeRun(t *table.Table, sp *spec, m string) (est, se float64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			est, se, err = 0, 0, fmt.Errorf("%s: internal error: %v", m, p)
+		}
+	}()
+	return run(t, sp, m)
 }
 
 // run fits method m for spec sp and returns the estimate of the estimand

@@ -1,0 +1,281 @@
+package study
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"redress/scenarios"
+)
+
+func TestSetKey(t *testing.T) {
+	sc := scenarios.Default()
+	sc.Population.Segments = append(sc.Population.Segments, scenarios.Segment{Name: "b", Share: 0.5})
+	for _, c := range []struct{ key, val string }{
+		{"textbook.rho", "0.3"}, {"contact.rho", "0.25"}, {"population.size", "777"},
+		{"policies[0].refund", "0.5"}, {"population.segments[1].share", "0.4"},
+		{"textbook.beta[1]", "2"}, {"policies[0].follow_up", "true"}, {"textbook.errors", "t"},
+		{"population.segments[0].traits.patience_hours", "9"}, {"seed", "5"},
+	} {
+		if err := SetKey(sc, c.key, c.val); err != nil {
+			t.Errorf("SetKey(%s=%s): %v", c.key, c.val, err)
+		}
+	}
+	if sc.Textbook.Rho != 0.3 || sc.Contact.Rho != 0.25 || sc.Population.Size != 777 || sc.Policies[0].Refund != 0.5 ||
+		sc.Population.Segments[1].Share != 0.4 || sc.Textbook.Beta[1] != 2 || !sc.Policies[0].FollowUp ||
+		sc.Textbook.Errors != "t" || *sc.Population.Segments[0].Traits.PatienceHours != 9 || sc.Seed != 5 {
+		t.Errorf("values not set: %+v", sc.Textbook)
+	}
+	for _, c := range []struct{ key, val, want string }{
+		{"textbook.rhoo", "1", "no such key"}, {"population.size", "1.5", "not an integer"},
+		{"policies[7].refund", "1", "out of range"}, {"textbook.rho", "abc", "not a number"},
+		{"textbook.beta", "1", "cannot sweep"}, {"policies[x].refund", "1", "index"},
+	} {
+		err := SetKey(sc, c.key, c.val)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.key) || !scenarios.IsInputError(err) {
+			t.Errorf("SetKey(%s=%s) = %v, want error with %q naming the key", c.key, c.val, err, c.want)
+		}
+	}
+	// Clone is deep.
+	a := scenarios.Default()
+	b := Clone(a)
+	b.Policies[0].Refund = 0.99
+	b.Textbook.Beta[0] = 42
+	if a.Policies[0].Refund == 0.99 || a.Textbook.Beta[0] == 42 {
+		t.Error("Clone shares memory")
+	}
+	// A sweep value the validator rejects is a clear error naming the key.
+	sc = testScenario(t)
+	_, err := Bias(context.Background(), Config{Scenario: sc, Reps: 1, Out: t.TempDir(),
+		Sweeps: []Sweep{{Key: "textbook.rho", Values: []string{"0.5", "1.5"}}}})
+	if err == nil || !strings.Contains(err.Error(), "textbook.rho") || !scenarios.IsInputError(err) {
+		t.Errorf("bad sweep value: %v", err)
+	}
+}
+
+func TestGrid(t *testing.T) {
+	g := Grid([]Sweep{{"a", []string{"1", "2"}}, {"b", []string{"x", "y", "z"}}})
+	if len(g) != 6 || g[0].Values[0] != "1" || g[0].Values[1] != "x" || g[1].Values[1] != "y" || g[3].Values[0] != "2" || g[5].Index != 5 {
+		t.Errorf("grid %v", g)
+	}
+	if len(Grid(nil)) != 1 {
+		t.Error("no sweeps: want one point")
+	}
+	if _, err := ParseSweep("textbook.rho"); err == nil {
+		t.Error("ParseSweep without values")
+	}
+	s, err := ParseSweep("textbook.rho=0, 0.5")
+	if err != nil || s.Key != "textbook.rho" || len(s.Values) != 2 || s.Values[1] != "0.5" {
+		t.Errorf("ParseSweep: %v %v", s, err)
+	}
+}
+
+func testScenario(t testing.TB) *scenarios.Scenario {
+	sc, err := scenarios.LoadPreset("textbook-selection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Population.Size = 300
+	return sc
+}
+
+var testEstimators = []string{"naive", "ols", "heckit", "heckman", "ipw"}
+
+func testConfig(t *testing.T, out string) Config {
+	return Config{Scenario: testScenario(t), Reps: 7, Estimators: testEstimators,
+		Sweeps: []Sweep{{Key: "textbook.rho", Values: []string{"0", "0.6"}}}, Out: out, Workers: 1}
+}
+
+var outputFiles = []string{ManifestFile, ReplicationsFile, SummaryCSVFile, SummaryJSONFile, ReportFile}
+
+func sameFiles(t *testing.T, a, b string) {
+	t.Helper()
+	for _, f := range outputFiles {
+		x, err := os.ReadFile(filepath.Join(a, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between %s and %s", f, a, b)
+		}
+	}
+}
+
+// reference runs the test study once with one worker.
+func reference(t *testing.T) string {
+	dir := filepath.Join(t.TempDir(), "ref")
+	res, err := Bias(context.Background(), testConfig(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete() || res.Ran != 14 {
+		t.Fatalf("ran %d, complete %v", res.Ran, res.Complete())
+	}
+	return dir
+}
+
+func TestBiasWorkersAndShards(t *testing.T) {
+	ref := reference(t)
+	// Workers.
+	dir := filepath.Join(t.TempDir(), "w4")
+	cfg := testConfig(t, dir)
+	cfg.Workers = 4
+	if _, err := Bias(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, ref, dir)
+
+	// Shards, merged.
+	var dirs []string
+	for i := 1; i <= 3; i++ {
+		d := filepath.Join(t.TempDir(), "shard")
+		cfg := testConfig(t, d)
+		cfg.Shard, cfg.Shards, cfg.Workers = i, 3, 2
+		if _, err := Bias(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, d)
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	if _, err := Merge([]string{dirs[2], dirs[0], dirs[1]}, merged, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, ref, merged)
+	if _, err := Merge(dirs[:2], filepath.Join(t.TempDir(), "m2"), nil); err == nil {
+		t.Error("merge with a shard missing succeeded")
+	}
+	if _, err := Merge([]string{dirs[0], dirs[0]}, filepath.Join(t.TempDir(), "m3"), nil); err == nil {
+		t.Error("merge of a shard twice succeeded")
+	}
+
+	// Interrupted after a few replications, then a partial last line
+	// (a crash mid-write), then resumed: the same files.
+	dir = filepath.Join(t.TempDir(), "int")
+	cfg = testConfig(t, dir)
+	cfg.Workers = 3
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg.Progress = func(done, total int) {
+		if done == 5 {
+			cancel()
+		}
+	}
+	_, err := Bias(ctx, cfg)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, SummaryCSVFile)); err == nil {
+		t.Error("interrupted run wrote a summary")
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ReplicationsFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("1,0.6,3,beta_x1,ols,1,0.9")
+	f.Close()
+	if _, err := Bias(context.Background(), cfg); err == nil {
+		t.Error("rerun without --resume over an existing study succeeded")
+	}
+	cfg.Resume, cfg.Progress = true, nil
+	res, err := Bias(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Resumed < 5 || res.Resumed+res.Ran != 14 {
+		t.Errorf("resumed %d + ran %d", res.Resumed, res.Ran)
+	}
+	sameFiles(t, ref, dir)
+	// Resuming a finished study changes nothing.
+	if res, err = Bias(context.Background(), cfg); err != nil || res.Ran != 0 {
+		t.Fatalf("resume finished: ran %d, %v", res.Ran, err)
+	}
+	sameFiles(t, ref, dir)
+	// A different study cannot resume it.
+	cfg.Reps = 9
+	if _, err := Bias(context.Background(), cfg); err == nil {
+		t.Error("resume with other reps succeeded")
+	}
+}
+
+func TestBiasEstimatorFailures(t *testing.T) {
+	testHook = func(point, rep int, rows []RepRow) {
+		if rep%3 == 0 {
+			for i := range rows {
+				if rows[i].Method == "heckman" {
+					rows[i].Error = "did not converge\nafter 100 iterations"
+				}
+			}
+		}
+	}
+	defer func() { testHook = nil }()
+	dir := t.TempDir()
+	cfg := testConfig(t, dir)
+	cfg.Sweeps = nil
+	cfg.Reps = 6
+	cfg.Workers = 2
+	res, err := Bias(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range res.Summary {
+		if m.Method == "heckman" {
+			found = true
+			if m.Failures != 2 || m.OK != 4 || math.Abs(m.FailureRate.Value-1.0/3) > 1e-12 || math.IsNaN(m.Bias.Value) {
+				t.Errorf("heckman: %+v", m)
+			}
+		} else if m.Failures != 0 {
+			t.Errorf("%s failed %d times", m.Method, m.Failures)
+		}
+	}
+	if !found {
+		t.Fatal("no heckman row")
+	}
+	rep, _ := os.ReadFile(filepath.Join(dir, ReportFile))
+	if !bytes.Contains(rep, []byte("| heckman |")) || !bytes.Contains(rep, []byte("2/6")) {
+		t.Errorf("report lacks the failure count:\n%s", rep)
+	}
+	csvb, _ := os.ReadFile(filepath.Join(dir, ReplicationsFile))
+	if !bytes.Contains(csvb, []byte("did not converge; after 100 iterations")) {
+		t.Error("replications.csv lacks the one-line error")
+	}
+}
+
+func TestMeasures(t *testing.T) {
+	// Estimates 1, 2, 3, 4 of truth 2 with SE 1; one failure.
+	var rows []*RepRow
+	for i, e := range []float64{1, 2, 3, 4} {
+		rows = append(rows, &RepRow{Rep: i, Estimand: "e", Method: "m", Truth: 2, Estimate: e, StdError: 1})
+	}
+	rows = append(rows, &RepRow{Rep: 4, Estimand: "e", Method: "m", Truth: 2, Error: "x"})
+	m := computeMeasures(rows)
+	near := func(name string, got, want float64) {
+		if math.Abs(got-want) > 1e-12 {
+			t.Errorf("%s = %g, want %g", name, got, want)
+		}
+	}
+	sd := math.Sqrt(5.0 / 3)
+	near("mean", m.MeanEstimate.Value, 2.5)
+	near("bias", m.Bias.Value, 0.5)
+	near("bias mcse", m.Bias.MCSE, sd/2)
+	near("rel bias", m.RelBias.Value, 0.25)
+	near("emp sd", m.EmpSD.Value, sd)
+	near("emp sd mcse", m.EmpSD.MCSE, sd/math.Sqrt(6))
+	near("rmse", m.RMSE.Value, math.Sqrt(6.0/4))
+	near("model se", m.ModelSE.Value, 1)
+	near("model se mcse", m.ModelSE.MCSE, 0)
+	near("se/sd", m.SERatio.Value, 1/sd)
+	near("coverage", m.Coverage.Value, 0.75) // 4 − 2 > 1.96
+	near("failure", m.FailureRate.Value, 0.2)
+	near("failure mcse", m.FailureRate.MCSE, math.Sqrt(0.2*0.8/5))
+	near("power", m.Power.Value, 0.75) // 2, 3 and 4 exclude 0
+	near("power mcse", m.Power.MCSE, math.Sqrt(0.75*0.25/4))
+}
