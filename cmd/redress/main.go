@@ -48,6 +48,8 @@ func commands() []command {
 	return []command{
 		{"run", "simulate a scenario; print a summary and write data files", cmdRun},
 		{"estimate", "run an estimator on a CSV file (yours or the simulator's)", cmdEstimate},
+		{"bias", "Monte Carlo bias study of the estimators over replications and sweeps", cmdBias},
+		{"merge", "combine the shards of a bias study into one result", cmdMerge},
 		{"validate", "check scenario files", cmdValidate},
 		{"init", "print the documented default scenario", cmdInit},
 		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},

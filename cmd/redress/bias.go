@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"redress/study"
+)
+
+// biasPlots draws a bias study's plots (sampling distributions per
+// estimator with the truth marked; bias and coverage against each swept
+// key). It is the hook for the plotting package: set it (e.g. in an init
+// function of a plots.go in this package) to a study.PlotFunc; while it
+// is nil, `redress bias` and `redress merge` write no plots.
+var biasPlots study.PlotFunc
+
+// sweepFlags collects repeated --sweep key=v1,v2 flags.
+type sweepFlags []study.Sweep
+
+func (s *sweepFlags) String() string {
+	var parts []string
+	for _, sw := range *s {
+		parts = append(parts, sw.Key+"="+strings.Join(sw.Values, ","))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *sweepFlags) Set(v string) error {
+	sw, err := study.ParseSweep(v)
+	if err != nil {
+		return err
+	}
+	for _, old := range *s {
+		if old.Key == sw.Key {
+			return fmt.Errorf("%s swept twice", sw.Key)
+		}
+	}
+	*s = append(*s, sw)
+	return nil
+}
+
+func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bias", "bias SCENARIO.toml | PRESET --reps N [--estimators a,b] [--sweep key=v1,v2]... [--workers N] [--out DIR] [--resume] [--shard i/n] [--seed S]",
+		"  redress bias textbook-selection --reps 1000 --estimators naive,ols,heckit,heckman,ipw,aipw\n"+
+			"  redress bias textbook-selection --reps 500 --sweep textbook.rho=0,0.3,0.6,0.9 --sweep population.size=500,2000 --out rho-study\n"+
+			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study", stderr)
+	reps := fs.Int("reps", 0, "replications per grid point (`N` ≥ 1, required)")
+	ests := fs.String("estimators", "", "comma-separated `methods` (default: every one that applies to the scenario's mode)")
+	var sweeps sweepFlags
+	fs.Var(&sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1")
+	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
+	out := fs.String("out", "redress-bias", "write the study's files to `DIR`")
+	resume := fs.Bool("resume", false, "finish an interrupted study in --out (same arguments otherwise)")
+	shard := fs.String("shard", "", "run only shard `i/n`: replications r with r mod n = i−1; combine with `redress merge`")
+	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("bias takes one scenario (file or preset), got %d", len(pos))
+	}
+	if *reps < 1 {
+		return usageError("bias: --reps must be ≥ 1 (e.g. --reps 1000)")
+	}
+	if *workers < 0 {
+		return usageError("--workers must be ≥ 0, got %d", *workers)
+	}
+	if *out == "" {
+		return usageError("bias: --out must name a directory")
+	}
+	si, sn, err := study.ParseShard(*shard)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	sc, err := loadScenario(pos[0])
+	if err != nil {
+		return err
+	}
+	if *seed >= 0 {
+		sc.Seed = uint64(*seed)
+	}
+	var methods []string
+	if *ests != "" {
+		for _, m := range strings.Split(*ests, ",") {
+			if m = strings.TrimSpace(m); m != "" {
+				methods = append(methods, m)
+			}
+		}
+		if err := study.ValidateEstimators(sc.Mode, methods); err != nil {
+			return usageError("%v", err)
+		}
+	}
+	cfg := study.Config{Scenario: sc, Reps: *reps, Estimators: methods, Sweeps: sweeps, Workers: *workers,
+		Out: *out, Resume: *resume, Shard: si, Shards: sn, Plot: biasPlots}
+	prog := newProgress(stderr)
+	cfg.Progress = prog.update
+	start := time.Now()
+	res, err := study.Bias(ctx, cfg)
+	prog.finish()
+	if err != nil {
+		if errors.Is(err, study.ErrInterrupted) {
+			saved := 0
+			if res != nil {
+				saved = res.Resumed + res.Ran
+			}
+			return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; %d replications saved in %s; finish with the same command and --resume", saved, *out)}
+		}
+		if errors.Is(err, context.Canceled) {
+			return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; finish with the same command and --resume")}
+		}
+		return fmt.Errorf("bias: %w", err)
+	}
+	printBias(stdout, res, time.Since(start))
+	fmt.Fprintf(stdout, "\nFiles in %s: %s\n", *out, strings.Join([]string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile}, ", "))
+	return nil
+}
+
+func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("merge", "merge DIR... [--out DIR]",
+		"  redress merge shard1 shard2 shard3 --out study", stderr)
+	out := fs.String("out", "redress-bias", "write the merged study to `DIR`")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError("merge: name the shard directories")
+	}
+	for _, d := range pos {
+		if d == *out {
+			return usageError("merge: --out %s is one of the inputs; choose another directory", d)
+		}
+	}
+	res, err := study.Merge(pos, *out, biasPlots)
+	if err != nil {
+		return err
+	}
+	printBias(stdout, res, 0)
+	fmt.Fprintf(stdout, "\nMerged %d directories into %s\n", len(pos), *out)
+	return nil
+}
+
+// printBias prints the text summary of a study.
+func printBias(w io.Writer, res *study.Results, elapsed time.Duration) {
+	m := res.Manifest
+	fmt.Fprintf(w, "Bias study: %s (%s mode), %d replications × %d grid points", m.Scenario, m.Mode, m.Reps, len(res.Points))
+	if m.Shard != "" {
+		fmt.Fprintf(w, ", shard %s", m.Shard)
+	}
+	if elapsed > 0 {
+		fmt.Fprintf(w, "; ran %d in %s", res.Ran, elapsed.Round(time.Millisecond))
+		if res.Resumed > 0 {
+			fmt.Fprintf(w, " (%d were already done)", res.Resumed)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Measures over successful replications, Monte Carlo SE in parentheses.")
+	for _, p := range res.Points {
+		fmt.Fprintln(w)
+		if lbl := study.PointLabel(m, p); lbl != "" {
+			fmt.Fprintf(w, "Point %d: %s\n", p.Index, lbl)
+		}
+		head, rows := study.Table(res, p.Index)
+		grid(w, head, rows, false)
+	}
+}
+
+// progress shows replications done, rate and time left on a terminal.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	on    bool
+	start time.Time
+	last  time.Time
+	shown bool
+}
+
+func newProgress(stderr io.Writer) *progress {
+	p := &progress{w: stderr, start: time.Now()}
+	if f, ok := stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.on = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(done, total int) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if done < total && now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start).Seconds()
+	rate := float64(done) / el
+	const width = 30
+	fill := width * done / total
+	bar := strings.Repeat("█", fill) + strings.Repeat("·", width-fill)
+	msg := fmt.Sprintf("\r  %s %d/%d replications  %.1f/s", bar, done, total, rate)
+	// Forecast once a few replications are in.
+	if done >= 3 && done < total && rate > 0 {
+		left := time.Duration(float64(total-done) / rate * float64(time.Second))
+		msg += fmt.Sprintf("  %s left", left.Round(time.Second))
+	}
+	fmt.Fprint(p.w, msg+"\033[K")
+	p.shown = true
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shown {
+		fmt.Fprintln(p.w)
+	}
+}

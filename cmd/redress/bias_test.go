@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"redress/study"
+)
+
+func smallTextbook(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "small.toml")
+	src := "name = \"small\"\nmode = \"textbook\"\n[population]\nsize = 300\n[textbook]\nrho = 0.6\nexclusion = 1.5\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestBiasCommand(t *testing.T) {
+	sc := smallTextbook(t)
+	base := t.TempDir()
+	args := func(out string, extra ...string) []string {
+		return append([]string{"bias", sc, "--reps", "6", "--estimators", "ols,heckit,ipw",
+			"--sweep", "textbook.rho=0,0.5", "--out", filepath.Join(base, out)}, extra...)
+	}
+	code, out, errs := runCLI(t, args("w1", "--workers", "1")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"Bias study: small", "Point 1: textbook.rho=0.5", "heckit", "coverage", "failed", "Files in"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	// Flags before the scenario; other worker count.
+	a := args("w4", "--workers", "4")
+	a = append([]string{"bias", "--workers", "3"}, a[1:]...)
+	if code, _, errs := runCLI(t, a...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	same := func(x, y string) {
+		t.Helper()
+		for _, f := range []string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile} {
+			p, _ := os.ReadFile(filepath.Join(base, x, f))
+			q, _ := os.ReadFile(filepath.Join(base, y, f))
+			if len(p) == 0 || !bytes.Equal(p, q) {
+				t.Errorf("%s differs between %s and %s", f, x, y)
+			}
+		}
+	}
+	same("w1", "w4")
+	// Shards and merge.
+	for _, s := range []string{"1/2", "2/2"} {
+		if code, _, errs := runCLI(t, args("s"+s[:1], "--shard", s)...); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", s, code, errs)
+		}
+	}
+	code, _, errs = runCLI(t, "merge", filepath.Join(base, "s1"), filepath.Join(base, "s2"), "--out", filepath.Join(base, "m"))
+	if code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errs)
+	}
+	same("w1", "m")
+	// Rerunning into a finished study needs --resume; with it nothing changes.
+	if code, _, _ := runCLI(t, args("w1")...); code == 0 {
+		t.Error("rerun over a study without --resume succeeded")
+	}
+	if code, _, errs := runCLI(t, args("w1", "--resume")...); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, errs)
+	}
+	same("w1", "w4")
+
+	// Bad input: exit 2 with a clear message.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bias", sc}, "--reps"},
+		{[]string{"bias", sc, "--reps", "2", "--estimators", "ols,magic"}, "magic"},
+		{[]string{"bias", sc, "--reps", "2", "--sweep", "textbook.rho"}, "key=v1"},
+		{[]string{"bias", sc, "--reps", "2", "--sweep", "textbook.rhoo=1"}, "textbook.rhoo"},
+		{[]string{"bias", sc, "--reps", "2", "--sweep", "textbook.rho=2"}, "textbook.rho"},
+		{[]string{"bias", sc, "--reps", "2", "--shard", "4/3"}, "--shard"},
+		{[]string{"merge"}, "shard directories"},
+	} {
+		c.args = append(c.args, "--out", filepath.Join(base, "bad"))
+		code, _, errs := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
