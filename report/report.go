@@ -1,0 +1,199 @@
+// Package report draws the plots of redress studies with gonum/plot, as PNG
+// and SVG.
+//
+// Inputs are plain data (no dependency on the study engine). Every
+// function takes an output path without extension and writes both
+// path+".png" and path+".svg", each atomically (temporary file, then
+// rename) through package outfile, so a failed or interrupted call never
+// leaves a half-written plot under its final name.
+//
+// Output is deterministic: the same input gives byte-identical PNG and SVG
+// files. Colours come from a fixed colour-blind-safe palette (Okabe & Ito)
+// assigned by position, never by map iteration. Text uses the Liberation
+// Sans font compiled into gonum/plot; the SVG refers to it by name
+// ("Liberation Sans", metric-compatible with Arial/Helvetica) rather than
+// embedding it, which keeps the files small.
+//
+// Non-finite numbers (NaN, ±Inf) in the data are ignored, not errors:
+// failed replications are expected in a bias study, and their count is
+// reported by the study's failure rate, not by the plots. An input with
+// nothing finite left to draw is an error.
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"redress/outfile"
+)
+
+// DPI is the resolution of the PNG files.
+const DPI = 150
+
+// palette is the Okabe–Ito colour-blind-safe palette without black (used
+// for truth and reference lines) and with yellow replaced by a darker
+// gold that stays visible on white.
+var palette = []color.NRGBA{
+	{0x00, 0x72, 0xB2, 0xFF}, // blue
+	{0xD5, 0x5E, 0x00, 0xFF}, // vermillion
+	{0x00, 0x9E, 0x73, 0xFF}, // bluish green
+	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple
+	{0xE6, 0x9F, 0x00, 0xFF}, // orange
+	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
+	{0x80, 0x80, 0x80, 0xFF}, // grey
+	{0xA6, 0x76, 0x1D, 0xFF}, // dark gold
+}
+
+// Colour returns the palette colour of the i-th estimator or series
+// (cycling after len(palette)), so callers can match other output to the
+// plots.
+func Colour(i int) color.Color {
+	return palette[((i%len(palette))+len(palette))%len(palette)]
+}
+
+var (
+	black     = color.NRGBA{0, 0, 0, 0xFF}
+	darkGrey  = color.NRGBA{0x40, 0x40, 0x40, 0xFF}
+	lightGrey = color.NRGBA{0xE0, 0xE0, 0xE0, 0xFF}
+	white     = color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF}
+)
+
+// fill returns c with the given opacity (0–255), for filled areas.
+func fill(c color.Color, alpha uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), alpha}
+}
+
+var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// newPlot returns a plot whose text uses Liberation Sans at readable sizes.
+func newPlot() *plot.Plot {
+	p := plot.New()
+	p.Title.TextStyle.Font = font.From(sans, 12)
+	p.X.Label.TextStyle.Font = font.From(sans, 11)
+	p.Y.Label.TextStyle.Font = font.From(sans, 11)
+	p.X.Tick.Label.Font = font.From(sans, 10)
+	p.Y.Tick.Label.Font = font.From(sans, 10)
+	p.Legend.TextStyle.Font = font.From(sans, 10)
+	p.X.Tick.Marker = ticks{}
+	p.Y.Tick.Marker = ticks{}
+	return p
+}
+
+// textStyle returns a text style in Liberation Sans of the given size.
+func textStyle(size vg.Length, c color.Color) draw.TextStyle {
+	return draw.TextStyle{
+		Color:   c,
+		Font:    font.From(sans, size),
+		XAlign:  draw.XLeft,
+		YAlign:  draw.YBottom,
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// render draws a figure of the given size on a PNG and an SVG canvas and
+// writes path+".png" and path+".svg" atomically. Both images are rendered
+// in memory before either file is created.
+func render(path string, w, h vg.Length, drawFn func(dc draw.Canvas)) error {
+	if path == "" {
+		return errors.New("report: empty output path")
+	}
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(white))
+	drawFn(draw.New(img))
+	var pngBuf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&pngBuf); err != nil {
+		return fmt.Errorf("report: encode png: %w", err)
+	}
+
+	svg := vgsvg.New(w, h)
+	dc := draw.New(svg)
+	dc.SetColor(white)
+	dc.Fill(dc.Rectangle.Path())
+	drawFn(dc)
+	var svgBuf bytes.Buffer
+	if _, err := svg.WriteTo(&svgBuf); err != nil {
+		return fmt.Errorf("report: encode svg: %w", err)
+	}
+
+	files := []struct {
+		name string
+		data []byte
+	}{{path + ".png", pngBuf.Bytes()}, {path + ".svg", svgBuf.Bytes()}}
+	var outs []*outfile.File
+	abort := func() {
+		for _, o := range outs {
+			o.Abort()
+		}
+	}
+	for _, f := range files {
+		o, err := outfile.Create(f.name)
+		if err != nil {
+			abort()
+			return err
+		}
+		outs = append(outs, o)
+		if _, err := o.Write(f.data); err != nil {
+			abort()
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+	}
+	for i, o := range outs {
+		if err := o.Commit(); err != nil {
+			for _, rest := range outs[i+1:] {
+				rest.Abort()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// formatTick formats an axis value compactly (6 significant digits).
+func formatTick(x float64) string {
+	if x == 0 {
+		return "0" // also turns -0 into 0
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64)
+}
+
+// padRange widens [lo, hi] by frac of its width on each side, or to a
+// non-degenerate interval around a single value.
+func padRange(lo, hi, frac float64) (float64, float64) {
+	if hi > lo {
+		d := (hi - lo) * frac
+		return lo - d, hi + d
+	}
+	d := math.Abs(lo) * 0.1
+	if d == 0 {
+		d = 1
+	}
+	return lo - d, hi + d
+}
+
+// ticks is gonum/plot's default tick placement with compact labels
+// ("2.5" rather than "2.50").
+type ticks struct{}
+
+func (ticks) Ticks(lo, hi float64) []plot.Tick {
+	t := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range t {
+		if t[i].Label != "" {
+			t[i].Label = formatTick(t[i].Value)
+		}
+	}
+	return t
+}
