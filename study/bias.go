@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -334,6 +335,14 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 		return nil, err
 	}
 	defer f.Close()
+	// Each replication allocates a few MB that die young while the live
+	// heap stays small, so the default GC target (100%) collects every
+	// few replications, and on few cores the collector's work halves the
+	// parallel speed-up. A higher target trades some tens of MB for
+	// about 2× throughput on 2 cores; GOGC in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
