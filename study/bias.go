@@ -373,6 +373,11 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 	go func() {
 		defer close(jobs)
 		for k := range todo {
+			// select picks at random among ready cases, so check the
+			// context first: no new replication starts after a cancel.
+			if ctx.Err() != nil {
+				return
+			}
 			select {
 			case jobs <- k:
 			case <-ctx.Done():
