@@ -161,7 +161,10 @@ func TestBiasWorkersAndShards(t *testing.T) {
 	// (a crash mid-write), then resumed: the same files.
 	dir = filepath.Join(t.TempDir(), "int")
 	cfg = testConfig(t, dir)
-	cfg.Workers = 3
+	// One worker bounds how far the study runs past the cancel (with
+	// several, a slow first replication lets the others all finish and
+	// the in-order writer then saves every one).
+	cfg.Workers = 1
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg.Progress = func(done, total int) {
 		if done == 5 {
@@ -184,7 +187,7 @@ func TestBiasWorkersAndShards(t *testing.T) {
 	if _, err := Bias(context.Background(), cfg); err == nil {
 		t.Error("rerun without --resume over an existing study succeeded")
 	}
-	cfg.Resume, cfg.Progress = true, nil
+	cfg.Resume, cfg.Progress, cfg.Workers = true, nil, 3
 	res, err := Bias(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
