@@ -54,9 +54,9 @@ func groupOLS(name string, X *mat.Dense, y, d []float64, g float64, names []stri
 //
 // the ATT and ATU being the doubly robust estimators built on the
 // efficient influence functions of Hahn (1998, Econometrica 66(2)), as in
-// Mercatanti & Li (2014, Statistics in Medicine 33(8)) and Moodie, Saarela
-// & Stephens (2018, International Statistical Review 86(3)). The weights
-// are not normalised.
+// Mercatanti & Li (2014, Annals of Applied Statistics 8(4)) and Moodie,
+// Saarela & Stephens (2018, Stat 7(1), e205). The weights are not
+// normalised.
 //
 // Standard errors come from the influence functions, treating the nuisance
 // fits as known (which is asymptotically exact when both models are

@@ -1,8 +1,22 @@
 // Package estimators implements the econometric estimators redress runs on
-// synthetic and user data: least squares with classical and HC1 standard
-// errors, logit and probit by Newton–Raphson with average marginal effects,
-// and Heckman's two-step selection estimator with the Heckman/Greene
-// corrected covariance.
+// synthetic and user data (SPEC §9); docs/estimators.md gives each one's
+// model, assumptions, standard errors and citation.
+//
+//   - Naive, NaiveMean: difference in means, mean of the observed outcome.
+//   - OLS: least squares with classical or HC1 standard errors.
+//   - Logit, Probit: maximum likelihood by Newton–Raphson with analytic
+//     derivatives; average marginal effects with delta-method SEs.
+//   - Heckit: Heckman's two-step selection estimator with the
+//     Heckman/Greene corrected covariance; Heckman: its full-information
+//     maximum likelihood.
+//   - TreatRegTwoStep, TreatRegML: Maddala's endogenous binary treatment
+//     model by control function and by maximum likelihood.
+//   - IPW, AIPW, PSM: selection-on-observables estimators of the ATE, ATT
+//     and ATU (normalised inverse probability weighting with a sandwich,
+//     the doubly robust estimator with influence-function SEs, and
+//     nearest-neighbour matching with Abadie–Imbens SEs).
+//   - IV: two-stage least squares with classical or HC1 SEs and the
+//     first-stage F statistic.
 //
 // The estimators work on plain gonum matrices so that they do not depend on
 // any table type: a design X is an n×k *mat.Dense that already contains an

@@ -251,11 +251,11 @@ func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []
 // with ρ̂ clamped into (−0.99, 0.99). Standard errors of γ̂, β̂ and δ̂ come
 // from (−H)⁻¹ at the maximum; "athrho", "lnsigma", "rho", "sigma" and
 // "lambda" (= ρσ) are reported as by Heckman, with delta-method standard
-// errors. ate = att = atu = δ̂. The method is "treatreg-ml"; NSelected is
+// errors. ate = att = atu = δ̂. The method is "treatreg"; NSelected is
 // the number of treated rows. Non-convergence within Options.MaxIter
 // Newton steps is an error naming the count.
 func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, treatName string, opts Options) (*Result, error) {
-	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("treatreg-ml: %w", err) }
+	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("treatreg: %w", err) }
 	two, pf, err := treatTwoStep(Z, d, zNames, X, y, xNames, treatName, opts)
 	if err != nil {
 		return fail(err)
@@ -289,7 +289,7 @@ func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []fl
 	if err != nil {
 		return fail(err)
 	}
-	res, err := bvResult("treatreg-ml", "treatment", fit, n, two.NSelected, kz, kx+1, zNames, xNamesT)
+	res, err := bvResult("treatreg", "treatment", fit, n, two.NSelected, kz, kx+1, zNames, xNamesT)
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func TestTreatRegReference(t *testing.T) {
 	if d := relDiff(*ml.LogLik, rRefML["treatML.loglik"]); d > 1e-10 {
 		t.Errorf("log-likelihood %.12g, R %.12g", *ml.LogLik, rRefML["treatML.loglik"])
 	}
-	if ml.Method != "treatreg-ml" || ml.NSelected != two.NSelected || len(ml.Effects) != 3 ||
+	if ml.Method != "treatreg" || ml.NSelected != two.NSelected || len(ml.Effects) != 3 ||
 		ml.Effects[0].Estimate != ml.Equations[1].Coefs[2].Estimate {
 		t.Errorf("treatreg-ml result: %+v", ml)
 	}
@@ -211,7 +211,7 @@ func TestTreatRegErrors(t *testing.T) {
 	for _, fit := range []struct {
 		prefix string
 		f      func(*mat.Dense, []float64, []string, *mat.Dense, []float64, []string, string, Options) (*Result, error)
-	}{{"treatreg-twostep: ", TreatRegTwoStep}, {"treatreg-ml: ", TreatRegML}} {
+	}{{"treatreg-twostep: ", TreatRegTwoStep}, {"treatreg: ", TreatRegML}} {
 		for _, c := range []struct {
 			name string
 			run  func() error

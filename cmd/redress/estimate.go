@@ -18,9 +18,12 @@ import (
 
 // estimateSpec is what `redress estimate` was asked to do.
 type estimateSpec struct {
-	data, method, outcome, selection, treatment, instruments, format string
-	robust, dropMissing                                              bool
+	data, method, outcome, selection, treatment, instruments, format, vce string
+	robust, dropMissing                                                   bool
 	neighbours, maxIter                                              int
+	// dropped is set by the fit: rows left out for missing values
+	// (listwise deletion under --drop-missing).
+	dropped int
 }
 
 // method is one estimator the command can run.
@@ -82,7 +85,8 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
 
   # instrumental variables (2SLS): --treatment is the endogenous regressor
   redress estimate --data redress-out/episodes.csv --method iv --treatment contacted \
-      --instruments "instrument" --outcome "repurchased ~ severity + order_value" --robust
+      --instruments "instrument" --outcome "repurchased ~ severity + order_value"
+  (HC1 standard errors by default; --vce classical for the homoskedastic ones)
 
   # endogenous treatment: --selection is the treatment equation; the
   # treatment (its left side) is added to the outcome equation
@@ -99,7 +103,8 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.treatment, "treatment", "", "treatment or endogenous `column`")
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
-	fs.BoolVar(&s.robust, "robust", false, "heteroskedasticity-robust (HC1) standard errors for ols, iv and aipw's outcome models")
+	fs.StringVar(&s.vce, "vce", "", "least-squares `covariance` for ols, iv and aipw's outcome models: classical or hc1 (default: hc1 for iv, classical otherwise)")
+	fs.BoolVar(&s.robust, "robust", false, "short for --vce hc1")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
 	fs.IntVar(&s.maxIter, "max-iter", 100, "iteration limit of maximum-likelihood fits")
 	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing")
@@ -115,6 +120,19 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if !slices.Contains([]string{"text", "json", "markdown"}, s.format) {
 		return usageError("--format %q: use text, json or markdown", s.format)
+	}
+	switch {
+	case s.robust && s.vce == "classical":
+		return usageError("--robust and --vce classical contradict each other")
+	case s.robust:
+		s.vce = "hc1"
+	case s.vce == "":
+		s.vce = "classical"
+		if s.method == "iv" {
+			s.vce = "hc1"
+		}
+	case s.vce != "classical" && s.vce != "hc1":
+		return usageError("--vce %q: use classical or hc1", s.vce)
 	}
 	i := slices.IndexFunc(methods(), func(m method) bool { return m.name == s.method })
 	if i < 0 {
@@ -140,6 +158,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("%s on %s: %w", m.name, s.data, err)}
 	}
+	if s.dropped > 0 {
+		fmt.Fprintf(stderr, "redress: %s: %d of %s dropped for missing values (--drop-missing)\n", s.data, s.dropped, rowsWord(t.Len()))
+	}
 	switch s.format {
 	case "json":
 		b, err := json.MarshalIndent(res, "", "  ")
@@ -156,33 +177,40 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-func designOpts(s *estimateSpec) formula.DesignOptions {
-	return formula.DesignOptions{DropMissing: s.dropMissing}
+// options are the estimator options the flags ask for.
+func (s *estimateSpec) options() estimators.Options {
+	o := estimators.Options{MaxIter: s.maxIter}
+	if s.vce == "hc1" {
+		o.VCE = estimators.HC1
+	}
+	return o
 }
 
-func runOLS(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+// outcomeDesign is the design of --outcome over the rows complete in its
+// columns.
+func outcomeDesign(t *table.Table, s *estimateSpec) (*formula.Design, error) {
 	f, err := formula.Parse(s.outcome)
 	if err != nil {
 		return nil, err
 	}
-	d, err := formula.NewDesign(t, f, designOpts(s))
+	keep, err := modelRows(t, f.Vars(), s)
 	if err != nil {
 		return nil, err
 	}
-	opts := estimators.Options{MaxIter: s.maxIter}
-	if s.robust {
-		opts.VCE = estimators.HC1
+	return formula.NewDesign(t, f, formula.DesignOptions{Subset: keep})
+}
+
+func runOLS(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
+	d, err := outcomeDesign(t, s)
+	if err != nil {
+		return nil, err
 	}
-	return estimators.OLS(d.X, d.Y, d.Names, opts)
+	return estimators.OLS(d.X, d.Y, d.Names, s.options())
 }
 
 func runBinary(fit func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error)) func(*table.Table, *estimateSpec) (*estimators.Result, error) {
 	return func(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
-		f, err := formula.Parse(s.outcome)
-		if err != nil {
-			return nil, err
-		}
-		d, err := formula.NewDesign(t, f, designOpts(s))
+		d, err := outcomeDesign(t, s)
 		if err != nil {
 			return nil, err
 		}
@@ -196,8 +224,73 @@ func runSelectionModel(fit selectionFit) func(*table.Table, *estimateSpec) (*est
 	return func(t *table.Table, s *estimateSpec) (*estimators.Result, error) { return runSelection(t, s, fit) }
 }
 
-// runSelection builds the selection design over every row and the outcome
-// design over the selected rows only (the outcome may be missing
+// selectionRows returns the rows a selection model uses and which of them
+// are selected: a row is used when the selection indicator ind and the
+// columns selVars are present and, if it is selected, the columns outVars
+// too (the outcome may be missing where it is not observed). Missing
+// values are an error naming the row and column unless --drop-missing.
+// The indicator must be 0 or 1 and must be 1 somewhere; a selection model
+// (model true) also needs rows where it is 0.
+func selectionRows(t *table.Table, ind string, selVars, outVars []string, s *estimateSpec, model bool) (keep, selected []bool, err error) {
+	sc, err := t.Col(ind)
+	if err != nil {
+		return nil, nil, err
+	}
+	selected = make([]bool, t.Len())
+	for i, v := range sc {
+		switch {
+		case v == 1:
+			selected[i] = true
+		case v == 0 || math.IsNaN(v):
+		default:
+			return nil, nil, fmt.Errorf("selection indicator %q must be 0 or 1; row %d has %g", ind, i+1, v)
+		}
+	}
+	keep, err = modelRows(t, append([]string{ind}, selVars...), s)
+	if err != nil {
+		return nil, nil, err
+	}
+	dropped := s.dropped
+	for _, name := range outVars {
+		c, err := t.Col(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, v := range c {
+			if keep[i] && selected[i] && math.IsNaN(v) {
+				if !s.dropMissing {
+					return nil, nil, fmt.Errorf("selected row %d: column %q is missing; use --drop-missing for listwise deletion", i+1, name)
+				}
+				keep[i] = false
+				dropped++
+			}
+		}
+	}
+	s.dropped = dropped
+	n, n1 := 0, 0
+	for i, k := range keep {
+		if k {
+			n++
+			if selected[i] {
+				n1++
+			} else {
+				selected[i] = false
+			}
+		} else {
+			selected[i] = false
+		}
+	}
+	switch {
+	case n1 == 0:
+		return nil, nil, fmt.Errorf("no selected observations: the selection indicator %q is 0 in all %d rows used", ind, n)
+	case n1 == n && model:
+		return nil, nil, fmt.Errorf("no unselected observations: the selection indicator %q is 1 in all %d rows used, so there is no selection to model (use ols)", ind, n)
+	}
+	return keep, selected, nil
+}
+
+// runSelection builds the selection design over the rows used and the
+// outcome design over the selected ones (the outcome may be missing
 // elsewhere), then fits the selection model.
 func runSelection(t *table.Table, s *estimateSpec, fit selectionFit) (*estimators.Result, error) {
 	sf, err := formula.Parse(s.selection)
@@ -211,54 +304,43 @@ func runSelection(t *table.Table, s *estimateSpec, fit selectionFit) (*estimator
 	if sf.Response == "" || of.Response == "" {
 		return nil, fmt.Errorf("both --selection and --outcome need a left-hand side")
 	}
-	sd, err := formula.NewDesign(t, sf, designOpts(s))
+	keep, selected, err := selectionRows(t, sf.Response, sf.Vars(), of.Vars(), s, true)
+	if err != nil {
+		return nil, err
+	}
+	sd, err := formula.NewDesign(t, sf, formula.DesignOptions{Subset: keep})
 	if err != nil {
 		return nil, fmt.Errorf("selection equation: %w", err)
 	}
-	selected := make([]bool, t.Len())
-	for k, row := range sd.Rows {
-		switch sd.Y[k] {
-		case 1:
-			selected[row] = true
-		case 0:
-		default:
-			return nil, fmt.Errorf("selection indicator %q must be 0 or 1; row %d has %g", sf.Response, row+1, sd.Y[k])
-		}
-	}
-	od, err := formula.NewDesign(t, of, formula.DesignOptions{DropMissing: s.dropMissing, Subset: selected})
+	od, err := formula.NewDesign(t, of, formula.DesignOptions{Subset: selected})
 	if err != nil {
 		return nil, fmt.Errorf("outcome equation: %w", err)
 	}
-	// Rows of the selection design, with the outcome design filled in
-	// where the row is selected and used.
-	pos := make(map[int]int, len(od.Rows))
-	for k, row := range od.Rows {
-		pos[row] = k
-	}
+	// The selection design's rows, with the outcome design's filled in
+	// where the row is selected (both designs list rows in table order).
 	n := len(sd.Rows)
 	_, kx := od.X.Dims()
 	X := mat.NewDense(n, kx, nil)
 	y := make([]float64, n)
 	sel := make([]float64, n)
+	j := 0
 	for k, row := range sd.Rows {
-		j, ok := pos[row]
-		if !selected[row] || !ok {
-			// Unselected, or selected but dropped for a missing outcome:
-			// the outcome is not used.
+		if !selected[row] {
 			for c := range kx {
 				X.Set(k, c, math.NaN())
 			}
 			y[k] = math.NaN()
-			if selected[row] {
-				return nil, fmt.Errorf("row %d is selected but its outcome row was dropped", row+1)
-			}
 			continue
+		}
+		if od.Rows[j] != row {
+			return nil, fmt.Errorf("internal error: outcome row %d does not match selection row %d", od.Rows[j]+1, row+1)
 		}
 		sel[k] = 1
 		for c := range kx {
 			X.Set(k, c, od.X.At(j, c))
 		}
 		y[k] = od.Y[j]
+		j++
 	}
 	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: s.maxIter})
 }
@@ -314,6 +396,9 @@ func printResult(w io.Writer, r *estimators.Result, title string, s *estimateSpe
 	if r.NSelected > 0 {
 		fmt.Fprintf(w, ", selected = %d", r.NSelected)
 	}
+	if s.dropped > 0 {
+		fmt.Fprintf(w, "; %s with missing values dropped (listwise)", rowsWord(s.dropped))
+	}
 	fmt.Fprintln(w)
 	head := []string{"term", "estimate", "std. error", "z", "p-value", "95% interval"}
 	for _, e := range r.Equations {
@@ -368,6 +453,14 @@ func printResult(w io.Writer, r *estimators.Result, title string, s *estimateSpe
 	fmt.Fprintln(w, line)
 }
 
+// rowsWord is "1 row" or "n rows".
+func rowsWord(n int) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return fmt.Sprintf("%d rows", n)
+}
+
 func f4(x float64) string { return fmt.Sprintf("%.4f", x) }
 
 // grid prints a table: aligned text (numbers right-aligned) or Markdown.
@@ -407,20 +500,32 @@ func grid(w io.Writer, head []string, rows [][]string, md bool) {
 	}
 }
 
-// modelRows returns the rows complete in vars, or an error naming the
-// first incomplete row unless listwise deletion was asked for.
+// modelRows returns the rows complete in vars. A missing value is an
+// error naming its row and column unless --drop-missing asked for listwise
+// deletion; the number of rows dropped is recorded in s.dropped.
 func modelRows(t *table.Table, vars []string, s *estimateSpec) ([]bool, error) {
 	keep, err := t.Complete(vars)
 	if err != nil {
 		return nil, err
 	}
-	if !s.dropMissing {
-		for i, ok := range keep {
-			if !ok {
-				return nil, fmt.Errorf("row %d has missing values in the model's columns; use --drop-missing for listwise deletion", i+1)
+	dropped := 0
+	for i, ok := range keep {
+		if ok {
+			continue
+		}
+		if !s.dropMissing {
+			for _, name := range vars {
+				if c, _ := t.Col(name); math.IsNaN(c[i]) {
+					return nil, fmt.Errorf("row %d: column %q is missing; use --drop-missing for listwise deletion", i+1, name)
+				}
 			}
 		}
+		dropped++
 	}
+	if dropped == len(keep) {
+		return nil, fmt.Errorf("no rows left: all %d have missing values in the model's columns", dropped)
+	}
+	s.dropped = dropped
 	return keep, nil
 }
 
@@ -469,11 +574,15 @@ func runNaive(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		sel, err := column(t, sf.Response, nil)
+		keep, _, err := selectionRows(t, sf.Response, nil, []string{f.Response}, s, false)
 		if err != nil {
 			return nil, err
 		}
-		y, err := column(t, f.Response, nil)
+		sel, err := column(t, sf.Response, keep)
+		if err != nil {
+			return nil, err
+		}
+		y, err := column(t, f.Response, keep)
 		if err != nil {
 			return nil, err
 		}
@@ -516,10 +625,7 @@ func runWeighting(m string) func(*table.Table, *estimateSpec) (*estimators.Resul
 		if err != nil {
 			return nil, err
 		}
-		opts := estimators.Options{MaxIter: s.maxIter}
-		if s.robust {
-			opts.VCE = estimators.HC1
-		}
+		opts := s.options()
 		switch m {
 		case "ipw":
 			return estimators.IPW(d.X, treat, d.Names, d.Y, opts)
@@ -561,9 +667,5 @@ func runIV(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	eo := estimators.Options{MaxIter: s.maxIter}
-	if s.robust {
-		eo.VCE = estimators.HC1
-	}
-	return estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, eo)
+	return estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, s.options())
 }

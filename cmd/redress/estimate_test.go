@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,11 +65,15 @@ func TestEstimateBadData(t *testing.T) {
 	}{
 		{"missing column", good, []string{"--method", "ols", "--outcome", "y ~ w"}, `"w"`},
 		{"non-numeric cell", "y,x\n1,2\n2,abc\n", []string{"--method", "ols", "--outcome", "y ~ x"}, `line 3 (row 2), column "x": "abc" is not a number`},
-		{"missing values", "y,x\n1,2\n2,NA\n3,4\n4,5\n", []string{"--method", "ols", "--outcome", "y ~ x"}, "missing"},
+		{"missing values", "y,x\n1,2\n2,NA\n3,4\n4,5\n", []string{"--method", "ols", "--outcome", "y ~ x"}, `row 2: column "x" is missing; use --drop-missing`},
+		{"missing covariate of a selected row", "y,x,z,s\n1,1,1,1\n2,NA,0,1\n,3,1,0\n4,4,0,1\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ z"}, `row 2: column "x" is missing`},
+		{"selection indicator not 0/1", "y,x,z,s\n1,1,1,1\n2,2,0,2\n3,3,1,0\n4,4,0,1\n", []string{"--method", "heckman", "--outcome", "y ~ x", "--selection", "s ~ z"}, `selection indicator "s" must be 0 or 1; row 2 has 2`},
 		{"collinear", "y,x,x2\n1,1,2\n2,2,4\n3,3,6\n4,5,10\n", []string{"--method", "ols", "--outcome", "y ~ x + x2"}, `"x2"`},
 		{"separation", "y,x\n0,1\n0,2\n0,3\n1,4\n1,5\n1,6\n", []string{"--method", "logit", "--outcome", "y ~ x"}, "separation"},
-		{"all selected", "y,x,z,s\n1,1,1,1\n2,2,0,1\n3,3,1,1\n4,4,0,1\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ x + z"}, "select"},
-		{"none selected", "y,x,z,s\n1,1,1,0\n2,2,0,0\n3,3,1,0\n4,4,0,0\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ x + z"}, "select"},
+		{"all selected", "y,x,z,s\n1,1,1,1\n2,2,0,1\n3,3,1,1\n4,4,0,1\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ x + z"}, `no unselected observations: the selection indicator "s" is 1 in all 4 rows used`},
+		{"none selected", "y,x,z,s\n1,1,1,0\n2,2,0,0\n3,3,1,0\n4,4,0,0\n", []string{"--method", "heckit", "--outcome", "y ~ x", "--selection", "s ~ x + z"}, `no selected observations: the selection indicator "s" is 0 in all 4 rows used`},
+		{"none selected, naive", "y,x,z,s\n1,1,1,0\n2,2,0,0\n", []string{"--method", "naive", "--outcome", "y ~ 1", "--selection", "s ~ 1"}, `no selected observations`},
+		{"bad vce", good, []string{"--method", "ols", "--outcome", "y ~ x", "--vce", "hc3"}, `--vce "hc3": use classical or hc1`},
 		{"bad formula", good, []string{"--method", "ols", "--outcome", "y ~ x +"}, "position"},
 		{"unknown method", good, []string{"--method", "lasso", "--outcome", "y ~ x"}, "available methods"},
 		{"no selection formula", good, []string{"--method", "heckit", "--outcome", "y ~ x"}, "--selection"},
@@ -174,5 +179,102 @@ func TestEstimateTreatmentEffectMethods(t *testing.T) {
 		if code, _, _ := runCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", c, code)
 		}
+	}
+}
+
+// TestEstimateDropMissing: --drop-missing drops exactly the rows a
+// selection model cannot use (a missing selection covariate anywhere, a
+// missing outcome covariate only where selected), reports how many, and
+// gives the fit on the data without those rows.
+func TestEstimateDropMissing(t *testing.T) {
+	raw, err := os.ReadFile("../../estimators/testdata/mroz87.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	head := strings.Split(lines[0], ",")
+	col := func(name string) int {
+		for j, h := range head {
+			if h == name {
+				return j
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return -1
+	}
+	inlf, age, exper := col("inlf"), col("age"), col("exper")
+	var holey, kept []string
+	holey, kept = append(holey, lines[0]), append(kept, lines[0])
+	dropped, droppedSel := 0, 0
+	for i, l := range lines[1:] {
+		cells := strings.Split(l, ",")
+		selected := cells[inlf] == "1"
+		switch {
+		case i%37 == 5: // selection covariate missing: dropped
+			cells[age] = "NA"
+			dropped++
+			if selected {
+				droppedSel++
+			}
+		case i%41 == 3 && selected: // outcome covariate missing where selected: dropped
+			cells[exper] = ""
+			dropped++
+			droppedSel++
+		case i%41 == 3: // outcome covariate missing where not selected: kept
+			cells[exper] = ""
+			kept = append(kept, strings.Join(cells, ","))
+		default:
+			kept = append(kept, l)
+		}
+		holey = append(holey, strings.Join(cells, ","))
+	}
+	args := []string{"--method", "heckit", "--outcome", "lwage ~ educ + exper + expersq", "--selection", "inlf ~ age + agesq + faminc + kids + educ", "--format", "json"}
+	holeyPath, keptPath := writeCSV(t, strings.Join(holey, "\n")+"\n"), writeCSV(t, strings.Join(kept, "\n")+"\n")
+	if code, _, errs := runCLI(t, append([]string{"estimate", "--data", holeyPath}, args...)...); code != 2 || !strings.Contains(errs, "use --drop-missing") {
+		t.Errorf("without --drop-missing: exit %d, %s", code, errs)
+	}
+	code, got, errs := runCLI(t, append([]string{"estimate", "--data", holeyPath, "--drop-missing"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if want := fmt.Sprintf("%d of 753 rows dropped for missing values", dropped); !strings.Contains(errs, want) {
+		t.Errorf("stderr %q lacks %q", errs, want)
+	}
+	code, want, errs := runCLI(t, append([]string{"estimate", "--data", keptPath}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got != want {
+		t.Errorf("fit after dropping differs from the fit on the kept rows:\n%s\n%s", got, want)
+	}
+	if n := fmt.Sprintf(`"n": %d,`, 753-dropped); !strings.Contains(got, n) || !strings.Contains(got, fmt.Sprintf(`"n_selected": %d,`, 428-droppedSel)) {
+		t.Errorf("counts: %s", got[:200])
+	}
+	_, text, _ := runCLI(t, "estimate", "--data", holeyPath, "--drop-missing", "--method", "ols", "--outcome", "lwage ~ age")
+	if !strings.Contains(text, "with missing values dropped (listwise)") {
+		t.Errorf("text output does not report the dropped rows:\n%s", text)
+	}
+}
+
+// TestEstimateIVDefaultsToHC1: SPEC §9 gives iv HC1 standard errors.
+func TestEstimateIVDefaultsToHC1(t *testing.T) {
+	base := []string{"estimate", "--data", "../../estimators/testdata/mroz_iv.csv", "--method", "iv", "--treatment", "educ",
+		"--instruments", "fatheduc + motheduc", "--outcome", "lwage ~ exper + expersq", "--format", "json"}
+	run := func(extra ...string) string {
+		code, out, errs := runCLI(t, append(base, extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", extra, code, errs)
+		}
+		return out
+	}
+	def, hc1, classical := run(), run("--vce", "hc1"), run("--vce", "classical")
+	if def != hc1 {
+		t.Error("iv's default differs from --vce hc1")
+	}
+	if def == classical {
+		t.Error("--vce classical changes nothing")
+	}
+	if robust := run("--robust"); robust != hc1 {
+		t.Error("--robust differs from --vce hc1")
 	}
 }
