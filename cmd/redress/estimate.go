@@ -20,7 +20,7 @@ import (
 type estimateSpec struct {
 	data, method, outcome, selection, treatment, instruments, format, vce string
 	robust, dropMissing                                                   bool
-	neighbours, maxIter                                              int
+	neighbours, maxIter                                                   int
 	// dropped is set by the fit: rows left out for missing values
 	// (listwise deletion under --drop-missing).
 	dropped int
