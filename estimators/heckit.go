@@ -48,52 +48,15 @@ import (
 // log-likelihood.
 func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckit: %w", err) }
-	if Z == nil || X == nil {
-		return fail(fmt.Errorf("design matrix is nil"))
+	sel, err := checkSelection(Z, s, X, y, xNames, "lambda")
+	if err != nil {
+		return fail(err)
 	}
 	n, kz := Z.Dims()
-	nx, kx := X.Dims()
-	if len(s) != n {
-		return fail(fmt.Errorf("selection design has %d rows but the selection indicator has %d values", n, len(s)))
-	}
-	if nx != n || len(y) != n {
-		return fail(fmt.Errorf("outcome design has %d rows and outcome %d values, but the selection equation has %d rows", nx, len(y), n))
-	}
-	if len(xNames) != kx {
-		return fail(fmt.Errorf("outcome design has %d columns but %d names", kx, len(xNames)))
-	}
-	var sel []int
-	for i, v := range s {
-		switch v {
-		case 1:
-			sel = append(sel, i)
-		case 0:
-		default:
-			return fail(fmt.Errorf("selection indicator must be 0 or 1, is %v in row %d", v, i+1))
-		}
-	}
+	_, kx := X.Dims()
 	n1 := len(sel)
-	if n1 == 0 {
-		return fail(fmt.Errorf("no selected observations (the selection indicator is 0 in all %d rows)", n))
-	}
-	if n1 == n {
-		return fail(fmt.Errorf("no unselected observations (the selection indicator is 1 in all %d rows)", n))
-	}
 	p := kx + 1
-	if n1 <= p {
-		return fail(fmt.Errorf("%d selected observations are too few for %d outcome coefficients and lambda", n1, kx))
-	}
 	xr := X.RawMatrix()
-	for _, i := range sel {
-		if math.IsNaN(y[i]) || math.IsInf(y[i], 0) {
-			return fail(fmt.Errorf("outcome is %v in selected row %d", y[i], i+1))
-		}
-		for j, v := range xr.Data[i*xr.Stride : i*xr.Stride+kx] {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fail(fmt.Errorf("column %q is %v in selected row %d", xNames[j], v, i+1))
-			}
-		}
-	}
 
 	// Step 1: probit.
 	pf, err := fitBinary(probitLink, Z, s, zNames, opts)

@@ -44,7 +44,7 @@ import (
 // Newton–Raphson does not converge within Options.MaxIter iterations.
 func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckman: %w", err) }
-	sel, err := checkSelection(Z, s, X, y, xNames)
+	sel, err := checkSelection(Z, s, X, y, xNames, "rho and sigma")
 	if err != nil {
 		return fail(err)
 	}
@@ -151,8 +151,10 @@ func lsOnRows(n, k int, names []string, row func(i int, dst []float64)) (*lsFit,
 }
 
 // checkSelection validates the inputs of a selection model and returns the
-// selected rows. X and y are checked for finiteness on selected rows only.
-func checkSelection(Z *mat.Dense, s []float64, X *mat.Dense, y []float64, xNames []string) ([]int, error) {
+// selected rows. X and y are checked for finiteness on selected rows only;
+// there must be more selected rows than X has columns plus one (for the
+// extra parameters the model estimates, named in the error).
+func checkSelection(Z *mat.Dense, s []float64, X *mat.Dense, y []float64, xNames []string, extra string) ([]int, error) {
 	if Z == nil || X == nil {
 		return nil, fmt.Errorf("design matrix is nil")
 	}
@@ -185,7 +187,7 @@ func checkSelection(Z *mat.Dense, s []float64, X *mat.Dense, y []float64, xNames
 		return nil, fmt.Errorf("no unselected observations (the selection indicator is 1 in all %d rows)", n)
 	}
 	if n1 <= kx+1 {
-		return nil, fmt.Errorf("%d selected observations are too few for %d outcome coefficients, rho and sigma", n1, kx)
+		return nil, fmt.Errorf("%d selected observations are too few for %d outcome coefficients and %s", n1, kx, extra)
 	}
 	xr := X.RawMatrix()
 	for _, i := range sel {

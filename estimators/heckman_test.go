@@ -150,18 +150,6 @@ func TestBVDerivatives(t *testing.T) {
 	}
 }
 
-func meanMCSE(v []float64) (m, se float64) {
-	for _, x := range v {
-		m += x
-	}
-	m /= float64(len(v))
-	var ss float64
-	for _, x := range v {
-		ss += (x - m) * (x - m)
-	}
-	return m, math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
-}
-
 // TestHeckmanMonteCarlo: on the textbook DGP (n = 2000, ρ = 0.6, strong
 // exclusion restriction) the ML slope is unbiased and its 95% interval
 // covers the truth 95% of the time, within Monte Carlo error; so are ρ̂
@@ -195,9 +183,9 @@ func TestHeckmanMonteCarlo(t *testing.T) {
 		}
 		iters = append(iters, float64(res.Iterations))
 	}
-	sm, sse := meanMCSE(slope)
-	rm, rse := meanMCSE(rhos)
-	it, _ := meanMCSE(iters)
+	sm, sse := mcStats(slope)
+	rm, rse := mcStats(rhos)
+	it, _ := mcStats(iters)
 	cov := float64(covered) / reps
 	covRho := float64(coveredRho) / reps
 	covMCSE := math.Sqrt(0.95 * 0.05 / reps)

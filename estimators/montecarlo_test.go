@@ -79,19 +79,8 @@ func TestHeckitMonteCarlo(t *testing.T) {
 		}
 		ol = append(ol, o.Equations[0].Coefs[1].Estimate)
 	}
-	meanSE := func(v []float64) (m, se float64) {
-		for _, x := range v {
-			m += x
-		}
-		m /= float64(len(v))
-		var ss float64
-		for _, x := range v {
-			ss += (x - m) * (x - m)
-		}
-		return m, math.Sqrt(ss / float64(len(v)-1) / float64(len(v)))
-	}
-	hm, hse := meanSE(hk)
-	om, ose := meanSE(ol)
+	hm, hse := mcStats(hk)
+	om, ose := mcStats(ol)
 	cov := float64(covered) / reps
 	covMCSE := math.Sqrt(0.95 * 0.05 / reps)
 	t.Logf("heckit slope %.4f (MCSE %.4f), OLS slope %.4f (MCSE %.4f), heckit 95%% coverage %.3f (MCSE %.3f)", hm, hse, om, ose, cov, covMCSE)

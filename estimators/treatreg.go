@@ -53,22 +53,7 @@ func checkTreat(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []fl
 	if nx, _ := X.Dims(); nx != n {
 		return 0, fmt.Errorf("outcome design has %d rows, but the treatment equation has %d", nx, n)
 	}
-	for i, v := range d {
-		switch v {
-		case 1:
-			n1++
-		case 0:
-		default:
-			return 0, fmt.Errorf("treatment must be 0 or 1, is %v in row %d", v, i+1)
-		}
-	}
-	if n1 == 0 {
-		return 0, fmt.Errorf("no treated observations (the treatment is 0 in all %d rows)", n)
-	}
-	if n1 == n {
-		return 0, fmt.Errorf("no untreated observations (the treatment is 1 in all %d rows)", n)
-	}
-	return n1, nil
+	return checkTreatment(d, n)
 }
 
 // effectsOf returns ate = att = atu = δ (see the model description).

@@ -164,7 +164,7 @@ func TestTreatRegMonteCarlo(t *testing.T) {
 	}
 	covMCSE := math.Sqrt(0.95 * 0.05 / reps)
 	for _, nm := range []string{"twostep", "ml"} {
-		m, se := meanMCSE(est[nm])
+		m, se := mcStats(est[nm])
 		cov := float64(covered[nm]) / reps
 		t.Logf("treatreg %s: delta %.4f (MCSE %.4f), 95%% coverage %.3f (MCSE %.3f)", nm, m, se, cov, covMCSE)
 		if math.Abs(m-truth) > 4*se {
