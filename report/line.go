@@ -37,6 +37,29 @@ type Series struct {
 // length from Y or holds a negative value, *ref is not finite, or no
 // series has a finite point.
 func LinePlot(path, title, xLabel, yLabel string, series []Series, ref *float64) error {
+	return linePlot(path, title, xLabel, yLabel, series, ref, nil)
+}
+
+// CategoryPlot is LinePlot for a swept key whose values are not numbers
+// (an error distribution, a policy name): the i-th category sits at
+// X = i and is labelled categories[i] on the axis; the series' X values
+// must be category indices. It is an error if categories is empty or an
+// X is not one of 0, …, len(categories)−1.
+func CategoryPlot(path, title, xLabel, yLabel string, categories []string, series []Series, ref *float64) error {
+	if len(categories) == 0 {
+		return errors.New("report: category plot: no categories")
+	}
+	for _, s := range series {
+		for _, x := range s.X {
+			if x != math.Trunc(x) || x < 0 || int(x) >= len(categories) {
+				return fmt.Errorf("report: category plot: series %q has X = %v, not a category index 0–%d", s.Label, x, len(categories)-1)
+			}
+		}
+	}
+	return linePlot(path, title, xLabel, yLabel, series, ref, categories)
+}
+
+func linePlot(path, title, xLabel, yLabel string, series []Series, ref *float64, categories []string) error {
 	if len(series) == 0 {
 		return errors.New("report: line plot: no series")
 	}
@@ -167,7 +190,15 @@ func LinePlot(path, title, xLabel, yLabel string, series []Series, ref *float64)
 	}
 	p.X.Min, p.X.Max = xlo, xhi
 	p.Y.Min, p.Y.Max = ylo, yhi
-	if len(xs) <= 12 {
+	switch {
+	case categories != nil:
+		ticks := make([]plot.Tick, len(categories))
+		for k, c := range categories {
+			ticks[k] = plot.Tick{Value: float64(k), Label: c}
+		}
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
+		p.X.Min, p.X.Max = math.Min(xlo, -0.3), math.Max(xhi, float64(len(categories)-1)+0.3)
+	case len(xs) <= 12:
 		ticks := make([]plot.Tick, len(xs))
 		for k, x := range xs {
 			ticks[k] = plot.Tick{Value: x, Label: formatTick(x)}

@@ -122,6 +122,33 @@ func TestLinePlot(t *testing.T) {
 	checkFiles(t, c)
 }
 
+func TestCategoryPlot(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "cat")
+	cats := []string{"normal", "t5", "skewed"}
+	series := []Series{
+		{Label: "heckit", X: []float64{0, 1, 2}, Y: []float64{0.01, 0.05, 0.2}, Err: []float64{0.01, 0.01, 0.02}},
+		{Label: "naive", X: []float64{0, 2}, Y: []float64{0.4, 0.5}, Err: []float64{0.01, 0.01}},
+	}
+	zero := 0.0
+	if err := CategoryPlot(base, "Bias", "textbook.errors", "bias", cats, series, &zero); err != nil {
+		t.Fatal(err)
+	}
+	_, svg := checkFiles(t, base)
+	for _, c := range cats {
+		if !strings.Contains(string(svg), ">"+c+"<") {
+			t.Errorf("SVG lacks the category label %q", c)
+		}
+	}
+	bad := []Series{{Label: "x", X: []float64{0.5}, Y: []float64{1}}}
+	if err := CategoryPlot(filepath.Join(dir, "bad"), "", "", "", cats, bad, nil); err == nil || !strings.Contains(err.Error(), "category index") {
+		t.Errorf("X = 0.5 accepted: %v", err)
+	}
+	if err := CategoryPlot(filepath.Join(dir, "bad"), "", "", "", nil, series, nil); err == nil {
+		t.Error("no categories accepted")
+	}
+}
+
 // Non-finite values are ignored: adding them changes nothing.
 func TestNonFiniteIgnored(t *testing.T) {
 	dir := t.TempDir()

@@ -103,6 +103,8 @@ type Results struct {
 	// Ran is the number of replications run by this call; Resumed the
 	// number found already done.
 	Ran, Resumed int
+	// Plots are the plot files written (by Config.Plot), in its order.
+	Plots []string
 }
 
 // Complete reports whether every replication of every point is present.

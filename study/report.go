@@ -25,13 +25,13 @@ func writeOutputs(dir string, res *Results, plot PlotFunc) error {
 	if err := outfile.WriteFile(filepath.Join(dir, SummaryJSONFile), js); err != nil {
 		return err
 	}
-	var plots []string
+	res.Plots = nil
 	if plot != nil {
-		if plots, err = plot(dir, res); err != nil {
+		if res.Plots, err = plot(dir, res); err != nil {
 			return fmt.Errorf("plots: %w", err)
 		}
 	}
-	return outfile.WriteFile(filepath.Join(dir, ReportFile), Report(res, plots))
+	return outfile.WriteFile(filepath.Join(dir, ReportFile), Report(res, res.Plots))
 }
 
 type namedMeasure struct {

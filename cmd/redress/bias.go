@@ -11,14 +11,8 @@ import (
 	"time"
 
 	"redress/study"
+	"redress/studyplot"
 )
-
-// biasPlots draws a bias study's plots (sampling distributions per
-// estimator with the truth marked; bias and coverage against each swept
-// key). It is the hook for the plotting package: set it (e.g. in an init
-// function of a plots.go in this package) to a study.PlotFunc; while it
-// is nil, `redress bias` and `redress merge` write no plots.
-var biasPlots study.PlotFunc
 
 // sweepFlags collects repeated --sweep key=v1,v2 flags.
 type sweepFlags []study.Sweep
@@ -98,7 +92,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	cfg := study.Config{Scenario: sc, Reps: *reps, Estimators: methods, Sweeps: sweeps, Workers: *workers,
-		Out: *out, Resume: *resume, Shard: si, Shards: sn, Plot: biasPlots}
+		Out: *out, Resume: *resume, Shard: si, Shards: sn, Plot: studyplot.Plots}
 	prog := newProgress(stderr)
 	cfg.Progress = prog.update
 	start := time.Now()
@@ -118,7 +112,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("bias: %w", err)
 	}
 	printBias(stdout, res, time.Since(start))
-	fmt.Fprintf(stdout, "\nFiles in %s: %s\n", *out, strings.Join([]string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile}, ", "))
+	printFiles(stdout, *out, res)
 	return nil
 }
 
@@ -138,13 +132,29 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageError("merge: --out %s is one of the inputs; choose another directory", d)
 		}
 	}
-	res, err := study.Merge(pos, *out, biasPlots)
+	res, err := study.Merge(pos, *out, studyplot.Plots)
 	if err != nil {
 		return err
 	}
 	printBias(stdout, res, 0)
-	fmt.Fprintf(stdout, "\nMerged %d directories into %s\n", len(pos), *out)
+	fmt.Fprintf(stdout, "\nMerged %d directories.", len(pos))
+	printFiles(stdout, *out, res)
 	return nil
+}
+
+// printFiles lists a study's files: the tables, then the PNG plots (each
+// also written as SVG).
+func printFiles(w io.Writer, dir string, res *study.Results) {
+	fmt.Fprintf(w, "\nFiles in %s: %s\n", dir, strings.Join([]string{study.ReportFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReplicationsFile, study.ManifestFile}, ", "))
+	var png []string
+	for _, p := range res.Plots {
+		if strings.HasSuffix(p, ".png") {
+			png = append(png, p)
+		}
+	}
+	if len(png) > 0 {
+		fmt.Fprintf(w, "Plots (PNG, and SVG of the same name): %s\n", strings.Join(png, ", "))
+	}
 }
 
 // printBias prints the text summary of a study.

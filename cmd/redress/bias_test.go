@@ -44,7 +44,15 @@ func TestBiasCommand(t *testing.T) {
 	}
 	same := func(x, y string) {
 		t.Helper()
-		for _, f := range []string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile} {
+		plots, _ := filepath.Glob(filepath.Join(base, x, "*.[ps][nv]g"))
+		if len(plots) != 12 { // sampling, bias and coverage for 2 estimands, PNG and SVG
+			t.Errorf("%s has %d plot files, want 12", x, len(plots))
+		}
+		files := []string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile}
+		for _, p := range plots {
+			files = append(files, filepath.Base(p))
+		}
+		for _, f := range files {
 			p, _ := os.ReadFile(filepath.Join(base, x, f))
 			q, _ := os.ReadFile(filepath.Join(base, y, f))
 			if len(p) == 0 || !bytes.Equal(p, q) {
