@@ -526,4 +526,17 @@ mixture_shift = 2.0
 # Standard deviation of the second component (the first is N(0, 1); the
 # mixture is standardised). > 0. Default 1.5.
 mixture_scale = 1.5
+
+# Defaults of a Monte Carlo bias study of this scenario (redress bias);
+# the command's --reps, --estimators and --sweep flags override them.
+[study]
+# Replications per grid point, 0 to 10000000; 0 means --reps is
+# required. Default 0.
+reps = 0
+# Estimators to run, e.g. ["naive", "heckit"]; empty means every one that
+# applies to the mode. Default [].
+estimators = []
+# Swept keys, each "key=v1,v2,..." like --sweep; several form a grid.
+# Default [].
+sweeps = []
 `

@@ -15,6 +15,7 @@ func TestInitTextIsDefault(t *testing.T) {
 		t.Fatalf("InitText does not parse: %v", err)
 	}
 	want := Default()
+	got.srcName, got.src = "", nil // where it was parsed from
 	// A TOML file can only say [] where Default has nil.
 	normalizeSlices(reflect.ValueOf(got).Elem())
 	normalizeSlices(reflect.ValueOf(want).Elem())

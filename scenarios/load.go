@@ -133,7 +133,19 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	if err := s.Validate(); err != nil {
 		return nil, withFile(name, data, err)
 	}
+	s.srcName, s.src = name, data
 	return &s, nil
+}
+
+// Annotate fills in the file name and line of scenario errors (*Error or
+// Errors) that name a key of s, for checks made after loading — a
+// study's sweeps and estimators, say. Other errors, and scenarios not
+// parsed from a file, are returned unchanged.
+func (s *Scenario) Annotate(err error) error {
+	if err == nil || s.srcName == "" {
+		return err
+	}
+	return withFile(s.srcName, s.src, err)
 }
 
 // unknownKeys reports the keys the schema does not know, each with its

@@ -33,6 +33,12 @@ type Scenario struct {
 	Survey      Survey      `toml:"survey"`
 	Output      Output      `toml:"output"`
 	Textbook    Textbook    `toml:"textbook"`
+	Study       Study       `toml:"study"`
+
+	// srcName and src are the file the scenario was parsed from, for
+	// Annotate.
+	srcName string
+	src     []byte
 }
 
 // Population sets the number of customers, the simulated horizon and the
@@ -426,6 +432,21 @@ type Survey struct {
 	ResponseExtremity float64 `toml:"response_extremity"`
 	// ScoreNoiseSD is the sd of answer noise in scale points.
 	ScoreNoiseSD float64 `toml:"score_noise_sd"`
+}
+
+// Study holds the defaults of a Monte Carlo bias study of the scenario
+// (`redress bias`); the command's flags override them. A preset that
+// carries a study makes a lesson one command.
+type Study struct {
+	// Reps is the number of replications per grid point; 0 means the
+	// study needs --reps.
+	Reps int `toml:"reps"`
+	// Estimators restricts the methods; empty means every method that
+	// applies to the scenario's mode.
+	Estimators []string `toml:"estimators"`
+	// Sweeps are swept keys as "key=v1,v2,...", each like a --sweep flag;
+	// several form a grid.
+	Sweeps []string `toml:"sweeps"`
 }
 
 // Output sets what is written.

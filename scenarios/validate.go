@@ -54,6 +54,7 @@ func (s *Scenario) Validate() error {
 	v.survey(&s.Survey)
 	// Output holds only booleans.
 	v.textbook(&s.Textbook)
+	v.study(&s.Study)
 
 	if len(v.errs) == 0 {
 		return nil
@@ -290,6 +291,47 @@ func (v *validator) survey(s *Survey) {
 	v.real("survey.response_intercept", s.ResponseIntercept)
 	v.real("survey.response_extremity", s.ResponseExtremity)
 	v.in("survey.score_noise_sd", s.ScoreNoiseSD, rNonNeg("a standard deviation"))
+}
+
+// maxStudyReps is the largest study.reps accepted.
+const maxStudyReps = 10_000_000
+
+// study checks the form of the study defaults; whether a swept key exists
+// and its values are valid, and whether an estimator applies, is checked
+// by the study itself (redress validate and redress bias).
+func (v *validator) study(st *Study) {
+	v.intIn("study.reps", st.Reps, 0, maxStudyReps, "replications per grid point (0: given by --reps)")
+	seen := map[string]bool{}
+	for i, e := range st.Estimators {
+		key := fmt.Sprintf("study.estimators[%d]", i)
+		switch {
+		case strings.TrimSpace(e) == "":
+			v.add(key, "is empty; name an estimator such as \"heckit\"")
+		case seen[e]:
+			v.add(key, "%q is listed twice", e)
+		}
+		seen[e] = true
+	}
+	keys := map[string]bool{}
+	for i, sw := range st.Sweeps {
+		key := fmt.Sprintf("study.sweeps[%d]", i)
+		k, vals, ok := strings.Cut(sw, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" || strings.TrimSpace(vals) == "" {
+			v.add(key, "%q is not key=v1,v2,... (e.g. \"textbook.rho=0,0.3,0.6\")", sw)
+			continue
+		}
+		for _, x := range strings.Split(vals, ",") {
+			if strings.TrimSpace(x) == "" {
+				v.add(key, "%q has an empty value", sw)
+				break
+			}
+		}
+		if keys[k] {
+			v.add(key, "%s is swept twice", k)
+		}
+		keys[k] = true
+	}
 }
 
 func (v *validator) textbook(t *Textbook) {

@@ -77,6 +77,9 @@ type spec struct {
 func specs(mode string) []spec {
 	if mode == "textbook" {
 		return []spec{
+			{estimand: "mean_satisfaction_given_x", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
+				extraSel: []string{"z"}, methods: []string{"naive", "ols", "heckit", "heckman"},
+				definition: "mean over all observations of E[y | x] = β0 + Σ βj xj: the population mean satisfaction, observed only for contacted units (naive: the mean among them)"},
 			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
 				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit", "heckman"},
 				definition: "coefficient of x1 in the outcome (satisfaction) equation y = β0 + Σ βj xj + σε, observed only for contacted units"},

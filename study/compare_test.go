@@ -42,8 +42,8 @@ func TestCompareModes(t *testing.T) {
 			}
 			seen[r.Estimand]++
 		}
-		if len(seen) != 2 {
-			t.Errorf("%s: estimands %v, want two", preset, seen)
+		if want := len(specs(sc.Mode)); len(seen) != want {
+			t.Errorf("%s: estimands %v, want %d", preset, seen, want)
 		}
 	}
 }

@@ -170,7 +170,10 @@ func computeMeasures(rows []*RepRow) Measures {
 	if meanTruth != 0 {
 		m.RelBias = Measure{bias / meanTruth, m.Bias.MCSE / math.Abs(meanTruth)}
 	}
-	m.EmpSD = Measure{sdEst, sdEst / math.Sqrt(2*(n-1))}
+	// The empirical SD is that of the errors θ̂ − θ: the SD of θ̂ when the
+	// truth is fixed, and the right yardstick for the model SE when the
+	// truth varies by replication (a finite-sample estimand).
+	m.EmpSD = Measure{sdErr, sdErr / math.Sqrt(2*(n-1))}
 	mse := 0.0
 	for _, e := range errs {
 		mse += e * e
@@ -194,8 +197,8 @@ func computeMeasures(rows []*RepRow) Measures {
 	if modSE > 0 {
 		m.ModelSE.MCSE = math.Sqrt(varSE2 / (4 * n * meanSE2))
 	}
-	if sdEst > 0 && modSE > 0 {
-		ratio := modSE / sdEst
+	if sdErr > 0 && modSE > 0 {
+		ratio := modSE / sdErr
 		m.SERatio = Measure{ratio, ratio * math.Sqrt(varSE2/(4*n*meanSE2*meanSE2)+1/(2*(n-1)))}
 	}
 	pc := float64(cov) / n

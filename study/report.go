@@ -237,7 +237,7 @@ func Report(res *Results, plots []string) []byte {
 	b.WriteString("## Performance measures\n\n")
 	b.WriteString("Over the n replications where the estimator succeeded (Morris, White & Crowther 2019, Table 6), with Monte Carlo standard errors in parentheses:\n\n")
 	b.WriteString("- mean estimate; bias = mean(θ̂ − θ), MCSE SD(θ̂ − θ)/√n; relative bias = bias / mean θ\n")
-	b.WriteString("- empirical SD of θ̂, MCSE SD/√(2(n − 1)); RMSE = √mean((θ̂ − θ)²), MCSE by the delta method from the MSE's\n")
+	b.WriteString("- empirical SD of θ̂ − θ (of θ̂ when the truth is fixed), MCSE SD/√(2(n − 1)); RMSE = √mean((θ̂ − θ)²), MCSE by the delta method from the MSE's\n")
 	b.WriteString("- model SE = √mean(SE²), MCSE √(Var(SE²)/(4n·modelSE²)); SE/SD = model SE / empirical SD\n")
 	b.WriteString("- coverage: share of 95% intervals containing θ; power: share excluding 0; MCSE √(p(1 − p)/n)\n")
 	b.WriteString("- failed: replications where the estimator returned an error, a non-finite estimate or SE, over all replications\n\n")

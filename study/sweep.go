@@ -59,6 +59,42 @@ func Grid(sweeps []Sweep) []Point {
 	return pts
 }
 
+// FromScenario returns the study the scenario's [study] table describes
+// (Scenario, Reps, Estimators and Sweeps set; Reps may be 0, meaning the
+// caller must give it). It checks that every sweep parses, names a key
+// of the scenario and gives a valid scenario at every grid point, and
+// that every estimator applies to the mode; errors name the study key
+// (with file and line when the scenario was parsed from a file).
+func FromScenario(sc *scenarios.Scenario) (Config, error) {
+	cfg := Config{Scenario: sc, Reps: sc.Study.Reps, Estimators: sc.Study.Estimators}
+	for i, s := range sc.Study.Sweeps {
+		sw, err := ParseSweep(s)
+		if err != nil {
+			return Config{}, sc.Annotate(&scenarios.Error{Key: fmt.Sprintf("study.sweeps[%d]", i), Msg: err.Error()})
+		}
+		cfg.Sweeps = append(cfg.Sweeps, sw)
+	}
+	if err := ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
+		return Config{}, sc.Annotate(&scenarios.Error{Key: "study.estimators", Msg: err.Error()})
+	}
+	if err := CheckGrid(sc, cfg.Sweeps); err != nil {
+		return Config{}, sc.Annotate(&scenarios.Error{Key: "study.sweeps", Msg: err.Error()})
+	}
+	return cfg, nil
+}
+
+// CheckGrid reports the first grid point of the sweeps at which the
+// scenario cannot be built: an unknown key, a value of the wrong type or
+// out of range.
+func CheckGrid(sc *scenarios.Scenario, sweeps []Sweep) error {
+	for _, p := range Grid(sweeps) {
+		if _, err := pointScenario(sc, sweeps, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // pointScenario returns a copy of base with the point's values set, validated.
 func pointScenario(base *scenarios.Scenario, sweeps []Sweep, p Point) (*scenarios.Scenario, error) {
 	sc := Clone(base)

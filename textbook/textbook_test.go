@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"gonum.org/v1/gonum/stat"
 	"math"
 	"reflect"
 	"sync"
@@ -529,7 +530,7 @@ func TestTruth(t *testing.T) {
 		"gamma_(Intercept)", "gamma_x1", "gamma_x2", "gamma_z",
 		"rho", "sigma", "lambda",
 		"ate_contact_outcome", "att_contact_outcome", "atu_contact_outcome",
-		"mean_satisfaction_population", "mean_satisfaction_observed", "selection_rate"}
+		"mean_satisfaction_population", "mean_satisfaction_given_x", "mean_satisfaction_observed", "selection_rate"}
 	if !reflect.DeepEqual(ids, want) {
 		t.Fatalf("ids %v\nwant %v", ids, want)
 	}
@@ -542,6 +543,13 @@ func TestTruth(t *testing.T) {
 		return math.NaN(), -1
 	}
 	sm := Summarize(tb, s)
+	meanXB := tb.Beta[0]
+	for j := 1; j < len(tb.Beta); j++ {
+		meanXB += tb.Beta[j] * stat.Mean(s.X[j-1], nil)
+	}
+	if v, n := get("mean_satisfaction_given_x"); math.Abs(v-meanXB) > 1e-12 || n != s.N {
+		t.Errorf("mean_satisfaction_given_x = %v (N %d), want %v (N %d)", v, n, meanXB, s.N)
+	}
 	for _, c := range []struct {
 		id string
 		v  float64

@@ -27,6 +27,7 @@ func CovariateNames(k int) []string {
 //	rho, sigma, lambda                       error correlation, scale, ρσ
 //	ate_contact_outcome, att_…, atu_…        effect of s on w
 //	mean_satisfaction_population             mean y over all observations
+//	mean_satisfaction_given_x                mean E[y | x] over all observations
 //	mean_satisfaction_observed               mean y over s = 1
 //	selection_rate                           share with s = 1
 //
@@ -38,7 +39,7 @@ func CovariateNames(k int) []string {
 func Truth(tb scenarios.Textbook, s *Sample) []truth.Estimand {
 	k := len(tb.Beta) - 1
 	names := CovariateNames(k)
-	out := make([]truth.Estimand, 0, 2*k+12)
+	out := make([]truth.Estimand, 0, 2*k+13)
 	add := func(id, def string, v float64, n int) {
 		out = append(out, truth.Estimand{ID: id, Definition: def, Value: v, N: n})
 	}
@@ -71,6 +72,18 @@ func Truth(tb scenarios.Textbook, s *Sample) []truth.Estimand {
 	add("att_contact_outcome", "mean of w(1) − w(0) over observations that contacted (s = 1); equals δ", tb.Delta, sel)
 	add("atu_contact_outcome", "mean of w(1) − w(0) over observations that did not contact (s = 0); equals δ", tb.Delta, n-sel)
 	add("mean_satisfaction_population", "mean of the latent satisfaction y over all observations, contacted or not (the population target)", sumY/float64(n), n)
+	// Mean of xᵢ'β: the population mean of satisfaction given the
+	// covariates, without the sample mean of the errors; what a fitted
+	// outcome equation predicts at the covariates' sample mean.
+	meanXB := tb.Beta[0]
+	for j := range k {
+		var sx float64
+		for _, x := range s.X[j][:n] {
+			sx += x
+		}
+		meanXB += tb.Beta[j+1] * sx / float64(n)
+	}
+	add("mean_satisfaction_given_x", "mean over all observations of E[y | x] = β0 + Σ βj xj, the population mean satisfaction given the covariates (mean_satisfaction_population without the sample mean of the errors σε); a fitted outcome equation estimates it by x̄'β̂", meanXB, n)
 	if sel > 0 {
 		add("mean_satisfaction_observed", "mean of satisfaction y over the observations that contacted (what the firm observes)", sumYSel/float64(sel), sel)
 	}

@@ -44,10 +44,10 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		"  redress bias textbook-selection --reps 1000 --estimators naive,ols,heckit,heckman,ipw,aipw\n"+
 			"  redress bias textbook-selection --reps 500 --sweep textbook.rho=0,0.3,0.6,0.9 --sweep population.size=500,2000 --out rho-study\n"+
 			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study", stderr)
-	reps := fs.Int("reps", 0, "replications per grid point (`N` ≥ 1, required)")
-	ests := fs.String("estimators", "", "comma-separated `methods` (default: every one that applies to the scenario's mode)")
+	reps := fs.Int("reps", 0, "replications per grid point (`N` ≥ 1; default the scenario's study.reps)")
+	ests := fs.String("estimators", "", "comma-separated `methods` (default: the scenario's study.estimators, else every one that applies to its mode)")
 	var sweeps sweepFlags
-	fs.Var(&sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1")
+	fs.Var(&sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1; replaces the scenario's study.sweeps")
 	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
 	out := fs.String("out", "redress-bias", "write the study's files to `DIR`")
 	resume := fs.Bool("resume", false, "finish an interrupted study in --out (same arguments otherwise)")
@@ -60,7 +60,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) != 1 {
 		return usageError("bias takes one scenario (file or preset), got %d", len(pos))
 	}
-	if *reps < 1 {
+	if *reps < 0 {
 		return usageError("bias: --reps must be ≥ 1 (e.g. --reps 1000)")
 	}
 	if *workers < 0 {
@@ -80,19 +80,32 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *seed >= 0 {
 		sc.Seed = uint64(*seed)
 	}
-	var methods []string
+	// The scenario's [study] table gives the defaults; flags override.
+	cfg, err := study.FromScenario(sc)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if *reps > 0 {
+		cfg.Reps = *reps
+	}
+	if cfg.Reps < 1 {
+		return usageError("bias: --reps must be ≥ 1 (e.g. --reps 1000); %s sets no study.reps", pos[0])
+	}
 	if *ests != "" {
+		cfg.Estimators = nil
 		for _, m := range strings.Split(*ests, ",") {
 			if m = strings.TrimSpace(m); m != "" {
-				methods = append(methods, m)
+				cfg.Estimators = append(cfg.Estimators, m)
 			}
 		}
-		if err := study.ValidateEstimators(sc.Mode, methods); err != nil {
+		if err := study.ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
 			return usageError("%v", err)
 		}
 	}
-	cfg := study.Config{Scenario: sc, Reps: *reps, Estimators: methods, Sweeps: sweeps, Workers: *workers,
-		Out: *out, Resume: *resume, Shard: si, Shards: sn, Plot: studyplot.Plots}
+	if len(sweeps) > 0 {
+		cfg.Sweeps = sweeps
+	}
+	cfg.Workers, cfg.Out, cfg.Resume, cfg.Shard, cfg.Shards, cfg.Plot = *workers, *out, *resume, si, sn, studyplot.Plots
 	prog := newProgress(stderr)
 	cfg.Progress = prog.update
 	start := time.Now()

@@ -45,8 +45,8 @@ func TestBiasCommand(t *testing.T) {
 	same := func(x, y string) {
 		t.Helper()
 		plots, _ := filepath.Glob(filepath.Join(base, x, "*.[ps][nv]g"))
-		if len(plots) != 12 { // sampling, bias and coverage for 2 estimands, PNG and SVG
-			t.Errorf("%s has %d plot files, want 12", x, len(plots))
+		if len(plots) != 18 { // sampling, bias and coverage for 3 estimands, PNG and SVG
+			t.Errorf("%s has %d plot files, want 18", x, len(plots))
 		}
 		files := []string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile}
 		for _, p := range plots {

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"redress/scenarios"
+	"redress/study"
 )
 
 // exitError carries an exit status.
@@ -186,7 +187,19 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s, %d policies)\n", name, sc.Mode, len(sc.Policies))
+		cfg, err := study.FromScenario(sc)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok (%s, %d policies", name, sc.Mode, len(sc.Policies))
+		if cfg.Reps > 0 || len(cfg.Sweeps) > 0 || len(cfg.Estimators) > 0 {
+			fmt.Fprintf(stdout, "; study: %d grid points", len(study.Grid(cfg.Sweeps)))
+			if cfg.Reps > 0 {
+				fmt.Fprintf(stdout, " × %d replications", cfg.Reps)
+			}
+		}
+		fmt.Fprintln(stdout, ")")
 	}
 	if len(errs) > 0 {
 		return &exitError{code: 2, err: errors.Join(errs...)}
