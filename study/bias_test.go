@@ -156,6 +156,18 @@ func TestBiasWorkersAndShards(t *testing.T) {
 	if _, err := Merge([]string{dirs[0], dirs[0]}, filepath.Join(t.TempDir(), "m3"), nil); err == nil {
 		t.Error("merge of a shard twice succeeded")
 	}
+	// A shard of another study (other seed) is refused, naming both.
+	other := filepath.Join(t.TempDir(), "other")
+	ocfg := testConfig(t, other)
+	ocfg.Shard, ocfg.Shards = 3, 3
+	ocfg.Scenario.Seed++
+	if _, err := Bias(context.Background(), ocfg); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Merge([]string{dirs[0], dirs[1], other}, filepath.Join(t.TempDir(), "m4"), nil)
+	if err == nil || !strings.Contains(err.Error(), "is a different study") {
+		t.Errorf("merge with a shard of another study: %v", err)
+	}
 
 	// Interrupted after a few replications, then a partial last line
 	// (a crash mid-write), then resumed: the same files.
@@ -171,7 +183,7 @@ func TestBiasWorkersAndShards(t *testing.T) {
 			cancel()
 		}
 	}
-	_, err := Bias(ctx, cfg)
+	_, err = Bias(ctx, cfg)
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("interrupted run: %v", err)
 	}
