@@ -29,6 +29,8 @@ type Policy struct {
 	Index int
 	// ApologyLevel is agents.ApologyNone, Scripted or Sincere.
 	ApologyLevel int
+	// ProactiveApologyLevel is the apology of proactive outreach.
+	ProactiveApologyLevel int
 	segments     []bool // eligible segment indices (nil = all)
 	failureTypes []bool // eligible failure types (nil = all)
 }
@@ -39,6 +41,10 @@ func Compile(sc *scenarios.Scenario) ([]Policy, error) {
 	out := make([]Policy, len(sc.Policies))
 	for i, p := range sc.Policies {
 		cp := Policy{Policy: p, Index: i, ApologyLevel: agents.ApologyLevel(p.Apology)}
+		cp.ProactiveApologyLevel = cp.ApologyLevel
+		if a := p.ProactiveRemedy.Apology; a != nil {
+			cp.ProactiveApologyLevel = agents.ApologyLevel(*a)
+		}
 		if len(p.Eligibility.Segments) > 0 {
 			cp.segments = make([]bool, len(sc.Population.Segments))
 			for _, name := range p.Eligibility.Segments {
@@ -93,6 +99,24 @@ func (p *Policy) RefundFraction(category int) float64 {
 		return p.RefundBySeverity[category]
 	}
 	return p.Refund
+}
+
+// Remedy returns the apology level, the refund (fraction of order value)
+// and the coupon value an episode of the given severity category gets:
+// the proactive remedy when the firm reached out first, else the policy's.
+func (p *Policy) Remedy(proactive bool, category int) (apology int, refund, coupon float64) {
+	apology, refund, coupon = p.ApologyLevel, p.RefundFraction(category), p.CouponValue
+	if !proactive {
+		return apology, refund, coupon
+	}
+	r := &p.ProactiveRemedy
+	if r.Refund != nil {
+		refund = *r.Refund
+	}
+	if r.CouponValue != nil {
+		coupon = *r.CouponValue
+	}
+	return p.ProactiveApologyLevel, refund, coupon
 }
 
 // Staffed reports whether response times come from a queue.

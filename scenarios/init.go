@@ -449,6 +449,12 @@ staff_cost_per_hour = 30.0
 follow_up_cost = 2.0
 # Cost of one proactive outreach, currency units. >= 0. Default 3.
 proactive_cost = 3.0
+# Proactive outreach offers the policy's remedy unless a table after the
+# policy overrides parts of it (unset keys keep the policy's value):
+#   [policies.proactive_remedy]
+#   refund = 0.0          # fraction of order value, 0 to 2, any severity
+#   coupon_value = 0.1    # fraction of order value, >= 0
+#   apology = "sincere"   # "none", "scripted" or "sincere"
 
 # Which episodes of this policy receive refunds and coupons.
 [policies.eligibility]

@@ -41,6 +41,11 @@ func TestInitTextDocumentsEveryKey(t *testing.T) {
 	if !strings.Contains(InitText(), "#   [population.segments.traits]") {
 		t.Error("InitText does not show the [population.segments.traits] override table")
 	}
+	for _, key := range tomlNames(reflect.TypeOf(ProactiveRemedy{})) {
+		if !strings.Contains(InitText(), "#   "+key+" = ") {
+			t.Errorf("InitText does not show proactive_remedy.%s in its commented example", key)
+		}
+	}
 	traits := tomlNames(reflect.TypeOf(Traits{}))
 	overrides := tomlNames(reflect.TypeOf(TraitOverrides{}))
 	if !reflect.DeepEqual(traits, overrides) {
@@ -129,7 +134,7 @@ func leafKeys(t reflect.Type) []string {
 			if prefix != "" {
 				path = prefix + "." + path
 			}
-			if f.Type == reflect.TypeOf(TraitOverrides{}) {
+			if f.Type == reflect.TypeOf(TraitOverrides{}) || f.Type == reflect.TypeOf(ProactiveRemedy{}) {
 				continue
 			}
 			if st := structOf(f.Type); st != nil {
@@ -186,7 +191,7 @@ func tableKeys(t reflect.Type) []string {
 			if prefix != "" {
 				path = prefix + "." + path
 			}
-			if st := structOf(f.Type); st != nil && f.Type != reflect.TypeOf(TraitOverrides{}) {
+			if st := structOf(f.Type); st != nil && f.Type != reflect.TypeOf(TraitOverrides{}) && f.Type != reflect.TypeOf(ProactiveRemedy{}) {
 				out = append(out, path)
 				walk(st, path)
 			}

@@ -181,7 +181,7 @@ func TestSuggest(t *testing.T) {
 		{toml.Key{"failures", "delivery_delay", "probabilty"}, `; did you mean "probability"?`},
 		{toml.Key{"failures", "late_delivery"}, ""},
 		{toml.Key{"textbook", "betas"}, `; did you mean "beta"?`},
-		{toml.Key{"refund"}, `; "refund" is a key of [[policies]]`},
+		{toml.Key{"refund"}, `; "refund" is a key of [[policies]], [policies.proactive_remedy]`},
 		{toml.Key{"x"}, ""},
 		{toml.Key{"mode", "x"}, ""},
 		{toml.Key{"policies", "completely_different"}, ""},

@@ -401,6 +401,9 @@ type Policy struct {
 	// Proactive is the probability that the firm reaches out on a
 	// detectable failure before any contact.
 	Proactive float64 `toml:"proactive"`
+	// ProactiveRemedy is what proactive outreach offers; each field left
+	// unset takes the policy's own value.
+	ProactiveRemedy ProactiveRemedy `toml:"proactive_remedy"`
 	// FirstContactResolution is the probability that one contact
 	// resolves the issue.
 	FirstContactResolution float64 `toml:"first_contact_resolution"`
@@ -410,6 +413,19 @@ type Policy struct {
 	StaffCostPerHour float64 `toml:"staff_cost_per_hour"`
 	FollowUpCost     float64 `toml:"follow_up_cost"`
 	ProactiveCost    float64 `toml:"proactive_cost"`
+}
+
+// ProactiveRemedy overrides, for proactive outreach only, parts of a
+// policy's remedy: firms often reach out with an apology and a small
+// coupon rather than the full refund a complaint would get. A nil field
+// means the policy's own value.
+type ProactiveRemedy struct {
+	// Refund as a fraction of order value (0–2), whatever the severity.
+	Refund *float64 `toml:"refund"`
+	// CouponValue as a fraction of order value.
+	CouponValue *float64 `toml:"coupon_value"`
+	// Apology is "none", "scripted" or "sincere".
+	Apology *string `toml:"apology"`
 }
 
 // Eligibility restricts which episodes receive refunds and coupons.

@@ -265,6 +265,15 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 		v.in(k("personalisation"), p.Personalisation, rUnit("personalisation"))
 		v.in(k("follow_up_hours"), p.FollowUpHours, rHours)
 		v.in(k("proactive"), p.Proactive, rProb)
+		if r := p.ProactiveRemedy.Refund; r != nil {
+			v.in(k("proactive_remedy.refund"), *r, rRefund)
+		}
+		if c := p.ProactiveRemedy.CouponValue; c != nil {
+			v.in(k("proactive_remedy.coupon_value"), *c, rNonNeg("a coupon value (a fraction of order value)"))
+		}
+		if a := p.ProactiveRemedy.Apology; a != nil {
+			v.oneOf(k("proactive_remedy.apology"), *a, apologies)
+		}
 		v.in(k("first_contact_resolution"), p.FirstContactResolution, rProb)
 		for j, name := range p.Eligibility.Segments {
 			if !contains(segNames, name) {

@@ -336,7 +336,8 @@ func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int
 	n1, n2 := rs.Normal2()
 	f1 := rs.Float64()
 	f2 := rs.Float64()
-	rec := agents.Recovery{Apology: pol.ApologyLevel,
+	apology, refund, coupon := pol.Remedy(proactive, int(sevCat))
+	rec := agents.Recovery{Apology: apology,
 		Empathy: pol.Empathy, Personalisation: pol.Personalisation}
 	if pol.FollowUp {
 		rec.FollowUp = math.Exp(-pol.FollowUpHours / policies.HoursPerWeek)
@@ -356,7 +357,7 @@ func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int
 		}
 	}
 	if pol.Eligible(int(p.segment[i]), ftype, float64(p.value[i]), float64(p.tenure[i])+float64(e.week)) {
-		rec.Compensation = pol.RefundFraction(int(sevCat)) + pol.CouponValue*e.sc.Justice.CouponValueFactor
+		rec.Compensation = refund + coupon*e.sc.Justice.CouponValueFactor
 	}
 	return rec, contacts, resolved
 }
@@ -365,9 +366,10 @@ func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int
 func (e *engine) cost(st *Stats, ep *Episode, v float64, contacts int) {
 	pol := e.pol
 	if pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure) {
-		ep.Refund = pol.RefundFraction(int(ep.SeverityCat))
+		_, refund, coupon := pol.Remedy(ep.Proactive, int(ep.SeverityCat))
+		ep.Refund = refund
 		st.Costs.Refunds += ep.Refund * v
-		st.Costs.Coupons += pol.CouponValue * pol.CouponRedemption * v
+		st.Costs.Coupons += coupon * pol.CouponRedemption * v
 	} else {
 		ep.Refund = 0
 	}

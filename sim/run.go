@@ -243,11 +243,19 @@ func (w *writer) weekDone(week int) error {
 // within the simulated weeks.
 func (w *writer) write(eps []Episode, complete bool) error {
 	r := &w.row
-	apology := float64(agents.ApologyLevel(w.policy().Apology))
+	reactive := float64(agents.ApologyLevel(w.policy().Apology))
+	proactive := reactive
+	if a := w.policy().ProactiveRemedy.Apology; a != nil {
+		proactive = float64(agents.ApologyLevel(*a))
+	}
 	pers := w.policy().Personalisation
 	nan := math.NaN()
 	for k := range eps {
 		ep := &eps[k]
+		apology := reactive
+		if ep.Proactive {
+			apology = proactive
+		}
 		id := w.nextID
 		w.nextID++
 		v := &w.vals

@@ -515,3 +515,60 @@ func TestCollectMatchesCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestRunPoliciesBreakdown: RunPolicies gives each policy the outcome
+// sim.Run gives it, and the breakdowns add up to the totals.
+func TestRunPoliciesBreakdown(t *testing.T) {
+	sc := small(4000, 20)
+	a, b := scenarios.DefaultPolicy("a"), scenarios.DefaultPolicy("b")
+	b.Proactive = 0.8
+	zero, coupon, sincere := 0.0, 0.1, "sincere"
+	b.ProactiveRemedy = scenarios.ProactiveRemedy{Refund: &zero, CouponValue: &coupon, Apology: &sincere}
+	sc.Policies = []scenarios.Policy{a, b}
+	outs, err := RunPolicies(context.Background(), sc, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, o := range outs {
+		one := *sc
+		one.Policy = sc.Policies[k].Name
+		res, err := Run(context.Background(), &one, Options{Replication: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Policy != sc.Policies[k].Name || o.Summary.Profit != res.Summary.Profit || o.Summary.SurveyMean != res.Summary.SurveyMean {
+			t.Errorf("policy %d: RunPolicies %+v differs from Run %+v", k, o.Summary, res.Summary)
+		}
+		var f, c, resp, rep int64
+		var real float64
+		for _, g := range o.Breakdown.FailureTypes {
+			f, c, resp, rep, real = f+g.Failures, c+g.Contacted, resp+g.Responses, rep+g.Repurchased, real+g.SumRealized
+		}
+		s := o.Summary
+		if f != s.Failures || c != int64(math.Round(s.ContactRate*float64(s.Failures))) || resp != s.Responses ||
+			math.Abs(real/float64(f)-s.RealizedSatisfaction) > 1e-9 || math.Abs(float64(rep)/float64(f)-s.RepurchaseRate) > 1e-12 {
+			t.Errorf("policy %d: failure-type breakdown does not add up: %d failures, %d contacted, %d responses vs %+v", k, f, c, resp, s)
+		}
+		var cust, churned, sf int64
+		for _, g := range o.Breakdown.Segments {
+			cust, churned, sf = cust+g.Customers, churned+g.Churned, sf+g.Failures
+		}
+		if cust != int64(s.Customers) || churned != s.Churned || sf != s.Failures {
+			t.Errorf("policy %d: segment breakdown %d customers, %d churned, %d failures vs %+v", k, cust, churned, sf, s)
+		}
+	}
+	// Proactive outreach with a lighter remedy: more contacts, less
+	// refund per contact, and the customers it reaches who would not have
+	// complained are recovered, so realized satisfaction rises.
+	sa, sb := outs[0].Summary, outs[1].Summary
+	if !(sb.ContactRate > sa.ContactRate+0.2 && sb.RealizedSatisfaction > sa.RealizedSatisfaction) {
+		t.Errorf("proactive: contact %.3f vs %.3f, realized satisfaction %.3f vs %.3f", sb.ContactRate, sa.ContactRate, sb.RealizedSatisfaction, sa.RealizedSatisfaction)
+	}
+	tb, err := scenarios.LoadPreset("textbook-selection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RunPolicies(context.Background(), tb, 0, 1); err == nil {
+		t.Error("RunPolicies accepted a textbook scenario")
+	}
+}

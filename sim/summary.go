@@ -39,6 +39,16 @@ type Summary struct {
 	// TrueMeanSatisfaction is the mean of S(1) on the survey scale over
 	// all failures: what recovered satisfaction really is.
 	TrueMeanSatisfaction float64
+	// RealizedSatisfaction is the mean satisfaction on the survey scale
+	// over all failures as it happened: S(1) where the customer was in
+	// contact with support (or reached proactively), S(0) elsewhere.
+	RealizedSatisfaction float64
+	// RepurchaseRate is the share of failure episodes followed by a
+	// repurchase within the horizon (as it happened).
+	RepurchaseRate float64
+	// SupportContacts counts contacts handled (repeats included): the
+	// complaint count of a dashboard.
+	SupportContacts int64
 	// NaiveRepurchaseDiff is the observed difference in repurchase rate
 	// between contacted and non-contacted episodes.
 	NaiveRepurchaseDiff float64
@@ -71,6 +81,9 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	s.Profit = s.Revenue - s.ProductCost - s.RecoveryCost
 	s.SurveyMean = ratio(st.SumSurvey, float64(st.Responses))
 	s.TrueMeanSatisfaction = ratio(st.SumScore1, float64(st.Failures))
+	s.RealizedSatisfaction = ratio(st.SumScoreObs, float64(st.Failures))
+	s.RepurchaseRate = ratio(float64(st.RepurchasedBy[0]+st.RepurchasedBy[1]), float64(st.Failures))
+	s.SupportContacts = st.SupportContacts
 	s.NaiveRepurchaseDiff = ratio(float64(st.RepurchasedBy[1]), float64(st.Count[1])) -
 		ratio(float64(st.RepurchasedBy[0]), float64(st.Count[0]))
 	s.ATE = ratio(st.SumY1[0]+st.SumY1[1]-st.SumY0[0]-st.SumY0[1], float64(st.Failures))
@@ -95,6 +108,8 @@ func (s Summary) Metrics() map[string]float64 {
 		"profit":                   s.Profit,
 		"survey_mean":              s.SurveyMean,
 		"true_mean_satisfaction":   s.TrueMeanSatisfaction,
+		"realized_satisfaction":    s.RealizedSatisfaction,
+		"repurchase_rate":          s.RepurchaseRate,
 		"ate_contact_repurchase":   s.ATE,
 	}
 }

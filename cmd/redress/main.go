@@ -51,6 +51,7 @@ func commands() []command {
 		{"estimate", "run an estimator on a CSV file (yours or the simulator's)", cmdEstimate},
 		{"bias", "Monte Carlo bias study of the estimators over replications and sweeps", cmdBias},
 		{"merge", "combine the shards of a bias study into one result", cmdMerge},
+		{"compare", "compare the scenario's policies on common random numbers: truth, dashboard, costs", cmdCompare},
 		{"validate", "check scenario files", cmdValidate},
 		{"init", "print the documented default scenario", cmdInit},
 		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},

@@ -1,0 +1,483 @@
+// Package compare runs the recovery policies of a scenario against each
+// other on common random numbers (SPEC §10.2): in every replication each
+// policy meets the same customers, the same failures and the same random
+// draws, so the difference between two policies is the policies' effect
+// and nothing else, and paired intervals for it are tight (Glasserman &
+// Yao 1992; Law 2015, ch. 11).
+//
+// For every policy it reports the metrics a strategist decides on —
+// contact rate, first-contact resolution, response time, true
+// satisfaction, what the satisfaction survey shows (the dashboard), NPS,
+// repurchase, churn, revenue, recovery cost, profit — with 95% intervals
+// over replications, paired differences against a baseline policy, a
+// flag where the dashboard moves the other way from the truth, the
+// decision the dashboard would lead to next to the right one with its
+// regret, and breakdowns by customer segment and failure type.
+package compare
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"redress/scenarios"
+	"redress/sim"
+)
+
+// Metric describes one policy metric.
+type Metric struct {
+	// Name is the key in JSON and CSV output.
+	Name string
+	// Label is the human-readable name.
+	Label string
+	// Better is +1 when a higher value is better for the firm or its
+	// customers, −1 when lower is better, 0 when neither.
+	Better int
+	// Dashboard marks what a firm's dashboard shows (survey satisfaction,
+	// complaint counts) as opposed to the truth.
+	Dashboard bool
+	// Digits is the number of decimals to print.
+	Digits int
+}
+
+// Metrics returns the metrics of a comparison, in report order.
+func Metrics() []Metric {
+	return []Metric{
+		{Name: "contact_rate", Label: "contact rate (share of failures)", Digits: 3},
+		{Name: "complaints_per_1000", Label: "support contacts per 1,000 customers", Better: -1, Dashboard: true, Digits: 1},
+		{Name: "first_contact_resolution", Label: "first-contact resolution", Better: 1, Digits: 3},
+		{Name: "mean_response_hours", Label: "mean response time (hours)", Better: -1, Digits: 2},
+		{Name: "survey_mean", Label: "survey satisfaction (dashboard)", Better: 1, Dashboard: true, Digits: 3},
+		{Name: "realized_satisfaction", Label: "true satisfaction, all failures", Better: 1, Digits: 3},
+		{Name: "recovery_satisfaction", Label: "true S(1), all failures", Better: 1, Digits: 3},
+		{Name: "nps", Label: "NPS (all orders)", Better: 1, Digits: 2},
+		{Name: "repurchase_rate", Label: "repurchase after a failure", Better: 1, Digits: 4},
+		{Name: "churn_rate", Label: "churn", Better: -1, Digits: 4},
+		{Name: "revenue", Label: "revenue", Better: 1, Digits: 0},
+		{Name: "recovery_cost", Label: "recovery cost", Better: -1, Digits: 0},
+		{Name: "profit", Label: "profit", Better: 1, Digits: 0},
+	}
+}
+
+// metricValue returns the named metric of a policy outcome.
+func metricValue(o *sim.PolicyOutcome, name string) float64 {
+	s := &o.Summary
+	switch name {
+	case "contact_rate":
+		return s.ContactRate
+	case "complaints_per_1000":
+		return 1000 * float64(s.SupportContacts) / float64(s.Customers)
+	case "first_contact_resolution":
+		return s.FirstContactResolution
+	case "mean_response_hours":
+		return s.MeanResponseHours
+	case "survey_mean":
+		return s.SurveyMean
+	case "realized_satisfaction":
+		return s.RealizedSatisfaction
+	case "recovery_satisfaction":
+		return s.TrueMeanSatisfaction
+	case "nps":
+		return s.NPS
+	case "repurchase_rate":
+		return s.RepurchaseRate
+	case "churn_rate":
+		return s.ChurnRate
+	case "revenue":
+		return s.Revenue
+	case "recovery_cost":
+		return s.RecoveryCost
+	case "profit":
+		return s.Profit
+	}
+	panic("compare: unknown metric " + name)
+}
+
+// GroupMetrics returns the metrics of the breakdowns by segment and by
+// failure type, in report order (churn only for segments).
+func GroupMetrics() []Metric {
+	return []Metric{
+		{Name: "failures", Label: "failures", Digits: 0},
+		{Name: "contact_rate", Label: "contact rate", Digits: 3},
+		{Name: "survey_mean", Label: "survey satisfaction (dashboard)", Better: 1, Dashboard: true, Digits: 3},
+		{Name: "realized_satisfaction", Label: "true satisfaction", Better: 1, Digits: 3},
+		{Name: "repurchase_rate", Label: "repurchase", Better: 1, Digits: 4},
+		{Name: "churn_rate", Label: "churn (segments)", Better: -1, Digits: 4},
+	}
+}
+
+func groupValue(g *sim.Group, name string) float64 {
+	switch name {
+	case "failures":
+		return float64(g.Failures)
+	case "contact_rate":
+		return g.ContactRate()
+	case "survey_mean":
+		return g.SurveyMean()
+	case "realized_satisfaction":
+		return g.RealizedSatisfaction()
+	case "repurchase_rate":
+		return g.RepurchaseRate()
+	case "churn_rate":
+		if g.Customers == 0 {
+			return math.NaN()
+		}
+		return g.ChurnRate()
+	}
+	panic("compare: unknown group metric " + name)
+}
+
+// Config is a policy comparison.
+type Config struct {
+	// Scenario is a behavioral scenario with at least one policy.
+	Scenario *scenarios.Scenario
+	// Reps is the number of replications (≥ 2 for intervals).
+	Reps int
+	// Baseline names the policy differences are taken against; empty
+	// means the scenario's active policy.
+	Baseline string
+	// Workers is the number of replications run at once (0: GOMAXPROCS).
+	// Results do not depend on it.
+	Workers int
+	// FirstRep is the index of the first replication; replications
+	// FirstRep, …, FirstRep+Reps−1 are run. Different values give
+	// independent random streams.
+	FirstRep uint64
+	// Progress, if set, is called after each finished replication, in
+	// no particular order of replications.
+	Progress func(done, total int)
+}
+
+// Result holds every policy's metrics in every replication.
+type Result struct {
+	Scenario string
+	Seed     uint64
+	Reps     int
+	FirstRep uint64
+	// Customers is the population size (for per-customer figures).
+	Customers int
+	// Policies are the policy names in scenario order; Baseline indexes
+	// the baseline.
+	Policies []string
+	Baseline int
+	// Metrics are the metric definitions; Values[p][m][r] is metric m of
+	// policy p in replication r.
+	Metrics []Metric
+	Values  [][][]float64
+	// Segments and FailureTypes name the groups of the breakdowns;
+	// SegmentValues[p][g][k][r] and FailureValues[p][g][k][r] hold group
+	// metric k (GroupMetrics order).
+	GroupMetrics  []Metric
+	Segments      []string
+	FailureTypes  []string
+	SegmentValues [][][][]float64
+	FailureValues [][][][]float64
+}
+
+// ErrBaseline is returned (wrapped) when the baseline names no policy.
+var ErrBaseline = errors.New("baseline is not a policy of the scenario")
+
+// Run runs the comparison. It stops early, with the context's error, when
+// ctx is cancelled.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	sc := cfg.Scenario
+	if sc == nil {
+		return nil, errors.New("compare: no scenario")
+	}
+	if sc.Mode != "behavioral" {
+		return nil, fmt.Errorf("compare: %q is a %s scenario; policies are compared in behavioral mode", sc.Name, sc.Mode)
+	}
+	if cfg.Reps < 1 {
+		return nil, fmt.Errorf("compare: %d replications; need at least 1", cfg.Reps)
+	}
+	names := make([]string, len(sc.Policies))
+	for i, p := range sc.Policies {
+		names[i] = p.Name
+	}
+	base := sc.ActivePolicy()
+	if cfg.Baseline != "" {
+		base = slices.Index(names, cfg.Baseline)
+		if base < 0 {
+			return nil, fmt.Errorf("%w: %q; the policies are %v", ErrBaseline, cfg.Baseline, names)
+		}
+	}
+	ms, gms := Metrics(), GroupMetrics()
+	res := &Result{Scenario: sc.Name, Seed: sc.Seed, Reps: cfg.Reps, FirstRep: cfg.FirstRep,
+		Customers: sc.Population.Size, Policies: names, Baseline: base, Metrics: ms, GroupMetrics: gms}
+	for _, s := range sc.Population.Segments {
+		res.Segments = append(res.Segments, s.Name)
+	}
+	res.FailureTypes = scenarios.FailureTypeNames[:]
+	res.Values = alloc3(len(names), len(ms), cfg.Reps)
+	res.SegmentValues = make([][][][]float64, len(names))
+	res.FailureValues = make([][][][]float64, len(names))
+	for p := range names {
+		res.SegmentValues[p] = alloc3(len(res.Segments), len(gms), cfg.Reps)
+		res.FailureValues[p] = alloc3(len(res.FailureTypes), len(gms), cfg.Reps)
+	}
+
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, cfg.Reps)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		done     int
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				outs, err := sim.RunPolicies(ctx, sc, cfg.FirstRep+uint64(r), 1)
+				mu.Lock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = fmt.Errorf("replication %d: %w", cfg.FirstRep+uint64(r), err)
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				// Each replication writes only its own cells.
+				for p := range outs {
+					for m := range ms {
+						res.Values[p][m][r] = metricValue(&outs[p], ms[m].Name)
+					}
+					for g := range res.Segments {
+						for k := range gms {
+							res.SegmentValues[p][g][k][r] = groupValue(&outs[p].Breakdown.Segments[g], gms[k].Name)
+						}
+					}
+					for g := range res.FailureTypes {
+						for k := range gms {
+							res.FailureValues[p][g][k][r] = groupValue(&outs[p].Breakdown.FailureTypes[g], gms[k].Name)
+						}
+					}
+				}
+				done++
+				if cfg.Progress != nil {
+					cfg.Progress(done, cfg.Reps)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for r := range cfg.Reps {
+		if ctx.Err() != nil {
+			break
+		}
+		select {
+		case jobs <- r:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func alloc3(a, b, c int) [][][]float64 {
+	out := make([][][]float64, a)
+	for i := range out {
+		out[i] = make([][]float64, b)
+		for j := range out[i] {
+			out[i][j] = make([]float64, c)
+		}
+	}
+	return out
+}
+
+// Interval is a mean over replications with its standard error and 95%
+// interval mean ± t(0.975, R−1)·SE (NaN bounds with one replication).
+type Interval struct {
+	Mean, SE, Lo, Hi float64
+}
+
+// Excludes0 reports whether the interval lies entirely above or below 0.
+func (iv Interval) Excludes0() bool { return iv.Lo > 0 || iv.Hi < 0 }
+
+// interval summarises x (NaNs left out).
+func interval(x []float64) Interval {
+	var v []float64
+	for _, a := range x {
+		if !math.IsNaN(a) {
+			v = append(v, a)
+		}
+	}
+	n := float64(len(v))
+	if n == 0 {
+		return Interval{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+	}
+	m := 0.0
+	for _, a := range v {
+		m += a
+	}
+	m /= n
+	if n < 2 {
+		return Interval{m, math.NaN(), math.NaN(), math.NaN()}
+	}
+	ss := 0.0
+	for _, a := range v {
+		ss += (a - m) * (a - m)
+	}
+	se := math.Sqrt(ss / (n - 1) / n)
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
+	return Interval{m, se, m - t*se, m + t*se}
+}
+
+// Estimate is metric m of policy p: its mean over replications with a
+// 95% interval.
+func (r *Result) Estimate(p, m int) Interval { return interval(r.Values[p][m]) }
+
+// Paired is the difference of metric m between policy p and the baseline,
+// replication by replication on the same random numbers, with a 95%
+// interval from the SD of the paired differences.
+func (r *Result) Paired(p, m int) Interval {
+	return interval(diff(r.Values[p][m], r.Values[r.Baseline][m]))
+}
+
+// Unpaired is the same difference with the interval two independent runs
+// of R replications each would give: the Welch standard error
+// √(s²_p/R + s²_b/R) of the marginal SDs. Comparing it with Paired shows
+// what common random numbers buy.
+func (r *Result) Unpaired(p, m int) Interval {
+	a, b := interval(r.Values[p][m]), interval(r.Values[r.Baseline][m])
+	d := a.Mean - b.Mean
+	se := math.Hypot(a.SE, b.SE)
+	n := float64(r.Reps)
+	// Welch–Satterthwaite degrees of freedom.
+	va, vb := a.SE*a.SE, b.SE*b.SE
+	df := (va + vb) * (va + vb) / (va*va/(n-1) + vb*vb/(n-1))
+	if !(df > 0) || math.IsInf(df, 0) {
+		df = 2 * (n - 1)
+	}
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(0.975)
+	return Interval{d, se, d - t*se, d + t*se}
+}
+
+func diff(a, b []float64) []float64 {
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = a[i] - b[i]
+	}
+	return out
+}
+
+// MetricIndex returns the index of the named metric, or −1.
+func (r *Result) MetricIndex(name string) int {
+	return slices.IndexFunc(r.Metrics, func(m Metric) bool { return m.Name == name })
+}
+
+// Disagreement is a policy whose difference from the baseline moves a
+// dashboard metric one way and the truth the other way.
+type Disagreement struct {
+	Policy int
+	// Dashboard and Truth name the metrics; DashboardDiff and TruthDiff
+	// are the paired differences from the baseline.
+	Dashboard, Truth         string
+	DashboardDiff, TruthDiff Interval
+	// Significant is true when both intervals exclude 0.
+	Significant bool
+}
+
+// Disagreements compares, for every policy against the baseline, the
+// direction of each dashboard metric (survey satisfaction, where up is
+// good; support contacts, where down is good) with the direction of true
+// satisfaction over all failures, and returns the pairs that disagree.
+func (r *Result) Disagreements() []Disagreement {
+	truth := r.MetricIndex("realized_satisfaction")
+	var out []Disagreement
+	for p := range r.Policies {
+		if p == r.Baseline {
+			continue
+		}
+		td := r.Paired(p, truth)
+		for m, mt := range r.Metrics {
+			if !mt.Dashboard {
+				continue
+			}
+			dd := r.Paired(p, m)
+			// The dashboard's reading: + when it says "better".
+			says := float64(mt.Better) * dd.Mean
+			if says*td.Mean < 0 {
+				out = append(out, Disagreement{Policy: p, Dashboard: mt.Name, Truth: "realized_satisfaction",
+					DashboardDiff: dd, TruthDiff: td, Significant: dd.Excludes0() && td.Excludes0()})
+			}
+		}
+	}
+	return out
+}
+
+// Decision is the policy a criterion picks and what picking it instead of
+// the best policy by the target costs.
+type Decision struct {
+	// Criterion is the metric the pick maximises (or minimises, for a
+	// lower-is-better metric).
+	Criterion string
+	Pick      int
+	// Target is the metric the firm really cares about, Best the policy
+	// that is best by it.
+	Target string
+	Best   int
+	// Regret is target(best) − target(pick) per replication, as a paired
+	// interval (zero when the pick is the best); for profit it is scaled
+	// to currency per 1,000 customers.
+	Regret Interval
+}
+
+// Decide returns the picks by each dashboard metric and by the truth,
+// each with its regret in profit per 1,000 customers and in retention
+// (1 − churn).
+func (r *Result) Decide() []Decision {
+	best := func(m int) int {
+		sign := float64(r.Metrics[m].Better)
+		b, bv := 0, math.Inf(-1)
+		for p := range r.Policies {
+			if v := sign * r.Estimate(p, m).Mean; v > bv {
+				b, bv = p, v
+			}
+		}
+		return b
+	}
+	var out []Decision
+	profit, churn := r.MetricIndex("profit"), r.MetricIndex("churn_rate")
+	for _, target := range []int{profit, churn} {
+		tb := best(target)
+		for _, crit := range []string{"survey_mean", "complaints_per_1000", "realized_satisfaction", r.Metrics[target].Name} {
+			c := r.MetricIndex(crit)
+			pick := best(c)
+			d := diff(r.Values[tb][target], r.Values[pick][target])
+			scale := 1.0
+			if target == profit {
+				scale = 1000 / float64(r.Customers)
+			}
+			if target == churn {
+				scale = -1 // regret in retention: churn(pick) − churn(best)
+			}
+			for i := range d {
+				d[i] *= scale
+			}
+			out = append(out, Decision{Criterion: crit, Pick: pick, Target: r.Metrics[target].Name, Best: tb, Regret: interval(d)})
+		}
+	}
+	return out
+}
