@@ -31,8 +31,8 @@ type Policy struct {
 	ApologyLevel int
 	// ProactiveApologyLevel is the apology of proactive outreach.
 	ProactiveApologyLevel int
-	segments     []bool // eligible segment indices (nil = all)
-	failureTypes []bool // eligible failure types (nil = all)
+	segments              []bool // eligible segment indices (nil = all)
+	failureTypes          []bool // eligible failure types (nil = all)
 }
 
 // Compile turns the scenario's policies into Policies. The scenario must

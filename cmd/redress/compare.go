@@ -258,7 +258,6 @@ func groupMean(x []float64) float64 {
 	return s / float64(n)
 }
 
-
 // compareJSON is the comparison as one JSON object: per policy every
 // metric's estimate and paired difference with intervals, the dashboard
 // disagreements, the decisions and the breakdowns.
