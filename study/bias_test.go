@@ -13,7 +13,7 @@ import (
 	"redress/scenarios"
 )
 
-func TestSetKey(t *testing.T) {
+func TestSetAndSweepErrors(t *testing.T) {
 	sc := scenarios.Default()
 	sc.Population.Segments = append(sc.Population.Segments, scenarios.Segment{Name: "b", Share: 0.5})
 	for _, c := range []struct{ key, val string }{
@@ -22,8 +22,8 @@ func TestSetKey(t *testing.T) {
 		{"textbook.beta[1]", "2"}, {"policies[0].follow_up", "true"}, {"textbook.errors", "t"},
 		{"population.segments[0].traits.patience_hours", "9"}, {"seed", "5"},
 	} {
-		if err := SetKey(sc, c.key, c.val); err != nil {
-			t.Errorf("SetKey(%s=%s): %v", c.key, c.val, err)
+		if err := sc.Set(c.key, c.val); err != nil {
+			t.Errorf("Set(%s=%s): %v", c.key, c.val, err)
 		}
 	}
 	if sc.Textbook.Rho != 0.3 || sc.Contact.Rho != 0.25 || sc.Population.Size != 777 || sc.Policies[0].Refund != 0.5 ||
@@ -36,14 +36,14 @@ func TestSetKey(t *testing.T) {
 		{"policies[7].refund", "1", "out of range"}, {"textbook.rho", "abc", "not a number"},
 		{"textbook.beta", "1", "cannot sweep"}, {"policies[x].refund", "1", "index"},
 	} {
-		err := SetKey(sc, c.key, c.val)
+		err := sc.Set(c.key, c.val)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.key) || !scenarios.IsInputError(err) {
-			t.Errorf("SetKey(%s=%s) = %v, want error with %q naming the key", c.key, c.val, err, c.want)
+			t.Errorf("Set(%s=%s) = %v, want error with %q naming the key", c.key, c.val, err, c.want)
 		}
 	}
 	// Clone is deep.
 	a := scenarios.Default()
-	b := Clone(a)
+	b := a.Clone()
 	b.Policies[0].Refund = 0.99
 	b.Textbook.Beta[0] = 42
 	if a.Policies[0].Refund == 0.99 || a.Textbook.Beta[0] == 42 {
