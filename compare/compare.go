@@ -180,8 +180,9 @@ type Result struct {
 	FailureValues [][][][]float64
 }
 
-// ErrBaseline is returned (wrapped) when the baseline names no policy.
-var ErrBaseline = errors.New("baseline is not a policy of the scenario")
+// ErrNoPolicy is returned (wrapped) when a baseline or template names no
+// policy of the scenario.
+var ErrNoPolicy = errors.New("no such policy in the scenario")
 
 // Run runs the comparison. It stops early, with the context's error, when
 // ctx is cancelled.
@@ -204,7 +205,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Baseline != "" {
 		base = slices.Index(names, cfg.Baseline)
 		if base < 0 {
-			return nil, fmt.Errorf("%w: %q; the policies are %v", ErrBaseline, cfg.Baseline, names)
+			return nil, fmt.Errorf("%w: %q; the policies are %v", ErrNoPolicy, cfg.Baseline, names)
 		}
 	}
 	ms, gms := Metrics(), GroupMetrics()

@@ -135,7 +135,7 @@ func TestShowdownDashboardDisagrees(t *testing.T) {
 
 func TestBadConfig(t *testing.T) {
 	sc := twoPolicies()
-	if _, err := Run(context.Background(), Config{Scenario: sc, Reps: 2, Baseline: "nope"}); !errors.Is(err, ErrBaseline) {
+	if _, err := Run(context.Background(), Config{Scenario: sc, Reps: 2, Baseline: "nope"}); !errors.Is(err, ErrNoPolicy) {
 		t.Errorf("unknown baseline: %v", err)
 	}
 	tb, err := scenarios.LoadPreset("textbook-selection")

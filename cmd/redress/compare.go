@@ -57,7 +57,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	res, err := compare.Run(ctx, compare.Config{Scenario: sc, Reps: *reps, Baseline: *baseline, Workers: *workers, Progress: prog.update})
 	prog.finish()
 	if err != nil {
-		if errors.Is(err, compare.ErrBaseline) {
+		if errors.Is(err, compare.ErrNoPolicy) {
 			return usageError("compare: --baseline: %v", err)
 		}
 		return fmt.Errorf("compare: %w", err)

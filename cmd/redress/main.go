@@ -52,6 +52,7 @@ func commands() []command {
 		{"bias", "Monte Carlo bias study of the estimators over replications and sweeps", cmdBias},
 		{"merge", "combine the shards of a bias study into one result", cmdMerge},
 		{"compare", "compare the scenario's policies on common random numbers: truth, dashboard, costs", cmdCompare},
+		{"frontier", "evaluate a grid of policy levers: cost–retention Pareto frontier and best profit", cmdFrontier},
 		{"validate", "check scenario files", cmdValidate},
 		{"init", "print the documented default scenario", cmdInit},
 		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},

@@ -1,0 +1,211 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"redress/scenarios"
+)
+
+// Lever is a policy key and the values a grid gives it.
+type Lever struct {
+	Key    string
+	Values []string
+}
+
+// maxGridPoints caps the number of policies a grid may generate.
+const maxGridPoints = 2000
+
+// ParseLever parses "key=a:b:step" (a, a+step, …, up to b) or
+// "key=v1,v2,..." (for example apology=none,scripted,sincere).
+func ParseLever(s string) (Lever, error) {
+	key, spec, ok := strings.Cut(s, "=")
+	key, spec = strings.TrimSpace(key), strings.TrimSpace(spec)
+	if !ok || key == "" || spec == "" {
+		return Lever{}, fmt.Errorf("--grid %q: want lever=a:b:step or lever=v1,v2 (e.g. refund=0:1.2:0.4)", s)
+	}
+	if !strings.Contains(spec, ":") {
+		var vals []string
+		for _, v := range strings.Split(spec, ",") {
+			if v = strings.TrimSpace(v); v == "" {
+				return Lever{}, fmt.Errorf("--grid %q: empty value", s)
+			}
+			vals = append(vals, v)
+		}
+		return Lever{Key: key, Values: vals}, nil
+	}
+	parts := strings.Split(spec, ":")
+	if len(parts) != 3 {
+		return Lever{}, fmt.Errorf("--grid %q: a range is a:b:step", s)
+	}
+	var x [3]float64
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return Lever{}, fmt.Errorf("--grid %q: %q is not a number", s, p)
+		}
+		x[i] = v
+	}
+	a, b, step := x[0], x[1], x[2]
+	if !(step > 0) || b < a {
+		return Lever{}, fmt.Errorf("--grid %q: need a ≤ b and step > 0", s)
+	}
+	n := int(math.Floor((b-a)/step+1e-9)) + 1
+	if n > maxGridPoints {
+		return Lever{}, fmt.Errorf("--grid %q: %d values; at most %d", s, n, maxGridPoints)
+	}
+	var vals []string
+	for i := range n {
+		// Round away the floating-point residue of a + i·step.
+		v := a + float64(i)*step
+		vals = append(vals, strconv.FormatFloat(roundSig(v), 'g', -1, 64))
+	}
+	return Lever{Key: key, Values: vals}, nil
+}
+
+func roundSig(v float64) float64 {
+	s := strconv.FormatFloat(v, 'g', 12, 64)
+	r, _ := strconv.ParseFloat(s, 64)
+	return r
+}
+
+// GridScenario returns a copy of sc whose policies are every combination
+// of the levers' values applied to the template policy (the first lever
+// varying slowest), named "key=value key=value", and that combination's
+// values per policy. Lever keys are keys of a policy (refund,
+// response_hours, staffing, proactive_remedy.refund, …); a key that does
+// not exist, a value of the wrong type or out of range, or a grid of
+// more than 2,000 policies is an error naming the lever (a
+// *scenarios.Error).
+func GridScenario(sc *scenarios.Scenario, template string, levers []Lever) (*scenarios.Scenario, [][]string, error) {
+	if len(levers) == 0 {
+		return nil, nil, fmt.Errorf("no --grid lever")
+	}
+	ti := sc.ActivePolicy()
+	if template != "" {
+		ti = -1
+		for i, p := range sc.Policies {
+			if p.Name == template {
+				ti = i
+			}
+		}
+		if ti < 0 {
+			return nil, nil, fmt.Errorf("%w: %q", ErrNoPolicy, template)
+		}
+	}
+	total := 1
+	seen := map[string]bool{}
+	for _, l := range levers {
+		if seen[l.Key] {
+			return nil, nil, &scenarios.Error{Key: "--grid " + l.Key, Msg: "lever given twice"}
+		}
+		seen[l.Key] = true
+		total *= len(l.Values)
+		if total > maxGridPoints {
+			return nil, nil, fmt.Errorf("the grid has more than %d policies; use fewer or coarser levers", maxGridPoints)
+		}
+	}
+	combos := [][]string{{}}
+	for _, l := range levers {
+		var next [][]string
+		for _, c := range combos {
+			for _, v := range l.Values {
+				next = append(next, append(append([]string{}, c...), v))
+			}
+		}
+		combos = next
+	}
+	out := sc.Clone()
+	out.Policies = make([]scenarios.Policy, len(combos))
+	for k, c := range combos {
+		one := sc.Clone()
+		one.Policies = []scenarios.Policy{sc.Policies[ti]}
+		var name []string
+		for j, l := range levers {
+			if err := one.Set("policies[0]."+l.Key, c[j]); err != nil {
+				return nil, nil, leverError(l.Key, err)
+			}
+			name = append(name, l.Key+"="+c[j])
+		}
+		one.Policies[0].Name = strings.Join(name, " ")
+		one.Policy = ""
+		if err := one.Validate(); err != nil {
+			return nil, nil, leverError(strings.Join(name, " "), err)
+		}
+		out.Policies[k] = one.Policies[0]
+	}
+	out.Policy = out.Policies[0].Name
+	return out, combos, nil
+}
+
+// leverError restates a scenario error about policies[0] as one about the
+// lever.
+func leverError(lever string, err error) error {
+	msg := strings.ReplaceAll(err.Error(), "policies[0].", "")
+	return &scenarios.Error{Key: "--grid " + lever, Msg: msg}
+}
+
+// Pareto returns the policies on the Pareto frontier of two metrics, x
+// and y, each oriented by its Metric.Better (for example recovery cost,
+// lower is better, against repurchase after a failure, higher is
+// better): those no other policy beats on both means, being at least as
+// good on both and strictly better on one. They are returned in order of
+// x, then y.
+func (r *Result) Pareto(x, y string) []int {
+	xi, yi := r.MetricIndex(x), r.MetricIndex(y)
+	if xi < 0 || yi < 0 {
+		return nil
+	}
+	// Orient both so that higher is better.
+	sx, sy := float64(r.Metrics[xi].Better), float64(r.Metrics[yi].Better)
+	if sx == 0 {
+		sx = 1
+	}
+	if sy == 0 {
+		sy = 1
+	}
+	n := len(r.Policies)
+	a, b := make([]float64, n), make([]float64, n)
+	for p := range n {
+		a[p] = sx * r.Estimate(p, xi).Mean
+		b[p] = sy * r.Estimate(p, yi).Mean
+	}
+	var out []int
+	for p := range n {
+		dominated := false
+		for q := range n {
+			if q != p && a[q] >= a[p] && b[q] >= b[p] && (a[q] > a[p] || b[q] > b[p]) {
+				dominated = true
+				break
+			}
+		}
+		if !dominated {
+			out = append(out, p)
+		}
+	}
+	// By x in its natural order (insertion sort: n is small).
+	less := func(i, j int) bool {
+		xi, xj := sx*a[i], sx*a[j]
+		return xi < xj || xi == xj && b[i] > b[j]
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && less(out[j], out[j-1]); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// BestProfit returns the policy with the highest mean profit.
+func (r *Result) BestProfit() int {
+	m := r.MetricIndex("profit")
+	best, bv := 0, math.Inf(-1)
+	for p := range r.Policies {
+		if v := r.Estimate(p, m).Mean; v > bv {
+			best, bv = p, v
+		}
+	}
+	return best
+}
