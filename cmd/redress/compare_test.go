@@ -49,7 +49,7 @@ func TestCompareCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{"compare.json", "compare.csv", "replications.csv", "breakdown.csv"} {
+	for _, f := range []string{"compare.json", "compare.csv", "replications.csv", "breakdown.csv", "compare-metrics.png", "compare-metrics.svg", "dashboard-vs-truth.png", "dashboard-vs-truth.svg"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -93,7 +93,7 @@ func TestFrontierCommand(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{"frontier.json", "frontier.csv"} {
+	for _, f := range []string{"frontier.json", "frontier.csv", "frontier.png", "frontier.svg"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

@@ -1,9 +1,54 @@
 package main
 
-import "redress/compare"
+import (
+	"fmt"
+	"path/filepath"
 
-// comparePlots draws the comparison's plots into dir.
-func comparePlots(dir string, r *compare.Result) error { return nil }
+	"redress/compare"
+	"redress/report"
+)
 
-// frontierPlot draws the cost–retention plane.
-func frontierPlot(path string, f *frontier) error { return nil }
+// comparePlots draws the comparison's plots into dir:
+// compare-metrics (a bar per policy with its 95% interval for the key
+// metrics, the baseline highlighted) and dashboard-vs-truth (survey
+// satisfaction against true satisfaction over all failures per policy).
+func comparePlots(dir string, r *compare.Result) error {
+	var panels []report.BarPanel
+	for _, name := range []string{"survey_mean", "realized_satisfaction", "complaints_per_1000", "repurchase_rate", "recovery_cost", "profit"} {
+		m := r.MetricIndex(name)
+		pn := report.BarPanel{Title: r.Metrics[m].Label}
+		for p, pol := range r.Policies {
+			e := r.Estimate(p, m)
+			pn.Bars = append(pn.Bars, report.Bar{Label: pol, Value: e.Mean, Lo: e.Lo, Hi: e.Hi, Highlight: p == r.Baseline})
+		}
+		panels = append(panels, pn)
+	}
+	title := fmt.Sprintf("%s: %d policies, %d replications on common random numbers (95%% intervals)", r.Scenario, len(r.Policies), r.Reps)
+	if err := report.BarPanels(filepath.Join(dir, "compare-metrics"), title, panels); err != nil {
+		return err
+	}
+	sm, tm := r.MetricIndex("survey_mean"), r.MetricIndex("realized_satisfaction")
+	var pts []report.Point
+	for p, pol := range r.Policies {
+		s, t := r.Estimate(p, sm), r.Estimate(p, tm)
+		pts = append(pts, report.Point{Label: pol, X: t.Mean, Y: s.Mean, XLo: t.Lo, XHi: t.Hi, YLo: s.Lo, YHi: s.Hi})
+	}
+	return report.Scatter(filepath.Join(dir, "dashboard-vs-truth"), r.Scenario+": what the survey shows vs what customers feel",
+		"true satisfaction over all failures", "survey satisfaction among respondents (dashboard)", pts,
+		report.ScatterOptions{Diagonal: true, Caption: "Above the dashed line the survey flatters; a policy to the right of another but lower is better but looks worse."})
+}
+
+// frontierPlot draws every evaluated policy in the cost–retention plane,
+// the Pareto frontier joined, dominated policies in grey, and the
+// profit-maximising policy named in the caption.
+func frontierPlot(path string, f *frontier) error {
+	var pts []report.Point
+	for p, pol := range f.res.Policies {
+		pts = append(pts, report.Point{Label: pol, X: f.cost[p].Mean, Y: f.ret[p].Mean,
+			XLo: f.cost[p].Lo, XHi: f.cost[p].Hi, YLo: f.ret[p].Lo, YHi: f.ret[p].Hi, Grey: !f.onSet[p]})
+	}
+	caption := fmt.Sprintf("%d replications; grey: dominated (another policy costs less and retains more). Highest profit: %s.",
+		f.res.Reps, f.res.Policies[f.best])
+	return report.Scatter(path, f.res.Scenario+": cost–retention frontier", "recovery cost", f.retLabel, pts,
+		report.ScatterOptions{Connect: true, Caption: caption})
+}

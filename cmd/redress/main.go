@@ -78,7 +78,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := c.run(ctx, args[1:], stdout, stderr)
-			return report(err, stderr)
+			return exitStatus(err, stderr)
 		}
 	}
 	fmt.Fprintf(stderr, "redress: unknown command %q\n\n", args[0])
@@ -86,7 +86,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
-func report(err error, stderr io.Writer) int {
+func exitStatus(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
