@@ -2,10 +2,15 @@
 //
 // Usage:
 //
-//	redress run [SCENARIO]      simulate; print a summary and write data files
-//	redress validate SCENARIO   check a scenario file
-//	redress init                print the documented default scenario
-//	redress scenarios           list the presets and what each teaches
+//	redress run [SCENARIO]         simulate; print a summary and write data files
+//	redress estimate --data F ...  run an estimator on a CSV file
+//	redress bias SCENARIO --reps N Monte Carlo bias study of the estimators
+//	redress merge DIR...           combine the shards of a bias study
+//	redress compare SCENARIO       compare the scenario's policies on common random numbers
+//	redress frontier SCENARIO ...  cost–retention frontier over a grid of policy levers
+//	redress validate SCENARIO      check a scenario file
+//	redress init                   print the documented default scenario
+//	redress scenarios              list the presets and what each teaches
 //
 // Run `redress help` or `redress COMMAND --help` for details. Exit status
 // is 0 on success, 1 when a run fails, 2 for bad input.
