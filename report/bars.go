@@ -182,35 +182,17 @@ func BarPanels(path, title string, panels []BarPanel) error {
 		}
 	}
 
-	titleSty := textStyle(14, black)
-	titleSty.XAlign, titleSty.YAlign = draw.XCenter, draw.YTop
-	capSty := textStyle(9, darkGrey)
-	capSty.XAlign, capSty.YAlign = draw.XCenter, draw.YTop
 	w := panelW*vg.Length(cols) + padLeft
 	caption := "Error bars: 95% intervals."
 	if anyBroken {
 		caption += " Broken axis (//): the bars start at the axis minimum, not at 0."
 	}
-	caption = wrap(capSty, caption, w-0.3*vg.Inch)
-	title = wrap(titleSty, title, w-0.3*vg.Inch)
-	gap := 0.08 * vg.Inch
-	headH := gap + capSty.Height(caption) + gap
-	if title != "" {
-		headH += titleSty.Height(title) + gap
-	}
+	head := newHeading(title, caption, w)
 	panelH := dataH + maxRoom + 0.35*vg.Inch // data, labels, panel title
-	h := headH + panelH*vg.Length(rows)
+	h := head.height() + panelH*vg.Length(rows)
 
 	return render(path, w, h, func(dc draw.Canvas) {
-		top := dc.Max.Y - gap
-		mid := (dc.Min.X + dc.Max.X) / 2
-		if title != "" {
-			dc.FillText(titleSty, vg.Point{X: mid, Y: top}, title)
-			top -= titleSty.Height(title) + gap
-		}
-		dc.FillText(capSty, vg.Point{X: mid, Y: top}, caption)
-		body := dc
-		body.Max.Y = dc.Max.Y - headH
+		body := head.draw(dc)
 		tiles := draw.Tiles{
 			Rows: rows, Cols: cols,
 			PadX: panelGap, PadY: 0.15 * vg.Inch,

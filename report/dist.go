@@ -102,28 +102,12 @@ func SamplingDistributions(path string, title string, panels []Panel) error {
 	if offScale {
 		caption += " \"3 >\": 3 estimates beyond the axis."
 	}
-	titleSty := textStyle(14, black)
-	titleSty.XAlign, titleSty.YAlign = draw.XCenter, draw.YTop
-	capSty := textStyle(9, darkGrey)
-	capSty.XAlign, capSty.YAlign = draw.XCenter, draw.YTop
-	gap := 0.08 * vg.Inch
-	headH := gap + capSty.Height(caption) + gap
-	if title != "" {
-		headH += titleSty.Height(title) + gap
-	}
 	w := panelW * vg.Length(cols)
-	h := headH + panelH*vg.Length(rows)
+	head := newHeading(title, caption, w)
+	h := head.height() + panelH*vg.Length(rows)
 
 	return render(path, w, h, func(dc draw.Canvas) {
-		top := dc.Max.Y - gap
-		mid := (dc.Min.X + dc.Max.X) / 2
-		if title != "" {
-			dc.FillText(titleSty, vg.Point{X: mid, Y: top}, title)
-			top -= titleSty.Height(title) + gap
-		}
-		dc.FillText(capSty, vg.Point{X: mid, Y: top}, caption)
-		body := dc
-		body.Max.Y = dc.Max.Y - headH
+		body := head.draw(dc)
 		tiles := draw.Tiles{
 			Rows: rows, Cols: cols,
 			PadX: 0.15 * vg.Inch, PadY: 0.15 * vg.Inch,

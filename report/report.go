@@ -102,6 +102,52 @@ func textStyle(size vg.Length, c color.Color) draw.TextStyle {
 	}
 }
 
+// heading is a figure's centred title and small caption, each wrapped to
+// the figure's width; either may be empty.
+type heading struct {
+	title, caption   string
+	titleSty, capSty draw.TextStyle
+	gap              vg.Length
+}
+
+// newHeading wraps title and caption for a figure of width w.
+func newHeading(title, caption string, w vg.Length) *heading {
+	h := &heading{titleSty: textStyle(14, black), capSty: textStyle(9, darkGrey), gap: 0.08 * vg.Inch}
+	h.titleSty.XAlign, h.titleSty.YAlign = draw.XCenter, draw.YTop
+	h.capSty.XAlign, h.capSty.YAlign = draw.XCenter, draw.YTop
+	h.title = wrap(h.titleSty, title, w-0.3*vg.Inch)
+	h.caption = wrap(h.capSty, caption, w-0.3*vg.Inch)
+	return h
+}
+
+// height is the vertical space the heading takes, gaps included.
+func (h *heading) height() vg.Length {
+	y := h.gap
+	if h.title != "" {
+		y += h.titleSty.Height(h.title) + h.gap
+	}
+	if h.caption != "" {
+		y += h.capSty.Height(h.caption) + h.gap
+	}
+	return y
+}
+
+// draw writes the heading at the top of dc and returns the canvas below it.
+func (h *heading) draw(dc draw.Canvas) draw.Canvas {
+	top := dc.Max.Y - h.gap
+	mid := (dc.Min.X + dc.Max.X) / 2
+	if h.title != "" {
+		dc.FillText(h.titleSty, vg.Point{X: mid, Y: top}, h.title)
+		top -= h.titleSty.Height(h.title) + h.gap
+	}
+	if h.caption != "" {
+		dc.FillText(h.capSty, vg.Point{X: mid, Y: top}, h.caption)
+	}
+	body := dc
+	body.Max.Y = dc.Max.Y - h.height()
+	return body
+}
+
 // render draws a figure of the given size on a PNG and an SVG canvas and
 // writes path+".png" and path+".svg" atomically. Both images are rendered
 // in memory before either file is created.

@@ -127,34 +127,11 @@ func Scatter(path, title, xLabel, yLabel string, points []Point, opts ScatterOpt
 	grid.Vertical.Color, grid.Horizontal.Color = lightGrey, lightGrey
 	p.Add(grid, &scatterPlot{items: items, connect: opts.Connect, diagonal: opts.Diagonal})
 
-	titleSty := textStyle(14, black)
-	titleSty.XAlign, titleSty.YAlign = draw.XCenter, draw.YTop
-	capSty := textStyle(9, darkGrey)
-	capSty.XAlign, capSty.YAlign = draw.XCenter, draw.YTop
-	gap := 0.08 * vg.Inch
 	w := 6.5 * vg.Inch
-	caption := wrap(capSty, opts.Caption, w-0.3*vg.Inch)
-	title = wrap(titleSty, title, w-0.3*vg.Inch)
-	headH := gap
-	if title != "" {
-		headH += titleSty.Height(title) + gap
-	}
-	if caption != "" {
-		headH += capSty.Height(caption) + gap
-	}
-	h := 5*vg.Inch + headH
+	head := newHeading(title, opts.Caption, w)
+	h := 5*vg.Inch + head.height()
 	return render(path, w, h, func(dc draw.Canvas) {
-		top := dc.Max.Y - gap
-		mid := (dc.Min.X + dc.Max.X) / 2
-		if title != "" {
-			dc.FillText(titleSty, vg.Point{X: mid, Y: top}, title)
-			top -= titleSty.Height(title) + gap
-		}
-		if caption != "" {
-			dc.FillText(capSty, vg.Point{X: mid, Y: top}, caption)
-		}
-		pc := dc
-		pc.Max.Y = dc.Max.Y - headH
+		pc := head.draw(dc)
 		pc.Min.X += 0.1 * vg.Inch
 		pc.Max.X -= 0.2 * vg.Inch
 		pc.Min.Y += 0.1 * vg.Inch

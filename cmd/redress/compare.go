@@ -15,6 +15,7 @@ import (
 
 	"redress/compare"
 	"redress/outfile"
+	"redress/scenarios"
 )
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -42,15 +43,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !slices.Contains([]string{"text", "markdown", "json", "csv"}, *format) {
 		return usageError("--format %q: use text, markdown, json or csv", *format)
 	}
-	sc, err := loadScenario(pos[0])
+	sc, err := loadPolicyScenario("compare", pos[0], *seed)
 	if err != nil {
 		return err
-	}
-	if *seed >= 0 {
-		sc.Seed = uint64(*seed)
-	}
-	if sc.Mode != "behavioral" {
-		return usageError("compare: %s is a %s scenario; policies are compared in behavioral mode", pos[0], sc.Mode)
 	}
 	prog := newProgress(stderr)
 	start := time.Now()
@@ -85,6 +80,22 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "\nFiles in %s: compare.json, compare.csv, replications.csv, breakdown.csv; plots compare-metrics.png, dashboard-vs-truth.png (and .svg)\n", *out)
 	}
 	return nil
+}
+
+// loadPolicyScenario loads a behavioral scenario for compare or
+// frontier, with the seed overridden when seed ≥ 0.
+func loadPolicyScenario(cmd, name string, seed int64) (*scenarios.Scenario, error) {
+	sc, err := loadScenario(name)
+	if err != nil {
+		return nil, err
+	}
+	if seed >= 0 {
+		sc.Seed = uint64(seed)
+	}
+	if sc.Mode != "behavioral" {
+		return nil, usageError("%s: %s is a %s scenario; policies are compared in behavioral mode", cmd, name, sc.Mode)
+	}
+	return sc, nil
 }
 
 // pm formats a mean and the half-width of its interval.

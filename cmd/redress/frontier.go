@@ -71,15 +71,9 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *retention != "repurchase" && *retention != "customers" {
 		return usageError("--retention %q: use repurchase or customers", *retention)
 	}
-	sc, err := loadScenario(pos[0])
+	sc, err := loadPolicyScenario("frontier", pos[0], *seed)
 	if err != nil {
 		return err
-	}
-	if *seed >= 0 {
-		sc.Seed = uint64(*seed)
-	}
-	if sc.Mode != "behavioral" {
-		return usageError("frontier: %s is a %s scenario; policies are compared in behavioral mode", pos[0], sc.Mode)
 	}
 	grid, combos, err := compare.GridScenario(sc, *template, levers)
 	if err != nil {
