@@ -545,4 +545,11 @@ estimators = []
 # Swept keys, each "key=v1,v2,..." like --sweep; several form a grid.
 # Default [].
 sweeps = []
+# Precision target, like --until: run each grid point until, for every
+# estimator, e.g. "mcse(coverage)<0.005" (reps is then the cap); "" runs
+# exactly reps. Default "".
+until = ""
+# Replications between checks of the target, 0 to 10000000 (0 = 100).
+# Default 0.
+batch = 0
 `

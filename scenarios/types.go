@@ -463,6 +463,10 @@ type Study struct {
 	// Sweeps are swept keys as "key=v1,v2,...", each like a --sweep flag;
 	// several form a grid.
 	Sweeps []string `toml:"sweeps"`
+	// Until is a precision target, like --until ("mcse(coverage)<0.005");
+	// Reps is then the cap. Batch is how often it is checked (0: 100).
+	Until string `toml:"until"`
+	Batch int    `toml:"batch"`
 }
 
 // Output sets what is written.

@@ -310,6 +310,7 @@ const maxStudyReps = 10_000_000
 // by the study itself (redress validate and redress bias).
 func (v *validator) study(st *Study) {
 	v.intIn("study.reps", st.Reps, 0, maxStudyReps, "replications per grid point (0: given by --reps)")
+	v.intIn("study.batch", st.Batch, 0, maxStudyReps, "replications between checks of study.until (0: 100)")
 	seen := map[string]bool{}
 	for i, e := range st.Estimators {
 		key := fmt.Sprintf("study.estimators[%d]", i)

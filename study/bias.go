@@ -69,6 +69,12 @@ type Config struct {
 	Progress func(done, total int)
 	// Plot, if set, draws plots into Out when the study is complete.
 	Plot PlotFunc
+	// Until, if set, runs each grid point until every target holds for
+	// all its estimands and methods, checked after every Batch
+	// replications (default 100), with Reps as the cap. It cannot be
+	// combined with shards.
+	Until []Target
+	Batch int
 }
 
 // Manifest describes a study; it is written to study.json and must
@@ -90,6 +96,11 @@ type Manifest struct {
 	Definitions map[string]string `json:"definitions"`
 	// Shard is "i/n" for a shard's share, empty for a whole study.
 	Shard string `json:"shard,omitempty"`
+	// Until is the precision target (ParseUntil's syntax) of a study that
+	// runs each point until it is met, checked every Batch replications;
+	// Reps is then the cap.
+	Until string `json:"until,omitempty"`
+	Batch int    `json:"batch,omitempty"`
 }
 
 // Results is a study's outcome.
@@ -107,9 +118,51 @@ type Results struct {
 	Plots []string
 }
 
-// Complete reports whether every replication of every point is present.
+// Complete reports whether every replication of every point is present
+// (for a study with a precision target: whether every point has met it or
+// reached the cap).
 func (r *Results) Complete() bool {
-	return len(r.Rows) == len(r.Points)*shardReps(r.Manifest)*len(r.Manifest.Pairs)
+	m := r.Manifest
+	if m.Until == "" {
+		return len(r.Rows) == len(r.Points)*shardReps(m)*len(m.Pairs)
+	}
+	ts, err := ParseUntil(m.Until)
+	if err != nil {
+		return false
+	}
+	total := 0
+	for _, p := range r.Points {
+		rows := rowsOfPoint(r.Rows, p.Index)
+		done, n := pointStatus(m, ts, rows)
+		if !done || n*len(m.Pairs) != len(rows) {
+			return false
+		}
+		total += len(rows)
+	}
+	return total == len(r.Rows)
+}
+
+// PointReps returns the number of replications of each grid point.
+func (r *Results) PointReps() []int {
+	out := make([]int, len(r.Points))
+	for _, p := range r.Points {
+		out[p.Index] = len(rowsOfPoint(r.Rows, p.Index)) / len(r.Manifest.Pairs)
+	}
+	return out
+}
+
+// rowsOfPoint returns the contiguous rows of point p (rows are in point
+// order).
+func rowsOfPoint(rows []RepRow, p int) []RepRow {
+	i := 0
+	for i < len(rows) && rows[i].Point < p {
+		i++
+	}
+	j := i
+	for j < len(rows) && rows[j].Point == p {
+		j++
+	}
+	return rows[i:j]
 }
 
 func shardReps(m Manifest) int {
@@ -176,6 +229,15 @@ func NewManifest(cfg *Config) (Manifest, error) {
 	}
 	if cfg.Shards > 0 {
 		m.Shard = fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards)
+	}
+	if len(cfg.Until) > 0 {
+		if cfg.Shards > 0 {
+			return Manifest{}, fmt.Errorf("--until cannot be combined with --shard: a precision target needs every replication of a point in one place")
+		}
+		m.Until, m.Batch = untilString(cfg.Until), cfg.Batch
+		if m.Batch <= 0 {
+			m.Batch = 100
+		}
 	}
 	return m, nil
 }
@@ -278,8 +340,12 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 			return nil, err
 		}
 		prior = completePrefix(prior, len(man.Pairs))
-		if err := checkPrefix(prior, all, man); err != nil {
-			return nil, fmt.Errorf("--resume: %s: %w", repPath, err)
+		check := checkPrefix(prior, all, man)
+		if len(cfg.Until) > 0 {
+			check = checkUntilPrefix(prior, man, cfg.Until, len(points))
+		}
+		if check != nil {
+			return nil, fmt.Errorf("--resume: %s: %w", repPath, check)
 		}
 	} else {
 		for _, f := range []string{manPath, repPath} {
@@ -304,12 +370,18 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 	}
 	done := len(prior) / len(man.Pairs)
 	res := &Results{Manifest: man, Points: points, Rows: prior, Resumed: done}
-	todo := all[done:]
-	newRows, runErr := runTasks(ctx, &cfg, man, points, scs, todo, repPath)
-	res.Rows = append(res.Rows, newRows...)
-	res.Ran = len(newRows) / len(man.Pairs)
-	if runErr != nil {
-		return res, runErr
+	if len(cfg.Until) > 0 {
+		if err := runUntil(ctx, &cfg, res, scs, repPath); err != nil {
+			return res, err
+		}
+	} else {
+		todo := all[done:]
+		newRows, runErr := runTasks(ctx, &cfg, man, points, scs, todo, repPath)
+		res.Rows = append(res.Rows, newRows...)
+		res.Ran = len(newRows) / len(man.Pairs)
+		if runErr != nil {
+			return res, runErr
+		}
 	}
 	res.Summary = Summarize(res.Rows)
 	if err := writeOutputs(cfg.Out, res, cfg.Plot); err != nil {

@@ -42,6 +42,9 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 		if err != nil {
 			return nil, err
 		}
+		if m.Until != "" {
+			return nil, fmt.Errorf("merge: %s is a study with a precision target (--until), which is never sharded; it needs no merge", d)
+		}
 		if m.Shard != "" {
 			if prev, ok := shards[m.Shard]; ok {
 				return nil, fmt.Errorf("merge: %s and %s are both shard %s", prev, d, m.Shard)

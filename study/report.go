@@ -213,7 +213,13 @@ func Report(res *Results, plots []string) []byte {
 		}
 		fmt.Fprintf(&b, "\n%d grid points. ", len(res.Points))
 	}
-	fmt.Fprintf(&b, "%d replications per point; replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Reps, m.Seed)
+	if m.Until != "" {
+		fmt.Fprintf(&b, "Each point ran until %s held for every estimand and method, checked every %d replications, at most %d: %s. ",
+			untilText(m.Until), m.Batch, m.Reps, repsText(res))
+		fmt.Fprintf(&b, "Replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Seed)
+	} else {
+		fmt.Fprintf(&b, "%d replications per point; replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Reps, m.Seed)
+	}
 	if m.Shard != "" {
 		fmt.Fprintf(&b, " This is shard %s (replications r with r mod n = i − 1); merge the shards with `redress merge`.", m.Shard)
 	}
@@ -257,6 +263,30 @@ func Report(res *Results, plots []string) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// untilText is a precision target in words.
+func untilText(u string) string {
+	return "the Monte Carlo SE target " + strings.ReplaceAll(u, ",", " and ")
+}
+
+// repsText lists the replications each point ran.
+func repsText(res *Results) string {
+	var s []string
+	for i, n := range res.PointReps() {
+		s = append(s, fmt.Sprintf("point %d: %d", i, n))
+	}
+	return strings.Join(s, ", ")
+}
+
+// UntilSummary describes how many replications each point of a study
+// with a precision target ran ("" for a fixed count).
+func UntilSummary(res *Results) string {
+	m := res.Manifest
+	if m.Until == "" {
+		return ""
+	}
+	return fmt.Sprintf("until %s (checked every %d, at most %d); replications %s", m.Until, m.Batch, m.Reps, repsText(res))
 }
 
 func shortHash(h string) string {

@@ -78,6 +78,13 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 	if err := CheckGrid(sc, cfg.Sweeps); err != nil {
 		return Config{}, sc.Annotate(&scenarios.Error{Key: "study.sweeps", Msg: err.Error()})
 	}
+	if sc.Study.Until != "" {
+		ts, err := ParseUntil(sc.Study.Until)
+		if err != nil {
+			return Config{}, sc.Annotate(&scenarios.Error{Key: "study.until", Msg: strings.TrimPrefix(err.Error(), "--until ")})
+		}
+		cfg.Until, cfg.Batch = ts, sc.Study.Batch
+	}
 	return cfg, nil
 }
 

@@ -53,6 +53,8 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	resume := fs.Bool("resume", false, "finish an interrupted study in --out (same arguments otherwise)")
 	shard := fs.String("shard", "", "run only shard `i/n`: replications r with r mod n = i−1; combine with `redress merge`")
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
+	until := fs.String("until", "", "run each grid point until a precision `target` holds, e.g. \"mcse(coverage)<0.005\" (several: comma-separated); --reps is then the cap")
+	batch := fs.Int("batch", 0, "with --until: check the target every `N` replications (default: the scenario's study.batch, else 100)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -106,6 +108,20 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		cfg.Sweeps = sweeps
 	}
 	cfg.Workers, cfg.Out, cfg.Resume, cfg.Shard, cfg.Shards, cfg.Plot = *workers, *out, *resume, si, sn, studyplot.Plots
+	if *until != "" {
+		if cfg.Until, err = study.ParseUntil(*until); err != nil {
+			return usageError("%v", err)
+		}
+	}
+	if *batch < 0 {
+		return usageError("--batch must be ≥ 1, got %d", *batch)
+	}
+	if *batch > 0 {
+		cfg.Batch = *batch
+	}
+	if len(cfg.Until) > 0 && sn > 0 {
+		return usageError("--until cannot be combined with --shard: a precision target needs all of a point's replications in one place")
+	}
 	prog := newProgress(stderr)
 	cfg.Progress = prog.update
 	start := time.Now()
@@ -173,7 +189,11 @@ func printFiles(w io.Writer, dir string, res *study.Results) {
 // printBias prints the text summary of a study.
 func printBias(w io.Writer, res *study.Results, elapsed time.Duration) {
 	m := res.Manifest
-	fmt.Fprintf(w, "Bias study: %s (%s mode), %d replications × %d grid points", m.Scenario, m.Mode, m.Reps, len(res.Points))
+	upTo := ""
+	if m.Until != "" {
+		upTo = "up to "
+	}
+	fmt.Fprintf(w, "Bias study: %s (%s mode), %s%d replications × %d grid points", m.Scenario, m.Mode, upTo, m.Reps, len(res.Points))
 	if m.Shard != "" {
 		fmt.Fprintf(w, ", shard %s", m.Shard)
 	}
@@ -184,6 +204,9 @@ func printBias(w io.Writer, res *study.Results, elapsed time.Duration) {
 		}
 	}
 	fmt.Fprintln(w)
+	if u := study.UntilSummary(res); u != "" {
+		fmt.Fprintln(w, "Ran "+u+".")
+	}
 	fmt.Fprintln(w, "Measures over successful replications, Monte Carlo SE in parentheses.")
 	for _, p := range res.Points {
 		fmt.Fprintln(w)

@@ -93,11 +93,27 @@ func TestBiasCommand(t *testing.T) {
 		{[]string{"bias", sc, "--reps", "2", "--sweep", "textbook.rho=2"}, "textbook.rho"},
 		{[]string{"bias", sc, "--reps", "2", "--shard", "4/3"}, "--shard"},
 		{[]string{"merge"}, "shard directories"},
+		{[]string{"bias", sc, "--reps", "20", "--until", "mcse(cover)<0.1"}, "unknown measure"},
+		{[]string{"bias", sc, "--reps", "20", "--until", "mcse(coverage)<0.1", "--shard", "1/2"}, "--until cannot be combined with --shard"},
 	} {
 		c.args = append(c.args, "--out", filepath.Join(base, "bad"))
 		code, _, errs := runCLI(t, c.args...)
 		if code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+func TestBiasUntilCommand(t *testing.T) {
+	sc := smallTextbook(t)
+	code, out, errs := runCLI(t, "bias", sc, "--reps", "40", "--estimators", "naive,heckit", "--until", "mcse(coverage)<0.06", "--batch", "10",
+		"--out", filepath.Join(t.TempDir(), "u"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"up to 40 replications", "Ran until mcse(coverage)<0.06 (checked every 10, at most 40); replications point 0: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 }
