@@ -144,6 +144,11 @@ func printCompare(w io.Writer, r *compare.Result, weeks int, elapsed time.Durati
 	}
 	grid(w, head, rows, md)
 
+	if len(r.Policies) == 1 {
+		fmt.Fprintf(w, "\nThe scenario has one policy: nothing to compare. Add [[policies]] entries (see docs/policies.md).\n")
+		printBreakdown(w, r, heading, md)
+		return
+	}
 	heading(fmt.Sprintf("Difference from %s, paired on common random numbers (* = interval excludes 0)", base))
 	var others []int
 	head = []string{"metric"}
@@ -222,6 +227,11 @@ func printCompare(w io.Writer, r *compare.Result, weeks int, elapsed time.Durati
 	}
 	grid(w, []string{"criterion", "picks", "target", "best by target", "regret (lost target)"}, rows, md)
 
+	printBreakdown(w, r, heading, md)
+}
+
+// printBreakdown prints the segment and failure-type tables.
+func printBreakdown(w io.Writer, r *compare.Result, heading func(string), md bool) {
 	for _, g := range []struct {
 		title  string
 		names  []string
