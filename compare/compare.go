@@ -352,8 +352,12 @@ func (r *Result) Estimate(p, m int) Interval { return interval(r.Values[p][m]) }
 // Paired is the difference of metric m between policy p and the baseline,
 // replication by replication on the same random numbers, with a 95%
 // interval from the SD of the paired differences.
-func (r *Result) Paired(p, m int) Interval {
-	return interval(diff(r.Values[p][m], r.Values[r.Baseline][m]))
+func (r *Result) Paired(p, m int) Interval { return r.Diff(p, r.Baseline, m) }
+
+// Diff is metric m of policy a minus policy b, paired replication by
+// replication on the same random numbers, with a 95% interval.
+func (r *Result) Diff(a, b, m int) Interval {
+	return interval(diff(r.Values[a][m], r.Values[b][m]))
 }
 
 // Unpaired is the same difference with the interval two independent runs

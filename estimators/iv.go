@@ -213,22 +213,11 @@ func IV(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Den
 		e[i] = s
 		sse += s * s
 	}
-	var cov []float64
-	switch opts.VCE {
-	case Classical:
-		s2 := sse / float64(n-k)
-		cov = make([]float64, k*k)
-		for i := range cov {
-			cov[i] = s2 * fit.xtxInv[i]
-		}
-	case HC1:
-		cov = sandwich(fit.xtxInv, residMeat(xhat, e, n, k), k)
-		c := float64(n) / float64(n-k)
-		for i := range cov {
-			cov[i] *= c
-		}
-	default:
-		return fail(fmt.Errorf("unknown covariance estimator %v", opts.VCE))
+	cov, err := lsCovariance(fit.xtxInv, sse, func() []float64 {
+		return hcMeat(xhat, n, k, func(i int, _ []float64) float64 { return e[i] })
+	}, n, k, opts.VCE)
+	if err != nil {
+		return fail(err)
 	}
 	outEq, err := equation("outcome", names, fit.beta, cov)
 	if err != nil {
@@ -245,38 +234,3 @@ func IV(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Den
 	return res, nil
 }
 
-// lsCov returns the least-squares covariance of fit (classical or HC1).
-func lsCov(X *mat.Dense, y []float64, fit *lsFit, n, k int, vce VCE) ([]float64, error) {
-	cov := make([]float64, k*k)
-	switch vce {
-	case Classical:
-		s2 := fit.sse / float64(n-k)
-		for i := range cov {
-			cov[i] = s2 * fit.xtxInv[i]
-		}
-	case HC1:
-		cov = sandwich(fit.xtxInv, hcMeat(X, y, fit.beta, n, k), k)
-		c := float64(n) / float64(n-k)
-		for i := range cov {
-			cov[i] *= c
-		}
-	default:
-		return nil, fmt.Errorf("unknown covariance estimator %v", vce)
-	}
-	return cov, nil
-}
-
-// residMeat returns Σ eᵢ² xᵢxᵢ' (k×k) for the rows of X and residuals e,
-// summed in fixed blocks.
-func residMeat(X *mat.Dense, e []float64, n, k int) []float64 {
-	raw := X.RawMatrix()
-	nb := (n + blockRows - 1) / blockRows
-	parts := make([]float64, nb*k*k)
-	forBlocks(n, func(b, lo, hi int) {
-		m := parts[b*k*k : (b+1)*k*k]
-		for i := lo; i < hi; i++ {
-			addOuter(m, raw.Data[i*raw.Stride:i*raw.Stride+k], e[i]*e[i], k)
-		}
-	})
-	return sumParts(parts, nb, k)
-}

@@ -66,23 +66,9 @@ func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, erro
 	if err != nil {
 		return nil, fmt.Errorf("ols: %w", err)
 	}
-	var cov []float64
-	switch opts.VCE {
-	case Classical:
-		s2 := fit.sse / float64(n-k)
-		cov = make([]float64, k*k)
-		for i := range cov {
-			cov[i] = s2 * fit.xtxInv[i]
-		}
-	case HC1:
-		meat := hcMeat(X, y, fit.beta, n, k)
-		cov = sandwich(fit.xtxInv, meat, k)
-		c := float64(n) / float64(n-k)
-		for i := range cov {
-			cov[i] *= c
-		}
-	default:
-		return nil, fmt.Errorf("ols: unknown covariance estimator %v", opts.VCE)
+	cov, err := lsCov(X, y, fit, n, k, opts.VCE)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
 	}
 	eq, err := equation("outcome", names, fit.beta, cov)
 	if err != nil {
@@ -105,8 +91,9 @@ func lsDense(X *mat.Dense, y []float64, n, k int, names []string) (*lsFit, error
 	return solveLS(r, k, names)
 }
 
-// hcMeat returns Σ eᵢ² xᵢxᵢ' (k×k row-major) for residuals of β.
-func hcMeat(X *mat.Dense, y, beta []float64, n, k int) []float64 {
+// hcMeat returns Σ eᵢ² xᵢxᵢ' (k×k row-major) over the n rows of X, with
+// eᵢ = resid(i, xᵢ), summed in fixed blocks.
+func hcMeat(X *mat.Dense, n, k int, resid func(i int, x []float64) float64) []float64 {
 	raw := X.RawMatrix()
 	nb := (n + blockRows - 1) / blockRows
 	parts := make([]float64, nb*k*k)
@@ -114,14 +101,49 @@ func hcMeat(X *mat.Dense, y, beta []float64, n, k int) []float64 {
 		m := parts[b*k*k : (b+1)*k*k]
 		for i := lo; i < hi; i++ {
 			x := raw.Data[i*raw.Stride : i*raw.Stride+k]
-			e := y[i]
-			for j, v := range x {
-				e -= v * beta[j]
-			}
+			e := resid(i, x)
 			addOuter(m, x, e*e, k)
 		}
 	})
 	return sumParts(parts, nb, k)
+}
+
+// lsCovariance is the classical, s²(X'X)⁻¹ with s² = sse/(n − k), or the
+// HC1, n/(n − k)·(X'X)⁻¹ meat (X'X)⁻¹, covariance of a least-squares fit;
+// meat is called only for HC1.
+func lsCovariance(xtxInv []float64, sse float64, meat func() []float64, n, k int, vce VCE) ([]float64, error) {
+	var cov []float64
+	switch vce {
+	case Classical:
+		s2 := sse / float64(n-k)
+		cov = make([]float64, k*k)
+		for i := range cov {
+			cov[i] = s2 * xtxInv[i]
+		}
+	case HC1:
+		cov = sandwich(xtxInv, meat(), k)
+		c := float64(n) / float64(n-k)
+		for i := range cov {
+			cov[i] *= c
+		}
+	default:
+		return nil, fmt.Errorf("unknown covariance estimator %v", vce)
+	}
+	return cov, nil
+}
+
+// lsCov returns the covariance (classical or HC1) of fit, the regression
+// of y on X.
+func lsCov(X *mat.Dense, y []float64, fit *lsFit, n, k int, vce VCE) ([]float64, error) {
+	return lsCovariance(fit.xtxInv, fit.sse, func() []float64 {
+		return hcMeat(X, n, k, func(i int, x []float64) float64 {
+			e := y[i]
+			for j, v := range x {
+				e -= v * fit.beta[j]
+			}
+			return e
+		})
+	}, n, k, vce)
 }
 
 // addOuter adds w·xx' to the upper triangle of the k×k matrix m.

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -109,7 +110,9 @@ func panels(res *study.Results, estimand string) []report.Panel {
 		if title == "" {
 			title = "all replications"
 		}
+		// Estimates and errors θ̂ − θ per method, failures left out.
 		values := make([][]float64, len(methods))
+		errs := make([][]float64, len(methods))
 		var truths []float64
 		for i := range res.Rows {
 			r := &res.Rows[i]
@@ -120,30 +123,14 @@ func panels(res *study.Results, estimand string) []report.Panel {
 			if r.Error != "" {
 				continue
 			}
-			for j, mt := range methods {
-				if mt == r.Method {
-					values[j] = append(values[j], r.Estimate)
-				}
+			if j := slices.Index(methods, r.Method); j >= 0 {
+				values[j] = append(values[j], r.Estimate)
+				errs[j] = append(errs[j], r.Estimate-r.Truth)
 			}
 		}
 		truth, constant := commonTruth(truths)
 		if !constant {
-			// Errors θ̂ − θ, replication by replication.
-			for j := range values {
-				values[j] = values[j][:0]
-			}
-			for i := range res.Rows {
-				r := &res.Rows[i]
-				if r.Point != p.Index || r.Estimand != estimand || r.Error != "" {
-					continue
-				}
-				for j, mt := range methods {
-					if mt == r.Method {
-						values[j] = append(values[j], r.Estimate-r.Truth)
-					}
-				}
-			}
-			truth = 0
+			values, truth = errs, 0
 			title += " (estimate − truth)"
 		}
 		pn := report.Panel{Title: title}

@@ -269,15 +269,12 @@ func selectionRows(t *table.Table, ind string, selVars, outVars []string, s *est
 	s.dropped = dropped
 	n, n1 := 0, 0
 	for i, k := range keep {
+		selected[i] = selected[i] && k
 		if k {
 			n++
-			if selected[i] {
-				n1++
-			} else {
-				selected[i] = false
-			}
-		} else {
-			selected[i] = false
+		}
+		if selected[i] {
+			n1++
 		}
 	}
 	switch {

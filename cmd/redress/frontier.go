@@ -199,19 +199,10 @@ func (f *frontier) print(w io.Writer, weeks int, elapsed time.Duration) {
 		}
 	}
 	if second >= 0 {
-		d := pairedDiff(r, b, second, m)
+		d := r.Diff(b, second, m)
 		fmt.Fprintf(w, "; ahead of the runner-up %s by %s [%s, %s] (paired)", r.Policies[second], num(d.Mean, 0), num(d.Lo, 0), num(d.Hi, 0))
 	}
 	fmt.Fprintln(w)
-}
-
-// pairedDiff is metric m of policy a minus policy b, paired by replication.
-func pairedDiff(r *compare.Result, a, b, m int) compare.Interval {
-	saved := r.Baseline
-	r.Baseline = b
-	d := r.Paired(a, m)
-	r.Baseline = saved
-	return d
 }
 
 type frontierPoint struct {
