@@ -233,4 +233,3 @@ func IV(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Den
 	}
 	return res, nil
 }
-
