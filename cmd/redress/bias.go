@@ -14,28 +14,33 @@ import (
 	"redress/studyplot"
 )
 
-// sweepFlags collects repeated --sweep key=v1,v2 flags.
-type sweepFlags []study.Sweep
-
-func (s *sweepFlags) String() string {
-	var parts []string
-	for _, sw := range *s {
-		parts = append(parts, sw.Key+"="+strings.Join(sw.Values, ","))
-	}
-	return strings.Join(parts, " ")
+// keyedFlag collects a repeated flag of key=values items (--sweep,
+// --grid): each is parsed by parse, and a key given twice is an error.
+type keyedFlag[T any] struct {
+	items []T
+	parse func(string) (T, error)
+	key   func(T) string
 }
 
-func (s *sweepFlags) Set(v string) error {
-	sw, err := study.ParseSweep(v)
+func (f *keyedFlag[T]) String() string {
+	var keys []string
+	for _, it := range f.items {
+		keys = append(keys, f.key(it))
+	}
+	return strings.Join(keys, " ")
+}
+
+func (f *keyedFlag[T]) Set(v string) error {
+	it, err := f.parse(v)
 	if err != nil {
 		return err
 	}
-	for _, old := range *s {
-		if old.Key == sw.Key {
-			return fmt.Errorf("%s swept twice", sw.Key)
+	for _, old := range f.items {
+		if f.key(old) == f.key(it) {
+			return fmt.Errorf("%s given twice", f.key(it))
 		}
 	}
-	*s = append(*s, sw)
+	f.items = append(f.items, it)
 	return nil
 }
 
@@ -46,8 +51,8 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study", stderr)
 	reps := fs.Int("reps", 0, "replications per grid point (`N` ≥ 1; default the scenario's study.reps)")
 	ests := fs.String("estimators", "", "comma-separated `methods` (default: the scenario's study.estimators, else every one that applies to its mode)")
-	var sweeps sweepFlags
-	fs.Var(&sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1; replaces the scenario's study.sweeps")
+	sweeps := &keyedFlag[study.Sweep]{parse: study.ParseSweep, key: func(s study.Sweep) string { return s.Key }}
+	fs.Var(sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1; replaces the scenario's study.sweeps")
 	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
 	out := fs.String("out", "redress-bias", "write the study's files to `DIR`")
 	resume := fs.Bool("resume", false, "finish an interrupted study in --out (same arguments otherwise)")
@@ -104,8 +109,8 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return usageError("%v", err)
 		}
 	}
-	if len(sweeps) > 0 {
-		cfg.Sweeps = sweeps
+	if len(sweeps.items) > 0 {
+		cfg.Sweeps = sweeps.items
 	}
 	cfg.Workers, cfg.Out, cfg.Resume, cfg.Shard, cfg.Shards, cfg.Plot = *workers, *out, *resume, si, sn, studyplot.Plots
 	if *until != "" {

@@ -16,32 +16,12 @@ import (
 	"redress/outfile"
 )
 
-// leverFlags collects repeated --grid flags.
-type leverFlags []compare.Lever
-
-func (l *leverFlags) String() string {
-	var parts []string
-	for _, lv := range *l {
-		parts = append(parts, lv.Key+"="+strings.Join(lv.Values, ","))
-	}
-	return strings.Join(parts, " ")
-}
-
-func (l *leverFlags) Set(v string) error {
-	lv, err := compare.ParseLever(v)
-	if err != nil {
-		return err
-	}
-	*l = append(*l, lv)
-	return nil
-}
-
 func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("frontier", "frontier SCENARIO.toml | PRESET --grid lever=a:b:step [--grid ...] [--reps N] [--policy NAME] [--out DIR] [--format text|json|csv] [--workers N]",
 		"  redress frontier policy-showdown --grid refund=0:1.2:0.3 --grid response_hours=2,12,24,48 --reps 10 --out frontier\n"+
 			"  redress frontier default --grid apology=none,scripted,sincere --grid proactive=0:0.8:0.4", stderr)
-	var levers leverFlags
-	fs.Var(&levers, "grid", "a policy `lever=a:b:step` (or lever=v1,v2,...) to vary; repeat for a grid of every combination")
+	levers := &keyedFlag[compare.Lever]{parse: compare.ParseLever, key: func(l compare.Lever) string { return l.Key }}
+	fs.Var(levers, "grid", "a policy `lever=a:b:step` (or lever=v1,v2,...) to vary; repeat for a grid of every combination")
 	reps := fs.Int("reps", 10, "replications (`N` ≥ 2) on common random numbers")
 	template := fs.String("policy", "", "the policy `NAME` whose other levers stay fixed (default: the scenario's policy)")
 	out := fs.String("out", "", "write frontier.json, frontier.csv and the plot frontier.png/.svg to `DIR`")
@@ -56,7 +36,7 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(pos) != 1 {
 		return usageError("frontier takes one scenario (file or preset), got %d", len(pos))
 	}
-	if len(levers) == 0 {
+	if len(levers.items) == 0 {
 		return usageError("frontier needs at least one --grid lever=a:b:step (e.g. --grid refund=0:1.2:0.3)")
 	}
 	if *reps < 2 {
@@ -75,7 +55,7 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	grid, combos, err := compare.GridScenario(sc, *template, levers)
+	grid, combos, err := compare.GridScenario(sc, *template, levers.items)
 	if err != nil {
 		if errors.Is(err, compare.ErrNoPolicy) {
 			return usageError("frontier: --policy: %v", err)
@@ -89,7 +69,7 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("frontier: %w", err)
 	}
-	f := newFrontier(res, levers, combos, *retention)
+	f := newFrontier(res, levers.items, combos, *retention)
 	if *out != "" {
 		if err := writeFrontier(*out, res, f); err != nil {
 			return err
