@@ -131,17 +131,28 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 		return nil, err
 	}
 	base := rng.Base(sc.Seed, rep)
+	m := agents.NewModel(sc)
 	out := make([]PolicyOutcome, len(pols))
 	for k := range pols {
-		pop := newPopulation(sc, base, workers)
-		eng := newEngine(sc, &pols[k], pop, base)
 		bd := Breakdown{Segments: make([]Group, len(sc.Population.Segments))}
-		st, err := eng.run(ctx, workers, &breakdownSink{b: &bd, m: eng.m})
+		sum, pop, err := replay(ctx, sc, &pols[k], base, workers, &breakdownSink{b: &bd, m: m})
 		if err != nil {
 			return nil, err
 		}
 		bd.churn(pop)
-		out[k] = PolicyOutcome{Policy: pols[k].Name, Summary: summarize(sc, pop, &st), Breakdown: bd}
+		out[k] = PolicyOutcome{Policy: pols[k].Name, Summary: sum, Breakdown: bd}
 	}
 	return out, nil
+}
+
+// replay simulates policy pol on a fresh population drawn from the
+// replication's streams base — the same customers and draws for every
+// policy — passing the episodes to out (if not nil).
+func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out sink) (Summary, *population, error) {
+	pop := newPopulation(sc, base, workers)
+	st, err := newEngine(sc, pol, pop, base).run(ctx, workers, out)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	return summarize(sc, pop, &st), pop, nil
 }

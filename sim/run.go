@@ -110,18 +110,12 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		Estimands: estimands(sc, &st)}
 	if len(pols) > 1 {
 		for k := range pols {
-			var ps Stats
-			pp := pop
+			sum := res.Summary
 			if k != active {
-				pp = newPopulation(sc, base, opts.Workers)
-				ps, err = newEngine(sc, &pols[k], pp, base).run(ctx, opts.Workers, nil)
-				if err != nil {
+				if sum, _, err = replay(ctx, sc, &pols[k], base, opts.Workers, nil); err != nil {
 					return nil, err
 				}
-			} else {
-				ps = st
 			}
-			sum := summarize(sc, pp, &ps)
 			tf.Policies = append(tf.Policies, truth.PolicyOutcome{Policy: pols[k].Name, Metrics: sum.Metrics()})
 		}
 		ref := tf.Policies[active].Metrics
