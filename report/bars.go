@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -208,28 +207,6 @@ func BarPanels(path, title string, panels []BarPanel) error {
 			}
 		}
 	})
-}
-
-// wrap breaks txt at spaces into lines no wider than width (a word wider
-// than width gets a line of its own); line breaks in txt are kept.
-func wrap(sty draw.TextStyle, txt string, width vg.Length) string {
-	var out []string
-	for _, para := range strings.Split(txt, "\n") {
-		line := ""
-		for _, word := range strings.Fields(para) {
-			switch {
-			case line == "":
-				line = word
-			case sty.Width(line+" "+word) <= width:
-				line += " " + word
-			default:
-				out = append(out, line)
-				line = word
-			}
-		}
-		out = append(out, line)
-	}
-	return strings.Join(out, "\n")
 }
 
 // barAxis returns the vertical axis of a panel whose finite values,

@@ -27,6 +27,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -146,6 +147,28 @@ func (h *heading) draw(dc draw.Canvas) draw.Canvas {
 	body := dc
 	body.Max.Y = dc.Max.Y - h.height()
 	return body
+}
+
+// wrap breaks txt at spaces into lines no wider than width (a word wider
+// than width gets a line of its own); line breaks in txt are kept.
+func wrap(sty draw.TextStyle, txt string, width vg.Length) string {
+	var out []string
+	for _, para := range strings.Split(txt, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = word
+			case sty.Width(line+" "+word) <= width:
+				line += " " + word
+			default:
+				out = append(out, line)
+				line = word
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // render draws a figure of the given size on a PNG and an SVG canvas and
