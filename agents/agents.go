@@ -14,10 +14,27 @@
 //   - justice theory of complaint handling (Tax, Brown & Chandrashekaran
 //     1998, J. Marketing 62(2); Smith, Bolton & Wagner 1999, JMR 36(3)):
 //     recovery satisfaction RS = w_d J_d + w_p J_p + w_i J_i;
-//   - recovery expectations and the recovery paradox (McCollough, Berry &
-//     Yadav 2000, J. Service Research 3(2); Magnini et al. 2007) and the
-//     double deviation (Bitner, Booms & Tetreault 1990; Maxham &
-//     Netemeyer 2002, J. Marketing 66(4)).
+//   - recovery disconfirmation and the recovery paradox (McCollough,
+//     Berry & Yadav 2000, J. Service Research 3(2)): the recovery is
+//     judged against the recovery expectation E^R with the same
+//     loss-averse value function, so a recovery far short of E^R is a
+//     second deviation (the double deviation; Bitner, Booms & Tetreault
+//     1990, J. Marketing 54(1));
+//   - distributive justice relative to the loss, S-shaped when the
+//     customer rejects the flawed service and concave when they keep it
+//     (Gelbrich, Gäthke & Grégoire 2015, J. Service Research 18(1)), with
+//     no gain from overcompensation beyond a cap (Haesevoets et al. 2017,
+//     Judgment and Decision Making 12(2));
+//   - two paths to loyalty: cumulative satisfaction (Johnson, Anderson &
+//     Fornell 1995, J. Consumer Research 21(4)) and trust, a Beta belief
+//     that an order goes right, which failures and failed recoveries
+//     lower whatever the recovery's satisfaction (Garbarino & Johnson
+//     1999, J. Marketing 63(2)); so the recovery paradox shows in
+//     satisfaction far more than in repurchase (de Matos, Henrique &
+//     Rossi 2007, J. Service Research 10(1));
+//   - exit and voice (Hirschman 1970): switching cost and the
+//     competitor's attractiveness enter both the contact decision and the
+//     exit of a customer who stays silent.
 //
 // Functions here are pure and allocation-free; the engine in package sim
 // keeps customer state in flat slices and calls them in its hot loop.
@@ -64,16 +81,14 @@ func ApologyLevel(name string) int {
 
 // Model holds the scenario's psychological coefficients.
 type Model struct {
-	O scenarios.Outcomes
-	J scenarios.Justice
-	L scenarios.Loyalty
-	C scenarios.Contact
-	// MeanExpectation is Ē, the population mean of E at the start.
-	MeanExpectation float64
-	apology         [3]float64
-	survey          scenarios.Survey
-	npsFloor        float64
-	npsCeiling      float64
+	O          scenarios.Outcomes
+	J          scenarios.Justice
+	L          scenarios.Loyalty
+	C          scenarios.Contact
+	apology    [3]float64
+	survey     scenarios.Survey
+	npsFloor   float64
+	npsCeiling float64
 }
 
 // NewModel collects the coefficients of sc.
@@ -81,12 +96,6 @@ func NewModel(sc *scenarios.Scenario) *Model {
 	m := &Model{O: sc.Outcomes, J: sc.Justice, L: sc.Loyalty, C: sc.Contact, survey: sc.Survey,
 		npsFloor: sc.WordOfMouth.NPSFloor, npsCeiling: sc.WordOfMouth.NPSCeiling}
 	m.apology = [3]float64{sc.Justice.ApologyNone, sc.Justice.ApologyScripted, sc.Justice.ApologySincere}
-	tot := 0.0
-	for _, seg := range sc.Population.Segments {
-		t := seg.Traits.Resolve(sc.Population.Traits)
-		tot += seg.Share * t.ExpectationMean
-	}
-	m.MeanExpectation = tot
 	return m
 }
 
@@ -106,17 +115,37 @@ func Value(d, lambda, tol, damping float64) float64 {
 	return v
 }
 
-// TransactionSatisfaction is S_tx = s0 + a(E − Ē) + b·g(P − E).
+// TransactionSatisfaction is S_tx = s0 + a(E − Ē) + b·g(P − E), where Ē
+// is the fixed reference expectation (outcomes.expectation_reference).
+// At equal performance dS/dE = a − b·g'(D): with a above the typical
+// b·g' higher expectations give slightly higher satisfaction, the
+// assimilation Anderson (1973) found and Szymanski & Henard's (2001)
+// meta-analysis confirms (r ≈ .27), while a large shortfall (g' = λ)
+// still weighs more for a customer who expected more (contrast).
 func (m *Model) TransactionSatisfaction(perf, expect, lambda, tol float64) float64 {
 	d := perf - expect
-	return m.O.Baseline + m.O.Assimilation*(expect-m.MeanExpectation) +
+	return m.O.Baseline + m.O.Assimilation*(expect-m.O.ExpectationReference) +
 		m.O.Disconfirmation*Value(d, lambda, tol, m.O.ToleranceDamping)
 }
 
-// Distributive is J_d, S-shaped (logistic) in compensation relative to
-// the price paid, steepest around the midpoint and saturating above it.
-func (m *Model) Distributive(compensationRatio float64) float64 {
-	return Logistic(m.J.DistributiveSlope * (compensationRatio - m.J.DistributiveMidpoint))
+// Distributive is J_d as a function of compensation relative to the
+// customer's loss, x. When the customer rejects the flawed service
+// (returns a damaged or wrong item) it is S-shaped, logistic(s(x − x0)):
+// little justice until the compensation nears the loss. When they keep it
+// (a late parcel) it is concave, 1 − exp(−kx): the first unit counts
+// most (Gelbrich, Gäthke & Grégoire 2015). Beyond the overcompensation
+// cap x̄ it falls by the penalty per unit (Haesevoets et al. 2017).
+func (m *Model) Distributive(x float64, rejected bool) float64 {
+	j := &m.J
+	over := math.Max(0, x-j.OvercompensationCap)
+	x = math.Min(x, j.OvercompensationCap)
+	var d float64
+	if rejected {
+		d = Logistic(j.DistributiveSlope * (x - j.DistributiveMidpoint))
+	} else {
+		d = 1 - math.Exp(-j.DistributiveConcavity*x)
+	}
+	return Clamp01(d - j.OvercompensationPenalty*over)
 }
 
 // Procedural is J_p = exp(−wait/τ), times the unresolved factor for each
@@ -139,14 +168,20 @@ func (m *Model) Interactional(apology int, empathy, personalisation float64) flo
 
 // Recovery describes what a recovery delivered.
 type Recovery struct {
-	// Compensation is refund plus coupon worth, relative to price.
+	// Compensation is refund plus coupon worth, relative to the loss.
 	Compensation float64
+	// Rejected: the customer rejects the flawed service (see Distributive).
+	Rejected bool
 	// WaitHours is the total time to the (last) response.
 	WaitHours float64
 	// Unresolved counts contacts that did not resolve the issue.
 	Unresolved int
+	// Resolved: the issue was put right (replacement, redelivery).
+	Resolved bool
+	// Abandoned: the customer gave up waiting; nothing was delivered.
+	Abandoned bool
 	// FollowUp is the weight of a follow-up contact: 0 none, else
-	// exp(−hours until the follow-up / 168).
+	// exp(−hours until the follow-up / decay hours).
 	FollowUp        float64
 	Apology         int
 	Empathy         float64
@@ -158,7 +193,7 @@ type Recovery struct {
 // at the highest-weight dimension.
 func (m *Model) Justice(r *Recovery, patience float64, w [3]float64) [3]float64 {
 	j := [3]float64{
-		m.Distributive(r.Compensation),
+		m.Distributive(r.Compensation, r.Rejected),
 		m.Procedural(r.WaitHours, patience, r.Unresolved, r.FollowUp),
 		m.Interactional(r.Apology, r.Empathy, r.Personalisation),
 	}
@@ -180,16 +215,78 @@ func (m *Model) RecoverySatisfaction(r *Recovery, patience float64, w [3]float64
 	return w[0]*j[0] + w[1]*j[1] + w[2]*j[2]
 }
 
-// PostRecovery is S = S_tx + c(RS − E^R) + rest, where rest carries the
-// trust penalty, the voice effect and the error.
-func (m *Model) PostRecovery(stx, rs, recoveryExpectation, rest float64) float64 {
-	return stx + m.O.RecoveryWeight*(rs-recoveryExpectation) + rest
+// RecoveryDisconfirmation is c·g(RS − E^R): the recovery judged against
+// what the customer expected of it, with the customer's loss aversion λ
+// and zone of tolerance (McCollough, Berry & Yadav 2000).
+func (m *Model) RecoveryDisconfirmation(rs, recoveryExpectation, lambda, tol float64) float64 {
+	return m.O.RecoveryWeight * Value(rs-recoveryExpectation, lambda, tol, m.O.ToleranceDamping)
 }
 
-// LoyaltyShift is the change in loyalty (logit scale) after an order
-// with satisfaction s.
-func (m *Model) LoyaltyShift(s float64) float64 {
-	return m.L.SatisfactionEffect * (s - m.O.Baseline)
+// Restored is the share of a loss that a recovery restores: the
+// compensation (relative to the loss) plus, when the issue was resolved,
+// the restorable share, at most the whole loss.
+func Restored(compensation, restorable float64, resolved bool) float64 {
+	r := compensation
+	if resolved {
+		r += restorable
+	}
+	return math.Min(1, r)
+}
+
+// FailedRecovery reports whether a recovery is itself a deviation: it
+// was abandoned or left the issue unresolved, or its satisfaction fell
+// short of the recovery expectation by more than the margin.
+func (m *Model) FailedRecovery(r *Recovery, rs, recoveryExpectation float64) bool {
+	return r.Abandoned || !r.Resolved || rs < recoveryExpectation-m.O.FailedRecoveryMargin
+}
+
+// Bond is a customer's loyalty state beyond the reverting deviation:
+// cumulative satisfaction C and the Beta belief (A, B) that an order goes
+// right (trust).
+type Bond struct {
+	Cumulative float64
+	A, B       float64
+}
+
+// Trust is the believed probability that an order goes right, A/(A+B).
+func (b Bond) Trust() float64 { return b.A / (b.A + b.B) }
+
+// NewBond is the bond of a customer who expects satisfaction s at a
+// normal order, with the scenario's trust prior p.
+func (m *Model) NewBond(s, p float64) Bond {
+	w := 1 / (1 - m.L.TrustMemory)
+	return Bond{Cumulative: s, A: p * w, B: (1 - p) * w}
+}
+
+// Learn updates the bond after an order with satisfaction s and the
+// given number of deviations (0 for an order that went right; 1 for a
+// failure; 2 for a failure whose recovery failed too), and returns the
+// change in loyalty (logit scale) along the two paths:
+//
+//	ΔC = ω(s − C),  A ← γA + 1{dev = 0},  B ← γB + dev,
+//	Δℓ = β_C·ΔC + β_T·Δlogit(A/(A+B)).
+func (m *Model) Learn(b *Bond, s float64, deviations int) float64 {
+	l := &m.L
+	dc := l.CumulativeWeight * (s - b.Cumulative)
+	b.Cumulative += dc
+	before := math.Log(b.A / b.B)
+	b.A *= l.TrustMemory
+	b.B *= l.TrustMemory
+	if deviations == 0 {
+		b.A++
+	}
+	b.B += float64(deviations)
+	return l.CumulativeEffect*dc + l.TrustEffect*(math.Log(b.A/b.B)-before)
+}
+
+// FailureExit is the probability that a customer who stays silent at a
+// failure of severity sev leaves at once: exit instead of voice
+// (Hirschman 1970), easier when switching costs little and the
+// competitor attracts, less likely when loyalty dev is high.
+func (m *Model) FailureExit(sev, switching, competitor, dev float64) float64 {
+	l := &m.L
+	return Logistic(l.FailureExitIntercept + l.FailureExitSeverity*sev +
+		l.ExitCompetitor*competitor - l.ExitSwitchingCost*switching - l.ExitLoyalty*dev)
 }
 
 // scaled maps s to [0,1] between floor and ceiling.
@@ -240,12 +337,14 @@ func NPSBucket(score int) int {
 
 // Traits are one customer's drawn traits.
 type Traits struct {
-	OrderValue          float64
-	Expectation         float64
-	Tolerance           float64
-	LossAversion        float64
-	Weights             [3]float64
-	Patience            float64
+	OrderValue   float64
+	Expectation  float64
+	Tolerance    float64
+	LossAversion float64
+	Weights      [3]float64
+	Patience     float64
+	// Proneness multiplies the customer's failure probabilities.
+	Proneness           float64
 	Urgency             float64
 	Uncertainty         float64
 	Knowledge           float64
@@ -266,7 +365,7 @@ func DrawTraits(s *rng.Stream, t *scenarios.Traits) Traits {
 	var c Traits
 	c.OrderValue = t.OrderValueMedian * math.Exp(t.OrderValueSigma*s.Normal())
 	c.Expectation = betaMean(s, t.ExpectationMean, t.ExpectationConcentration)
-	c.Tolerance = t.ToleranceWidth * (0.5 + s.Float64())
+	c.Tolerance = t.ToleranceWidth * (1 + t.ToleranceSpread*(2*s.Float64()-1))
 	c.LossAversion = t.LossAversionMedian * math.Exp(t.LossAversionSigma*s.Normal())
 	g := [3]float64{s.Gamma(t.JusticeAlpha[0]), s.Gamma(t.JusticeAlpha[1]), s.Gamma(t.JusticeAlpha[2])}
 	tot := g[0] + g[1] + g[2]
@@ -279,13 +378,15 @@ func DrawTraits(s *rng.Stream, t *scenarios.Traits) Traits {
 	c.AgeBand = int(s.Float64() * 5)
 	c.Region = int(s.Float64() * 4)
 	// Older customers know the product a little better.
-	c.Knowledge = Clamp01(betaMean(s, t.KnowledgeMean, t.DriverConcentration) + 0.03*float64(c.AgeBand-2))
+	c.Knowledge = Clamp01(betaMean(s, t.KnowledgeMean, t.DriverConcentration) + t.KnowledgeAgeSlope*float64(c.AgeBand-2))
 	c.SwitchingCost = betaMean(s, t.SwitchingCostMean, t.DriverConcentration)
 	c.RecoveryExpectation = betaMean(s, t.RecoveryExpectationMean, t.ExpectationConcentration)
 	c.Voice = t.VoiceSD * s.Normal()
 	p := t.PurchaseProbability
 	c.LoyaltyBase = math.Log(p/(1-p)) + t.LoyaltySD*s.Normal()
 	c.TenureWeeks = t.TenureMeanWeeks * s.Exp()
+	f := t.FailureProneness
+	c.Proneness = math.Exp(f*s.Normal() - f*f/2)
 	return c
 }
 
@@ -302,6 +403,13 @@ type ContactInputs struct {
 	ExpectedPayoff float64
 	Voice          float64
 	Instrument     float64
+	// SwitchingCost is the customer's; Competitor the competitor's
+	// attractiveness.
+	SwitchingCost, Competitor float64
+	// Loyalty is the customer's loyalty relative to the segment median
+	// (logit scale): loyal customers voice rather than leave (Hirschman
+	// 1970, ch. 7).
+	Loyalty float64
 }
 
 // ContactIndex is the systematic part z'γ of the latent contact index;
@@ -311,5 +419,6 @@ func (m *Model) ContactIndex(x *ContactInputs) float64 {
 	return c.Intercept + c.Severity*x.Severity + c.Urgency*x.Urgency +
 		c.Uncertainty*x.Uncertainty + c.LogOrderValue*x.LogStake +
 		c.Knowledge*x.Knowledge + c.ExpectedPayoff*x.ExpectedPayoff -
-		c.Friction + c.Voice*x.Voice + c.InstrumentEffect*x.Instrument
+		c.Friction + c.Voice*x.Voice + c.InstrumentEffect*x.Instrument +
+		c.SwitchingCost*x.SwitchingCost + c.Competitor*x.Competitor + c.Loyalty*x.Loyalty
 }

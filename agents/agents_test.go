@@ -64,12 +64,25 @@ func TestJusticeWeights(t *testing.T) {
 		}
 	}
 	m := model()
-	slope := func(r float64) float64 { return (m.Distributive(r+0.01) - m.Distributive(r)) / 0.01 }
-	if !(slope(0.9) > slope(0.3) && slope(0.9) > slope(1.6) && slope(0.6) > slope(0.2) && slope(1.2) > slope(1.8)) {
-		t.Error("distributive justice is not steepest between 60% and 120% of price")
+	slope := func(r float64, rej bool) float64 {
+		return (m.Distributive(r+0.01, rej) - m.Distributive(r, rej)) / 0.01
 	}
-	if m.Distributive(2) < 0.95 || m.Distributive(0) > 0.01 {
-		t.Errorf("distributive justice J(0)=%g J(2)=%g, want ≈0 and saturated", m.Distributive(0), m.Distributive(2))
+	if !(slope(0.9, true) > slope(0.3, true) && slope(0.9, true) > slope(1.4, true) && slope(0.6, true) > slope(0.2, true)) {
+		t.Error("distributive justice of a rejected failure is not S-shaped (steepest near the full loss)")
+	}
+	for _, x := range []float64{0, 0.2, 0.5, 0.9, 1.2} {
+		if !(slope(x, false) < slope(x-0.05, false) || x == 0) || slope(x, false) <= 0 {
+			t.Errorf("distributive justice of a kept failure is not concave and increasing at %g", x)
+		}
+	}
+	for _, rej := range []bool{true, false} {
+		if m.Distributive(0, rej) > 0.01 {
+			t.Errorf("rejected=%v: J(0)=%g, want ≈0", rej, m.Distributive(0, rej))
+		}
+		// Beyond the cap (1.5× the loss) more compensation never helps.
+		if !(m.Distributive(2, rej) < m.Distributive(1.5, rej)) || m.Distributive(1.5, rej) < 0.9 {
+			t.Errorf("rejected=%v: J(1.5)=%g J(2)=%g, want saturated and no gain beyond the cap", rej, m.Distributive(1.5, rej), m.Distributive(2, rej))
+		}
 	}
 }
 

@@ -81,18 +81,29 @@ func (p *Policy) Eligible(segment, failureType int, orderValue, tenureWeeks floa
 	return orderValue >= p.Eligibility.MinOrderValue && tenureWeeks >= p.Eligibility.MinTenureWeeks
 }
 
-// SeverityCategory maps severity in [0,1] to 0 (low), 1 (medium), 2 (high).
-func SeverityCategory(severity float64) int {
+// SeverityCategory maps severity in [0,1] to 0 (low), 1 (medium), 2 (high)
+// at the two cut points (failures.severity_cuts).
+func SeverityCategory(severity float64, cuts []float64) int {
 	switch {
-	case severity < 1.0/3:
+	case severity < cuts[0]:
 		return 0
-	case severity < 2.0/3:
+	case severity < cuts[1]:
 		return 1
 	}
 	return 2
 }
 
-// RefundFraction is the refund as a fraction of order value for a
+// ContactHours is the agent time one contact takes under p: the handle
+// time plus the extra time of empathy and of a sincere apology.
+func (p *Policy) ContactHours(apology int) float64 {
+	h := p.HandleHours + p.Empathy*p.EmpathyHours
+	if apology == agents.ApologySincere {
+		h += p.SincereApologyHours
+	}
+	return h
+}
+
+// RefundFraction is the refund as a fraction of the customer's loss for a
 // failure of the given severity category.
 func (p *Policy) RefundFraction(category int) float64 {
 	if len(p.RefundBySeverity) == 3 {
@@ -101,8 +112,8 @@ func (p *Policy) RefundFraction(category int) float64 {
 	return p.Refund
 }
 
-// Remedy returns the apology level, the refund (fraction of order value)
-// and the coupon value an episode of the given severity category gets:
+// Remedy returns the apology level, the refund (fraction of the loss)
+// and the coupon value (fraction of order value) an episode of the given severity category gets:
 // the proactive remedy when the firm reached out first, else the policy's.
 func (p *Policy) Remedy(proactive bool, category int) (apology int, refund, coupon float64) {
 	apology, refund, coupon = p.ApologyLevel, p.RefundFraction(category), p.CouponValue
@@ -156,7 +167,8 @@ func (q *Queue) wait(contacts float64) float64 {
 	if a < c {
 		w += ErlangC(c, a) * q.HandleHours / (c - a)
 	} else {
-		// Saturated: every contact waits, on average, half a week's excess.
+		// Saturated: the excess work builds up linearly over the week, so
+		// a contact arriving uniformly in it waits for half of it.
 		w += 0.5 * (a - c) * HoursPerWeek / c
 	}
 	return w + q.Backlog/c
@@ -205,16 +217,18 @@ func erlangC(c int, a float64) float64 {
 
 // Costs are recovery costs in currency units.
 type Costs struct {
-	Refunds   float64 `json:"refunds"`
-	Coupons   float64 `json:"coupons"`
-	Staff     float64 `json:"staff"`
-	FollowUps float64 `json:"follow_ups"`
-	Proactive float64 `json:"proactive"`
+	Refunds         float64 `json:"refunds"`
+	Coupons         float64 `json:"coupons"`
+	Staff           float64 `json:"staff"`
+	FollowUps       float64 `json:"follow_ups"`
+	Proactive       float64 `json:"proactive"`
+	Personalisation float64 `json:"personalisation"`
+	Resolution      float64 `json:"resolution"`
 }
 
 // Total is the sum of all recovery costs.
 func (c Costs) Total() float64 {
-	return c.Refunds + c.Coupons + c.Staff + c.FollowUps + c.Proactive
+	return c.Refunds + c.Coupons + c.Staff + c.FollowUps + c.Proactive + c.Personalisation + c.Resolution
 }
 
 // Add accumulates o into c.
@@ -224,10 +238,11 @@ func (c *Costs) Add(o Costs) {
 	c.Staff += o.Staff
 	c.FollowUps += o.FollowUps
 	c.Proactive += o.Proactive
+	c.Personalisation += o.Personalisation
+	c.Resolution += o.Resolution
 }
 
-// WeeklyStaffCost is the cost of a staffed team for one week (zero for a
-// target-time policy, which pays per contact-hour instead).
+// WeeklyStaffCost is the cost of a staffed team for one week.
 func (p *Policy) WeeklyStaffCost() float64 {
 	return p.Staffing * HoursPerWeek * p.StaffCostPerHour
 }

@@ -87,7 +87,8 @@ func TestEligibilityAndRefund(t *testing.T) {
 			t.Errorf("Eligible(%d, %d, %g) = %v, want %v", c.seg, c.ft, c.v, got, c.want)
 		}
 	}
-	if cp.RefundFraction(SeverityCategory(0.9)) != 1.0 || cp.RefundFraction(SeverityCategory(0.1)) != 0.2 {
+	cuts := []float64{1.0 / 3, 2.0 / 3}
+	if cp.RefundFraction(SeverityCategory(0.9, cuts)) != 1.0 || cp.RefundFraction(SeverityCategory(0.1, cuts)) != 0.2 {
 		t.Error("refund by severity tier not applied")
 	}
 }

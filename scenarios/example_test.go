@@ -54,7 +54,7 @@ probability = 1.5
 	fmt.Println("input error:", scenarios.IsInputError(err))
 	// Output:
 	// retailer.toml:11: failures.delivery_delay.probability: 1.5 is out of range: a probability must be in [0, 1]
-	// retailer.toml:4: policies[0].refund: -0.1 is out of range: a refund (a fraction of order value; above 1 overcompensates) must be in [0, 2]
+	// retailer.toml:4: policies[0].refund: -0.1 is out of range: a refund (a fraction of the loss; above 1 overcompensates) must be in [0, 2]
 	// retailer.toml:8: policies[1].apology: "grovelling" is not allowed: the value must be one of "none", "scripted", "sincere"
 	// input error: true
 }

@@ -36,6 +36,10 @@ policy = ""
 size = 20000
 # Number of simulated weeks (behavioral). Integer in [1, 10000]. Default 52.
 weeks = 52
+# Weeks simulated before the recorded weeks and not recorded (no output,
+# no totals), so that learned expectations, payoffs and trust start near
+# their steady state. Integer in [0, 10000]. Default 26.
+warmup_weeks = 26
 
 # Trait distributions every customer's traits are drawn from (segments may
 # override any of them).
@@ -55,6 +59,9 @@ expectation_concentration = 20.0
 # (each customer's is uniform in [0.5, 1.5] x mean). In [0, 1].
 # Default 0.05.
 tolerance_width = 0.05
+# Relative spread of the tolerance half-width: each customer's is uniform
+# in [1 - spread, 1 + spread] x tolerance_width. In [0, 1]. Default 0.5.
+tolerance_spread = 0.5
 # Median loss aversion lambda (log-normal): shortfalls weigh lambda times
 # gains. > 0. Default 2.
 loss_aversion_median = 2.0
@@ -77,6 +84,18 @@ knowledge_mean = 0.5
 # Concentration of the Beta-distributed contact drivers and of switching
 # cost. > 0. Default 4.
 driver_concentration = 4.0
+# Product knowledge added per age band above the middle one (older
+# customers know the product a little better). Any finite number.
+# Default 0.03.
+knowledge_age_slope = 0.03
+# Log-scale standard deviation of a customer's failure proneness: their
+# failure probabilities are multiplied by a mean-one log-normal factor
+# (address quality, product mix, payment method). In [0, 3]. Default 0.5.
+failure_proneness = 0.5
+# Mean initial belief that an order goes right (the prior of the trust
+# belief, worth 1 / (1 - loyalty.trust_memory) orders). In (0, 1).
+# Default 0.95.
+trust_prior = 0.95
 # Median weekly purchase probability at baseline loyalty. In (0, 1).
 # Default 0.1.
 purchase_probability = 0.1
@@ -122,13 +141,28 @@ product_cost_share = 0.6
 # Attractiveness of the competitor, raising every customer's exit hazard.
 # In [0, 1]. Default 0.3.
 competitor_attractiveness = 0.3
+# Annual discount rate of the terminal value: the expected margin of the
+# customers still active at the horizon, discounted and weighted by their
+# chance of staying, is added to profit. In (0, 10]. Default 0.1.
+discount_rate = 0.1
+
+# The failure process.
+[failures]
+# Severities (in (0, 1), increasing) that cut severity into the low,
+# medium and high categories the firm records and refund_by_severity
+# uses. Default thirds.
+severity_cuts = [0.3333333333333333, 0.6666666666666666]
 
 # Failure types. Each has: probability per order (in [0, 1]; the seven
 # sum to at most 1); severity ~ Beta(severity_a, severity_b) in [0, 1]
 # (both > 0); impact, scaling severity into lost perceived performance
-# (>= 0); loss_fraction, the share of order value the customer loses and a
-# refund restores (in [0, 1]); detectable, whether the firm sees the
-# failure without a contact and so can reach out proactively.
+# (>= 0); loss_fraction, the share of order value the customer loses
+# until compensation or resolution restores it (in [0, 1]); restorable,
+# the share of that loss resolving the issue restores (in [0, 1]);
+# rejected, whether the customer rejects the flawed service (returns it:
+# distributive justice S-shaped in compensation) or keeps it (concave);
+# detectable, whether the firm sees the failure without a contact and so
+# can reach out proactively.
 #
 # The order arrives late.
 [failures.delivery_delay]
@@ -142,6 +176,10 @@ severity_b = 4.0
 impact = 0.5
 # Share of order value lost. In [0, 1]. Default 0.2.
 loss_fraction = 0.2
+# Share of the loss a resolution restores. In [0, 1]. Default 0.3.
+restorable = 0.3
+# The customer rejects (returns) the flawed service. Default false.
+rejected = false
 # The firm can detect it without a contact. Default true.
 detectable = true
 
@@ -157,6 +195,10 @@ severity_b = 3.0
 impact = 0.7
 # Share of order value lost. In [0, 1]. Default 0.8.
 loss_fraction = 0.8
+# Share of the loss a resolution restores. In [0, 1]. Default 1.
+restorable = 1.0
+# The customer rejects (returns) the flawed service. Default true.
+rejected = true
 # The firm can detect it without a contact. Default false.
 detectable = false
 
@@ -172,6 +214,10 @@ severity_b = 3.0
 impact = 0.7
 # Share of order value lost. In [0, 1]. Default 0.9.
 loss_fraction = 0.9
+# Share of the loss a resolution restores. In [0, 1]. Default 1.
+restorable = 1.0
+# The customer rejects (returns) the flawed service. Default true.
+rejected = true
 # The firm can detect it without a contact. Default true.
 detectable = true
 
@@ -187,6 +233,10 @@ severity_b = 3.0
 impact = 0.5
 # Share of order value lost. In [0, 1]. Default 0.5.
 loss_fraction = 0.5
+# Share of the loss a resolution restores. In [0, 1]. Default 0.8.
+restorable = 0.8
+# The customer rejects (returns) the flawed service. Default true.
+rejected = true
 # The firm can detect it without a contact. Default false.
 detectable = false
 
@@ -202,6 +252,10 @@ severity_b = 3.0
 impact = 0.6
 # Share of order value lost. In [0, 1]. Default 0.6.
 loss_fraction = 0.6
+# Share of the loss a resolution restores. In [0, 1]. Default 1.
+restorable = 1.0
+# The customer rejects (returns) the flawed service. Default false.
+rejected = false
 # The firm can detect it without a contact. Default true.
 detectable = true
 
@@ -217,6 +271,10 @@ severity_b = 2.0
 impact = 0.9
 # Share of order value lost. In [0, 1]. Default 0.3.
 loss_fraction = 0.3
+# Share of the loss a resolution restores. In [0, 1]. Default 0.
+restorable = 0.0
+# The customer rejects (returns) the flawed service. Default false.
+rejected = false
 # The firm can detect it without a contact. Default true.
 detectable = true
 
@@ -232,6 +290,10 @@ severity_b = 3.0
 impact = 0.6
 # Share of order value lost. In [0, 1]. Default 0.3.
 loss_fraction = 0.3
+# Share of the loss a resolution restores. In [0, 1]. Default 1.
+restorable = 1.0
+# The customer rejects (returns) the flawed service. Default false.
+rejected = false
 # The firm can detect it without a contact. Default false.
 detectable = false
 
@@ -259,6 +321,22 @@ expected_payoff = 0.8
 friction = 0.3
 # Coefficient of the voice disposition. Default 0.5.
 voice = 0.5
+# Coefficient of switching cost: where leaving is costly customers
+# complain rather than exit (Hirschman 1970). Default 0.8.
+switching_cost = 0.8
+# Coefficient of the competitor's attractiveness (firm.
+# competitor_attractiveness): where exit is easy, voice is rarer.
+# Default -0.8.
+competitor = -0.8
+# Coefficient of the customer's loyalty relative to the segment median
+# (logit scale): loyal customers voice rather than leave (Hirschman 1970).
+# Unobserved by the firm, so a source of selection bias. Default 0.5.
+loyalty = 0.5
+# A waiting customer abandons the contact when the wait exceeds an
+# exponential patience with mean abandon_patience x patience tau
+# (Erlang-A); an abandoned contact is a failed recovery. 0 = nobody
+# abandons. >= 0. Default 4.
+abandon_patience = 4.0
 # Share of episodes in which the instrument is on (e.g. a randomised
 # prominent help button). A probability, in [0, 1]. Default 0.5.
 instrument_probability = 0.5
@@ -273,44 +351,57 @@ payoff_learning = 0.3
 # Weight of the population's recent recovery satisfaction (word of mouth)
 # in each customer's expected payoff. In [0, 1]. Default 0.3.
 word_of_mouth_weight = 0.3
+# Weight of a week's mean recovery satisfaction in the recovery news
+# people hear (exponential smoothing). In [0, 1]. Default 0.2.
+payoff_news_weight = 0.2
 
 # The satisfaction model
-#   S = baseline + assimilation*(E - mean E) + disconfirmation*g(D)
-#       + recovery_weight*(RS - E^R) - trust penalty + noise.
+#   S_tx = baseline + assimilation*(E - mean E) + disconfirmation*g(P - E)
+#   S(1) = S_tx + recovery_weight*g(RS - E^R) - loss_weight*(unremedied loss)
+#          + voice_effect*voice + noise
+#   S(0) = S_tx - loss_weight*loss_fraction + voice_effect*voice + noise
+# where g is loss-averse (losses weigh lambda) and damped inside the zone
+# of tolerance.
 [outcomes]
-# s0, satisfaction at zero disconfirmation for an average expectation.
-# Any finite number. Default 0.6.
+# s0, satisfaction at zero disconfirmation for an expectation equal to
+# expectation_reference. Any finite number. Default 0.6.
 baseline = 0.6
-# a, the pull of expectations on satisfaction. Any finite number.
-# Default 0.3.
-assimilation = 0.3
+# a, the pull of expectations on satisfaction (assimilation): at equal
+# performance dS/dE = a - disconfirmation*g'(D), so with a above the
+# typical slope of g higher expectations give slightly higher
+# satisfaction (Anderson 1973; Szymanski & Henard 2001). Any finite
+# number. Default 1.15.
+assimilation = 1.15
+# Reference expectation E-bar the assimilation term is measured from, on
+# the [0, 1] quality scale. In [0, 1]. Default 0.7.
+expectation_reference = 0.7
 # b, the weight of disconfirmation g(D) (losses weighted by loss
 # aversion). Any finite number. Default 1.
 disconfirmation = 1.0
 # Multiplier of disconfirmation inside the zone of tolerance (0 = ignored,
 # 1 = no zone). In [0, 1]. Default 0.3.
 tolerance_damping = 0.3
-# c, the weight of recovery satisfaction relative to the recovery
-# expectation. Any finite number. Default 0.8.
+# c, the weight of the recovery's disconfirmation g(RS - E^R): a recovery
+# short of what the customer expected weighs lambda times a surplus.
+# Any finite number. Default 0.8.
 recovery_weight = 0.8
-# Satisfaction lost without a recovery, per unit of the failure's loss
-# fraction (money the customer is out of pocket when nobody puts it
-# right). Any finite number. Default 0.3.
-unremedied_loss = 0.3
+# Satisfaction lost per unit of unremedied loss: the failure's
+# loss_fraction less what compensation and resolution restore (without a
+# contact nothing is restored). Any finite number. Default 0.35.
+loss_weight = 0.35
+# A recovery whose satisfaction RS falls short of E^R by more than this is
+# a failed recovery: a second deviation that costs trust, like an
+# unresolved or abandoned contact. >= 0. Default 0.2.
+failed_recovery_margin = 0.2
 # Standard deviation of the satisfaction error. >= 0. Default 0.15.
 noise_sd = 0.15
 # Effect of the voice disposition on satisfaction; its sign sets the
 # direction of selection bias. Any finite number. Default 0.1.
 voice_effect = 0.1
-# A failure within this many weeks of an earlier one is a repeat failure
-# (double deviation). Integer in [0, 10000]. Default 12.
+# A failure within this many weeks of an earlier one is recorded as a
+# repeat failure (episodes.csv repeat_failure). Integer in [0, 10000].
+# Default 12.
 memory_weeks = 12
-# Satisfaction subtracted on a repeat failure. Any finite number.
-# Default 0.15.
-trust_penalty = 0.15
-# Rise of the recovery expectation E^R on a repeat failure. In [0, 1].
-# Default 0.25.
-repeat_expectation_boost = 0.25
 # Rate at which E moves toward experienced performance. In [0, 1].
 # Default 0.1.
 expectation_learning = 0.1
@@ -329,21 +420,33 @@ score_ceiling = 1.0
 
 # The three justice dimensions of a recovery.
 [justice]
-# Distributive justice is logistic in compensation / price; this is the
-# midpoint ratio. >= 0. Default 0.9.
+# Distributive justice is a function of compensation relative to the
+# customer's loss x. For rejected failures it is S-shaped, logistic with
+# this midpoint ratio. >= 0. Default 0.9.
 distributive_midpoint = 0.9
 # Slope of that logistic. >= 0. Default 6.
 distributive_slope = 6.0
+# For kept failures it is concave, 1 - exp(-concavity * x). >= 0.
+# Default 2.
+distributive_concavity = 2.0
+# Compensation beyond this multiple of the loss adds nothing ... >= 0.
+# Default 1.5.
+overcompensation_cap = 1.5
+# ... and lowers distributive justice by this much per unit beyond it.
+# >= 0. Default 0.1.
+overcompensation_penalty = 0.1
 # Worth of a coupon to the customer relative to cash, per unit of face
 # value. >= 0. Default 0.5.
 coupon_value_factor = 0.5
 # Procedural justice exp(-wait / patience) is multiplied by this for each
-# contact (up to two) that does not resolve the issue. In [0, 1]. Default 0.6.
+# contact that does not resolve the issue. In [0, 1]. Default 0.6.
 unresolved_factor = 0.6
 # Rise of procedural justice from a follow-up, times
-# exp(-follow_up_hours / 168) (a prompt follow-up counts more). In [0, 1].
-# Default 0.15.
+# exp(-follow_up_hours / follow_up_decay_hours) (a prompt follow-up counts
+# more). In [0, 1]. Default 0.15.
 follow_up_boost = 0.15
+# Decay time of the follow-up's effect, hours. > 0. Default 168.
+follow_up_decay_hours = 168.0
 # Interactional justice with no apology. In [0, 1]. Default 0.2.
 apology_none = 0.2
 # Interactional justice with a scripted apology. In [0, 1]. Default 0.45.
@@ -363,9 +466,19 @@ personalisation_targeting = 0.2
 # Loyalty, purchase and exit dynamics, logit scale. Coefficients are any
 # finite number.
 [loyalty]
-# Change in loyalty per unit of satisfaction above outcomes.baseline after
-# an order. Default 1.5.
-satisfaction_effect = 1.5
+# Two paths from an order to loyalty. Cumulative satisfaction C moves
+# toward each order's satisfaction by this weight. In [0, 1]. Default 0.15.
+cumulative_weight = 0.15
+# Loyalty change per unit change of C. Default 3.
+cumulative_effect = 3.0
+# Loyalty change per unit change of the logit of trust, the customer's
+# belief that an order goes right (failures and failed recoveries count
+# against it). Default 0.6.
+trust_effect = 0.6
+# Weight kept by older evidence in the trust belief at each order; the
+# belief is worth at most 1 / (1 - trust_memory) orders. In [0, 1).
+# Default 0.95.
+trust_memory = 0.95
 # Weekly share of the deviation from baseline loyalty that decays.
 # In [0, 1]. Default 0.05.
 reversion = 0.05
@@ -382,14 +495,49 @@ exit_switching_cost = 2.0
 # Coefficient of loyalty relative to logit(purchase_probability)
 # (subtracted): loyal customers leave less. Default 1.
 exit_loyalty = 1.0
+# A customer who stays silent at a failure leaves at once with probability
+# logistic(failure_exit_intercept + failure_exit_severity*severity
+#   + exit_competitor*competitor - exit_switching_cost*switching cost
+#   - exit_loyalty*loyalty deviation): exit instead of voice.
+# Intercept; default -4.
+failure_exit_intercept = -4.0
+# Coefficient of severity. Default 2.
+failure_exit_severity = 2.0
 
-# How promoters and detractors move everyone's expectations.
+# Word of mouth: every order yields a likelihood-to-recommend score;
+# promoters (9-10) and detractors (0-6) tell their acquaintances. What a
+# customer has heard (buzz: talks for minus talks against, decaying
+# weekly) shifts their purchase logit; what a prospect has heard shifts
+# their chance of becoming a customer (the population is open).
 [word_of_mouth]
-# Shift of expectations per unit of net buzz (promoters - detractors among
-# failure episodes, per active customer per week, accumulated with decay). Any finite number. Default 0.5.
-expectation_effect = 0.5
-# Weekly decay of the accumulated buzz. In [0, 1]. Default 0.2.
-decay = 0.2
+# Who talks to whom: "small_world" (Watts-Strogatz), "configuration"
+# (random graph with Poisson degrees), "mean_field" (everyone hears
+# everyone, scaled to mean_degree) or "none". Default "small_world".
+network = "small_world"
+# Mean number of acquaintances. Integer in [0, 1000], even for
+# small_world. Default 10.
+mean_degree = 10
+# Rewiring probability of the small world. In [0, 1]. Default 0.1.
+rewiring = 0.1
+# Expected talks a promoter's order gives each acquaintance. >= 0.
+# Default 0.1.
+promoter_talk = 0.1
+# Expected talks a detractor's order gives each acquaintance (bad news
+# travels further). >= 0. Default 0.2.
+detractor_talk = 0.2
+# Weekly share of heard buzz that is forgotten. In [0, 1]. Default 0.2.
+buzz_decay = 0.2
+# Purchase logit shift per unit of buzz. >= 0. Default 0.3.
+intent_effect = 0.3
+# Prospects who may become customers, as a share of population.size
+# (they are in the network from the start). In [0, 10]. Default 0.5.
+prospects = 0.5
+# Weekly baseline chance that a prospect becomes a customer. In [0, 1).
+# Default 0.005.
+join_rate = 0.005
+# Join logit shift per unit of buzz a prospect has heard (referrals, and
+# warnings). >= 0. Default 1.
+referral_effect = 1.0
 # Latent satisfaction at or below this maps to 0 on the 0-10
 # likelihood-to-recommend (NPS) scale. Any finite number. Default 0.
 nps_floor = 0.0
@@ -406,8 +554,11 @@ nps_noise_sd = 1.0
 # Policy name, unique and non-empty; every [[policies]] entry needs one.
 # Default "standard".
 name = "standard"
-# Target mean response time, hours; response time is log-normal with this
-# mean. > 0 when staffing = 0 (ignored otherwise). Default 24.
+# Target mean response time, hours (when staffing = 0). The firm staffs
+# the cheapest daily shift that meets it at last week's contacts (the wait
+# for the shift to open plus the Erlang C wait in it), paying its agents
+# whether busy or not; response time is log-normal around the plan's mean
+# wait. > 0 when staffing = 0 (ignored otherwise). Default 24.
 response_hours = 24.0
 # Log-scale standard deviation of response time. >= 0. Default 0.5.
 response_sigma = 0.5
@@ -418,8 +569,11 @@ staffing = 0.0
 # Agent time one contact takes, hours. > 0 when staffing > 0, else >= 0.
 # Default 0.5.
 handle_hours = 0.5
-# Refund as a fraction of order value; above 1 overcompensates.
-# In [0, 2]. Default 0.8.
+# Shortest daily shift agents are paid for under a response-time target,
+# hours. In [0.5, 24]. Default 4.
+min_shift_hours = 4.0
+# Refund as a fraction of the customer's loss (loss_fraction x order
+# value); above 1 overcompensates. In [0, 2]. Default 0.8.
 refund = 0.8
 # Refund per severity category (low, medium, high) instead of refund:
 # empty, or exactly 3 values in [0, 2]. Default [] (use refund).
@@ -443,16 +597,30 @@ follow_up_hours = 72.0
 proactive = 0.0
 # Probability that one contact resolves the issue. In [0, 1]. Default 0.7.
 first_contact_resolution = 0.7
+# Most contacts one issue gets; an issue still unresolved after them is
+# unresolved. Integer in [1, 10]. Default 2.
+max_contacts = 2
 # Staff cost per agent-hour, currency units. >= 0. Default 30.
 staff_cost_per_hour = 30.0
 # Cost of one follow-up, currency units. >= 0. Default 2.
 follow_up_cost = 2.0
 # Cost of one proactive outreach, currency units. >= 0. Default 3.
 proactive_cost = 3.0
+# Extra agent hours per contact at full empathy. >= 0. Default 0.15.
+empathy_hours = 0.15
+# Extra agent hours per contact for a sincere (not scripted) apology.
+# >= 0. Default 0.05.
+sincere_apology_hours = 0.05
+# Cost per contact at full personalisation, currency units. >= 0.
+# Default 2.
+personalisation_cost = 2.0
+# Cost of resolving an issue (replacement, redelivery), a fraction of
+# order value. >= 0. Default 0.3.
+resolution_cost = 0.3
 # Proactive outreach offers the policy's remedy unless a table after the
 # policy overrides parts of it (unset keys keep the policy's value):
 #   [policies.proactive_remedy]
-#   refund = 0.0          # fraction of order value, 0 to 2, any severity
+#   refund = 0.0          # fraction of the loss, 0 to 2, any severity
 #   coupon_value = 0.1    # fraction of order value, >= 0
 #   apology = "sincere"   # "none", "scripted" or "sincere"
 

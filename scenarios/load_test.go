@@ -43,7 +43,7 @@ func TestParseBroken(t *testing.T) {
 		{"undefined failure type", "[[policies]]\nname = \"a\"\neligibility.failure_types = [\"late\"]\n", 3, "policies[0].eligibility.failure_types[0]", `unknown failure type "late"`},
 		{"negative hour", "[[policies]]\nname = \"a\"\nfollow_up_hours = -2\n", 3, "policies[0].follow_up_hours", "-2 is out of range: a number of hours must be >= 0"},
 		{"negative patience", "[population.traits]\npatience_hours = -1\n", 2, "population.traits.patience_hours", "-1 is out of range: patience in hours must be > 0"},
-		{"refund -0.1", "[[policies]]\nname = \"a\"\nrefund = -0.1 # a clawback\n", 3, "policies[0].refund", "-0.1 is out of range: a refund (a fraction of order value; above 1 overcompensates) must be in [0, 2]"},
+		{"refund -0.1", "[[policies]]\nname = \"a\"\nrefund = -0.1 # a clawback\n", 3, "policies[0].refund", "-0.1 is out of range: a refund (a fraction of the loss; above 1 overcompensates) must be in [0, 2]"},
 		{"unknown apology", "[[policies]]\nname = \"a\"\napology = \"grovelling\"\n", 3, "policies[0].apology", `"grovelling" is not allowed: the value must be one of "none", "scripted", "sincere"`},
 		{"bad mode", "# a comment with mode = \"x\"\nmode = \"textbok\"\n", 2, "mode", `"textbok" is not allowed: the value must be one of "behavioral", "textbook"`},
 		{"policy without name", "[[policies]]\nrefund = 1\n", 1, "policies[0].name", "needs a non-empty name"},

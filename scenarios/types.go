@@ -49,6 +49,10 @@ type Population struct {
 	Size int `toml:"size"`
 	// Weeks is the number of simulated weeks (behavioral).
 	Weeks int `toml:"weeks"`
+	// WarmupWeeks are simulated before the recorded weeks and not
+	// recorded, so that learned expectations, payoffs and trust start
+	// near their steady state.
+	WarmupWeeks int `toml:"warmup_weeks"`
 	// Traits are the default trait distributions.
 	Traits Traits `toml:"traits"`
 	// Segments partition the population; their shares sum to 1.
@@ -67,9 +71,10 @@ type Traits struct {
 	// (a = mean·conc, b = (1−mean)·conc).
 	ExpectationMean          float64 `toml:"expectation_mean"`
 	ExpectationConcentration float64 `toml:"expectation_concentration"`
-	// ToleranceWidth is the mean half-width of the zone of tolerance
-	// (drawn uniformly in [0.5, 1.5]·mean).
-	ToleranceWidth float64 `toml:"tolerance_width"`
+	// ToleranceWidth is the mean half-width of the zone of tolerance,
+	// drawn uniformly in [1 − ToleranceSpread, 1 + ToleranceSpread]·mean.
+	ToleranceWidth  float64 `toml:"tolerance_width"`
+	ToleranceSpread float64 `toml:"tolerance_spread"`
 	// LossAversionMedian and LossAversionSigma: λ is log-normal.
 	LossAversionMedian float64 `toml:"loss_aversion_median"`
 	LossAversionSigma  float64 `toml:"loss_aversion_sigma"`
@@ -85,6 +90,18 @@ type Traits struct {
 	UncertaintyMean     float64 `toml:"uncertainty_mean"`
 	KnowledgeMean       float64 `toml:"knowledge_mean"`
 	DriverConcentration float64 `toml:"driver_concentration"`
+	// KnowledgeAgeSlope adds this much product knowledge per age band
+	// above the middle band (older customers know the product better).
+	KnowledgeAgeSlope float64 `toml:"knowledge_age_slope"`
+	// FailureProneness spreads failure probabilities across customers:
+	// each customer's are multiplied by a mean-one log-normal factor
+	// exp(σZ − σ²/2) with σ = FailureProneness (address quality,
+	// product mix, payment method).
+	FailureProneness float64 `toml:"failure_proneness"`
+	// TrustPrior is the mean of the customer's initial belief that an
+	// order goes right (Beta prior of the reliability belief, with
+	// strength 1/(1 − loyalty.trust_memory) orders).
+	TrustPrior float64 `toml:"trust_prior"`
 	// PurchaseProbability is the weekly purchase probability of a
 	// customer with median baseline loyalty and no tenure; LoyaltySD
 	// spreads baseline loyalty (logit scale) across customers, and
@@ -120,6 +137,7 @@ type TraitOverrides struct {
 	ExpectationMean          *float64  `toml:"expectation_mean"`
 	ExpectationConcentration *float64  `toml:"expectation_concentration"`
 	ToleranceWidth           *float64  `toml:"tolerance_width"`
+	ToleranceSpread          *float64  `toml:"tolerance_spread"`
 	LossAversionMedian       *float64  `toml:"loss_aversion_median"`
 	LossAversionSigma        *float64  `toml:"loss_aversion_sigma"`
 	JusticeAlpha             []float64 `toml:"justice_alpha"`
@@ -129,6 +147,9 @@ type TraitOverrides struct {
 	UncertaintyMean          *float64  `toml:"uncertainty_mean"`
 	KnowledgeMean            *float64  `toml:"knowledge_mean"`
 	DriverConcentration      *float64  `toml:"driver_concentration"`
+	KnowledgeAgeSlope        *float64  `toml:"knowledge_age_slope"`
+	FailureProneness         *float64  `toml:"failure_proneness"`
+	TrustPrior               *float64  `toml:"trust_prior"`
 	PurchaseProbability      *float64  `toml:"purchase_probability"`
 	LoyaltySD                *float64  `toml:"loyalty_sd"`
 	TenureMeanWeeks          *float64  `toml:"tenure_mean_weeks"`
@@ -150,6 +171,7 @@ func (o TraitOverrides) Resolve(base Traits) Traits {
 	set(&t.ExpectationMean, o.ExpectationMean)
 	set(&t.ExpectationConcentration, o.ExpectationConcentration)
 	set(&t.ToleranceWidth, o.ToleranceWidth)
+	set(&t.ToleranceSpread, o.ToleranceSpread)
 	set(&t.LossAversionMedian, o.LossAversionMedian)
 	set(&t.LossAversionSigma, o.LossAversionSigma)
 	if o.JusticeAlpha != nil {
@@ -163,6 +185,9 @@ func (o TraitOverrides) Resolve(base Traits) Traits {
 	set(&t.UncertaintyMean, o.UncertaintyMean)
 	set(&t.KnowledgeMean, o.KnowledgeMean)
 	set(&t.DriverConcentration, o.DriverConcentration)
+	set(&t.KnowledgeAgeSlope, o.KnowledgeAgeSlope)
+	set(&t.FailureProneness, o.FailureProneness)
+	set(&t.TrustPrior, o.TrustPrior)
 	set(&t.PurchaseProbability, o.PurchaseProbability)
 	set(&t.LoyaltySD, o.LoyaltySD)
 	set(&t.TenureMeanWeeks, o.TenureMeanWeeks)
@@ -182,6 +207,11 @@ type Firm struct {
 	ProductCostShare float64 `toml:"product_cost_share"`
 	// CompetitorAttractiveness in [0,1] raises every customer's exit hazard.
 	CompetitorAttractiveness float64 `toml:"competitor_attractiveness"`
+	// DiscountRate is the annual rate at which the expected margin of the
+	// customers still active at the horizon is discounted into a terminal
+	// value (customer lifetime value; Gupta, Lehmann & Stuart 2004, JMR
+	// 41(1)).
+	DiscountRate float64 `toml:"discount_rate"`
 }
 
 // FailureType parameterises one kind of service failure.
@@ -194,8 +224,17 @@ type FailureType struct {
 	// Impact scales severity into lost perceived performance.
 	Impact float64 `toml:"impact"`
 	// LossFraction is the share of order value the customer loses
-	// (the stake that a refund restores).
+	// (the stake that compensation and resolution restore).
 	LossFraction float64 `toml:"loss_fraction"`
+	// Restorable is the share of the loss that resolving the issue
+	// restores (a replacement or redelivery); the rest needs money.
+	Restorable float64 `toml:"restorable"`
+	// Rejected: the customer rejects the flawed service (returns a
+	// damaged or wrong item) rather than keeping it (a late parcel).
+	// Distributive justice is S-shaped in compensation for rejected
+	// failures and concave for kept ones (Gelbrich, Gäthke & Grégoire
+	// 2015, J. Service Research 18(1)).
+	Rejected bool `toml:"rejected"`
 	// Detectable failures can be seen by the firm without a contact
 	// (and so reached proactively).
 	Detectable bool `toml:"detectable"`
@@ -216,6 +255,10 @@ type Failures struct {
 	PaymentProblem      FailureType `toml:"payment_problem"`
 	PrivacyBreach       FailureType `toml:"privacy_breach"`
 	SupportFailure      FailureType `toml:"support_failure"`
+	// SeverityCuts are the two severity values (in (0,1), increasing)
+	// that cut severity into the low, medium and high categories the
+	// firm records and refund_by_severity uses.
+	SeverityCuts []float64 `toml:"severity_cuts"`
 }
 
 // Types returns the failure types in the order of FailureTypeNames.
@@ -242,6 +285,15 @@ type Contact struct {
 	Friction float64 `toml:"friction"`
 	// Voice multiplies the voice disposition.
 	Voice float64 `toml:"voice"`
+	// SwitchingCost and Competitor multiply the customer's switching
+	// cost and the competitor's attractiveness: where leaving is costly
+	// customers complain, where it is easy they exit silently
+	// (Hirschman 1970; Fornell & Wernerfelt 1987, JMR 24(4)).
+	SwitchingCost float64 `toml:"switching_cost"`
+	Competitor    float64 `toml:"competitor"`
+	// Loyalty multiplies the customer's loyalty relative to the segment
+	// median (logit scale): loyal customers voice (Hirschman 1970, ch. 7).
+	Loyalty float64 `toml:"loyalty"`
 	// InstrumentProbability is the share of episodes in which the
 	// instrument is on (e.g. a randomised prominent help button);
 	// InstrumentEffect is its coefficient. It moves contact only.
@@ -255,6 +307,15 @@ type Contact struct {
 	// WordOfMouthWeight blends the population's recent recovery
 	// satisfaction into each customer's expected payoff.
 	WordOfMouthWeight float64 `toml:"word_of_mouth_weight"`
+	// AbandonPatience: a customer waiting for support abandons when the
+	// wait exceeds an exponential patience with mean AbandonPatience
+	// times their patience τ (Erlang-A; Garnett, Mandelbaum & Reiman
+	// 2002, M&SOM 4(3)); 0 means nobody abandons.
+	AbandonPatience float64 `toml:"abandon_patience"`
+	// PayoffNewsWeight is the weight of this week's mean recovery
+	// satisfaction in the recovery news people hear (exponential
+	// smoothing, week by week).
+	PayoffNewsWeight float64 `toml:"payoff_news_weight"`
 }
 
 // Outcomes sets the satisfaction model
@@ -262,8 +323,10 @@ type Contact struct {
 type Outcomes struct {
 	// Baseline is s0, satisfaction at D = 0 for an average expectation.
 	Baseline float64 `toml:"baseline"`
-	// Assimilation is a, the pull of expectations on satisfaction.
-	Assimilation float64 `toml:"assimilation"`
+	// Assimilation is a, the pull of expectations on satisfaction,
+	// around the fixed reference expectation ExpectationReference (Ē).
+	Assimilation         float64 `toml:"assimilation"`
+	ExpectationReference float64 `toml:"expectation_reference"`
 	// Disconfirmation is b, the weight of g(D).
 	Disconfirmation float64 `toml:"disconfirmation"`
 	// ToleranceDamping multiplies disconfirmation inside the zone of
@@ -272,22 +335,23 @@ type Outcomes struct {
 	// RecoveryWeight is c, the weight of recovery satisfaction relative
 	// to the recovery expectation.
 	RecoveryWeight float64 `toml:"recovery_weight"`
-	// UnremediedLoss lowers satisfaction without a recovery by this much
-	// per unit of the failure's loss fraction (money the customer is out
-	// of pocket when nobody puts it right).
-	UnremediedLoss float64 `toml:"unremedied_loss"`
+	// LossWeight lowers satisfaction by this much per unit of unremedied
+	// loss (the failure's loss fraction less what compensation and
+	// resolution restore; Smith, Bolton & Wagner 1999, JMR 36(3)).
+	LossWeight float64 `toml:"loss_weight"`
+	// FailedRecoveryMargin: a recovery whose satisfaction RS falls short
+	// of the recovery expectation E^R by more than this is a failed
+	// recovery, a second deviation (as are unresolved and abandoned
+	// contacts).
+	FailedRecoveryMargin float64 `toml:"failed_recovery_margin"`
 	// NoiseSD is the sd of ε.
 	NoiseSD float64 `toml:"noise_sd"`
 	// VoiceEffect multiplies the voice disposition in satisfaction (its
 	// sign decides the direction of selection bias).
 	VoiceEffect float64 `toml:"voice_effect"`
 	// MemoryWeeks: a failure within this many weeks of an earlier one is
-	// a repeat failure (double deviation).
+	// recorded as a repeat failure.
 	MemoryWeeks int `toml:"memory_weeks"`
-	// TrustPenalty is subtracted (m) on a repeat failure.
-	TrustPenalty float64 `toml:"trust_penalty"`
-	// RepeatExpectationBoost raises E^R on a repeat failure.
-	RepeatExpectationBoost float64 `toml:"repeat_expectation_boost"`
 	// ExpectationLearning moves E toward experienced performance.
 	ExpectationLearning float64 `toml:"expectation_learning"`
 	// RecoveryExpectationLearning moves E^R toward experienced RS.
@@ -302,19 +366,28 @@ type Outcomes struct {
 
 // Justice sets the three justice dimensions of a recovery.
 type Justice struct {
-	// Distributive justice is logistic in compensation/price with
-	// midpoint DistributiveMidpoint and slope DistributiveSlope.
-	DistributiveMidpoint float64 `toml:"distributive_midpoint"`
-	DistributiveSlope    float64 `toml:"distributive_slope"`
+	// Distributive justice is a function of compensation relative to the
+	// loss x: for rejected failures logistic with midpoint
+	// DistributiveMidpoint and slope DistributiveSlope (S-shaped); for
+	// kept failures 1 − exp(−DistributiveConcavity·x) (concave). Beyond
+	// OvercompensationCap·loss it falls by OvercompensationPenalty per
+	// unit of x (Haesevoets et al. 2017, Judgment and Decision Making
+	// 12(2)).
+	DistributiveMidpoint    float64 `toml:"distributive_midpoint"`
+	DistributiveSlope       float64 `toml:"distributive_slope"`
+	DistributiveConcavity   float64 `toml:"distributive_concavity"`
+	OvercompensationCap     float64 `toml:"overcompensation_cap"`
+	OvercompensationPenalty float64 `toml:"overcompensation_penalty"`
 	// CouponValueFactor is how much a coupon is worth to the customer
 	// relative to cash, per unit of face value.
 	CouponValueFactor float64 `toml:"coupon_value_factor"`
 	// Procedural justice exp(−wait/τ) is multiplied by
 	// UnresolvedFactor for each contact that does not resolve the issue
-	// (up to two), and raised by FollowUpBoost·exp(−follow_up_hours/168)
+	// and raised by FollowUpBoost·exp(−follow_up_hours/FollowUpDecayHours)
 	// when there is a follow-up (a prompt follow-up counts more).
-	UnresolvedFactor float64 `toml:"unresolved_factor"`
-	FollowUpBoost    float64 `toml:"follow_up_boost"`
+	UnresolvedFactor   float64 `toml:"unresolved_factor"`
+	FollowUpBoost      float64 `toml:"follow_up_boost"`
+	FollowUpDecayHours float64 `toml:"follow_up_decay_hours"`
 	// Interactional justice: apology levels, weight of staff empathy and
 	// of personalisation.
 	ApologyNone           float64 `toml:"apology_none"`
@@ -330,9 +403,19 @@ type Justice struct {
 
 // Loyalty sets loyalty, purchase and exit dynamics (logit scale).
 type Loyalty struct {
-	// SatisfactionEffect moves loyalty by this much per unit of
-	// satisfaction above Baseline (outcomes.baseline) after an order.
-	SatisfactionEffect float64 `toml:"satisfaction_effect"`
+	// Two paths from an order to loyalty: cumulative satisfaction C
+	// moves toward each order's satisfaction with weight CumulativeWeight
+	// (Johnson, Anderson & Fornell 1995, JCR 21(4); Bolton 1998,
+	// Marketing Science 17(1)), and loyalty moves by CumulativeEffect per
+	// unit change of C; trust, the customer's Beta belief that an order
+	// goes right (failures and failed recoveries count against it, older
+	// evidence discounted by TrustMemory per order), moves loyalty by
+	// TrustEffect per unit change of its logit (Garbarino & Johnson 1999,
+	// J. Marketing 63(2)).
+	CumulativeWeight float64 `toml:"cumulative_weight"`
+	CumulativeEffect float64 `toml:"cumulative_effect"`
+	TrustEffect      float64 `toml:"trust_effect"`
+	TrustMemory      float64 `toml:"trust_memory"`
 	// Reversion is the weekly share of the deviation from baseline
 	// loyalty that decays.
 	Reversion float64 `toml:"reversion"`
@@ -346,17 +429,48 @@ type Loyalty struct {
 	ExitCompetitor    float64 `toml:"exit_competitor"`
 	ExitSwitchingCost float64 `toml:"exit_switching_cost"`
 	ExitLoyalty       float64 `toml:"exit_loyalty"`
+	// At a failure a customer who does not contact support leaves at once
+	// with probability logistic(FailureExitIntercept +
+	// FailureExitSeverity·severity + ExitCompetitor·competitor −
+	// ExitSwitchingCost·switching cost − ExitLoyalty·loyalty deviation):
+	// exit instead of voice (Hirschman 1970; Singh 1988, J. Marketing
+	// 52(1)).
+	FailureExitIntercept float64 `toml:"failure_exit_intercept"`
+	FailureExitSeverity  float64 `toml:"failure_exit_severity"`
 }
 
-// WordOfMouth sets how promoters and detractors move everyone's
-// expectations (a mean-field word-of-mouth channel).
+// WordOfMouth sets how customers talk about the firm and how that talk
+// moves others: every order yields a likelihood-to-recommend score;
+// promoters and detractors tell their neighbours on a social network
+// (or, with Network = "mean_field", everyone equally). What a customer
+// has heard (buzz, decaying weekly) shifts their weekly purchase logit,
+// and a prospect's weekly chance of becoming a customer (an open
+// population: baseline arrivals plus referrals). Negative talk travels
+// further than positive (Anderson 1998, J. Service Research 1(1)).
 type WordOfMouth struct {
-	// ExpectationEffect shifts expectations by this much per unit of
-	// net buzz: promoters − detractors among failure episodes, per active
-	// customer per week, accumulated with Decay.
-	ExpectationEffect float64 `toml:"expectation_effect"`
-	// Decay is the weekly decay of the accumulated buzz.
-	Decay float64 `toml:"decay"`
+	// Network is "small_world" (Watts & Strogatz 1998), "configuration"
+	// (erased configuration model, Poisson degrees), "mean_field" or
+	// "none" (no talk reaches anyone).
+	Network string `toml:"network"`
+	// MeanDegree is the mean number of acquaintances; Rewiring the
+	// small world's rewiring probability.
+	MeanDegree int     `toml:"mean_degree"`
+	Rewiring   float64 `toml:"rewiring"`
+	// PromoterTalk and DetractorTalk are the expected number of talks a
+	// promoter's or detractor's order gives each neighbour.
+	PromoterTalk  float64 `toml:"promoter_talk"`
+	DetractorTalk float64 `toml:"detractor_talk"`
+	// BuzzDecay is the weekly share of heard buzz that is forgotten.
+	BuzzDecay float64 `toml:"buzz_decay"`
+	// IntentEffect shifts a customer's weekly purchase logit per unit of
+	// buzz (net talks heard: positive minus negative).
+	IntentEffect float64 `toml:"intent_effect"`
+	// Prospects is the pool of people who may become customers, as a
+	// share of population.size; JoinRate their weekly baseline chance of
+	// joining; ReferralEffect shifts its logit per unit of buzz heard.
+	Prospects      float64 `toml:"prospects"`
+	JoinRate       float64 `toml:"join_rate"`
+	ReferralEffect float64 `toml:"referral_effect"`
 	// NPSFloor and NPSCeiling map latent satisfaction onto the 0–10
 	// likelihood-to-recommend scale.
 	NPSFloor   float64 `toml:"nps_floor"`
@@ -379,6 +493,9 @@ type Policy struct {
 	Staffing float64 `toml:"staffing"`
 	// HandleHours is the agent time one contact takes.
 	HandleHours float64 `toml:"handle_hours"`
+	// MinShiftHours is the shortest daily window agents are paid for when
+	// a response-time target sets the staffing (staffing = 0).
+	MinShiftHours float64 `toml:"min_shift_hours"`
 	// Refund is the refund as a fraction of order value (0–2);
 	// RefundBySeverity, if given, sets it per severity category
 	// (low, medium, high).
@@ -405,14 +522,24 @@ type Policy struct {
 	// unset takes the policy's own value.
 	ProactiveRemedy ProactiveRemedy `toml:"proactive_remedy"`
 	// FirstContactResolution is the probability that one contact
-	// resolves the issue.
+	// resolves the issue; an unresolved issue brings another contact, up
+	// to MaxContacts.
 	FirstContactResolution float64 `toml:"first_contact_resolution"`
+	MaxContacts            int     `toml:"max_contacts"`
 	// Eligibility restricts refunds and coupons.
 	Eligibility Eligibility `toml:"eligibility"`
 	// Costs.
 	StaffCostPerHour float64 `toml:"staff_cost_per_hour"`
 	FollowUpCost     float64 `toml:"follow_up_cost"`
 	ProactiveCost    float64 `toml:"proactive_cost"`
+	// Extra agent hours per contact at full empathy and for a sincere
+	// (not scripted) apology; PersonalisationCost per contact at full
+	// personalisation; ResolutionCost, a fraction of order value, per
+	// resolved issue (replacement, redelivery).
+	EmpathyHours        float64 `toml:"empathy_hours"`
+	SincereApologyHours float64 `toml:"sincere_apology_hours"`
+	PersonalisationCost float64 `toml:"personalisation_cost"`
+	ResolutionCost      float64 `toml:"resolution_cost"`
 }
 
 // ProactiveRemedy overrides, for proactive outreach only, parts of a

@@ -25,6 +25,7 @@ var (
 	covariateKinds = []string{"normal", "uniform", "binary"}
 	errorKinds     = []string{"normal", "t", "skew_normal", "uniform", "mixture"}
 	surveyScales   = []int{5, 7}
+	networks       = []string{"small_world", "configuration", "mean_field", "none"}
 )
 
 // Validate checks every value of s against its allowed range and the
@@ -65,6 +66,7 @@ func (s *Scenario) Validate() error {
 func (v *validator) population(p *Population) {
 	v.intIn("population.size", p.Size, 1, maxPopulation, "the number of customers")
 	v.intIn("population.weeks", p.Weeks, 1, maxWeeks, "the number of weeks")
+	v.intIn("population.warmup_weeks", p.WarmupWeeks, 0, maxWeeks, "a number of unrecorded weeks")
 	v.traits("population.traits", &p.Traits, nil)
 
 	if len(p.Segments) == 0 {
@@ -106,6 +108,7 @@ func (v *validator) traits(prefix string, t *Traits, only map[string]bool) {
 	w.in(k("expectation_mean"), t.ExpectationMean, rBetaMean)
 	w.in(k("expectation_concentration"), t.ExpectationConcentration, rConcentration)
 	w.in(k("tolerance_width"), t.ToleranceWidth, rUnit("a half-width on the [0, 1] quality scale"))
+	w.in(k("tolerance_spread"), t.ToleranceSpread, rUnit("a relative spread"))
 	w.in(k("loss_aversion_median"), t.LossAversionMedian, rPositive("a median loss aversion"))
 	w.in(k("loss_aversion_sigma"), t.LossAversionSigma, rNonNeg("a log-scale standard deviation"))
 	if len(t.JusticeAlpha) != 3 {
@@ -121,6 +124,9 @@ func (v *validator) traits(prefix string, t *Traits, only map[string]bool) {
 	w.in(k("uncertainty_mean"), t.UncertaintyMean, rBetaMean)
 	w.in(k("knowledge_mean"), t.KnowledgeMean, rBetaMean)
 	w.in(k("driver_concentration"), t.DriverConcentration, rConcentration)
+	w.real(k("knowledge_age_slope"), t.KnowledgeAgeSlope)
+	w.in(k("failure_proneness"), t.FailureProneness, rng{0, 3, false, false, "a log-scale standard deviation"})
+	w.in(k("trust_prior"), t.TrustPrior, rBetaMean)
 	w.in(k("purchase_probability"), t.PurchaseProbability, rng{0, 1, true, true, "a purchase probability (used on the logit scale)"})
 	w.in(k("loyalty_sd"), t.LoyaltySD, rNonNeg("a standard deviation"))
 	w.in(k("tenure_mean_weeks"), t.TenureMeanWeeks, rNonNeg("a number of weeks"))
@@ -134,6 +140,7 @@ func (v *validator) firm(f *Firm) {
 	v.in("firm.quality_noise", f.QualityNoise, rNonNeg("a standard deviation"))
 	v.in("firm.product_cost_share", f.ProductCostShare, rUnit("a share of revenue"))
 	v.in("firm.competitor_attractiveness", f.CompetitorAttractiveness, rUnit("an attractiveness"))
+	v.in("firm.discount_rate", f.DiscountRate, rng{0, 10, true, true, "an annual discount rate"})
 }
 
 func (v *validator) failures(f *Failures) {
@@ -145,10 +152,23 @@ func (v *validator) failures(f *Failures) {
 		v.in(k("severity_b"), ft.SeverityB, rPositive("a Beta parameter"))
 		v.in(k("impact"), ft.Impact, rNonNeg("an impact"))
 		v.in(k("loss_fraction"), ft.LossFraction, rUnit("a fraction of order value"))
+		v.in(k("restorable"), ft.Restorable, rUnit("a share of the loss"))
 		sum += ft.Probability
 	}
 	if ok && sum > 1+1e-12 {
 		v.add("failures", "the failure probabilities sum to %s; they are per-order probabilities of distinct failures and must sum to at most 1", sumString(sum))
+	}
+	c := f.SeverityCuts
+	if len(c) != 2 {
+		v.add("failures.severity_cuts", "%s has %d values; it must have exactly 2 increasing severities strictly between 0 and 1 (low/medium and medium/high)", list(c), len(c))
+		return
+	}
+	okc := true
+	for i, x := range c {
+		okc = v.in(fmt.Sprintf("failures.severity_cuts[%d]", i), x, rng{0, 1, true, true, "a severity cut"}) && okc
+	}
+	if okc && !(c[0] < c[1]) {
+		v.add("failures.severity_cuts", "%s is not allowed: the two cuts must increase (low/medium, then medium/high)", list(c))
 	}
 }
 
@@ -162,6 +182,11 @@ func (v *validator) contact(c *Contact) {
 	v.real("contact.expected_payoff", c.ExpectedPayoff)
 	v.real("contact.friction", c.Friction)
 	v.real("contact.voice", c.Voice)
+	v.real("contact.switching_cost", c.SwitchingCost)
+	v.real("contact.competitor", c.Competitor)
+	v.real("contact.loyalty", c.Loyalty)
+	v.in("contact.abandon_patience", c.AbandonPatience, rNonNeg("a multiple of patience"))
+	v.in("contact.payoff_news_weight", c.PayoffNewsWeight, rRate)
 	v.in("contact.instrument_probability", c.InstrumentProbability, rProb)
 	v.real("contact.instrument_effect", c.InstrumentEffect)
 	v.in("contact.rho", c.Rho, rCorr)
@@ -172,15 +197,15 @@ func (v *validator) contact(c *Contact) {
 func (v *validator) outcomes(o *Outcomes) {
 	v.real("outcomes.baseline", o.Baseline)
 	v.real("outcomes.assimilation", o.Assimilation)
+	v.in("outcomes.expectation_reference", o.ExpectationReference, rUnit("an expectation on the [0, 1] quality scale"))
 	v.real("outcomes.disconfirmation", o.Disconfirmation)
 	v.in("outcomes.tolerance_damping", o.ToleranceDamping, rUnit("a damping factor"))
 	v.real("outcomes.recovery_weight", o.RecoveryWeight)
-	v.real("outcomes.unremedied_loss", o.UnremediedLoss)
+	v.real("outcomes.loss_weight", o.LossWeight)
+	v.in("outcomes.failed_recovery_margin", o.FailedRecoveryMargin, rNonNeg("a shortfall on the [0, 1] justice scale"))
 	v.in("outcomes.noise_sd", o.NoiseSD, rNonNeg("a standard deviation"))
 	v.real("outcomes.voice_effect", o.VoiceEffect)
 	v.intIn("outcomes.memory_weeks", o.MemoryWeeks, 0, maxWeeks, "a memory window in weeks")
-	v.real("outcomes.trust_penalty", o.TrustPenalty)
-	v.in("outcomes.repeat_expectation_boost", o.RepeatExpectationBoost, rUnit("a boost on the [0, 1] expectation scale"))
 	v.in("outcomes.expectation_learning", o.ExpectationLearning, rRate)
 	v.in("outcomes.recovery_expectation_learning", o.RecoveryExpectationLearning, rRate)
 	v.intIn("outcomes.horizon_weeks", o.HorizonWeeks, 1, maxWeeks, "a horizon in weeks")
@@ -193,9 +218,13 @@ func (v *validator) outcomes(o *Outcomes) {
 func (v *validator) justice(j *Justice) {
 	v.in("justice.distributive_midpoint", j.DistributiveMidpoint, rNonNeg("a compensation-to-price ratio"))
 	v.in("justice.distributive_slope", j.DistributiveSlope, rNonNeg("a slope"))
+	v.in("justice.distributive_concavity", j.DistributiveConcavity, rNonNeg("a concavity"))
+	v.in("justice.overcompensation_cap", j.OvercompensationCap, rNonNeg("a compensation-to-loss ratio"))
+	v.in("justice.overcompensation_penalty", j.OvercompensationPenalty, rNonNeg("a loss of justice per unit of compensation"))
 	v.in("justice.coupon_value_factor", j.CouponValueFactor, rNonNeg("a value factor"))
 	v.in("justice.unresolved_factor", j.UnresolvedFactor, rUnit("a multiplier"))
 	v.in("justice.follow_up_boost", j.FollowUpBoost, rUnit("a justice boost"))
+	v.in("justice.follow_up_decay_hours", j.FollowUpDecayHours, rng{0, math.Inf(1), true, false, "a decay time in hours"})
 	v.in("justice.apology_none", j.ApologyNone, rUnit("a justice level"))
 	v.in("justice.apology_scripted", j.ApologyScripted, rUnit("a justice level"))
 	v.in("justice.apology_sincere", j.ApologySincere, rUnit("a justice level"))
@@ -205,18 +234,34 @@ func (v *validator) justice(j *Justice) {
 }
 
 func (v *validator) loyalty(l *Loyalty) {
-	v.real("loyalty.satisfaction_effect", l.SatisfactionEffect)
+	v.in("loyalty.cumulative_weight", l.CumulativeWeight, rRate)
+	v.real("loyalty.cumulative_effect", l.CumulativeEffect)
+	v.real("loyalty.trust_effect", l.TrustEffect)
+	v.in("loyalty.trust_memory", l.TrustMemory, rng{0, 1, false, true, "a discount of older evidence per order"})
 	v.in("loyalty.reversion", l.Reversion, rRate)
 	v.real("loyalty.tenure_effect", l.TenureEffect)
 	v.real("loyalty.exit_intercept", l.ExitIntercept)
 	v.real("loyalty.exit_competitor", l.ExitCompetitor)
 	v.real("loyalty.exit_switching_cost", l.ExitSwitchingCost)
 	v.real("loyalty.exit_loyalty", l.ExitLoyalty)
+	v.real("loyalty.failure_exit_intercept", l.FailureExitIntercept)
+	v.real("loyalty.failure_exit_severity", l.FailureExitSeverity)
 }
 
 func (v *validator) wordOfMouth(w *WordOfMouth) {
-	v.real("word_of_mouth.expectation_effect", w.ExpectationEffect)
-	v.in("word_of_mouth.decay", w.Decay, rRate)
+	v.oneOf("word_of_mouth.network", w.Network, networks)
+	v.intIn("word_of_mouth.mean_degree", w.MeanDegree, 0, 1000, "a mean number of acquaintances (even for small_world)")
+	if w.Network == "small_world" && w.MeanDegree%2 != 0 {
+		v.add("word_of_mouth.mean_degree", "%d is not allowed: a small world needs an even mean degree", w.MeanDegree)
+	}
+	v.in("word_of_mouth.rewiring", w.Rewiring, rProb)
+	v.in("word_of_mouth.promoter_talk", w.PromoterTalk, rNonNeg("talks per neighbour"))
+	v.in("word_of_mouth.detractor_talk", w.DetractorTalk, rNonNeg("talks per neighbour"))
+	v.in("word_of_mouth.buzz_decay", w.BuzzDecay, rRate)
+	v.in("word_of_mouth.intent_effect", w.IntentEffect, rNonNeg("a logit shift per unit of buzz (talk never hurts the talked-about firm when positive)"))
+	v.in("word_of_mouth.prospects", w.Prospects, rng{0, 10, false, false, "a share of population.size"})
+	v.in("word_of_mouth.join_rate", w.JoinRate, rng{0, 1, false, true, "a weekly probability (used on the logit scale)"})
+	v.in("word_of_mouth.referral_effect", w.ReferralEffect, rNonNeg("a logit shift per unit of buzz"))
 	v.real("word_of_mouth.nps_floor", w.NPSFloor)
 	if v.real("word_of_mouth.nps_ceiling", w.NPSCeiling) && isFinite(w.NPSFloor) && !(w.NPSCeiling > w.NPSFloor) {
 		v.add("word_of_mouth.nps_ceiling", "%s is out of range: nps_ceiling must be greater than nps_floor (%s)", num(w.NPSCeiling), num(w.NPSFloor))
@@ -250,6 +295,7 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 		} else {
 			v.in(k("handle_hours"), p.HandleHours, rHours)
 		}
+		v.in(k("min_shift_hours"), p.MinShiftHours, rng{0.5, 24, false, false, "a daily shift length in hours"})
 		v.in(k("refund"), p.Refund, rRefund)
 		if n := len(p.RefundBySeverity); n != 0 && n != 3 {
 			v.add(k("refund_by_severity"), "%s has %d values; it must be empty or have exactly 3 (low, medium, high severity)", list(p.RefundBySeverity), n)
@@ -275,6 +321,7 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 			v.oneOf(k("proactive_remedy.apology"), *a, apologies)
 		}
 		v.in(k("first_contact_resolution"), p.FirstContactResolution, rProb)
+		v.intIn(k("max_contacts"), p.MaxContacts, 1, 10, "a number of contacts")
 		for j, name := range p.Eligibility.Segments {
 			if !contains(segNames, name) {
 				v.add(fmt.Sprintf("%s[%d]", k("eligibility.segments"), j), "undefined segment %q; defined segments are: %s", name, strings.Join(segNames, ", "))
@@ -290,6 +337,10 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 		v.in(k("staff_cost_per_hour"), p.StaffCostPerHour, rCost)
 		v.in(k("follow_up_cost"), p.FollowUpCost, rCost)
 		v.in(k("proactive_cost"), p.ProactiveCost, rCost)
+		v.in(k("empathy_hours"), p.EmpathyHours, rHours)
+		v.in(k("sincere_apology_hours"), p.SincereApologyHours, rHours)
+		v.in(k("personalisation_cost"), p.PersonalisationCost, rCost)
+		v.in(k("resolution_cost"), p.ResolutionCost, rNonNeg("a fraction of order value"))
 	}
 }
 
@@ -417,7 +468,7 @@ var (
 	rBetaMean      = rng{0, 1, true, true, "the mean of a Beta distribution"}
 	rConcentration = rPositive("a Beta concentration")
 	rCorr          = rng{-1, 1, true, true, "a correlation"}
-	rRefund        = rng{0, 2, false, false, "a refund (a fraction of order value; above 1 overcompensates)"}
+	rRefund        = rng{0, 2, false, false, "a refund (a fraction of the loss; above 1 overcompensates)"}
 	rHours         = rNonNeg("a number of hours")
 	rCost          = rNonNeg("a cost")
 )

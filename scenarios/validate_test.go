@@ -73,12 +73,17 @@ func TestValidateRules(t *testing.T) {
 		{"ceiling", func(s *Scenario) { s.Outcomes.ScoreCeiling = -0.6 }, "outcomes.score_ceiling", "score_ceiling must be greater than score_floor (-0.6)"},
 		{"nps ceiling", func(s *Scenario) { s.WordOfMouth.NPSCeiling = -1 }, "word_of_mouth.nps_ceiling", "must be greater than nps_floor"},
 		{"reversion", func(s *Scenario) { s.Loyalty.Reversion = 1.2 }, "loyalty.reversion", "1.2 is out of range: a rate must be in [0, 1]"},
-		{"decay", func(s *Scenario) { s.WordOfMouth.Decay = -0.2 }, "word_of_mouth.decay", "-0.2 is out of range: a rate must be in [0, 1]"},
+		{"decay", func(s *Scenario) { s.WordOfMouth.BuzzDecay = -0.2 }, "word_of_mouth.buzz_decay", "-0.2 is out of range: a rate must be in [0, 1]"},
+		{"odd degree", func(s *Scenario) { s.WordOfMouth.MeanDegree = 7 }, "word_of_mouth.mean_degree", "7 is not allowed: a small world needs an even mean degree"},
+		{"network", func(s *Scenario) { s.WordOfMouth.Network = "star" }, "word_of_mouth.network", `"star" is not allowed`},
+		{"severity cuts", func(s *Scenario) { s.Failures.SeverityCuts = []float64{0.6, 0.3} }, "failures.severity_cuts", "[0.6, 0.3] is not allowed: the two cuts must increase"},
+		{"max contacts", func(s *Scenario) { s.Policies[0].MaxContacts = 0 }, "policies[0].max_contacts", "0 is out of range"},
+		{"trust memory", func(s *Scenario) { s.Loyalty.TrustMemory = 1 }, "loyalty.trust_memory", "1 is out of range"},
 		{"apology level", func(s *Scenario) { s.Justice.ApologySincere = 3 }, "justice.apology_sincere", "3 is out of range"},
 		{"no policies", func(s *Scenario) { s.Policies = nil }, "policies", "at least one"},
 		{"policy no name", func(s *Scenario) { s.Policies[0].Name = " " }, "policies[0].name", "needs a non-empty name"},
 		{"policy duplicate", func(s *Scenario) { twoPolicies(s); s.Policies[1].Name = "a" }, "policies[1].name", `duplicate policy name "a"`},
-		{"refund negative", func(s *Scenario) { s.Policies[0].Refund = -0.1 }, "policies[0].refund", "-0.1 is out of range: a refund (a fraction of order value; above 1 overcompensates) must be in [0, 2]"},
+		{"refund negative", func(s *Scenario) { s.Policies[0].Refund = -0.1 }, "policies[0].refund", "-0.1 is out of range: a refund (a fraction of the loss; above 1 overcompensates) must be in [0, 2]"},
 		{"refund too big", func(s *Scenario) { twoPolicies(s); s.Policies[1].Refund = 2.5 }, "policies[1].refund", "2.5 is out of range"},
 		{"refund by severity length", func(s *Scenario) { s.Policies[0].RefundBySeverity = []float64{0.5, 1} }, "policies[0].refund_by_severity", "[0.5, 1] has 2 values; it must be empty or have exactly 3"},
 		{"refund by severity value", func(s *Scenario) { s.Policies[0].RefundBySeverity = []float64{0.5, 1, 3} }, "policies[0].refund_by_severity[2]", "3 is out of range"},
@@ -298,6 +303,7 @@ func TestErrorText(t *testing.T) {
 // being in the same order.
 func TestFailureTypeNamesMatchSchema(t *testing.T) {
 	names := tomlNames(reflect.TypeOf(Failures{}))
+	names = names[:len(FailureTypeNames)] // severity_cuts follows the types
 	if !reflect.DeepEqual(names, FailureTypeNames[:]) {
 		t.Fatalf("Failures keys %v != FailureTypeNames %v", names, FailureTypeNames)
 	}

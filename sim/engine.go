@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"redress/agents"
+	"redress/network"
 	"redress/policies"
 	"redress/rng"
 	"redress/scenarios"
@@ -22,8 +23,10 @@ type engine struct {
 	m       *agents.Model
 	pol     *policies.Policy
 	pop     *population
+	drawer  *drawer
 	base    rng.Key
-	weeks   int
+	weeks   int // recorded weeks
+	warmup  int // unrecorded weeks before them
 	horizon int
 	keep    float64 // 1 − loyalty reversion
 	exitLoy float64
@@ -31,35 +34,58 @@ type engine struct {
 	types   [7]*scenarios.FailureType
 	cumP    [7]float64 // cumulative failure probabilities
 	rhoC    float64    // sqrt(1 − rho²)
+	joinLog float64    // logit of the prospects' weekly join rate
+	net     *network.Graph
 
 	// week-level state, fixed while a week runs
-	week     int
-	meanWait float64 // mean response time this week
-	popRS    float64 // recent mean recovery satisfaction (word of mouth)
-	eOffset  float64 // expectation shift from word of mouth
-	queue    *policies.Queue
+	week      int // internal week, warm-up included
+	meanWait  float64
+	popRS     float64 // recovery satisfaction people hear of
+	fieldBuzz float64 // mean-field word of mouth
+	queue     *policies.Queue
+	shift     policies.Shift
 
 	blocks []block
 
-	// onOrder, when set (by tests), sees every order: customer, week.
+	// onOrder, when set (by tests), sees every recorded order: customer,
+	// recorded week.
 	onOrder func(i, week int)
 }
 
-// block is one worker's share of a week: its accumulators and the
-// episodes it produced, in customer order.
+// block is one worker's share of a week: its accumulators, the episodes
+// whose horizon closed this week, the episodes still open, and who talked.
 type block struct {
-	lo, hi   int
-	stats    Stats
-	episodes []Episode
+	lo, hi int
+	stats  Stats
+	wk     weekly
+	done   []Episode
+	open   []openEpisode
+	talk   []talker
 }
 
-func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, base rng.Key) *engine {
-	e := &engine{sc: sc, m: agents.NewModel(sc), pol: pol, pop: pop, base: base,
-		weeks: sc.Population.Weeks, horizon: sc.Outcomes.HorizonWeeks,
+// weekly are the week's totals that drive the next week: contacts for
+// the support queue, recovery satisfaction for the news people hear.
+type weekly struct {
+	contacts, contacted int64
+	sumRS               float64
+}
+
+// talker is a customer whose order made them a promoter (+1) or a
+// detractor (−1) this week.
+type talker struct {
+	i    int32
+	sign int8
+}
+
+func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, base rng.Key, net *network.Graph) *engine {
+	e := &engine{sc: sc, m: agents.NewModel(sc), pol: pol, pop: pop, drawer: newDrawer(sc, base), base: base,
+		weeks: sc.Population.Weeks, warmup: sc.Population.WarmupWeeks, horizon: sc.Outcomes.HorizonWeeks,
 		keep: 1 - sc.Loyalty.Reversion, exitLoy: sc.Loyalty.ExitLoyalty,
 		medianV: sc.Population.Traits.OrderValueMedian,
-		rhoC:    math.Sqrt(1 - sc.Contact.Rho*sc.Contact.Rho),
+		rhoC:    math.Sqrt(1 - sc.Contact.Rho*sc.Contact.Rho), net: net,
 	}
+	jr := sc.WordOfMouth.JoinRate
+	e.joinLog = math.Log(jr / (1 - jr))
 	e.types = sc.Failures.Types()
 	acc := 0.0
 	for k, t := range e.types {
@@ -75,13 +101,23 @@ func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, ba
 		e.queue = policies.NewQueue(pol)
 		e.meanWait = e.queue.MeanWait
 	} else {
-		e.meanWait = pol.ResponseHours
+		e.planShift(0)
 	}
 	for lo := 0; lo < pop.n; lo += blockSize {
 		e.blocks = append(e.blocks, block{lo: lo, hi: min(lo+blockSize, pop.n)})
 	}
 	return e
 }
+
+// planShift staffs a response-time target for the given weekly contacts.
+func (e *engine) planShift(contacts float64) {
+	p := e.pol
+	e.shift = policies.PlanShift(contacts, p.ContactHours(p.ApologyLevel), p.ResponseHours, p.MinShiftHours)
+	e.meanWait = e.shift.MeanWait
+}
+
+// recording reports whether the current week is recorded.
+func (e *engine) recording() bool { return e.week >= e.warmup }
 
 // sink receives a run's episodes: each week's, block by block in
 // customer order, then the end of the week.
@@ -90,82 +126,183 @@ type sink interface {
 	weekDone(week int) error
 }
 
-// run simulates every week, passing the episodes to out (if not nil).
+// run simulates the warm-up and the recorded weeks, passing each episode
+// to out (if not nil) when its horizon has closed.
 func (e *engine) run(ctx context.Context, workers int, out sink) (Stats, error) {
 	var total Stats
-	for w := 0; w < e.weeks; w++ {
+	for w := 0; w < e.warmup+e.weeks; w++ {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
 		e.week = w
+		if w == e.warmup {
+			e.pop.resetCounters()
+		}
 		forBlocks(e.pop.n, workers, func(lo, _ int) { e.runBlock(&e.blocks[lo/blockSize]) })
 		var ws Stats
+		var wk weekly
 		for b := range e.blocks {
 			ws.add(&e.blocks[b].stats)
+			wk.add(&e.blocks[b].wk)
 		}
-		if out != nil {
-			for b := range e.blocks {
-				if err := out.add(e.blocks[b].episodes); err != nil {
-					return total, err
+		if err := e.emit(out, w-e.warmup); err != nil {
+			return total, err
+		}
+		e.endWeek(&ws, &wk)
+		if e.recording() {
+			total.add(&ws)
+		}
+	}
+	total.TerminalValue = e.terminalValue()
+	return total, e.finish(&total, out)
+}
+
+// terminalValue is the expected margin of the customers still active
+// after the last week, discounted: a customer who buys with weekly
+// probability p an order of value v at margin m and leaves with weekly
+// hazard q is worth Σ_t≥1 ((1 − q)/(1 + δ))^t·p·v·m = p·v·m(1 − q)/(δ + q)
+// at a weekly discount rate δ (Gupta, Lehmann & Stuart 2004, JMR 41(1)).
+// Loyalty is taken as it stands at the horizon.
+func (e *engine) terminalValue() float64 {
+	p := e.pop
+	margin := 1 - e.sc.Firm.ProductCostShare
+	delta := math.Pow(1+e.sc.Firm.DiscountRate, 1.0/52) - 1
+	intent := e.sc.WordOfMouth.IntentEffect
+	tv := 0.0
+	for i := range p.n {
+		if p.exitWeek[i] >= 0 || p.joinWeek[i] == notJoined {
+			continue
+		}
+		d := p.dev[i]
+		pb := agents.Logistic(p.loyaltyBase[i] + d + intent*e.buzz(i))
+		q := agents.Logistic(p.exitBase[i] - e.exitLoy*d)
+		tv += pb * float64(p.value[i]) * margin * (1 - q) / (delta + q)
+	}
+	return tv
+}
+
+func (w *weekly) add(o *weekly) {
+	w.contacts += o.contacts
+	w.contacted += o.contacted
+	w.sumRS += o.sumRS
+}
+
+// emit passes the episodes whose horizon closed this week to out.
+func (e *engine) emit(out sink, week int) error {
+	if out == nil || week < 0 {
+		return nil
+	}
+	for b := range e.blocks {
+		if err := out.add(e.blocks[b].done); err != nil {
+			return err
+		}
+	}
+	return out.weekDone(week)
+}
+
+// finish closes the episodes still open after the last week: their
+// shadow paths run on with the world held as it was (buzz decaying, no
+// new talk), and they are passed to out.
+func (e *engine) finish(total *Stats, out sink) error {
+	end := e.week
+	for h := 1; h <= e.horizon; h++ {
+		e.week = end + h
+		for b := range e.blocks {
+			blk := &e.blocks[b]
+			blk.done = blk.done[:0]
+			blk.stats = Stats{}
+			e.stepShadows(blk, true)
+			total.add(&blk.stats)
+			if out != nil {
+				if err := out.add(blk.done); err != nil {
+					return err
 				}
 			}
-			if err := out.weekDone(w); err != nil {
-				return total, err
-			}
 		}
-		e.endWeek(&ws)
-		total.add(&ws)
 	}
-	return total, nil
+	e.week = end
+	return nil
 }
 
 // endWeek updates the week-level state from the week's totals: the
-// support queue, word of mouth and the recovery payoff people hear of.
-func (e *engine) endWeek(ws *Stats) {
+// support queue or shift, the recovery news, and word of mouth.
+func (e *engine) endWeek(ws *Stats, wk *weekly) {
 	if e.queue != nil {
-		e.queue.Advance(float64(ws.SupportContacts))
+		e.queue.Advance(float64(wk.contacts))
 		e.meanWait = e.queue.MeanWait
 		ws.Costs.Staff += e.pol.WeeklyStaffCost()
+	} else {
+		ws.Costs.Staff += e.shift.PaidHours() * e.pol.StaffCostPerHour
+		ws.AgentHours += e.shift.PaidHours()
+		e.planShift(float64(wk.contacts))
 	}
-	if ws.Contacted > 0 {
-		e.popRS = 0.8*e.popRS + 0.2*ws.SumRS/float64(ws.Contacted)
+	if wk.contacted > 0 {
+		a := e.sc.Contact.PayoffNewsWeight
+		e.popRS = (1-a)*e.popRS + a*wk.sumRS/float64(wk.contacted)
 	}
-	active := float64(ws.ActiveWeeks)
-	net := 0.0
-	if active > 0 {
-		net = float64(ws.EpisodePromoters-ws.EpisodeDetractors) / active
-	}
-	wom := &e.sc.WordOfMouth
-	e.eOffset = (1-wom.Decay)*e.eOffset + wom.ExpectationEffect*net
+	e.spreadTalk()
 }
 
-// runBlock simulates week e.week for the customers of one block.
+// runBlock simulates week e.week for the customers of one block: first
+// the shadow paths of its open episodes, then every customer and
+// prospect.
 func (e *engine) runBlock(b *block) {
 	b.stats = Stats{}
-	b.episodes = b.episodes[:0]
+	b.wk = weekly{}
+	b.done = b.done[:0]
+	b.talk = b.talk[:0]
+	e.stepShadows(b, false)
 	p := e.pop
 	w := uint64(e.week)
 	week := int32(e.week)
 	st := &b.stats
+	decay := float32(1 - e.sc.WordOfMouth.BuzzDecay)
 	for i := b.lo; i < b.hi; i++ {
 		if p.exitWeek[i] >= 0 {
+			continue
+		}
+		buzz := e.buzz(i)
+		p.buzz[i] *= decay
+		uk := e.base.Unit(uint64(i))
+		if p.joinWeek[i] >= week {
+			e.prospect(st, i, uk, buzz)
 			continue
 		}
 		st.ActiveWeeks++
 		d := p.dev[i] * e.keep
 		p.dev[i] = d
-		uk := e.base.Unit(uint64(i))
 		ue, ub := uk.Period(w).Purpose(purposeWeek).Uniform2(0)
 		if ue < agents.Logistic(p.exitBase[i]-e.exitLoy*d) {
 			p.exitWeek[i] = week
 			st.Exits++
 			continue
 		}
-		if ub >= agents.Logistic(p.loyaltyBase[i]+d) {
+		if ub >= agents.Logistic(p.loyaltyBase[i]+d+e.sc.WordOfMouth.IntentEffect*buzz) {
 			continue
 		}
 		e.order(b, i, uk)
 	}
+}
+
+// buzz is the word of mouth customer i has heard.
+func (e *engine) buzz(i int) float64 {
+	if e.net == nil {
+		return e.fieldBuzz
+	}
+	return float64(e.pop.buzz[i])
+}
+
+// prospect decides whether prospect i becomes a customer this week.
+func (e *engine) prospect(st *Stats, i int, uk rng.Key, buzz float64) {
+	if e.pop.joinWeek[i] != notJoined {
+		return // joined this week: buys from next week
+	}
+	u := uk.Period(uint64(e.week)).Purpose(purposeJoin).Float64(0)
+	if u >= agents.Logistic(e.joinLog+e.sc.WordOfMouth.ReferralEffect*buzz) {
+		return
+	}
+	e.pop.draw(i, e.drawer, e.week)
+	st.Arrivals++
 }
 
 // order simulates one order of customer i in the current week.
@@ -173,15 +310,15 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	p := e.pop
 	st := &b.stats
 	v := float64(p.value[i])
-	if e.onOrder != nil {
-		e.onOrder(i, e.week)
+	if e.onOrder != nil && e.recording() {
+		e.onOrder(i, e.week-e.warmup)
 	}
 	st.Orders++
 	st.Revenue += v
 	p.purchases[i]++
 	p.revenue[i] += v
 	os := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeOrder))
-	uf := os.Float64()
+	uf := os.Float64() / float64(p.prone[i])
 	noise := os.Normal()
 	perf := e.sc.Firm.BaseQuality + e.sc.Firm.QualityNoise*noise
 	k := -1
@@ -191,225 +328,69 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 			break
 		}
 	}
-	expect := float64(p.expect[i]) + e.eOffset
-	lambda := float64(p.lambda[i])
-	tol := float64(p.tolerance[i])
+	expect := float64(p.expect[i])
 	if k < 0 {
-		s := e.m.TransactionSatisfaction(perf, expect, lambda, tol) + e.sc.Outcomes.VoiceEffect*float64(p.voice[i])
-		p.dev[i] += e.m.LoyaltyShift(s)
-		p.expect[i] += float32(e.sc.Outcomes.ExpectationLearning * (perf - float64(p.expect[i])))
-		switch agents.NPSBucket(e.m.Recommend(s, 0)) {
-		case 1:
-			st.Promoters++
-		case -1:
-			st.Detractors++
-		}
+		s := e.m.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i])) + e.sc.Outcomes.VoiceEffect*float64(p.voice[i])
+		bond := p.bond(i)
+		p.dev[i] += e.m.Learn(&bond, s, 0)
+		p.setBond(i, bond)
+		p.expect[i] += float32(e.sc.Outcomes.ExpectationLearning * (perf - expect))
+		e.recommend(b, i, s, false)
+		st.SumOrderS += s
 		return
 	}
 	ft := e.types[k]
 	sev := os.Beta(ft.SeverityA, ft.SeverityB)
 	perf -= sev * ft.Impact
-	e.episode(b, i, uk, k, sev, perf, expect)
+	e.episode(b, i, uk, k, sev, perf)
 }
 
-// episode handles a failure: the contact decision, the recovery, both
-// potential outcomes, the survey, and the customer's updates.
-func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf, expect float64) {
-	p := e.pop
+// recommend counts the customer's likelihood-to-recommend bucket for an
+// order with satisfaction s and lets promoters and detractors talk.
+func (e *engine) recommend(b *block, i int, s float64, failed bool) {
 	st := &b.stats
-	m := e.m
-	sc := e.sc
-	pol := e.pol
-	v := float64(p.value[i])
-	ep := Episode{Customer: int32(i), Week: int32(e.week), FailureType: uint8(ftype),
-		Severity: sev, SeverityCat: uint8(policies.SeverityCategory(sev)),
-		Segment: p.segment[i], AgeBand: p.ageBand[i], Region: p.region[i],
-		Tenure: float64(p.tenure[i]) + float64(e.week), OrderValue: v, RevenueBase: p.revenue[i]}
-
-	es := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeEpisode))
-	z1, z2 := es.Normal2()
-	ep.U = z1
-	ep.E = sc.Contact.Rho*z1 + e.rhoC*z2
-	if es.Float64() < sc.Contact.InstrumentProbability {
-		ep.Instrument = 1
-	}
-	uPro := es.Float64()
-	uResp := es.Float64()
-	nSurvey, nNPS := es.Normal2()
-
-	stx := m.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i]))
-	repeat := p.lastFailure[i] >= 0 && e.week-int(p.lastFailure[i]) <= sc.Outcomes.MemoryWeeks
-	er := float64(p.recExpect[i])
-	rest := sc.Outcomes.VoiceEffect*float64(p.voice[i]) + sc.Outcomes.NoiseSD*ep.E
-	if repeat {
-		ep.Repeat = true
-		er += sc.Outcomes.RepeatExpectationBoost
-		rest -= sc.Outcomes.TrustPenalty
-	}
-
-	// Contact decision: latent index z'γ + u > 0, or proactive outreach.
-	payoff := (1-sc.Contact.WordOfMouthWeight)*float64(p.payoff[i]) + sc.Contact.WordOfMouthWeight*e.popRS
-	ci := agents.ContactInputs{Severity: sev, Urgency: float64(p.urgency[i]), Uncertainty: float64(p.uncertain[i]),
-		Knowledge: float64(p.knowledge[i]), LogStake: math.Log(v / e.medianV),
-		ExpectedPayoff: payoff, Voice: float64(p.voice[i]), Instrument: ep.Instrument}
-	ep.Index = m.ContactIndex(&ci)
-	ep.Proactive = e.types[ftype].Detectable && uPro < pol.Proactive
-	ep.Contacted = ep.Proactive || ep.Index+ep.U > 0
-
-	// The recovery the customer gets (or would get) under the policy.
-	rec, contacts, resolved := e.recovery(uk, ep.Proactive, ep.SeverityCat, ftype, i)
-	w := [3]float64{float64(p.weights[i][0]), float64(p.weights[i][1]), float64(p.weights[i][2])}
-	pat := float64(p.patience[i])
-	rs := m.RecoverySatisfaction(&rec, pat, w)
-	ep.S1 = m.PostRecovery(stx, rs, er, rest)
-	ep.S0 = stx + rest - sc.Outcomes.UnremediedLoss*e.types[ftype].LossFraction
-	// What the same order would have given without the failure.
-	ep.SNoFail = m.TransactionSatisfaction(perf+sev*e.types[ftype].Impact, expect, float64(p.lambda[i]), float64(p.tolerance[i])) +
-		sc.Outcomes.VoiceEffect*float64(p.voice[i])
-	// Average partial effects on S(1), by finite differences on the same draws.
-	r2 := rec
-	r2.WaitHours++
-	ep.APEResponse = m.PostRecovery(stx, m.RecoverySatisfaction(&r2, pat, w), er, rest) - ep.S1
-	r2 = rec
-	r2.Compensation += 0.01
-	ep.APERefund = (m.PostRecovery(stx, m.RecoverySatisfaction(&r2, pat, w), er, rest) - ep.S1) / 0.01
-	r2 = rec
-	r2.Apology = agents.ApologySincere
-	hi := m.RecoverySatisfaction(&r2, pat, w)
-	r2.Apology = agents.ApologyNone
-	lo := m.RecoverySatisfaction(&r2, pat, w)
-	ep.APEApology = sc.Outcomes.RecoveryWeight * (hi - lo)
-
-	// Potential repurchase outcomes from the shadow paths.
-	d0 := p.dev[i]
-	ep.Y1, ep.EY1 = e.shadow(i, d0+m.LoyaltyShift(ep.S1))
-	ep.Y0, ep.EY0 = e.shadow(i, d0+m.LoyaltyShift(ep.S0))
-
-	s := ep.S0
-	if ep.Contacted {
-		s = ep.S1
-		ep.RS = rs
-		ep.ResponseHours = rec.WaitHours
-		ep.Contacts = uint8(contacts)
-		ep.Resolved = resolved
-		ep.FirstContactResolved = rec.Unresolved == 0
-		e.cost(st, &ep, v, contacts)
-		// Survey among the recovered.
-		if uResp < m.ResponseProbability(s) {
-			ep.Survey = int8(m.SurveyAnswer(s, nSurvey))
-			ep.NPS = int8(m.Recommend(s, sc.WordOfMouth.NPSNoiseSD*nNPS))
-		} else {
-			ep.Survey, ep.NPS = -1, -1
-		}
-		p.recExpect[i] += float32(sc.Outcomes.RecoveryExpectationLearning * (rs - float64(p.recExpect[i])))
-		p.payoff[i] += float32(sc.Contact.PayoffLearning * (rs - float64(p.payoff[i])))
-		p.contacts[i] += int32(contacts)
-	} else {
-		ep.Survey, ep.NPS = -1, -1
-	}
-	ep.Repurchased = ep.Y0
-	if ep.Contacted {
-		ep.Repurchased = ep.Y1
-	}
-	p.dev[i] = d0 + m.LoyaltyShift(s)
-	p.expect[i] += float32(sc.Outcomes.ExpectationLearning * (perf - float64(p.expect[i])))
-	p.lastFailure[i] = int32(e.week)
-	p.failures[i]++
-	switch agents.NPSBucket(m.Recommend(s, 0)) {
+	switch agents.NPSBucket(e.m.Recommend(s, 0)) {
 	case 1:
 		st.Promoters++
-		st.EpisodePromoters++
+		if failed {
+			st.EpisodePromoters++
+		}
+		b.talk = append(b.talk, talker{int32(i), 1})
 	case -1:
 		st.Detractors++
-		st.EpisodeDetractors++
-	}
-	st.addEpisode(&ep, m)
-	b.episodes = append(b.episodes, ep)
-}
-
-// recovery draws what the policy delivers on this episode. The draws are
-// the same whether or not the customer contacts, and for every policy.
-func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int) (agents.Recovery, int, bool) {
-	pol := e.pol
-	p := e.pop
-	rs := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeRecovery))
-	n1, n2 := rs.Normal2()
-	f1 := rs.Float64()
-	f2 := rs.Float64()
-	apology, refund, coupon := pol.Remedy(proactive, int(sevCat))
-	rec := agents.Recovery{Apology: apology,
-		Empathy: pol.Empathy, Personalisation: pol.Personalisation}
-	if pol.FollowUp {
-		rec.FollowUp = math.Exp(-pol.FollowUpHours / policies.HoursPerWeek)
-	}
-	if !proactive {
-		rec.WaitHours = pol.ResponseTime(e.meanWait, n1)
-	}
-	contacts := 1
-	resolved := true
-	if f1 >= pol.FirstContactResolution {
-		rec.Unresolved = 1
-		contacts = 2
-		rec.WaitHours += pol.ResponseTime(e.meanWait, n2)
-		if f2 >= pol.FirstContactResolution {
-			rec.Unresolved = 2
-			resolved = false
+		if failed {
+			st.EpisodeDetractors++
 		}
+		b.talk = append(b.talk, talker{int32(i), -1})
 	}
-	if pol.Eligible(int(p.segment[i]), ftype, float64(p.value[i]), float64(p.tenure[i])+float64(e.week)) {
-		rec.Compensation = refund + coupon*e.sc.Justice.CouponValueFactor
-	}
-	return rec, contacts, resolved
 }
 
-// cost books the recovery costs of a contacted episode.
-func (e *engine) cost(st *Stats, ep *Episode, v float64, contacts int) {
-	pol := e.pol
-	if pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure) {
-		_, refund, coupon := pol.Remedy(ep.Proactive, int(ep.SeverityCat))
-		ep.Refund = refund
-		st.Costs.Refunds += ep.Refund * v
-		st.Costs.Coupons += coupon * pol.CouponRedemption * v
-	} else {
-		ep.Refund = 0
+// spreadTalk lets this week's promoters and detractors talk to their
+// neighbours (or, in the mean field, to everyone), block by block in
+// customer order.
+func (e *engine) spreadTalk() {
+	wom := &e.sc.WordOfMouth
+	say := [3]float32{float32(-wom.DetractorTalk), 0, float32(wom.PromoterTalk)}
+	if wom.Network == "none" {
+		return
 	}
-	if !pol.Staffed() {
-		st.Costs.Staff += float64(contacts) * pol.HandleHours * pol.StaffCostPerHour
+	if e.net == nil {
+		net := 0.0
+		for b := range e.blocks {
+			for _, t := range e.blocks[b].talk {
+				net += float64(say[t.sign+1])
+			}
+		}
+		e.fieldBuzz = (1-wom.BuzzDecay)*e.fieldBuzz + net*float64(wom.MeanDegree)/float64(e.pop.n)
+		return
 	}
-	if pol.FollowUp {
-		st.Costs.FollowUps += pol.FollowUpCost
-	}
-	if ep.Proactive {
-		st.Costs.Proactive += pol.ProactiveCost
-	}
-	st.SupportContacts += int64(contacts)
-}
-
-// shadow follows customer i for H weeks after the current week from
-// loyalty deviation dev, with the same keyed draws the weekly loop uses:
-// reversion, then exit, then purchase. Before the first repurchase
-// nothing else touches a customer's loyalty, so for the observed contact
-// decision this is exactly what the simulation does. It returns whether
-// the customer repurchases within H weeks and the probability of it.
-func (e *engine) shadow(i int, dev float64) (bool, float64) {
-	p := e.pop
-	uk := e.base.Unit(uint64(i))
-	surv, prob := 1.0, 0.0
-	decided, y := false, false
-	for h := 1; h <= e.horizon; h++ {
-		dev *= e.keep
-		q := agents.Logistic(p.exitBase[i] - e.exitLoy*dev)
-		pb := agents.Logistic(p.loyaltyBase[i] + dev)
-		prob += surv * (1 - q) * pb
-		surv *= (1 - q) * (1 - pb)
-		if !decided {
-			ue, ub := uk.Period(uint64(e.week + h)).Purpose(purposeWeek).Uniform2(0)
-			if ue < q {
-				decided = true
-			} else if ub < pb {
-				decided, y = true, true
+	buzz := e.pop.buzz
+	for b := range e.blocks {
+		for _, t := range e.blocks[b].talk {
+			x := say[t.sign+1]
+			for _, k := range e.net.Neighbours(int(t.i)) {
+				buzz[k] += x
 			}
 		}
 	}
-	return y, prob
 }

@@ -98,9 +98,13 @@ func (s *breakdownSink) weekDone(week int) error {
 	return nil
 }
 
-// churn fills in the customers and exits of each segment.
-func (b *Breakdown) churn(pop *population) {
+// churn fills in the customers and exits of each segment over the
+// recorded weeks.
+func (b *Breakdown) churn(pop *population, warmup int) {
 	for i := range pop.n {
+		if !pop.customer(i, warmup) {
+			continue
+		}
 		g := &b.Segments[pop.segment[i]]
 		g.Customers++
 		if pop.exitWeek[i] >= 0 {
@@ -139,7 +143,7 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 		if err != nil {
 			return nil, err
 		}
-		bd.churn(pop)
+		bd.churn(pop, sc.Population.WarmupWeeks)
 		out[k] = PolicyOutcome{Policy: pols[k].Name, Summary: sum, Breakdown: bd}
 	}
 	return out, nil
@@ -150,7 +154,11 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 // policy — passing the episodes to out (if not nil).
 func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out sink) (Summary, *population, error) {
 	pop := newPopulation(sc, base, workers)
-	st, err := newEngine(sc, pol, pop, base).run(ctx, workers, out)
+	net, err := buildNetwork(sc, base, pop.n)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	st, err := newEngine(sc, pol, pop, base, net).run(ctx, workers, out)
 	if err != nil {
 		return Summary{}, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"redress/agents"
+	"redress/network"
 	"redress/rng"
 	"redress/scenarios"
 )
@@ -22,12 +23,21 @@ const (
 	purposeOrder    = 4 // failure, its type and severity, performance noise
 	purposeEpisode  = 5 // contact error, satisfaction error, instrument, survey
 	purposeRecovery = 6 // response times and resolution draws
+	purposeJoin     = 7 // a prospect's weekly joining decision
+	purposeNetwork  = 8 // the social network
 )
 
+// notJoined is the join week of a prospect who has not become a customer.
+const notJoined = math.MaxInt32
+
 // population holds customer state as flat slices (struct of arrays) so
-// the weekly loop touches only what it needs.
+// the weekly loop touches only what it needs. Indices [0, size) are the
+// customers at the start; [size, n) are prospects, who become customers
+// when they join (the population is open) and are drawn then.
 type population struct {
-	n int
+	n        int
+	size     int
+	segLogit []float64 // logit of each segment's purchase probability
 	// observed traits
 	segment []uint8
 	ageBand []uint8
@@ -40,19 +50,28 @@ type population struct {
 	lambda    []float32
 	weights   [][3]float32
 	patience  []float32
+	prone     []float32 // failure proneness multiplier
+	switching []float32 // switching cost
 	urgency   []float32
 	uncertain []float32
 	knowledge []float32
 	voice     []float32
 	recExpect []float32 // E^R
 	payoff    []float32 // expected recovery satisfaction from own history
-	// loyalty: baseline (logit), deviation from it, exit index baseline
+	// loyalty: baseline (logit), deviation from it, exit index baseline;
+	// the bond (cumulative satisfaction, trust belief)
 	loyaltyBase []float64
 	dev         []float64
 	exitBase    []float64
+	cum         []float32
+	trustA      []float32
+	trustB      []float32
+	// word of mouth heard (net talks, decaying)
+	buzz []float32
 	// history
 	lastFailure []int32 // week of the last failure, −1 none
 	exitWeek    []int32 // week of exit, −1 active
+	joinWeek    []int32 // week of joining; −1 a customer from the start, notJoined a prospect
 	purchases   []int32
 	failures    []int32
 	contacts    []int32
@@ -66,8 +85,11 @@ type population struct {
 // Customers are drawn in parallel blocks; each customer's draws depend
 // only on its own keys, so the result is the same for any workers.
 func newPopulation(sc *scenarios.Scenario, base rng.Key, workers int) *population {
-	n := sc.Population.Size
-	p := &population{n: n,
+	size := sc.Population.Size
+	n := size + int(math.Round(sc.WordOfMouth.Prospects*float64(size)))
+	p := &population{n: n, size: size, prone: make([]float32, n), switching: make([]float32, n),
+		cum: make([]float32, n), trustA: make([]float32, n), trustB: make([]float32, n),
+		buzz: make([]float32, n), joinWeek: make([]int32, n),
 		segment: make([]uint8, n), ageBand: make([]uint8, n), region: make([]uint8, n),
 		tenure: make([]float32, n), value: make([]float32, n),
 		expect: make([]float32, n), tolerance: make([]float32, n), lambda: make([]float32, n),
@@ -79,23 +101,48 @@ func newPopulation(sc *scenarios.Scenario, base rng.Key, workers int) *populatio
 		purchases: make([]int32, n), failures: make([]int32, n), contacts: make([]int32, n),
 		revenue: make([]float64, n),
 	}
-	segs := sc.Population.Segments
-	traits := make([]scenarios.Traits, len(segs))
-	shares := make([]float64, len(segs))
-	for k, s := range segs {
-		traits[k] = s.Traits.Resolve(sc.Population.Traits)
-		shares[k] = s.Share
+	d := newDrawer(sc, base)
+	for _, t := range d.traits {
+		p.segLogit = append(p.segLogit, math.Log(t.PurchaseProbability/(1-t.PurchaseProbability)))
 	}
 	forBlocks(n, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			p.draw(i, sc, base, traits, shares)
+			if i < size {
+				p.draw(i, d, -1)
+			} else {
+				p.joinWeek[i] = notJoined
+				p.exitWeek[i] = -1
+			}
 		}
 	})
 	return p
 }
 
-// draw draws customer i.
-func (p *population) draw(i int, sc *scenarios.Scenario, base rng.Key, traits []scenarios.Traits, shares []float64) {
+// drawer holds what drawing a customer needs.
+type drawer struct {
+	sc     *scenarios.Scenario
+	m      *agents.Model
+	base   rng.Key
+	traits []scenarios.Traits
+	shares []float64
+}
+
+func newDrawer(sc *scenarios.Scenario, base rng.Key) *drawer {
+	segs := sc.Population.Segments
+	d := &drawer{sc: sc, m: agents.NewModel(sc), base: base,
+		traits: make([]scenarios.Traits, len(segs)), shares: make([]float64, len(segs))}
+	for k, s := range segs {
+		d.traits[k] = s.Traits.Resolve(sc.Population.Traits)
+		d.shares[k] = s.Share
+	}
+	return d
+}
+
+// draw draws customer i, who joins in week join (−1: a customer from the
+// start, whose tenure is drawn; else tenure starts at the join week).
+// A customer's draws depend only on its own keys, never on when it joins.
+func (p *population) draw(i int, dr *drawer, join int) {
+	sc, base, traits, shares := dr.sc, dr.base, dr.traits, dr.shares
 	L := sc.Loyalty
 	{
 		uk := base.Unit(uint64(i))
@@ -103,6 +150,9 @@ func (p *population) draw(i int, sc *scenarios.Scenario, base rng.Key, traits []
 		k := ss.Categorical(shares)
 		ts := rng.NewStream(uk.Purpose(purposeTraits))
 		c := agents.DrawTraits(&ts, &traits[k])
+		if join >= 0 {
+			c.TenureWeeks = -float64(join) // tenure + week = weeks since joining
+		}
 		pp := traits[k].PurchaseProbability
 		p.segment[i] = uint8(k)
 		p.ageBand[i] = uint8(c.AgeBand)
@@ -114,13 +164,15 @@ func (p *population) draw(i int, sc *scenarios.Scenario, base rng.Key, traits []
 		p.lambda[i] = float32(c.LossAversion)
 		p.weights[i] = [3]float32{float32(c.Weights[0]), float32(c.Weights[1]), float32(c.Weights[2])}
 		p.patience[i] = float32(c.Patience)
+		p.prone[i] = float32(c.Proneness)
+		p.switching[i] = float32(c.SwitchingCost)
 		p.urgency[i] = float32(c.Urgency)
 		p.uncertain[i] = float32(c.Uncertainty)
 		p.knowledge[i] = float32(c.Knowledge)
 		p.voice[i] = float32(c.Voice)
 		p.recExpect[i] = float32(c.RecoveryExpectation)
 		p.payoff[i] = float32(c.RecoveryExpectation)
-		p.loyaltyBase[i] = c.LoyaltyBase + L.TenureEffect*c.TenureWeeks/52
+		p.loyaltyBase[i] = c.LoyaltyBase + L.TenureEffect*max(0, c.TenureWeeks)/52
 		// Exit baseline: competitor pull, switching cost, and how loyal
 		// the customer is at baseline relative to the segment median.
 		p.exitBase[i] = L.ExitIntercept + L.ExitCompetitor*sc.Firm.CompetitorAttractiveness -
@@ -128,6 +180,9 @@ func (p *population) draw(i int, sc *scenarios.Scenario, base rng.Key, traits []
 			L.ExitLoyalty*(p.loyaltyBase[i]-math.Log(pp/(1-pp)))
 		p.lastFailure[i] = -1
 		p.exitWeek[i] = -1
+		p.joinWeek[i] = int32(join)
+		b := dr.m.NewBond(dr.m.TransactionSatisfaction(sc.Firm.BaseQuality, c.Expectation, c.LossAversion, c.Tolerance), traits[k].TrustPrior)
+		p.cum[i], p.trustA[i], p.trustB[i] = float32(b.Cumulative), float32(b.A), float32(b.B)
 	}
 }
 
@@ -155,4 +210,53 @@ func forBlocks(n, workers int, f func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// segmentLogit is the logit of customer i's segment's purchase
+// probability: the loyalty of a median customer of the segment.
+func (p *population) segmentLogit(i int) float64 { return p.segLogit[p.segment[i]] }
+
+// bond returns customer i's cumulative satisfaction and trust belief.
+func (p *population) bond(i int) agents.Bond {
+	return agents.Bond{Cumulative: float64(p.cum[i]), A: float64(p.trustA[i]), B: float64(p.trustB[i])}
+}
+
+// setBond stores customer i's bond.
+func (p *population) setBond(i int, b agents.Bond) {
+	p.cum[i], p.trustA[i], p.trustB[i] = float32(b.Cumulative), float32(b.A), float32(b.B)
+}
+
+// resetCounters starts the recorded weeks: per-customer counts and
+// revenue cover the recorded weeks only.
+func (p *population) resetCounters() {
+	clear(p.purchases)
+	clear(p.failures)
+	clear(p.contacts)
+	clear(p.revenue)
+}
+
+// customer reports whether node i was a customer at any time in the
+// recorded weeks, which start at internal week warmup.
+func (p *population) customer(i, warmup int) bool {
+	return p.joinWeek[i] != notJoined && (p.exitWeek[i] < 0 || int(p.exitWeek[i]) >= warmup)
+}
+
+// buildNetwork builds the social network of replication base, or returns
+// nil for the mean field and no word of mouth.
+func buildNetwork(sc *scenarios.Scenario, base rng.Key, n int) (*network.Graph, error) {
+	w := &sc.WordOfMouth
+	spec := network.Spec{N: n, MeanDegree: float64(w.MeanDegree)}
+	switch w.Network {
+	case "small_world":
+		spec.Kind, spec.Rewire = network.SmallWorld, w.Rewiring
+	case "configuration":
+		spec.Kind, spec.Dist = network.Configuration, network.Poisson
+	default:
+		return nil, nil
+	}
+	if n < 2 || w.MeanDegree == 0 {
+		return nil, nil
+	}
+	spec.MeanDegree = math.Min(spec.MeanDegree, float64(n-1)-float64((n-1)%2))
+	return network.Build(base.Purpose(purposeNetwork), spec)
 }

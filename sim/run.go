@@ -82,7 +82,11 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	active := sc.ActivePolicy()
 	base := rng.Base(sc.Seed, opts.Replication)
 	pop := newPopulation(sc, base, opts.Workers)
-	eng := newEngine(sc, &pols[active], pop, base)
+	net, err := buildNetwork(sc, base, pop.n)
+	if err != nil {
+		return nil, err
+	}
+	eng := newEngine(sc, &pols[active], pop, base, net)
 
 	var w *writer
 	if opts.Out != "" || opts.Collect {
@@ -256,13 +260,13 @@ func (w *writer) write(eps []Episode, complete bool) error {
 		*v = [len(episodeDecimals)]float64{float64(id), float64(ep.Customer), float64(ep.Week),
 			float64(ep.Segment), float64(ep.AgeBand), float64(ep.Region), ep.Tenure, ep.OrderValue,
 			float64(ep.FailureType), float64(ep.SeverityCat), ep.Instrument, b2f(ep.Contacted),
-			b2f(ep.Proactive), b2f(ep.Repeat), nan, nan, nan, nan, nan, 0, nan, nan,
+			b2f(ep.Proactive), b2f(ep.Repeat), nan, nan, nan, nan, nan, 0, nan, nan, nan,
 			b2f(ep.Repurchased), w.pop.revenue[ep.Customer] - ep.RevenueBase, b2f(complete)}
 		if ep.Contacted {
-			v[14], v[15], v[16], v[17], v[18], v[19] = ep.ResponseHours, ep.Refund, apology, pers, b2f(ep.Resolved), float64(ep.Contacts)
+			v[14], v[15], v[16], v[17], v[18], v[19], v[20] = ep.ResponseHours, ep.Refund, apology, pers, b2f(ep.Resolved), float64(ep.Contacts), b2f(ep.Abandoned)
 		}
 		if ep.Survey >= 0 {
-			v[20], v[21] = float64(ep.Survey), float64(ep.NPS)
+			v[21], v[22] = float64(ep.Survey), float64(ep.NPS)
 		}
 		r.Reset()
 		for c, x := range v {
@@ -289,14 +293,7 @@ func (w *writer) write(eps []Episode, complete bool) error {
 			return err
 		}
 		if w.truthEp != nil {
-			r.Reset()
-			r.Int(id)
-			r.Bool(ep.Y1)
-			r.Bool(ep.Y0)
-			for _, x := range [...]float64{ep.EY1, ep.EY0, ep.S1, ep.S0, ep.SNoFail, ep.Severity, ep.U, ep.E,
-				ep.Index, ep.APEResponse, ep.APERefund, ep.APEApology} {
-				r.Fixed(x, 6)
-			}
+			writeTruth(r, id, ep)
 			if _, err := w.truthEp.Write(r.Bytes()); err != nil {
 				return err
 			}
@@ -307,7 +304,7 @@ func (w *writer) write(eps []Episode, complete bool) error {
 
 // episodeDecimals are the decimals each episodes.csv column is written
 // with, in episodesSpec order.
-var episodeDecimals = [...]int{0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 2, -1, 0, -1, 0, 0, 0, 0, 0, 2, 0}
+var episodeDecimals = [...]int{0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 2, -1, 0, -1, 0, 0, 0, 0, 0, 0, 2, 0}
 
 func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActivePolicy()] }
 
@@ -327,18 +324,28 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 	}
 	cust.Write(customersSpec.Header())
 	r := &w.row
+	warm := w.sc.Population.WarmupWeeks
 	weeks := int32(w.sc.Population.Weeks)
 	for i := range pop.n {
+		if !pop.customer(i, warm) {
+			continue
+		}
 		r.Reset()
 		r.Int(int64(i))
 		r.Int(int64(pop.segment[i]))
 		r.Int(int64(pop.ageBand[i]))
 		r.Int(int64(pop.region[i]))
-		r.Fixed(float64(pop.tenure[i]), 1)
+		r.Fixed(max(0, float64(pop.tenure[i])+float64(warm)), 1)
+		from := max(0, pop.joinWeek[i]+1-int32(warm)) // first week the customer could buy
+		if pop.joinWeek[i]+1 > int32(warm) {
+			r.Int(int64(from))
+		} else {
+			r.Empty()
+		}
 		churned := pop.exitWeek[i] >= 0
-		active := weeks
+		active := weeks - from
 		if churned {
-			active = pop.exitWeek[i]
+			active = pop.exitWeek[i] - int32(warm) - from
 		}
 		r.Bool(churned)
 		r.Int(int64(active))
@@ -365,4 +372,19 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 	w.names = append(w.names, "codebook.json", "truth.json")
 	w.done = true
 	return errors.Join(errs...)
+}
+
+// writeTruth writes episode id's row of truth_episodes.csv.
+func writeTruth(r *outfile.Row, id int64, ep *Episode) {
+	r.Reset()
+	r.Int(id)
+	for _, b := range [...]bool{ep.Y1, ep.Y0, ep.YNoFail, ep.Exit1, ep.Exit0, ep.ExitNoFail, ep.Complier, ep.FailedRecovery} {
+		r.Bool(b)
+	}
+	for _, x := range [...]float64{ep.EY1, ep.EY0, ep.EYNoFail, ep.S1, ep.S0, ep.SNoFail, ep.Severity, ep.U, ep.E,
+		ep.Index, ep.Expectation, ep.Performance, ep.Performance - ep.Expectation, ep.Stx, ep.Lambda,
+		ep.RecoveryExpectation, ep.Justice[0], ep.Justice[1], ep.Justice[2], ep.RS1(), ep.Compensation, ep.Restored,
+		ep.Trust, ep.Cumulative, ep.APEResponse, ep.APERefund, ep.APEApology} {
+		r.Fixed(x, 6)
+	}
 }

@@ -98,7 +98,11 @@ func runEpisodes(t *testing.T, sc *scenarios.Scenario) ([]Episode, [][]int32, *p
 	}
 	base := rng.Base(sc.Seed, 0)
 	pop := newPopulation(sc, base, 2)
-	e := newEngine(sc, &pols[sc.ActivePolicy()], pop, base)
+	net, err := buildNetwork(sc, base, pop.n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(sc, &pols[sc.ActivePolicy()], pop, base, net)
 	orders := make([][]int32, pop.n)
 	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
 	c := &collector{}
@@ -114,7 +118,7 @@ func runEpisodes(t *testing.T, sc *scenarios.Scenario) ([]Episode, [][]int32, *p
 // d equals what the weekly loop actually did: a purchase within H weeks
 // after the episode, before any exit.
 func TestPotentialOutcomeMatchesSimulation(t *testing.T) {
-	sc := small(6000, 40)
+	sc := small(8000, 40)
 	eps, orders, pop, _ := runEpisodes(t, sc)
 	H := int32(sc.Outcomes.HorizonWeeks)
 	checked, differ := 0, 0
@@ -416,7 +420,11 @@ func TestSpendWithinHorizon(t *testing.T) {
 	pols, _ := policies.Compile(sc)
 	base := rng.Base(sc.Seed, 0)
 	pop := newPopulation(sc, base, 2)
-	e := newEngine(sc, &pols[0], pop, base)
+	net, err := buildNetwork(sc, base, pop.n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(sc, &pols[0], pop, base, net)
 	orders := make([][]int32, pop.n)
 	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
 	dir := t.TempDir()

@@ -29,47 +29,82 @@ type Episode struct {
 	// FirstContactResolved: the first contact resolved the issue.
 	FirstContactResolved bool
 	Repurchased          bool
-	ResponseHours        float64
+	// Abandoned: the customer gave up waiting for support.
+	Abandoned bool
+	// ExitedAtFailure: the customer stayed silent and left at once.
+	ExitedAtFailure bool
+	// Complier: contacts with the instrument on and not without it.
+	Complier bool
+	// FailedRecovery: the recovery (had the customer contacted) was
+	// itself a deviation: abandoned, unresolved or far short of E^R.
+	FailedRecovery bool
+	ResponseHours  float64
 	// RevenueBase is the customer's revenue to date, this order included;
 	// spend within the horizon is measured against it.
 	RevenueBase float64
 	Refund      float64
 	RS          float64
 	// Truth.
-	U, E        float64 // contact and satisfaction errors
-	Index       float64 // systematic part of the contact index
-	S1, S0      float64 // latent satisfaction with and without recovery
-	SNoFail     float64 // satisfaction had the order not failed
-	Y1, Y0      bool    // repurchase within H weeks with and without contact
-	EY1, EY0    float64 // their probabilities
-	APEResponse float64
-	APERefund   float64
-	APEApology  float64
+	U, E     float64 // contact and satisfaction errors
+	Index    float64 // systematic part of the contact index
+	S1, S0   float64 // latent satisfaction with and without recovery
+	SNoFail  float64 // satisfaction had the order not failed
+	Y1, Y0   bool    // repurchase within H weeks with and without contact
+	EY1, EY0 float64 // their probabilities
+	YNoFail  bool    // repurchase within H weeks had the order not failed
+	EYNoFail float64
+	// Exit1, Exit0, ExitNoFail: left within H weeks before repurchasing.
+	Exit1, Exit0, ExitNoFail bool
+	// The psychology of the episode: expectation E, perceived
+	// performance P, transaction satisfaction S_tx, loss aversion λ,
+	// recovery expectation E^R, the justice of the recovery (J_d, J_p,
+	// J_i) had the customer contacted, compensation relative to the loss
+	// and the share of the loss restored, and the bond before the
+	// episode (trust, cumulative satisfaction).
+	Expectation, Performance, Stx, Lambda float64
+	RecoveryExpectation                   float64
+	Justice                               [3]float64
+	Compensation, Restored                float64
+	rs1                                   float64
+	Trust, Cumulative                     float64
+	APEResponse                           float64
+	APERefund                             float64
+	APEApology                            float64
 }
 
 // Stats accumulates one run's (or week's, or block's) totals. Every
 // field is a count or a sum, so totals combine by addition in a fixed
 // order.
 type Stats struct {
-	ActiveWeeks       int64 // customer-weeks of active customers
-	Exits             int64
-	Orders            int64
-	Revenue           float64
-	Failures          int64
-	Contacted         int64 // episodes with a support contact (incl. proactive)
-	Proactive         int64
-	SupportContacts   int64 // contacts handled, repeats included
-	FirstResolved     int64
-	Resolved          int64
-	SumRS             float64
-	SumResponse       float64
-	Promoters         int64 // over all orders
-	Detractors        int64
-	EpisodePromoters  int64
-	EpisodeDetractors int64
-	Responses         int64 // survey answers
-	SumSurvey         float64
-	Costs             policies.Costs
+	ActiveWeeks      int64 // customer-weeks of active customers
+	Exits            int64
+	FailureExits     int64   // silent customers who left at a failure
+	Arrivals         int64   // prospects who became customers
+	Abandoned        int64   // contacts abandoned in the queue
+	AgentHours       float64 // paid agent hours (response-time target)
+	AgentHoursWorked float64 // agent hours spent on contacts
+	TerminalValue    float64 // set once, at the end of a run
+	SumOrderS        float64 // Σ latent satisfaction over all orders
+	// Failures and contacted failures in the first and last quarter of
+	// the recorded weeks (stationarity).
+	QuarterFailures, QuarterContacted [2]int64
+	Orders                            int64
+	Revenue                           float64
+	Failures                          int64
+	Contacted                         int64 // episodes with a support contact (incl. proactive)
+	Proactive                         int64
+	SupportContacts                   int64 // contacts handled, repeats included
+	FirstResolved                     int64
+	Resolved                          int64
+	SumRS                             float64
+	SumResponse                       float64
+	Promoters                         int64 // over all orders
+	Detractors                        int64
+	EpisodePromoters                  int64
+	EpisodeDetractors                 int64
+	Responses                         int64 // survey answers
+	SumSurvey                         float64
+	Costs                             policies.Costs
 
 	// Truth over failure episodes.
 	SumY1, SumY0       [2]float64 // by contacted (index 1) or not (0)
@@ -89,11 +124,33 @@ type Stats struct {
 	CountFirstMild  int64
 	SumGapRepeat    float64
 	CountRepeat     int64
+	// The same for repurchase: Σ P(Y(1)) − P(Y no failure).
+	SumRepGapFirstMild float64
+	SumRepGapRepeat    float64
+	// Exit before repurchase within H, by branch.
+	SumExit1, SumExit0, SumExitNoFail float64
+	SumEYNoFail                       float64
+	// Compliers (LATE) and the double deviation.
+	CountComplier                int64
+	SumComplierY1, SumComplierY0 float64
+	CountFailedRec               int64
+	SumFailedRecGap              float64 // Σ S(1) − S(0) over failed recoveries
 }
 
 func (s *Stats) add(o *Stats) {
 	s.ActiveWeeks += o.ActiveWeeks
 	s.Exits += o.Exits
+	s.FailureExits += o.FailureExits
+	s.Arrivals += o.Arrivals
+	s.Abandoned += o.Abandoned
+	s.AgentHours += o.AgentHours
+	s.AgentHoursWorked += o.AgentHoursWorked
+	s.TerminalValue += o.TerminalValue
+	s.SumOrderS += o.SumOrderS
+	for k := range 2 {
+		s.QuarterFailures[k] += o.QuarterFailures[k]
+		s.QuarterContacted[k] += o.QuarterContacted[k]
+	}
 	s.Orders += o.Orders
 	s.Revenue += o.Revenue
 	s.Failures += o.Failures
@@ -130,6 +187,17 @@ func (s *Stats) add(o *Stats) {
 	s.CountFirstMild += o.CountFirstMild
 	s.SumGapRepeat += o.SumGapRepeat
 	s.CountRepeat += o.CountRepeat
+	s.SumRepGapFirstMild += o.SumRepGapFirstMild
+	s.SumRepGapRepeat += o.SumRepGapRepeat
+	s.SumExit1 += o.SumExit1
+	s.SumExit0 += o.SumExit0
+	s.SumExitNoFail += o.SumExitNoFail
+	s.SumEYNoFail += o.SumEYNoFail
+	s.CountComplier += o.CountComplier
+	s.SumComplierY1 += o.SumComplierY1
+	s.SumComplierY0 += o.SumComplierY0
+	s.CountFailedRec += o.CountFailedRec
+	s.SumFailedRecGap += o.SumFailedRecGap
 }
 
 func b2f(b bool) float64 {
@@ -169,10 +237,25 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 	}
 	if ep.Repeat {
 		s.SumGapRepeat += ep.S1 - ep.SNoFail
+		s.SumRepGapRepeat += ep.EY1 - ep.EYNoFail
 		s.CountRepeat++
 	} else if ep.SeverityCat == 0 {
 		s.SumGapFirstMild += ep.S1 - ep.SNoFail
+		s.SumRepGapFirstMild += ep.EY1 - ep.EYNoFail
 		s.CountFirstMild++
+	}
+	s.SumExit1 += b2f(ep.Exit1)
+	s.SumExit0 += b2f(ep.Exit0)
+	s.SumExitNoFail += b2f(ep.ExitNoFail)
+	s.SumEYNoFail += ep.EYNoFail
+	if ep.Complier {
+		s.CountComplier++
+		s.SumComplierY1 += b2f(ep.Y1)
+		s.SumComplierY0 += b2f(ep.Y0)
+	}
+	if ep.FailedRecovery {
+		s.CountFailedRec++
+		s.SumFailedRecGap += ep.S1 - ep.S0
 	}
 	s.SumAPEResponse += ep.APEResponse
 	s.SumAPERefund += ep.APERefund
@@ -196,3 +279,7 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 		}
 	}
 }
+
+// RS1 is the recovery satisfaction had the customer contacted, from the
+// justice components (RS holds it only for contacted episodes).
+func (ep *Episode) RS1() float64 { return ep.rs1 }

@@ -25,6 +25,48 @@ type Summary struct {
 	MeanResponseHours      float64
 	Churned                int64
 	ChurnRate              float64
+	// FailureExits are customers who stayed silent at a failure and left
+	// at once; Arrivals prospects who became customers.
+	FailureExits, Arrivals int64
+	// Abandoned counts contacts abandoned in the queue; ServiceLevel is
+	// the share of contacts not abandoned.
+	Abandoned    int64
+	ServiceLevel float64
+	// AgentHours are paid agent hours (response-time targets) and
+	// AgentUtilisation the share of them spent on contacts.
+	AgentHours, AgentUtilisation float64
+	// TerminalValue is the discounted expected margin of the customers
+	// still active at the horizon; Profit includes it, ProfitInHorizon
+	// does not.
+	TerminalValue   float64
+	ProfitInHorizon float64
+	// Promoters and Detractors over all orders.
+	Promoters, Detractors int64
+	// Stationarity compares the contact rate among failures in the first
+	// and the last quarter of the recorded weeks.
+	ContactRateFirstQuarter, ContactRateLastQuarter float64
+	// MeanOrderSatisfaction is the mean latent satisfaction over all
+	// orders as they happened.
+	MeanOrderSatisfaction float64
+	// ParadoxGap and ParadoxRepurchaseGap are the mean S(1) − S(no
+	// failure) and P(Y(1)) − P(Y no failure) over first-time low-severity
+	// failures; RepeatGap and RepeatRepurchaseGap the same over repeat
+	// failures.
+	ParadoxGap, ParadoxRepurchaseGap float64
+	RepeatGap, RepeatRepurchaseGap   float64
+	// FailedRecoveryGap is the mean S(1) − S(0) over episodes whose
+	// recovery (had the customer contacted) failed: the double deviation.
+	FailedRecoveryGap float64
+	FailedRecoveries  int64
+	// ExitRate0, ExitRate1 and ExitRateNoFail are the shares of failure
+	// episodes after which the customer left within H weeks before
+	// repurchasing: without contact, with contact, had nothing failed.
+	ExitRate0, ExitRate1, ExitRateNoFail float64
+	// LATE is the mean Y(1) − Y(0) over compliers; ATEExpected the mean
+	// P(Y(1)) − P(Y(0)) over failure episodes.
+	LATE        float64
+	Compliers   int64
+	ATEExpected float64
 	// NPS over all orders (promoters − detractors, in points).
 	NPS          float64
 	Revenue      float64
@@ -64,21 +106,45 @@ func ratio(a, b float64) float64 {
 }
 
 func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
-	s := Summary{Customers: pop.n, Weeks: sc.Population.Weeks, Orders: st.Orders, Failures: st.Failures,
-		Responses: st.Responses, Scale: sc.Survey.Scale}
-	s.CustomerWeeks = int64(pop.n) * int64(sc.Population.Weeks)
+	s := Summary{Weeks: sc.Population.Weeks, Orders: st.Orders, Failures: st.Failures,
+		Responses: st.Responses, Scale: sc.Survey.Scale, FailureExits: st.FailureExits, Arrivals: st.Arrivals,
+		Abandoned: st.Abandoned, AgentHours: st.AgentHours, TerminalValue: st.TerminalValue,
+		Promoters: st.Promoters, Detractors: st.Detractors}
+	for i := range pop.n {
+		if pop.customer(i, sc.Population.WarmupWeeks) {
+			s.Customers++
+		}
+	}
+	s.CustomerWeeks = st.ActiveWeeks
+	s.ServiceLevel = 1 - ratio(float64(st.Abandoned), float64(st.Contacted))
+	s.AgentUtilisation = ratio(st.AgentHoursWorked, st.AgentHours)
+	s.ContactRateFirstQuarter = ratio(float64(st.QuarterContacted[0]), float64(st.QuarterFailures[0]))
+	s.ContactRateLastQuarter = ratio(float64(st.QuarterContacted[1]), float64(st.QuarterFailures[1]))
 	s.FailureRate = ratio(float64(st.Failures), float64(st.Orders))
 	s.ContactRate = ratio(float64(st.Contacted), float64(st.Failures))
-	s.FirstContactResolution = ratio(float64(st.FirstResolved), float64(st.Contacted))
+	s.FirstContactResolution = ratio(float64(st.FirstResolved), float64(st.Contacted-st.Abandoned))
 	s.MeanResponseHours = ratio(st.SumResponse, float64(st.Contacted))
 	s.Churned = st.Exits
-	s.ChurnRate = ratio(float64(st.Exits), float64(pop.n))
+	s.ChurnRate = ratio(float64(st.Exits), float64(s.Customers))
 	s.NPS = 100 * ratio(float64(st.Promoters-st.Detractors), float64(st.Orders))
 	s.Revenue = st.Revenue
 	s.ProductCost = sc.Firm.ProductCostShare * st.Revenue
 	s.RecoveryCost = st.Costs.Total()
 	s.StaffCost = st.Costs.Staff
-	s.Profit = s.Revenue - s.ProductCost - s.RecoveryCost
+	s.MeanOrderSatisfaction = ratio(st.SumOrderS, float64(st.Orders))
+	s.ParadoxGap = ratio(st.SumGapFirstMild, float64(st.CountFirstMild))
+	s.ParadoxRepurchaseGap = ratio(st.SumRepGapFirstMild, float64(st.CountFirstMild))
+	s.RepeatGap = ratio(st.SumGapRepeat, float64(st.CountRepeat))
+	s.RepeatRepurchaseGap = ratio(st.SumRepGapRepeat, float64(st.CountRepeat))
+	s.FailedRecoveryGap = ratio(st.SumFailedRecGap, float64(st.CountFailedRec))
+	s.FailedRecoveries = st.CountFailedRec
+	n := float64(st.Failures)
+	s.ExitRate0, s.ExitRate1, s.ExitRateNoFail = ratio(st.SumExit0, n), ratio(st.SumExit1, n), ratio(st.SumExitNoFail, n)
+	s.LATE = ratio(st.SumComplierY1-st.SumComplierY0, float64(st.CountComplier))
+	s.Compliers = st.CountComplier
+	s.ATEExpected = ratio(st.SumEY1[0]+st.SumEY1[1]-st.SumEY0[0]-st.SumEY0[1], n)
+	s.ProfitInHorizon = s.Revenue - s.ProductCost - s.RecoveryCost
+	s.Profit = s.ProfitInHorizon + s.TerminalValue
 	s.SurveyMean = ratio(st.SumSurvey, float64(st.Responses))
 	s.TrueMeanSatisfaction = ratio(st.SumScore1, float64(st.Failures))
 	s.RealizedSatisfaction = ratio(st.SumScoreObs, float64(st.Failures))
@@ -173,8 +239,9 @@ var episodesSpec = outfile.FileSpec{File: "episodes.csv",
 		col("refund", "number", "fraction of order value", true, "refund paid; empty when not contacted"),
 		col("apology", "category", "", true, "0 none, 1 scripted, 2 sincere; empty when not contacted"),
 		col("personalisation", "number", "", true, "personalisation level 0–1; empty when not contacted"),
-		col("resolved", "binary", "", true, "issue resolved (within two contacts); empty when not contacted"),
-		col("contacts", "integer", "", true, "number of support contacts (0–2)"),
+		col("resolved", "binary", "", true, "issue resolved (within the policy's max_contacts); empty when not contacted"),
+		col("contacts", "integer", "", true, "number of support contacts (0 to the policy's max_contacts)"),
+		col("abandoned", "binary", "", true, "the customer gave up waiting for support (nothing was delivered); empty when not contacted"),
 		col("survey_score", "integer", "scale points", true, "post-recovery satisfaction survey answer (1–survey.scale); empty when not answered"),
 		col("nps_score", "integer", "0–10", true, "likelihood to recommend; empty when not answered"),
 		col("repurchased", "binary", "", true, "purchased again within outcomes.horizon_weeks"),
@@ -188,8 +255,15 @@ var truthEpisodesSpec = outfile.FileSpec{File: "truth_episodes.csv",
 		col("episode_id", "integer", "", false, "joins episodes.csv"),
 		col("y1", "binary", "", false, "Y(1): repurchase within horizon had the customer been in contact with support"),
 		col("y0", "binary", "", false, "Y(0): repurchase within horizon without contact"),
+		col("y_nofail", "binary", "", false, "repurchase within horizon had the order not failed"),
+		col("exit1", "binary", "", false, "left within horizon before repurchasing, had the customer been in contact"),
+		col("exit0", "binary", "", false, "left within horizon before repurchasing (at the failure or later), without contact"),
+		col("exit_nofail", "binary", "", false, "left within horizon before repurchasing, had the order not failed"),
+		col("complier", "binary", "", false, "contacts with the instrument on and not without it (LATE population)"),
+		col("failed_recovery", "binary", "", false, "the recovery (had the customer contacted) was itself a deviation: abandoned, unresolved, or RS short of E^R by more than outcomes.failed_recovery_margin"),
 		col("ey1", "number", "probability", false, "P(Y(1) = 1) under the model"),
 		col("ey0", "number", "probability", false, "P(Y(0) = 1) under the model"),
+		col("ey_nofail", "number", "probability", false, "P(repurchase within horizon) had the order not failed"),
 		col("s1", "number", "latent", false, "S(1): post-recovery satisfaction under the policy"),
 		col("s0", "number", "latent", false, "S(0): satisfaction without recovery"),
 		col("s_nofail", "number", "latent", false, "satisfaction had the order not failed"),
@@ -197,6 +271,20 @@ var truthEpisodesSpec = outfile.FileSpec{File: "truth_episodes.csv",
 		col("u", "number", "", false, "contact-equation error"),
 		col("e", "number", "", false, "satisfaction error (standardised)"),
 		col("contact_index", "number", "", false, "systematic part of the contact index z'γ"),
+		col("expectation", "number", "0–1", false, "E: expected quality before the order"),
+		col("performance", "number", "0–1", false, "P: perceived performance of the failed order"),
+		col("disconfirmation", "number", "", false, "D = P − E"),
+		col("s_tx", "number", "latent", false, "transaction satisfaction S_tx"),
+		col("loss_aversion", "number", "", false, "λ"),
+		col("recovery_expectation", "number", "0–1", false, "E^R: what the customer expected of a recovery"),
+		col("j_distributive", "number", "0–1", false, "J_d of the recovery had the customer contacted"),
+		col("j_procedural", "number", "0–1", false, "J_p"),
+		col("j_interactional", "number", "0–1", false, "J_i"),
+		col("rs", "number", "0–1", false, "recovery satisfaction RS = Σ w_k J_k"),
+		col("compensation", "number", "share of the loss", false, "refund and coupon worth delivered, relative to the loss"),
+		col("restored", "number", "share of the loss", false, "share of the loss compensation and resolution restored"),
+		col("trust", "number", "probability", false, "trust before the episode: belief that an order goes right"),
+		col("cumulative_satisfaction", "number", "latent", false, "cumulative satisfaction before the episode"),
 		col("ape_response", "number", "latent per hour", false, "change in S(1) per extra hour of response time"),
 		col("ape_refund", "number", "latent per unit", false, "change in S(1) per unit of compensation"),
 		col("ape_apology", "number", "latent", false, "change in S(1) from no apology to sincere"),
@@ -209,7 +297,8 @@ var customersSpec = outfile.FileSpec{File: "customers.csv",
 		col("segment", "category", "", true, "segment index (population.segments order)"),
 		col("age_band", "category", "", true, "age band 0–4"),
 		col("region", "category", "", true, "region 0–3"),
-		col("tenure_weeks", "number", "weeks", true, "tenure at the start of the simulation"),
+		col("tenure_weeks", "number", "weeks", true, "tenure at the start of the recorded weeks (0 for customers who joined later)"),
+		col("joined_week", "integer", "week", true, "first recorded week the customer could buy, for customers who joined during it; empty for customers at the start"),
 		col("churned", "binary", "", true, "the customer left during the simulation"),
 		col("weeks_active", "integer", "weeks", true, "weeks before exit (or all weeks)"),
 		col("purchases", "integer", "", true, "orders placed"),
