@@ -1,0 +1,48 @@
+package network_test
+
+import (
+	"fmt"
+
+	"redress/network"
+	"redress/rng"
+)
+
+// A word-of-mouth network for 10,000 people — say 2,000 current
+// customers (nodes 0..1999) and 8,000 prospects — as a Watts–Strogatz
+// small world and as a heavy-tailed configuration model.
+func ExampleBuild() {
+	key := rng.Base(1, 0).Purpose(7) // a key dedicated to the network
+
+	sw, err := network.Build(key, network.Spec{
+		Kind: network.SmallWorld, N: 10000, MeanDegree: 10, Rewire: 0.1,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("small world: %d nodes, %d edges, mean degree %.1f, clustering %.2f\n",
+		sw.N(), sw.Edges(), sw.MeanDegree(), sw.Clustering(1000))
+
+	cm, err := network.Build(key, network.Spec{
+		Kind: network.Configuration, N: 10000, MeanDegree: 10,
+		Dist: network.Lognormal, Sigma: 1, MaxDegree: 200,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st := cm.Stats()
+	fmt.Printf("lognormal: mean degree %.2f, max degree %d ≤ %d, %d of %d stubs erased\n",
+		cm.MeanDegree(), cm.MaxDegree(), st.DegreeCap, st.ErasedStubs(), st.Stubs)
+
+	// Word of mouth from customer 0 reaches its neighbours.
+	fmt.Println("customer 0 tells", len(sw.Neighbours(0)), "people")
+
+	_, err = network.Build(key, network.Spec{Kind: network.SmallWorld, N: 10000, MeanDegree: 5})
+	fmt.Println(err)
+	// Output:
+	// small world: 10000 nodes, 50000 edges, mean degree 10.0, clustering 0.48
+	// lognormal: mean degree 9.83, max degree 186 ≤ 200, 296 of 98574 stubs erased
+	// customer 0 tells 10 people
+	// network: small-world mean degree k = 5 must be an even integer
+}
