@@ -233,11 +233,13 @@ func Restored(compensation, restorable float64, resolved bool) float64 {
 	return math.Min(1, r)
 }
 
-// FailedRecovery reports whether a recovery is itself a deviation: it
-// was abandoned or left the issue unresolved, or its satisfaction fell
-// short of the recovery expectation by more than the margin.
-func (m *Model) FailedRecovery(r *Recovery, rs, recoveryExpectation float64) bool {
-	return r.Abandoned || !r.Resolved || rs < recoveryExpectation-m.O.FailedRecoveryMargin
+// FailedRecovery reports whether a recovery is itself a deviation (a
+// double deviation; Bitner, Booms & Tetreault 1990): the customer gave up
+// waiting, or the loss was left unremedied (neither resolved nor paid
+// back: restored < 1), or the recovery's satisfaction fell short of the
+// recovery expectation by more than the margin.
+func (m *Model) FailedRecovery(r *Recovery, rs, recoveryExpectation, restored float64) bool {
+	return r.Abandoned || restored < 1 || rs < recoveryExpectation-m.O.FailedRecoveryMargin
 }
 
 // Bond is a customer's loyalty state beyond the reverting deviation:

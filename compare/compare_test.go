@@ -96,11 +96,11 @@ func bits(v any) []uint64 {
 }
 
 // TestShowdownDashboardDisagrees: on the policy-showdown preset at its
-// size, proactive outreach (with an apology and a coupon rather than a
-// refund) lowers the survey satisfaction the dashboard shows while true
+// size, proactive outreach (with the same remedy a complaint gets) raises
+// the support contacts a complaints dashboard counts while true
 // satisfaction over all failures rises, both significantly. Nothing in
-// the code targets this: the survey now includes customers who would
-// never have complained, and they get a lighter remedy.
+// the code targets this: the firm now handles failures whose customers
+// would never have complained, and each handled failure is a contact.
 func TestShowdownDashboardDisagrees(t *testing.T) {
 	sc, err := scenarios.LoadPreset("policy-showdown")
 	if err != nil {
@@ -114,13 +114,13 @@ func TestShowdownDashboardDisagrees(t *testing.T) {
 	for _, d := range r.Disagreements() {
 		t.Logf("%s: %s %+.3f [%+.3f, %+.3f], truth %+.3f [%+.3f, %+.3f], significant %v", r.Policies[d.Policy], d.Dashboard,
 			d.DashboardDiff.Mean, d.DashboardDiff.Lo, d.DashboardDiff.Hi, d.TruthDiff.Mean, d.TruthDiff.Lo, d.TruthDiff.Hi, d.Significant)
-		if r.Policies[d.Policy] == "proactive" && d.Dashboard == "survey_mean" && d.Significant &&
-			d.DashboardDiff.Mean < 0 && d.TruthDiff.Mean > 0 {
+		if r.Policies[d.Policy] == "proactive" && d.Dashboard == "complaints_per_1000" && d.Significant &&
+			d.DashboardDiff.Mean > 0 && d.TruthDiff.Mean > 0 {
 			found = true
 		}
 	}
 	if !found {
-		t.Error("no significant survey-vs-truth disagreement for proactive outreach")
+		t.Error("no significant complaints-vs-truth disagreement for proactive outreach")
 	}
 	// The decisions: the dashboard's pick and the profit-maximising one.
 	for _, d := range r.Decide() {

@@ -109,7 +109,7 @@ func catalogue() []fact {
 			measure: func(s []sim.Summary) float64 { return s[0].ParadoxRepurchaseGap }},
 		{id: "double_deviation", title: "Double deviation",
 			source:     "Bitner, Booms & Tetreault 1990, J. Marketing 54(1); Maxham & Netemeyer 2002, J. Marketing 66(4)",
-			claim:      "a recovery that fails (abandoned, unresolved, or far short of E^R) leaves the customer less satisfied than saying nothing: mean S(1) − S(0) < 0 over failed recoveries",
+			claim:      "a recovery that fails (abandoned, the loss left unremedied, or far short of E^R) leaves the customer less satisfied than saying nothing: mean S(1) − S(0) < 0 over failed recoveries",
 			experiment: "the scenario's policy; failure episodes whose recovery failed; each replayed with and without contact",
 			arms:       []arm{base}, want: -1,
 			measure: func(s []sim.Summary) float64 { return s[0].FailedRecoveryGap }},

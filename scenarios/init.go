@@ -391,7 +391,8 @@ recovery_weight = 0.8
 loss_weight = 0.35
 # A recovery whose satisfaction RS falls short of E^R by more than this is
 # a failed recovery: a second deviation that costs trust, like an
-# unresolved or abandoned contact. >= 0. Default 0.2.
+# abandoned contact or a loss left unremedied (neither resolved nor paid
+# back). >= 0. Default 0.2.
 failed_recovery_margin = 0.2
 # Standard deviation of the satisfaction error. >= 0. Default 0.15.
 noise_sd = 0.15

@@ -341,8 +341,8 @@ type Outcomes struct {
 	LossWeight float64 `toml:"loss_weight"`
 	// FailedRecoveryMargin: a recovery whose satisfaction RS falls short
 	// of the recovery expectation E^R by more than this is a failed
-	// recovery, a second deviation (as are unresolved and abandoned
-	// contacts).
+	// recovery, a second deviation (as are abandoned contacts and losses
+	// neither resolved nor paid back).
 	FailedRecoveryMargin float64 `toml:"failed_recovery_margin"`
 	// NoiseSD is the sd of ε.
 	NoiseSD float64 `toml:"noise_sd"`

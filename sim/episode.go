@@ -96,7 +96,7 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 	ep.S1, rs = s1(&rec)
 	ep.rs1 = rs
 	ep.S0 = ep.Stx - sc.Outcomes.LossWeight*ft.LossFraction + rest
-	ep.FailedRecovery = m.FailedRecovery(&rec, rs, ep.RecoveryExpectation)
+	ep.FailedRecovery = m.FailedRecovery(&rec, rs, ep.RecoveryExpectation, ep.Restored)
 	// What the same order would have given without the failure.
 	ep.SNoFail = m.TransactionSatisfaction(perf+sev*ft.Impact, ep.Expectation, lambda, tol) +
 		sc.Outcomes.VoiceEffect*float64(p.voice[i])

@@ -36,7 +36,8 @@ type Episode struct {
 	// Complier: contacts with the instrument on and not without it.
 	Complier bool
 	// FailedRecovery: the recovery (had the customer contacted) was
-	// itself a deviation: abandoned, unresolved or far short of E^R.
+	// itself a deviation: abandoned, the loss not remedied, or far short
+	// of E^R.
 	FailedRecovery bool
 	ResponseHours  float64
 	// RevenueBase is the customer's revenue to date, this order included;

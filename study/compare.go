@@ -16,6 +16,7 @@ import (
 
 	"redress/estimators"
 	"redress/formula"
+	"redress/scenarios"
 	"redress/table"
 	"redress/truth"
 )
@@ -94,9 +95,64 @@ func specs(mode string) []spec {
 			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit", "heckman"},
 			definition: "mean S(1) on the survey scale over all failure episodes (the population mean the survey targets)"},
 		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm"},
 			definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks"},
+		{estimand: "late_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"iv"},
+			definition: "mean of Y(1) − Y(0) over compliers: episodes whose customer contacts with the instrument on and not without it (what IV identifies; Imbens & Angrist 1994)"},
 	}
+}
+
+// minDummyCount is the fewest episodes of a failure type (in the rows an
+// equation uses, and in each of its groups) for the type to get a dummy.
+const minDummyCount = 10
+
+// failureDummies adds to t one 0/1 column per failure type other than the
+// first (ft_<name>) and returns the names of those with at least
+// minDummyCount episodes in every group of rows the spec's equations
+// split on (respondents; contacted and not), so that no design is
+// singular.
+func failureDummies(t *table.Table, sp *spec) ([]string, error) {
+	ft, err := t.Col("failure_type")
+	if err != nil {
+		return nil, nil // not an episodes table: no dummies
+	}
+	split := sp.sel
+	if split == "" {
+		split = sp.treat
+	}
+	g, err := t.Col(split)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for k := 1; k < len(scenarios.FailureTypeNames); k++ {
+		name := "ft_" + scenarios.FailureTypeNames[k]
+		col := make([]float64, len(ft))
+		var n [2]int
+		for i, v := range ft {
+			if int(v) == k {
+				col[i] = 1
+				n[b2i(g[i] == 1)]++
+			}
+		}
+		if !t.Has(name) {
+			if err := t.Add(name, col); err != nil {
+				return nil, err
+			}
+		}
+		if n[0] >= minDummyCount && n[1] >= minDummyCount {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Compare runs every applicable estimator on the observed episodes of a
@@ -195,6 +251,13 @@ func CompareMethods(t *table.Table, mode string, tf *truth.File, methods []strin
 		tr, ok := tf.Get(sp.estimand)
 		if !ok {
 			return nil, fmt.Errorf("truth has no estimand %q", sp.estimand)
+		}
+		if mode != "textbook" {
+			dummies, err := failureDummies(t, &sp)
+			if err != nil {
+				return nil, err
+			}
+			sp.xs = append(append([]string{}, sp.xs...), dummies...)
 		}
 		for _, m := range ms {
 			est, se, err := safeRun(t, &sp, m)
