@@ -23,8 +23,8 @@
 //   - distributive justice relative to the loss, S-shaped when the
 //     customer rejects the flawed service and concave when they keep it
 //     (Gelbrich, Gäthke & Grégoire 2015, J. Service Research 18(1)), with
-//     no gain from overcompensation beyond a cap (Haesevoets et al. 2017,
-//     Judgment and Decision Making 12(2));
+//     no gain from overcompensation beyond a cap (Haesevoets et al. 2014,
+//     J. Economic Psychology 42);
 //   - two paths to loyalty: cumulative satisfaction (Johnson, Anderson &
 //     Fornell 1995, J. Consumer Research 21(4)) and trust, a Beta belief
 //     that an order goes right, which failures and failed recoveries
@@ -49,6 +49,25 @@ import (
 
 // Logistic is 1/(1+exp(−x)).
 func Logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// Below reports whether u < Logistic(x), exactly as that comparison
+// would, but mostly without an exponential: for y = |x|,
+// L = 1 + y + y²/2 + y³/6 ≤ e^y, so Logistic(−y) ≤ 1/(1 + L) and
+// Logistic(y) ≥ L/(1 + L); only a u between a bound and the value needs
+// the exact logistic. For the weekly purchase (x ≈ −2) and exit (x ≈ −6)
+// decisions that is about one draw in ten.
+func Below(u, x float64) bool {
+	y := math.Abs(x)
+	l := 1 + y*(1+y*(0.5+y/6))
+	if x <= 0 {
+		if u*(1+l) >= 1 {
+			return false
+		}
+	} else if u*(1+l) < l {
+		return true
+	}
+	return u < Logistic(x)
+}
 
 // Clamp01 limits x to [0,1].
 func Clamp01(x float64) float64 {
@@ -134,7 +153,7 @@ func (m *Model) TransactionSatisfaction(perf, expect, lambda, tol float64) float
 // little justice until the compensation nears the loss. When they keep it
 // (a late parcel) it is concave, 1 − exp(−kx): the first unit counts
 // most (Gelbrich, Gäthke & Grégoire 2015). Beyond the overcompensation
-// cap x̄ it falls by the penalty per unit (Haesevoets et al. 2017).
+// cap x̄ it falls by the penalty per unit (Haesevoets et al. 2014).
 func (m *Model) Distributive(x float64, rejected bool) float64 {
 	j := &m.J
 	over := math.Max(0, x-j.OvercompensationCap)
@@ -271,20 +290,22 @@ func (m *Model) Learn(b *Bond, s float64, deviations int) float64 {
 	l := &m.L
 	dc := l.CumulativeWeight * (s - b.Cumulative)
 	b.Cumulative += dc
-	before := math.Log(b.A / b.B)
+	a0, b0 := b.A, b.B
 	b.A *= l.TrustMemory
 	b.B *= l.TrustMemory
 	if deviations == 0 {
 		b.A++
 	}
 	b.B += float64(deviations)
-	return l.CumulativeEffect*dc + l.TrustEffect*(math.Log(b.A/b.B)-before)
+	// Δlogit = log(A'/B') − log(A/B), in one logarithm.
+	return l.CumulativeEffect*dc + l.TrustEffect*math.Log((b.A*b0)/(b.B*a0))
 }
 
-// FailureExit is the probability that a customer who stays silent at a
-// failure of severity sev leaves at once: exit instead of voice
-// (Hirschman 1970), easier when switching costs little and the
-// competitor attracts, less likely when loyalty dev is high.
+// FailureExit is the probability that a customer leaves at a failure of
+// severity sev itself — one who stays silent (exit instead of voice;
+// Hirschman 1970), or one whose voice failed (a failed recovery) — easier
+// when switching costs little and the competitor attracts, less likely
+// when the loyalty deviation dev is high.
 func (m *Model) FailureExit(sev, switching, competitor, dev float64) float64 {
 	l := &m.L
 	return Logistic(l.FailureExitIntercept + l.FailureExitSeverity*sev +
@@ -360,35 +381,43 @@ type Traits struct {
 	Region      int // 0..3
 }
 
-// DrawTraits draws a customer's traits from the distributions t using s.
-// The number of draws consumed is data-dependent (Gamma rejection), so s
-// must be a stream used for nothing else.
-func DrawTraits(s *rng.Stream, t *scenarios.Traits) Traits {
+// DrawTraits draws a customer's traits from the distributions t. Each
+// trait has its own stream under key k, so changing one trait's
+// distribution (a twin run with higher expectations, say) leaves every
+// other trait of every customer as it was: common random numbers hold
+// trait by trait, whatever the number of draws a rejection sampler takes.
+func DrawTraits(k rng.Key, t *scenarios.Traits) Traits {
 	var c Traits
-	c.OrderValue = t.OrderValueMedian * math.Exp(t.OrderValueSigma*s.Normal())
-	c.Expectation = betaMean(s, t.ExpectationMean, t.ExpectationConcentration)
-	c.Tolerance = t.ToleranceWidth * (1 + t.ToleranceSpread*(2*s.Float64()-1))
-	c.LossAversion = t.LossAversionMedian * math.Exp(t.LossAversionSigma*s.Normal())
-	g := [3]float64{s.Gamma(t.JusticeAlpha[0]), s.Gamma(t.JusticeAlpha[1]), s.Gamma(t.JusticeAlpha[2])}
+	s := new(rng.Stream) // one allocation, reset per trait
+	next := func(trait uint64) *rng.Stream {
+		*s = rng.NewStream(k.Purpose(trait))
+		return s
+	}
+	c.OrderValue = t.OrderValueMedian * math.Exp(t.OrderValueSigma*next(0).Normal())
+	c.Expectation = betaMean(next(1), t.ExpectationMean, t.ExpectationConcentration)
+	c.Tolerance = t.ToleranceWidth * (1 + t.ToleranceSpread*(2*next(2).Float64()-1))
+	c.LossAversion = t.LossAversionMedian * math.Exp(t.LossAversionSigma*next(3).Normal())
+	w := next(4)
+	g := [3]float64{w.Gamma(t.JusticeAlpha[0]), w.Gamma(t.JusticeAlpha[1]), w.Gamma(t.JusticeAlpha[2])}
 	tot := g[0] + g[1] + g[2]
 	for k := range g {
 		c.Weights[k] = g[k] / tot
 	}
-	c.Patience = t.PatienceHours * math.Exp(t.PatienceSigma*s.Normal())
-	c.Urgency = betaMean(s, t.UrgencyMean, t.DriverConcentration)
-	c.Uncertainty = betaMean(s, t.UncertaintyMean, t.DriverConcentration)
-	c.AgeBand = int(s.Float64() * 5)
-	c.Region = int(s.Float64() * 4)
+	c.Patience = t.PatienceHours * math.Exp(t.PatienceSigma*next(5).Normal())
+	c.Urgency = betaMean(next(6), t.UrgencyMean, t.DriverConcentration)
+	c.Uncertainty = betaMean(next(7), t.UncertaintyMean, t.DriverConcentration)
+	c.AgeBand = int(next(8).Float64() * 5)
+	c.Region = int(next(9).Float64() * 4)
 	// Older customers know the product a little better.
-	c.Knowledge = Clamp01(betaMean(s, t.KnowledgeMean, t.DriverConcentration) + t.KnowledgeAgeSlope*float64(c.AgeBand-2))
-	c.SwitchingCost = betaMean(s, t.SwitchingCostMean, t.DriverConcentration)
-	c.RecoveryExpectation = betaMean(s, t.RecoveryExpectationMean, t.ExpectationConcentration)
-	c.Voice = t.VoiceSD * s.Normal()
+	c.Knowledge = Clamp01(betaMean(next(10), t.KnowledgeMean, t.DriverConcentration) + t.KnowledgeAgeSlope*float64(c.AgeBand-2))
+	c.SwitchingCost = betaMean(next(11), t.SwitchingCostMean, t.DriverConcentration)
+	c.RecoveryExpectation = betaMean(next(12), t.RecoveryExpectationMean, t.ExpectationConcentration)
+	c.Voice = t.VoiceSD * next(13).Normal()
 	p := t.PurchaseProbability
-	c.LoyaltyBase = math.Log(p/(1-p)) + t.LoyaltySD*s.Normal()
-	c.TenureWeeks = t.TenureMeanWeeks * s.Exp()
+	c.LoyaltyBase = math.Log(p/(1-p)) + t.LoyaltySD*next(14).Normal()
+	c.TenureWeeks = t.TenureMeanWeeks * next(15).Exp()
 	f := t.FailureProneness
-	c.Proneness = math.Exp(f*s.Normal() - f*f/2)
+	c.Proneness = math.Exp(f*next(16).Normal() - f*f/2)
 	return c
 }
 

@@ -46,8 +46,7 @@ func TestJusticeWeights(t *testing.T) {
 	var mean [3]float64
 	const n = 20000
 	for i := range n {
-		s := rng.NewStream(rng.NewKey(1, 0, uint64(i), 0, 0))
-		c := DrawTraits(&s, &sc.Population.Traits)
+		c := DrawTraits(rng.NewKey(1, 0, uint64(i), 0, 0), &sc.Population.Traits)
 		for k := range mean {
 			mean[k] += c.Weights[k] / n
 		}
@@ -143,4 +142,25 @@ func ExampleValue() {
 	// of tolerance of 0.05 damped to 30%.
 	fmt.Printf("%.3f %.3f\n", Value(0.2, 2, 0.05, 0.3), Value(-0.2, 2, 0.05, 0.3))
 	// Output: 0.165 -0.330
+}
+
+// TestBelow: Below agrees with the exact comparison everywhere, at the
+// bounds' edges included.
+func TestBelow(t *testing.T) {
+	s := rng.NewStream(rng.NewKey(7, 0, 0, 0, 0))
+	for range 2_000_000 {
+		u := s.Float64()
+		x := 20 * (s.Float64() - 0.5)
+		if Below(u, x) != (u < Logistic(x)) {
+			t.Fatalf("Below(%v, %v) = %v, exact %v", u, x, Below(u, x), u < Logistic(x))
+		}
+	}
+	for _, x := range []float64{0, 1e-9, -1e-9, 5, -5, 40, -40} {
+		p := Logistic(x)
+		for _, u := range []float64{p, math.Nextafter(p, 0), math.Nextafter(p, 1), 0, 1 - 1e-16} {
+			if Below(u, x) != (u < p) {
+				t.Errorf("Below(%v, %v) = %v, exact %v", u, x, Below(u, x), u < p)
+			}
+		}
+	}
 }

@@ -153,7 +153,7 @@ func catalogue() []fact {
 				return (b - a) - (c - b)
 			}},
 		{id: "overcompensation", title: "Overcompensation adds nothing",
-			source:     "Haesevoets, Reinders Folmer & Van Hiel 2017, Judgment and Decision Making 12(2)",
+			source:     "Haesevoets, Van Hiel, Reinders Folmer & De Cremer 2014, J. Economic Psychology 42",
 			claim:      "raising the refund from 1.5x to 2x the loss does not raise mean S(1): difference < 0",
 			experiment: "twin runs: refund 1.5x and 2x the loss",
 			arms:       refunds[2:], want: -1,

@@ -153,7 +153,7 @@ type Queue struct {
 
 // NewQueue returns an empty queue for p.
 func NewQueue(p *Policy) *Queue {
-	q := &Queue{Agents: p.Staffing, HandleHours: p.HandleHours}
+	q := &Queue{Agents: p.Staffing, HandleHours: p.ContactHours(p.ApologyLevel)}
 	q.MeanWait = q.wait(0)
 	return q
 }

@@ -12,7 +12,7 @@ func Default() *Scenario {
 		Population: Population{
 			Size:        20000,
 			Weeks:       52,
-			WarmupWeeks: 26,
+			WarmupWeeks: 13,
 			Traits:      DefaultTraits(),
 			Segments: []Segment{
 				{Name: "all", Share: 1},

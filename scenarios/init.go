@@ -38,8 +38,8 @@ size = 20000
 weeks = 52
 # Weeks simulated before the recorded weeks and not recorded (no output,
 # no totals), so that learned expectations, payoffs and trust start near
-# their steady state. Integer in [0, 10000]. Default 26.
-warmup_weeks = 26
+# their steady state. Integer in [0, 10000]. Default 13.
+warmup_weeks = 13
 
 # Trait distributions every customer's traits are drawn from (segments may
 # override any of them).
@@ -278,7 +278,9 @@ rejected = false
 # The firm can detect it without a contact. Default true.
 detectable = true
 
-# A failed recovery itself.
+# A failure of the support service itself (a wrong answer, a lost
+# ticket), as its own kind of failure; a failed recovery of another
+# failure is a deviation of that episode (outcomes.failed_recovery_margin).
 [failures.support_failure]
 # Probability per order. Default 0.002.
 probability = 0.002
@@ -496,10 +498,12 @@ exit_switching_cost = 2.0
 # Coefficient of loyalty relative to logit(purchase_probability)
 # (subtracted): loyal customers leave less. Default 1.
 exit_loyalty = 1.0
-# A customer who stays silent at a failure leaves at once with probability
+# A customer who stays silent at a failure, or whose recovery failed,
+# leaves at once with probability
 # logistic(failure_exit_intercept + failure_exit_severity*severity
 #   + exit_competitor*competitor - exit_switching_cost*switching cost
-#   - exit_loyalty*loyalty deviation): exit instead of voice.
+#   - exit_loyalty*loyalty deviation): exit instead of voice, or after
+# voice failed.
 # Intercept; default -4.
 failure_exit_intercept = -4.0
 # Coefficient of severity. Default 2.

@@ -319,9 +319,14 @@ type Contact struct {
 }
 
 // Outcomes sets the satisfaction model
-// S = s0 + a(E−Ē) + b·g(D) + c(RS − E^R) + m + ε.
+//
+//	S_tx = s0 + a(E − Ē) + b·g(P − E)
+//	S(1) = S_tx + c·g(RS − E^R) − w_L·L·(1 − restored) + v·voice + σε
+//	S(0) = S_tx − w_L·L + v·voice + σε
+//
+// with g loss-averse and damped inside the zone of tolerance.
 type Outcomes struct {
-	// Baseline is s0, satisfaction at D = 0 for an average expectation.
+	// Baseline is s0, satisfaction at D = 0 for E = ExpectationReference.
 	Baseline float64 `toml:"baseline"`
 	// Assimilation is a, the pull of expectations on satisfaction,
 	// around the fixed reference expectation ExpectationReference (Ē).
@@ -371,8 +376,8 @@ type Justice struct {
 	// DistributiveMidpoint and slope DistributiveSlope (S-shaped); for
 	// kept failures 1 − exp(−DistributiveConcavity·x) (concave). Beyond
 	// OvercompensationCap·loss it falls by OvercompensationPenalty per
-	// unit of x (Haesevoets et al. 2017, Judgment and Decision Making
-	// 12(2)).
+	// unit of x (Haesevoets, Van Hiel, Reinders Folmer & De Cremer 2014,
+	// J. Economic Psychology 42).
 	DistributiveMidpoint    float64 `toml:"distributive_midpoint"`
 	DistributiveSlope       float64 `toml:"distributive_slope"`
 	DistributiveConcavity   float64 `toml:"distributive_concavity"`
@@ -429,12 +434,12 @@ type Loyalty struct {
 	ExitCompetitor    float64 `toml:"exit_competitor"`
 	ExitSwitchingCost float64 `toml:"exit_switching_cost"`
 	ExitLoyalty       float64 `toml:"exit_loyalty"`
-	// At a failure a customer who does not contact support leaves at once
-	// with probability logistic(FailureExitIntercept +
-	// FailureExitSeverity·severity + ExitCompetitor·competitor −
-	// ExitSwitchingCost·switching cost − ExitLoyalty·loyalty deviation):
-	// exit instead of voice (Hirschman 1970; Singh 1988, J. Marketing
-	// 52(1)).
+	// At a failure a customer who does not contact support, or whose
+	// recovery failed, leaves at once with probability
+	// logistic(FailureExitIntercept + FailureExitSeverity·severity +
+	// ExitCompetitor·competitor − ExitSwitchingCost·switching cost −
+	// ExitLoyalty·loyalty deviation): exit instead of voice, or after
+	// voice failed (Hirschman 1970; Singh 1988, J. Marketing 52(1)).
 	FailureExitIntercept float64 `toml:"failure_exit_intercept"`
 	FailureExitSeverity  float64 `toml:"failure_exit_severity"`
 }
@@ -496,7 +501,8 @@ type Policy struct {
 	// MinShiftHours is the shortest daily window agents are paid for when
 	// a response-time target sets the staffing (staffing = 0).
 	MinShiftHours float64 `toml:"min_shift_hours"`
-	// Refund is the refund as a fraction of order value (0–2);
+	// Refund is the refund as a fraction of the customer's loss
+	// (loss_fraction × order value; 0–2, above 1 overcompensates);
 	// RefundBySeverity, if given, sets it per severity category
 	// (low, medium, high).
 	Refund           float64   `toml:"refund"`
@@ -547,7 +553,7 @@ type Policy struct {
 // coupon rather than the full refund a complaint would get. A nil field
 // means the policy's own value.
 type ProactiveRemedy struct {
-	// Refund as a fraction of order value (0–2), whatever the severity.
+	// Refund as a fraction of the loss (0–2), whatever the severity.
 	Refund *float64 `toml:"refund"`
 	// CouponValue as a fraction of order value.
 	CouponValue *float64 `toml:"coupon_value"`

@@ -45,7 +45,8 @@ type engine struct {
 	queue     *policies.Queue
 	shift     policies.Shift
 
-	blocks []block
+	blocks  []block
+	pblocks []prospectBlock
 
 	// onOrder, when set (by tests), sees every recorded order: customer,
 	// recorded week.
@@ -61,6 +62,22 @@ type block struct {
 	done   []Episode
 	open   []openEpisode
 	talk   []talker
+	// str holds the block's random streams, reset for each use: a stream
+	// that drives math/rand/v2's normal draws escapes to the heap, so
+	// the block owns them rather than allocating one per order.
+	str *streams
+}
+
+// streams are a block's reusable random streams.
+type streams struct {
+	order, episode, recovery rng.Stream
+}
+
+// prospectBlock is one worker's share of the prospects (network nodes
+// [lo, hi)): who decided to join this week, in node order.
+type prospectBlock struct {
+	lo, hi  int
+	joiners []int32
 }
 
 // weekly are the week's totals that drive the next week: contacts for
@@ -103,10 +120,23 @@ func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, ba
 	} else {
 		e.planShift(0)
 	}
-	for lo := 0; lo < pop.n; lo += blockSize {
-		e.blocks = append(e.blocks, block{lo: lo, hi: min(lo+blockSize, pop.n)})
+	e.cover()
+	for lo := pop.size; lo < pop.nodes; lo += blockSize {
+		e.pblocks = append(e.pblocks, prospectBlock{lo: lo, hi: min(lo+blockSize, pop.nodes)})
 	}
 	return e
+}
+
+// cover extends the blocks to every customer, the ones who joined
+// included. Blocks depend only on the number of customers.
+func (e *engine) cover() {
+	n := e.pop.n
+	if k := len(e.blocks); k > 0 {
+		e.blocks[k-1].hi = min(e.blocks[k-1].lo+blockSize, n)
+	}
+	for lo := len(e.blocks) * blockSize; lo < n; lo += blockSize {
+		e.blocks = append(e.blocks, block{lo: lo, hi: min(lo+blockSize, n), str: new(streams)})
+	}
 }
 
 // planShift staffs a response-time target for the given weekly contacts.
@@ -139,7 +169,9 @@ func (e *engine) run(ctx context.Context, workers int, out sink) (Stats, error) 
 			e.pop.resetCounters()
 		}
 		forBlocks(e.pop.n, workers, func(lo, _ int) { e.runBlock(&e.blocks[lo/blockSize]) })
+		forBlocks(len(e.pblocks)*blockSize, workers, func(lo, _ int) { e.prospects(&e.pblocks[lo/blockSize]) })
 		var ws Stats
+		ws.Arrivals = e.admit()
 		var wk weekly
 		for b := range e.blocks {
 			ws.add(&e.blocks[b].stats)
@@ -170,12 +202,12 @@ func (e *engine) terminalValue() float64 {
 	intent := e.sc.WordOfMouth.IntentEffect
 	tv := 0.0
 	for i := range p.n {
-		if p.exitWeek[i] >= 0 || p.joinWeek[i] == notJoined {
+		if p.exitWeek[i] >= 0 {
 			continue
 		}
-		d := p.dev[i]
-		pb := agents.Logistic(p.loyaltyBase[i] + d + intent*e.buzz(i))
-		q := agents.Logistic(p.exitBase[i] - e.exitLoy*d)
+		d := float64(p.dev[i])
+		pb := agents.Logistic(float64(p.loyaltyBase[i]) + d + intent*e.buzz(i))
+		q := agents.Logistic(float64(p.exitBase[i]) - e.exitLoy*d)
 		tv += pb * float64(p.value[i]) * margin * (1 - q) / (delta + q)
 	}
 	return tv
@@ -231,6 +263,7 @@ func (e *engine) endWeek(ws *Stats, wk *weekly) {
 		e.queue.Advance(float64(wk.contacts))
 		e.meanWait = e.queue.MeanWait
 		ws.Costs.Staff += e.pol.WeeklyStaffCost()
+		ws.AgentHours += e.pol.Staffing * policies.HoursPerWeek
 	} else {
 		ws.Costs.Staff += e.shift.PaidHours() * e.pol.StaffCostPerHour
 		ws.AgentHours += e.shift.PaidHours()
@@ -262,26 +295,31 @@ func (e *engine) runBlock(b *block) {
 			continue
 		}
 		buzz := e.buzz(i)
-		p.buzz[i] *= decay
-		uk := e.base.Unit(uint64(i))
+		p.buzz[p.node[i]] *= decay
 		if p.joinWeek[i] >= week {
-			e.prospect(st, i, uk, buzz)
-			continue
+			continue // joined this week: buys from next week
 		}
+		uk := e.base.Unit(uint64(p.node[i]))
 		st.ActiveWeeks++
-		d := p.dev[i] * e.keep
-		p.dev[i] = d
+		d := revert(&p.dev[i], e.keep)
 		ue, ub := uk.Period(w).Purpose(purposeWeek).Uniform2(0)
-		if ue < agents.Logistic(p.exitBase[i]-e.exitLoy*d) {
+		if agents.Below(ue, float64(p.exitBase[i])-e.exitLoy*d) {
 			p.exitWeek[i] = week
 			st.Exits++
 			continue
 		}
-		if ub >= agents.Logistic(p.loyaltyBase[i]+d+e.sc.WordOfMouth.IntentEffect*buzz) {
+		if !agents.Below(ub, float64(p.loyaltyBase[i])+d+e.sc.WordOfMouth.IntentEffect*buzz) {
 			continue
 		}
 		e.order(b, i, uk)
 	}
+}
+
+// revert lets a stored loyalty deviation decay by keep and returns it as
+// stored (float32), so that shadow paths can repeat it exactly.
+func revert(dev *float32, keep float64) float64 {
+	*dev = float32(float64(*dev) * keep)
+	return float64(*dev)
 }
 
 // buzz is the word of mouth customer i has heard.
@@ -289,20 +327,50 @@ func (e *engine) buzz(i int) float64 {
 	if e.net == nil {
 		return e.fieldBuzz
 	}
-	return float64(e.pop.buzz[i])
+	return float64(e.pop.buzz[e.pop.node[i]])
 }
 
-// prospect decides whether prospect i becomes a customer this week.
-func (e *engine) prospect(st *Stats, i int, uk rng.Key, buzz float64) {
-	if e.pop.joinWeek[i] != notJoined {
-		return // joined this week: buys from next week
+// nodeBuzz is the word of mouth network node k has heard.
+func (e *engine) nodeBuzz(k int) float64 {
+	if e.net == nil {
+		return e.fieldBuzz
 	}
-	u := uk.Period(uint64(e.week)).Purpose(purposeJoin).Float64(0)
-	if u >= agents.Logistic(e.joinLog+e.sc.WordOfMouth.ReferralEffect*buzz) {
-		return
+	return float64(e.pop.buzz[k])
+}
+
+// prospects decides which prospects of a block become customers this
+// week: each joins with probability logistic(logit(join_rate) +
+// referral_effect·buzz), so what they have heard pulls them in or keeps
+// them away.
+func (e *engine) prospects(b *prospectBlock) {
+	b.joiners = b.joiners[:0]
+	p := e.pop
+	decay := float32(1 - e.sc.WordOfMouth.BuzzDecay)
+	for k := b.lo; k < b.hi; k++ {
+		if p.cust[k] >= 0 {
+			continue
+		}
+		buzz := e.nodeBuzz(k)
+		p.buzz[k] *= decay
+		u := e.base.Unit(uint64(k)).Period(uint64(e.week)).Purpose(purposeJoin).Float64(0)
+		if agents.Below(u, e.joinLog+e.sc.WordOfMouth.ReferralEffect*buzz) {
+			b.joiners = append(b.joiners, int32(k))
+		}
 	}
-	e.pop.draw(i, e.drawer, e.week)
-	st.Arrivals++
+}
+
+// admit makes this week's joiners customers, block by block in node
+// order, and returns how many joined.
+func (e *engine) admit() int64 {
+	n := int64(0)
+	for b := range e.pblocks {
+		for _, k := range e.pblocks[b].joiners {
+			e.pop.join(int(k), e.drawer, e.week)
+			n++
+		}
+	}
+	e.cover()
+	return n
 }
 
 // order simulates one order of customer i in the current week.
@@ -317,7 +385,8 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	st.Revenue += v
 	p.purchases[i]++
 	p.revenue[i] += v
-	os := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeOrder))
+	os := &b.str.order
+	*os = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeOrder))
 	uf := os.Float64() / float64(p.prone[i])
 	noise := os.Normal()
 	perf := e.sc.Firm.BaseQuality + e.sc.Firm.QualityNoise*noise
@@ -332,7 +401,7 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	if k < 0 {
 		s := e.m.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i])) + e.sc.Outcomes.VoiceEffect*float64(p.voice[i])
 		bond := p.bond(i)
-		p.dev[i] += e.m.Learn(&bond, s, 0)
+		p.dev[i] = float32(float64(p.dev[i]) + e.m.Learn(&bond, s, 0))
 		p.setBond(i, bond)
 		p.expect[i] += float32(e.sc.Outcomes.ExpectationLearning * (perf - expect))
 		e.recommend(b, i, s, false)
@@ -381,14 +450,14 @@ func (e *engine) spreadTalk() {
 				net += float64(say[t.sign+1])
 			}
 		}
-		e.fieldBuzz = (1-wom.BuzzDecay)*e.fieldBuzz + net*float64(wom.MeanDegree)/float64(e.pop.n)
+		e.fieldBuzz = (1-wom.BuzzDecay)*e.fieldBuzz + net*float64(wom.MeanDegree)/float64(e.pop.nodes)
 		return
 	}
 	buzz := e.pop.buzz
 	for b := range e.blocks {
 		for _, t := range e.blocks[b].talk {
 			x := say[t.sign+1]
-			for _, k := range e.net.Neighbours(int(t.i)) {
+			for _, k := range e.net.Neighbours(int(e.pop.node[t.i])) {
 				buzz[k] += x
 			}
 		}

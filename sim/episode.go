@@ -30,7 +30,7 @@ type openEpisode struct {
 // and word of mouth touches a customer's loyalty, so for the branch that
 // happened the path is exactly the simulation.
 type shadowPath struct {
-	dev        float64
+	dev        float32 // as the population stores it
 	surv, prob float64 // P(still undecided), P(repurchase within H)
 	decided    bool
 	bought     bool // repurchased within H
@@ -39,6 +39,7 @@ type shadowPath struct {
 	// whether the customer did (the silent branch only).
 	stay    float64
 	leftNow bool
+	at      int32 // internal week the path decided
 }
 
 // episode handles a failure: the contact decision, the recovery, the
@@ -55,7 +56,8 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 		Segment: p.segment[i], AgeBand: p.ageBand[i], Region: p.region[i],
 		Tenure: float64(p.tenure[i]) + float64(e.week), OrderValue: v, RevenueBase: p.revenue[i]}
 
-	es := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeEpisode))
+	es := &b.str.episode
+	*es = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeEpisode))
 	z1, z2 := es.Normal2()
 	ep.U = z1
 	ep.E = sc.Contact.Rho*z1 + e.rhoC*z2
@@ -80,27 +82,23 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 	e.contactDecision(&ep, i, v, uPro)
 
 	// The recovery the customer gets (or would get) under the policy.
-	rec, contacts := e.recovery(uk, ep.Proactive, ep.SeverityCat, ftype, i)
+	rec, contacts := e.recovery(b, uk, ep.Proactive, ep.SeverityCat, ftype, i)
 	ep.Compensation = rec.Compensation
 	ep.Restored = agents.Restored(rec.Compensation, ft.Restorable, rec.Resolved)
-	w := [3]float64{float64(p.weights[i][0]), float64(p.weights[i][1]), float64(p.weights[i][2])}
-	pat := float64(p.patience[i])
-	s1 := func(r *agents.Recovery) (s, rs float64) {
-		rs = m.RecoverySatisfaction(r, pat, w)
-		restored := agents.Restored(r.Compensation, ft.Restorable, r.Resolved)
-		return ep.Stx + m.RecoveryDisconfirmation(rs, ep.RecoveryExpectation, lambda, tol) -
-			sc.Outcomes.LossWeight*ft.LossFraction*(1-restored) + rest, rs
-	}
-	ep.Justice = m.Justice(&rec, pat, w)
+	j := judge{m: m, stx: ep.Stx, er: ep.RecoveryExpectation, lambda: lambda, tol: tol,
+		patience: float64(p.patience[i]), loss: sc.Outcomes.LossWeight * ft.LossFraction,
+		restorable: ft.Restorable, rest: rest,
+		w: [3]float64{float64(p.weights[i][0]), float64(p.weights[i][1]), float64(p.weights[i][2])}}
+	ep.Justice = m.Justice(&rec, j.patience, j.w)
 	var rs float64
-	ep.S1, rs = s1(&rec)
+	ep.S1, rs = j.s1(&rec)
 	ep.rs1 = rs
 	ep.S0 = ep.Stx - sc.Outcomes.LossWeight*ft.LossFraction + rest
 	ep.FailedRecovery = m.FailedRecovery(&rec, rs, ep.RecoveryExpectation, ep.Restored)
 	// What the same order would have given without the failure.
 	ep.SNoFail = m.TransactionSatisfaction(perf+sev*ft.Impact, ep.Expectation, lambda, tol) +
 		sc.Outcomes.VoiceEffect*float64(p.voice[i])
-	e.partialEffects(&ep, &rec, s1)
+	j.partialEffects(&ep, &rec)
 
 	oe := openEpisode{ep: ep, start: int32(e.week)}
 	e.branch(&oe, i, sev, uExit)
@@ -158,7 +156,7 @@ func (e *engine) contactDecision(ep *Episode, i int, v, uPro float64) {
 	p := e.pop
 	sc := e.sc
 	payoff := (1-sc.Contact.WordOfMouthWeight)*float64(p.payoff[i]) + sc.Contact.WordOfMouthWeight*e.popRS
-	ci := agents.ContactInputs{Severity: ep.Severity, Loyalty: p.loyaltyBase[i] - p.segmentLogit(i) + p.dev[i], Urgency: float64(p.urgency[i]), Uncertainty: float64(p.uncertain[i]),
+	ci := agents.ContactInputs{Severity: ep.Severity, Loyalty: float64(p.loyaltyBase[i]) - p.segmentLogit(i) + float64(p.dev[i]), Urgency: float64(p.urgency[i]), Uncertainty: float64(p.uncertain[i]),
 		Knowledge: float64(p.knowledge[i]), LogStake: math.Log(v / e.medianV),
 		ExpectedPayoff: payoff, Voice: float64(p.voice[i]), Instrument: ep.Instrument,
 		SwitchingCost: float64(p.switching[i]), Competitor: sc.Firm.CompetitorAttractiveness}
@@ -176,7 +174,7 @@ func (e *engine) contactDecision(ep *Episode, i int, v, uPro float64) {
 func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64) {
 	p := e.pop
 	ep := &oe.ep
-	d0 := p.dev[i]
+	d0 := float64(p.dev[i])
 	bond := p.bond(i)
 	ep.Trust, ep.Cumulative = bond.Trust(), bond.Cumulative
 	bonds := [3]agents.Bond{bond, bond, bond}
@@ -186,14 +184,14 @@ func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64) {
 		devs[branchContact] = 2
 	}
 	for k := range oe.path {
-		oe.path[k] = shadowPath{dev: d0 + e.m.Learn(&bonds[k], sat[k], devs[k]), surv: 1, stay: 1}
+		oe.path[k] = shadowPath{dev: float32(d0 + e.m.Learn(&bonds[k], sat[k], devs[k])), surv: 1, stay: 1}
 	}
 	// Exit or voice: a silent customer may leave at once; so may one
 	// whose voice failed (a failed recovery), now at the loyalty it left.
 	exits := [2]int{branchSilent, branchContact}
 	for _, k := range exits[:1+b2i(ep.FailedRecovery)] {
 		sp := &oe.path[k]
-		q := e.m.FailureExit(sev, float64(p.switching[i]), e.sc.Firm.CompetitorAttractiveness, sp.dev)
+		q := e.m.FailureExit(sev, float64(p.switching[i]), e.sc.Firm.CompetitorAttractiveness, float64(sp.dev))
 		sp.stay = 1 - q
 		sp.leftNow = uExit < q
 	}
@@ -206,22 +204,39 @@ func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64) {
 	p.setBond(i, bonds[k])
 }
 
+// judge is how a customer judges a recovery of one episode.
+type judge struct {
+	m                          *agents.Model
+	stx, er, lambda, tol       float64
+	patience, loss, restorable float64
+	rest                       float64 // voice effect and error
+	w                          [3]float64
+}
+
+// s1 is satisfaction after recovery r and its recovery satisfaction RS:
+// S(1) = S_tx + c·g(RS − E^R) − loss_weight·L·(1 − restored) + rest.
+func (j *judge) s1(r *agents.Recovery) (s, rs float64) {
+	rs = j.m.RecoverySatisfaction(r, j.patience, j.w)
+	restored := agents.Restored(r.Compensation, j.restorable, r.Resolved)
+	return j.stx + j.m.RecoveryDisconfirmation(rs, j.er, j.lambda, j.tol) - j.loss*(1-restored) + j.rest, rs
+}
+
 // partialEffects sets the average partial effects on S(1) by finite
 // differences on the same draws.
-func (e *engine) partialEffects(ep *Episode, rec *agents.Recovery, s1 func(*agents.Recovery) (float64, float64)) {
+func (j *judge) partialEffects(ep *Episode, rec *agents.Recovery) {
 	r2 := *rec
 	r2.WaitHours++
-	x, _ := s1(&r2)
+	x, _ := j.s1(&r2)
 	ep.APEResponse = x - ep.S1
 	r2 = *rec
 	r2.Compensation += 0.01
-	x, _ = s1(&r2)
+	x, _ = j.s1(&r2)
 	ep.APERefund = (x - ep.S1) / 0.01
 	r2 = *rec
 	r2.Apology = agents.ApologySincere
-	hi, _ := s1(&r2)
+	hi, _ := j.s1(&r2)
 	r2.Apology = agents.ApologyNone
-	lo, _ := s1(&r2)
+	lo, _ := j.s1(&r2)
 	ep.APEApology = hi - lo
 }
 
@@ -231,11 +246,12 @@ func (e *engine) partialEffects(ep *Episode, rec *agents.Recovery, s1 func(*agen
 // whose patience (exponential, mean abandon_patience·τ) runs out first
 // abandons, and nothing is delivered. An unresolved contact brings
 // another, up to the policy's maximum.
-func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int) (agents.Recovery, int) {
+func (e *engine) recovery(b *block, uk rng.Key, proactive bool, sevCat uint8, ftype, i int) (agents.Recovery, int) {
 	pol := e.pol
 	p := e.pop
 	ft := e.types[ftype]
-	rs := rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeRecovery))
+	rs := &b.str.recovery
+	*rs = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeRecovery))
 	apology, refund, coupon := pol.Remedy(proactive, int(sevCat))
 	rec := agents.Recovery{Apology: apology, Rejected: ft.Rejected,
 		Empathy: pol.Empathy, Personalisation: pol.Personalisation}
@@ -243,18 +259,24 @@ func (e *engine) recovery(uk rng.Key, proactive bool, sevCat uint8, ftype, i int
 		rec.FollowUp = math.Exp(-pol.FollowUpHours / e.sc.Justice.FollowUpDecayHours)
 	}
 	patience := e.sc.Contact.AbandonPatience * float64(p.patience[i])
+	if patience == 0 {
+		patience = math.Inf(1) // nobody abandons
+	}
 	contacts := 0
 	for contacts < pol.MaxContacts {
 		contacts++
-		wait := 0.0
-		if !proactive || contacts > 1 {
-			wait = pol.ResponseTime(e.meanWait, rs.Normal())
+		// Every draw is taken whether used or not, so that policies that
+		// differ in proactive outreach still share the later draws.
+		wait := pol.ResponseTime(e.meanWait, rs.Normal())
+		if proactive && contacts == 1 {
+			wait = 0 // the firm reached out: nobody waits
 		}
 		giveUp := patience * rs.Exp()
 		resolve := rs.Float64() < pol.FirstContactResolution
 		if wait > giveUp {
-			rec.WaitHours += giveUp
-			rec.Abandoned = true
+			// Nothing is delivered: no apology, care, follow-up or money.
+			rec = agents.Recovery{Rejected: rec.Rejected, WaitHours: rec.WaitHours + giveUp,
+				Unresolved: rec.Unresolved, Abandoned: true}
 			return rec, contacts
 		}
 		rec.WaitHours += wait
@@ -290,7 +312,7 @@ func (e *engine) cost(st *Stats, ep *Episode, rec *agents.Recovery, v float64, c
 	}
 	hours := n * pol.ContactHours(rec.Apology)
 	st.AgentHoursWorked += hours
-	if pol.FollowUp {
+	if pol.FollowUp && !rec.Abandoned {
 		st.Costs.FollowUps += pol.FollowUpCost
 	}
 	if ep.Proactive {
@@ -320,7 +342,7 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 		if frozen {
 			buzz *= math.Pow(1-e.sc.WordOfMouth.BuzzDecay, float64(e.week-(e.warmup+e.weeks)))
 		}
-		ue, ub := e.base.Unit(uint64(i)).Period(uint64(e.week)).Purpose(purposeWeek).Uniform2(0)
+		ue, ub := e.base.Unit(uint64(e.pop.node[i])).Period(uint64(e.week)).Purpose(purposeWeek).Uniform2(0)
 		for s := range oe.path {
 			oe.path[s].step(e, i, buzz*intent, ue, ub)
 		}
@@ -329,7 +351,7 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 			k++
 			continue
 		}
-		oe.close()
+		oe.close(e.warmup + e.weeks)
 		b.stats.addEpisode(&oe.ep, e.m)
 		e.quarter(&b.stats, &oe.ep)
 		b.done = append(b.done, oe.ep)
@@ -340,10 +362,13 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 // step advances a shadow path by one week: reversion, then exit, then
 // purchase, with the week's draws (ue, ub).
 func (s *shadowPath) step(e *engine, i int, intent, ue, ub float64) {
+	if !s.decided {
+		s.at = int32(e.week)
+	}
 	p := e.pop
-	s.dev *= e.keep
-	q := agents.Logistic(p.exitBase[i] - e.exitLoy*s.dev)
-	pb := agents.Logistic(p.loyaltyBase[i] + s.dev + intent)
+	d := revert(&s.dev, e.keep)
+	q := agents.Logistic(float64(p.exitBase[i]) - e.exitLoy*d)
+	pb := agents.Logistic(float64(p.loyaltyBase[i]) + d + intent)
 	s.prob += s.surv * (1 - q) * pb
 	s.surv *= (1 - q) * (1 - pb)
 	if s.decided {
@@ -363,17 +388,20 @@ func (s *shadowPath) outcome() (bought bool, prob float64, left bool) {
 	return s.bought && !s.leftNow, s.stay * s.prob, s.leftNow || s.left
 }
 
-// close copies the shadow paths' outcomes into the episode.
-func (oe *openEpisode) close() {
+// close copies the shadow paths' outcomes into the episode. The observed
+// repurchase counts only a purchase before the internal week end, the
+// first not simulated: later ones the firm never sees.
+func (oe *openEpisode) close(end int) {
 	ep := &oe.ep
 	pa := &oe.path
 	ep.Y0, ep.EY0, ep.Exit0 = pa[branchSilent].outcome()
 	ep.Y1, ep.EY1, ep.Exit1 = pa[branchContact].outcome()
 	ep.YNoFail, ep.EYNoFail, ep.ExitNoFail = pa[branchNoFailure].outcome()
-	ep.Repurchased = ep.Y0
+	k := branchSilent
 	if ep.Contacted {
-		ep.Repurchased = ep.Y1
+		k = branchContact
 	}
+	ep.Repurchased = pa[k].bought && !pa[k].leftNow && int(pa[k].at) < end
 }
 
 // quarter counts an episode of the first or the last quarter of the

@@ -154,7 +154,7 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 // policy — passing the episodes to out (if not nil).
 func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out sink) (Summary, *population, error) {
 	pop := newPopulation(sc, base, workers)
-	net, err := buildNetwork(sc, base, pop.n)
+	net, err := buildNetwork(sc, base, pop.nodes)
 	if err != nil {
 		return Summary{}, nil, err
 	}

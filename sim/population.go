@@ -27,17 +27,24 @@ const (
 	purposeNetwork  = 8 // the social network
 )
 
-// notJoined is the join week of a prospect who has not become a customer.
-const notJoined = math.MaxInt32
-
 // population holds customer state as flat slices (struct of arrays) so
-// the weekly loop touches only what it needs. Indices [0, size) are the
-// customers at the start; [size, n) are prospects, who become customers
-// when they join (the population is open) and are drawn then.
+// the weekly loop touches only what it needs. Customers [0, size) are
+// there from the start; the others joined later (the population is
+// open), appended in the order they joined. Every customer is a node of
+// the social network; the nodes [size, nodes) start as prospects, who
+// hold only what they have heard until they join. A customer's random
+// draws are keyed by its node, so every policy meets the same people.
 type population struct {
-	n        int
-	size     int
+	n        int       // customers so far
+	size     int       // customers at the start
+	nodes    int       // customers and prospects
 	segLogit []float64 // logit of each segment's purchase probability
+	// node-level: the customer a node is (−1 a prospect), and the word of
+	// mouth it has heard (net talks, decaying)
+	cust []int32
+	buzz []float32
+	// customer-level; node is the customer's network node
+	node []int32
 	// observed traits
 	segment []uint8
 	ageBand []uint8
@@ -60,18 +67,16 @@ type population struct {
 	payoff    []float32 // expected recovery satisfaction from own history
 	// loyalty: baseline (logit), deviation from it, exit index baseline;
 	// the bond (cumulative satisfaction, trust belief)
-	loyaltyBase []float64
-	dev         []float64
-	exitBase    []float64
+	loyaltyBase []float32
+	dev         []float32
+	exitBase    []float32
 	cum         []float32
 	trustA      []float32
 	trustB      []float32
-	// word of mouth heard (net talks, decaying)
-	buzz []float32
 	// history
 	lastFailure []int32 // week of the last failure, −1 none
 	exitWeek    []int32 // week of exit, −1 active
-	joinWeek    []int32 // week of joining; −1 a customer from the start, notJoined a prospect
+	joinWeek    []int32 // week of joining; −1 a customer from the start
 	purchases   []int32
 	failures    []int32
 	contacts    []int32
@@ -86,36 +91,72 @@ type population struct {
 // only on its own keys, so the result is the same for any workers.
 func newPopulation(sc *scenarios.Scenario, base rng.Key, workers int) *population {
 	size := sc.Population.Size
-	n := size + int(math.Round(sc.WordOfMouth.Prospects*float64(size)))
-	p := &population{n: n, size: size, prone: make([]float32, n), switching: make([]float32, n),
-		cum: make([]float32, n), trustA: make([]float32, n), trustB: make([]float32, n),
-		buzz: make([]float32, n), joinWeek: make([]int32, n),
-		segment: make([]uint8, n), ageBand: make([]uint8, n), region: make([]uint8, n),
-		tenure: make([]float32, n), value: make([]float32, n),
-		expect: make([]float32, n), tolerance: make([]float32, n), lambda: make([]float32, n),
-		weights: make([][3]float32, n), patience: make([]float32, n),
-		urgency: make([]float32, n), uncertain: make([]float32, n), knowledge: make([]float32, n),
-		voice: make([]float32, n), recExpect: make([]float32, n), payoff: make([]float32, n),
-		loyaltyBase: make([]float64, n), dev: make([]float64, n), exitBase: make([]float64, n),
-		lastFailure: make([]int32, n), exitWeek: make([]int32, n),
-		purchases: make([]int32, n), failures: make([]int32, n), contacts: make([]int32, n),
-		revenue: make([]float64, n),
-	}
+	nodes := size + int(math.Round(sc.WordOfMouth.Prospects*float64(size)))
+	p := &population{n: size, size: size, nodes: nodes,
+		cust: make([]int32, nodes), buzz: make([]float32, nodes)}
+	// Room for the customers expected to join, so that growing rarely
+	// copies: the prospects' baseline joins over the simulated weeks.
+	weeks := float64(sc.Population.Weeks + sc.Population.WarmupWeeks)
+	joins := float64(nodes-size) * (1 - math.Pow(1-sc.WordOfMouth.JoinRate, weeks))
+	p.alloc(size, size+int(1.25*joins)+64)
 	d := newDrawer(sc, base)
 	for _, t := range d.traits {
 		p.segLogit = append(p.segLogit, math.Log(t.PurchaseProbability/(1-t.PurchaseProbability)))
 	}
-	forBlocks(n, workers, func(lo, hi int) {
+	for k := range nodes {
+		p.cust[k] = -1
+		if k < size {
+			p.cust[k] = int32(k)
+			p.node[k] = int32(k)
+		}
+	}
+	forBlocks(size, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if i < size {
-				p.draw(i, d, -1)
-			} else {
-				p.joinWeek[i] = notJoined
-				p.exitWeek[i] = -1
-			}
+			p.draw(i, d, -1)
 		}
 	})
 	return p
+}
+
+// alloc makes every customer slice n long with room for c.
+func (p *population) alloc(n, c int) {
+	mk32 := func() []float32 { return make([]float32, n, c) }
+	mki := func() []int32 { return make([]int32, n, c) }
+	mk8 := func() []uint8 { return make([]uint8, n, c) }
+	p.node = mki()
+	p.segment, p.ageBand, p.region = mk8(), mk8(), mk8()
+	p.tenure, p.value, p.expect, p.tolerance, p.lambda = mk32(), mk32(), mk32(), mk32(), mk32()
+	p.weights = make([][3]float32, n, c)
+	p.patience, p.prone, p.switching, p.urgency, p.uncertain = mk32(), mk32(), mk32(), mk32(), mk32()
+	p.knowledge, p.voice, p.recExpect, p.payoff = mk32(), mk32(), mk32(), mk32()
+	p.loyaltyBase, p.dev, p.exitBase, p.cum, p.trustA, p.trustB = mk32(), mk32(), mk32(), mk32(), mk32(), mk32()
+	p.lastFailure, p.exitWeek, p.joinWeek = mki(), mki(), mki()
+	p.purchases, p.failures, p.contacts = mki(), mki(), mki()
+	p.revenue = make([]float64, n, c)
+}
+
+// join makes prospect node k a customer in week (drawn now, keyed by
+// its node) and returns its customer index.
+func (p *population) join(k int, dr *drawer, week int) int {
+	c := p.n
+	p.n++
+	for _, s := range []*[]uint8{&p.segment, &p.ageBand, &p.region} {
+		*s = append(*s, 0)
+	}
+	for _, s := range []*[]float32{&p.tenure, &p.value, &p.expect, &p.tolerance, &p.lambda, &p.patience, &p.prone,
+		&p.switching, &p.urgency, &p.uncertain, &p.knowledge, &p.voice, &p.recExpect, &p.payoff,
+		&p.loyaltyBase, &p.dev, &p.exitBase, &p.cum, &p.trustA, &p.trustB} {
+		*s = append(*s, 0)
+	}
+	for _, s := range []*[]int32{&p.node, &p.lastFailure, &p.exitWeek, &p.joinWeek, &p.purchases, &p.failures, &p.contacts} {
+		*s = append(*s, 0)
+	}
+	p.weights = append(p.weights, [3]float32{})
+	p.revenue = append(p.revenue, 0)
+	p.node[c] = int32(k)
+	p.cust[k] = int32(c)
+	p.draw(c, dr, week)
+	return c
 }
 
 // drawer holds what drawing a customer needs.
@@ -145,11 +186,10 @@ func (p *population) draw(i int, dr *drawer, join int) {
 	sc, base, traits, shares := dr.sc, dr.base, dr.traits, dr.shares
 	L := sc.Loyalty
 	{
-		uk := base.Unit(uint64(i))
+		uk := base.Unit(uint64(p.node[i]))
 		ss := rng.NewStream(uk.Purpose(purposeSegment))
 		k := ss.Categorical(shares)
-		ts := rng.NewStream(uk.Purpose(purposeTraits))
-		c := agents.DrawTraits(&ts, &traits[k])
+		c := agents.DrawTraits(uk.Purpose(purposeTraits), &traits[k])
 		if join >= 0 {
 			c.TenureWeeks = -float64(join) // tenure + week = weeks since joining
 		}
@@ -172,12 +212,12 @@ func (p *population) draw(i int, dr *drawer, join int) {
 		p.voice[i] = float32(c.Voice)
 		p.recExpect[i] = float32(c.RecoveryExpectation)
 		p.payoff[i] = float32(c.RecoveryExpectation)
-		p.loyaltyBase[i] = c.LoyaltyBase + L.TenureEffect*max(0, c.TenureWeeks)/52
+		lb := c.LoyaltyBase + L.TenureEffect*max(0, c.TenureWeeks)/52
+		p.loyaltyBase[i] = float32(lb)
 		// Exit baseline: competitor pull, switching cost, and how loyal
 		// the customer is at baseline relative to the segment median.
-		p.exitBase[i] = L.ExitIntercept + L.ExitCompetitor*sc.Firm.CompetitorAttractiveness -
-			L.ExitSwitchingCost*c.SwitchingCost -
-			L.ExitLoyalty*(p.loyaltyBase[i]-math.Log(pp/(1-pp)))
+		p.exitBase[i] = float32(L.ExitIntercept + L.ExitCompetitor*sc.Firm.CompetitorAttractiveness -
+			L.ExitSwitchingCost*c.SwitchingCost - L.ExitLoyalty*(lb-math.Log(pp/(1-pp))))
 		p.lastFailure[i] = -1
 		p.exitWeek[i] = -1
 		p.joinWeek[i] = int32(join)
@@ -235,10 +275,10 @@ func (p *population) resetCounters() {
 	clear(p.revenue)
 }
 
-// customer reports whether node i was a customer at any time in the
+// customer reports whether customer i was a customer at any time in the
 // recorded weeks, which start at internal week warmup.
 func (p *population) customer(i, warmup int) bool {
-	return p.joinWeek[i] != notJoined && (p.exitWeek[i] < 0 || int(p.exitWeek[i]) >= warmup)
+	return p.exitWeek[i] < 0 || int(p.exitWeek[i]) >= warmup
 }
 
 // buildNetwork builds the social network of replication base, or returns

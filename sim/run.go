@@ -82,7 +82,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	active := sc.ActivePolicy()
 	base := rng.Base(sc.Seed, opts.Replication)
 	pop := newPopulation(sc, base, opts.Workers)
-	net, err := buildNetwork(sc, base, pop.n)
+	net, err := buildNetwork(sc, base, pop.nodes)
 	if err != nil {
 		return nil, err
 	}

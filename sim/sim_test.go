@@ -98,12 +98,12 @@ func runEpisodes(t *testing.T, sc *scenarios.Scenario) ([]Episode, [][]int32, *p
 	}
 	base := rng.Base(sc.Seed, 0)
 	pop := newPopulation(sc, base, 2)
-	net, err := buildNetwork(sc, base, pop.n)
+	net, err := buildNetwork(sc, base, pop.nodes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := newEngine(sc, &pols[sc.ActivePolicy()], pop, base, net)
-	orders := make([][]int32, pop.n)
+	orders := make([][]int32, pop.nodes) // customers never outnumber nodes
 	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
 	c := &collector{}
 	st, err := e.run(context.Background(), 2, c)
@@ -316,7 +316,9 @@ func BenchmarkRun(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(n*52)*float64(b.N)/b.Elapsed().Seconds(), "customer-weeks/s")
+			// Warm-up weeks are simulated too: count them.
+			cw := float64(n * (sc.Population.Weeks + sc.Population.WarmupWeeks))
+			b.ReportMetric(cw*float64(b.N)/b.Elapsed().Seconds(), "customer-weeks/s")
 		})
 	}
 }
@@ -420,12 +422,12 @@ func TestSpendWithinHorizon(t *testing.T) {
 	pols, _ := policies.Compile(sc)
 	base := rng.Base(sc.Seed, 0)
 	pop := newPopulation(sc, base, 2)
-	net, err := buildNetwork(sc, base, pop.n)
+	net, err := buildNetwork(sc, base, pop.nodes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := newEngine(sc, &pols[0], pop, base, net)
-	orders := make([][]int32, pop.n)
+	orders := make([][]int32, pop.nodes) // customers never outnumber nodes
 	e.onOrder = func(i, week int) { orders[i] = append(orders[i], int32(week)) }
 	dir := t.TempDir()
 	w, err := newWriter(dir, sc, pop)

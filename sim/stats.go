@@ -31,7 +31,8 @@ type Episode struct {
 	Repurchased          bool
 	// Abandoned: the customer gave up waiting for support.
 	Abandoned bool
-	// ExitedAtFailure: the customer stayed silent and left at once.
+	// ExitedAtFailure: the customer left at the failure itself, silent
+	// or after a failed recovery.
 	ExitedAtFailure bool
 	// Complier: contacts with the instrument on and not without it.
 	Complier bool
@@ -79,7 +80,7 @@ type Episode struct {
 type Stats struct {
 	ActiveWeeks      int64 // customer-weeks of active customers
 	Exits            int64
-	FailureExits     int64   // silent customers who left at a failure
+	FailureExits     int64   // customers who left at a failure itself
 	Arrivals         int64   // prospects who became customers
 	Abandoned        int64   // contacts abandoned in the queue
 	AgentHours       float64 // paid agent hours (response-time target)

@@ -25,8 +25,9 @@ type Summary struct {
 	MeanResponseHours      float64
 	Churned                int64
 	ChurnRate              float64
-	// FailureExits are customers who stayed silent at a failure and left
-	// at once; Arrivals prospects who became customers.
+	// FailureExits are customers who left at a failure itself: silent
+	// ones (exit instead of voice) and those whose voice failed (a failed
+	// recovery); Arrivals prospects who became customers.
 	FailureExits, Arrivals int64
 	// Abandoned counts contacts abandoned in the queue; ServiceLevel is
 	// the share of contacts not abandoned.
@@ -223,7 +224,7 @@ func estimands(sc *scenarios.Scenario, st *Stats) []truth.Estimand {
 			Value: float64(st.Detractors), N: int(st.Orders)},
 		{ID: "ape_response_time_satisfaction", Definition: "mean change in latent S(1) per extra hour of response time over all failure episodes (finite difference on common random numbers)",
 			Value: ratio(st.SumAPEResponse, n), N: int(st.Failures)},
-		{ID: "ape_refund_satisfaction", Definition: "mean change in latent S(1) per unit of compensation (fraction of order value) over all failure episodes",
+		{ID: "ape_refund_satisfaction", Definition: "mean change in latent S(1) per unit of compensation (a multiple of the customer's loss) over all failure episodes",
 			Value: ratio(st.SumAPERefund, n), N: int(st.Failures)},
 		{ID: "ape_apology_satisfaction", Definition: "mean change in latent S(1) from no apology to a sincere apology over all failure episodes",
 			Value: ratio(st.SumAPEApology, n), N: int(st.Failures)},
@@ -252,7 +253,7 @@ var episodesSpec = outfile.FileSpec{File: "episodes.csv",
 		col("proactive", "binary", "", true, "the firm reached out before any contact"),
 		col("repeat_failure", "binary", "", true, "an earlier failure within outcomes.memory_weeks"),
 		col("response_hours", "number", "hours", true, "time to the (last) response; empty when not contacted"),
-		col("refund", "number", "fraction of order value", true, "refund paid; empty when not contacted"),
+		col("refund", "number", "fraction of the loss", true, "refund paid, as a fraction of the customer's loss (failure loss_fraction × order value); empty when not contacted"),
 		col("apology", "category", "", true, "0 none, 1 scripted, 2 sincere; empty when not contacted"),
 		col("personalisation", "number", "", true, "personalisation level 0–1; empty when not contacted"),
 		col("resolved", "binary", "", true, "issue resolved (within the policy's max_contacts); empty when not contacted"),
@@ -315,8 +316,8 @@ var customersSpec = outfile.FileSpec{File: "customers.csv",
 		col("region", "category", "", true, "region 0–3"),
 		col("tenure_weeks", "number", "weeks", true, "tenure at the start of the recorded weeks (0 for customers who joined later)"),
 		col("joined_week", "integer", "week", true, "first recorded week the customer could buy, for customers who joined during it; empty for customers at the start"),
-		col("churned", "binary", "", true, "the customer left during the simulation"),
-		col("weeks_active", "integer", "weeks", true, "weeks before exit (or all weeks)"),
+		col("churned", "binary", "", true, "the customer left during the recorded weeks"),
+		col("weeks_active", "integer", "weeks", true, "recorded weeks the customer could buy in: from the start (or joining) to exit (or the end)"),
 		col("purchases", "integer", "", true, "orders placed"),
 		col("revenue", "number", "currency", true, "revenue from the customer's orders"),
 		col("failures", "integer", "", true, "failed orders"),

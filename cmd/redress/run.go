@@ -132,19 +132,24 @@ func printSummary(w io.Writer, res *sim.Result, elapsed time.Duration) {
 	s := res.Summary
 	sc := res.Scenario
 	fmt.Fprintf(w, "redress run: %s (behavioral), policy %q, seed %d\n", sc.Name, res.Policy, sc.Seed)
-	fmt.Fprintf(w, "%s customers × %d weeks = %s customer-weeks in %.2f s\n\n",
-		num(float64(s.Customers), 0), s.Weeks, num(float64(s.CustomerWeeks), 0), elapsed.Seconds())
+	fmt.Fprintf(w, "%s customers × %d weeks = %s customer-weeks in %.2f s (after %d warm-up weeks)\n\n",
+		num(float64(s.Customers), 0), s.Weeks, num(float64(s.CustomerWeeks), 0), elapsed.Seconds(), sc.Population.WarmupWeeks)
 	rows := [][3]string{
 		{"orders", num(float64(s.Orders), 0), ""},
 		{"failures", num(float64(s.Failures), 0), pct(s.FailureRate) + " of orders"},
 		{"contact rate among failures", pct(s.ContactRate), ""},
 		{"first-contact resolution", pct(s.FirstContactResolution), ""},
 		{"mean response time", fmt.Sprintf("%.1f h", s.MeanResponseHours), ""},
-		{"churn", num(float64(s.Churned), 0), pct(s.ChurnRate) + " of customers"},
-		{"NPS (all orders)", signed(s.NPS, 1), ""},
+		{"churn", num(float64(s.Churned), 0), pct(s.ChurnRate) + " of customers; " + num(float64(s.FailureExits), 0) + " left at a failure itself"},
+		{"new customers", num(float64(s.Arrivals), 0), "joined (baseline arrivals and referrals)"},
+		{"abandoned contacts", num(float64(s.Abandoned), 0), pct(s.ServiceLevel) + " service level (not abandoned)"},
+		{"NPS (all orders)", signed(s.NPS, 1), num(float64(s.Promoters), 0) + " promoters, " + num(float64(s.Detractors), 0) + " detractors"},
 		{"revenue", num(s.Revenue, 0), ""},
-		{"recovery cost", num(s.RecoveryCost, 0), pct(ratio(s.RecoveryCost, s.Revenue)) + " of revenue"},
-		{"profit", num(s.Profit, 0), "after product cost " + num(s.ProductCost, 0)},
+		{"recovery cost", num(s.RecoveryCost, 0), pct(ratio(s.RecoveryCost, s.Revenue)) + " of revenue; staff " + num(s.StaffCost, 0) + staffNote(s)},
+		{"profit in the weeks", num(s.ProfitInHorizon, 0), "after product cost " + num(s.ProductCost, 0)},
+		{"terminal value", num(s.TerminalValue, 0), "expected margin of the customers still active, discounted"},
+		{"profit", num(s.Profit, 0), "in the weeks plus terminal value"},
+		{"stationarity", fmt.Sprintf("%s → %s", pct(s.ContactRateFirstQuarter), pct(s.ContactRateLastQuarter)), "contact rate, first vs last quarter of the weeks"},
 	}
 	fmt.Fprintln(w, "Business")
 	printRows(w, rows)
@@ -164,6 +169,14 @@ func printSummary(w io.Writer, res *sim.Result, elapsed time.Duration) {
 	gap := s.SurveyMean - s.TrueMeanSatisfaction
 	fmt.Fprintf(w, "  The survey %s satisfaction by %.2f points; the naive repurchase gap is off the true ATE by %s.\n",
 		map[bool]string{true: "overstates", false: "understates"}[gap > 0], math.Abs(gap), signed(s.NaiveRepurchaseDiff-s.ATE, 3))
+}
+
+// staffNote says how the staff were used under a response-time target.
+func staffNote(s sim.Summary) string {
+	if s.AgentHours == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s paid agent hours, %s busy)", num(s.AgentHours, 0), pct(s.AgentUtilisation))
 }
 
 func ratio(a, b float64) float64 {
