@@ -110,6 +110,19 @@ type Model struct {
 	npsCeiling float64
 }
 
+// NewModels returns one model per segment of sc, each with the
+// segment's contact and outcome overrides applied, in segment order.
+func NewModels(sc *scenarios.Scenario) []*Model {
+	ms := make([]*Model, len(sc.Population.Segments))
+	for k, seg := range sc.Population.Segments {
+		m := NewModel(sc)
+		m.C = seg.Contact.Resolve(sc.Contact)
+		m.O = seg.Outcomes.Resolve(sc.Outcomes)
+		ms[k] = m
+	}
+	return ms
+}
+
 // NewModel collects the coefficients of sc.
 func NewModel(sc *scenarios.Scenario) *Model {
 	m := &Model{O: sc.Outcomes, J: sc.Justice, L: sc.Loyalty, C: sc.Contact, survey: sc.Survey,

@@ -128,6 +128,16 @@ share = 1.0
 #   [population.segments.traits]
 #   patience_hours = 12.0
 #   justice_alpha = [3.0, 4.0, 3.0]
+# and the coefficients of the contact equation and of the satisfaction
+# model for its customers (any key of [contact] but rho,
+# instrument_probability, payoff_learning, word_of_mouth_weight and
+# payoff_news_weight; any key of [outcomes] but expectation_reference,
+# memory_weeks, horizon_weeks and the score mapping), for example:
+#   [population.segments.contact]
+#   intercept = -1.2
+#   voice = 0.8
+#   [population.segments.outcomes]
+#   recovery_weight = 1.0
 
 # The firm's baseline service and economics.
 [firm]
@@ -583,9 +593,13 @@ refund = 0.8
 # Refund per severity category (low, medium, high) instead of refund:
 # empty, or exactly 3 values in [0, 2]. Default [] (use refund).
 refund_by_severity = []
-# Coupon face value as a fraction of order value. >= 0. Default 0.1.
+# Coupon face value as a fraction of the failed order's value, given
+# with the recovery (a new coupon replaces an unused one). >= 0.
+# Default 0.1.
 coupon_value = 0.1
-# Share of coupons redeemed (what they cost). In [0, 1]. Default 0.4.
+# Chance that a coupon is used at the customer's next order (else it
+# lapses); the firm pays its face value only then, on an order it books
+# as revenue. In [0, 1]. Default 0.4.
 coupon_redemption = 0.4
 # Apology: "none", "scripted" or "sincere". Default "scripted".
 apology = "scripted"

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,6 +51,24 @@ func TestInitTextDocumentsEveryKey(t *testing.T) {
 	overrides := tomlNames(reflect.TypeOf(TraitOverrides{}))
 	if !reflect.DeepEqual(traits, overrides) {
 		t.Errorf("TraitOverrides keys %v do not mirror Traits keys %v", overrides, traits)
+	}
+	// Coefficient overrides are keys of [contact] and [outcomes].
+	for _, c := range []struct{ over, base reflect.Type }{
+		{reflect.TypeOf(ContactOverrides{}), reflect.TypeOf(Contact{})},
+		{reflect.TypeOf(OutcomeOverrides{}), reflect.TypeOf(Outcomes{})},
+	} {
+		base := tomlNames(c.base)
+		for _, f := range tomlFields(c.over) {
+			bf, ok := c.base.FieldByName(f.Name)
+			if !ok || !slices.Contains(base, tomlName(f)) || f.Type != reflect.PointerTo(bf.Type) {
+				t.Errorf("%s.%s does not override a %s key of the same type", c.over.Name(), f.Name, c.base.Name())
+			}
+		}
+	}
+	for _, table := range []string{"#   [population.segments.contact]", "#   [population.segments.outcomes]"} {
+		if !strings.Contains(InitText(), table) {
+			t.Errorf("InitText does not show the %s override table", table[4:])
+		}
 	}
 	ot := reflect.TypeOf(TraitOverrides{})
 	for _, f := range tomlFields(ot) {
@@ -134,7 +153,7 @@ func leafKeys(t reflect.Type) []string {
 			if prefix != "" {
 				path = prefix + "." + path
 			}
-			if f.Type == reflect.TypeOf(TraitOverrides{}) || f.Type == reflect.TypeOf(ProactiveRemedy{}) {
+			if isOverride(f.Type) {
 				continue
 			}
 			if st := structOf(f.Type); st != nil {
@@ -191,7 +210,7 @@ func tableKeys(t reflect.Type) []string {
 			if prefix != "" {
 				path = prefix + "." + path
 			}
-			if st := structOf(f.Type); st != nil && f.Type != reflect.TypeOf(TraitOverrides{}) && f.Type != reflect.TypeOf(ProactiveRemedy{}) {
+			if st := structOf(f.Type); st != nil && !isOverride(f.Type) {
 				out = append(out, path)
 				walk(st, path)
 			}
@@ -199,6 +218,17 @@ func tableKeys(t reflect.Type) []string {
 	}
 	walk(t, "")
 	return out
+}
+
+// isOverride reports whether t is a table of optional overrides, shown
+// in InitText as a commented example rather than with every key.
+func isOverride(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeOf(TraitOverrides{}), reflect.TypeOf(ProactiveRemedy{}),
+		reflect.TypeOf(ContactOverrides{}), reflect.TypeOf(OutcomeOverrides{}):
+		return true
+	}
+	return false
 }
 
 // normalizeSlices sets every empty slice under v to nil.

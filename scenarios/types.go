@@ -7,6 +7,8 @@
 // by `redress init`.
 package scenarios
 
+import "reflect"
+
 // Scenario is one complete simulation set-up.
 type Scenario struct {
 	// Name and Description are free text shown in summaries.
@@ -128,6 +130,72 @@ type Segment struct {
 	// Traits holds only the keys given in [population.segments.traits];
 	// the rest come from population.traits.
 	Traits TraitOverrides `toml:"traits"`
+	// Contact and Outcomes override, for this segment's customers, the
+	// coefficients of the contact equation and of the satisfaction model
+	// ([population.segments.contact], [population.segments.outcomes]).
+	Contact  ContactOverrides `toml:"contact"`
+	Outcomes OutcomeOverrides `toml:"outcomes"`
+}
+
+// ContactOverrides are a segment's contact coefficients; nil inherits
+// [contact]. The error correlation, the instrument's probability and the
+// learning rates are the scenario's.
+type ContactOverrides struct {
+	Intercept        *float64 `toml:"intercept"`
+	Severity         *float64 `toml:"severity"`
+	Urgency          *float64 `toml:"urgency"`
+	Uncertainty      *float64 `toml:"uncertainty"`
+	LogOrderValue    *float64 `toml:"log_order_value"`
+	Knowledge        *float64 `toml:"knowledge"`
+	ExpectedPayoff   *float64 `toml:"expected_payoff"`
+	Friction         *float64 `toml:"friction"`
+	Voice            *float64 `toml:"voice"`
+	InstrumentEffect *float64 `toml:"instrument_effect"`
+	SwitchingCost    *float64 `toml:"switching_cost"`
+	Competitor       *float64 `toml:"competitor"`
+	Loyalty          *float64 `toml:"loyalty"`
+	AbandonPatience  *float64 `toml:"abandon_patience"`
+}
+
+// Resolve returns base with the overrides applied.
+func (o ContactOverrides) Resolve(base Contact) Contact {
+	applyOverrides(&base, o)
+	return base
+}
+
+// OutcomeOverrides are a segment's satisfaction coefficients; nil
+// inherits [outcomes]. The horizon, the memory window and the score
+// mapping are the scenario's.
+type OutcomeOverrides struct {
+	Baseline                    *float64 `toml:"baseline"`
+	Assimilation                *float64 `toml:"assimilation"`
+	Disconfirmation             *float64 `toml:"disconfirmation"`
+	ToleranceDamping            *float64 `toml:"tolerance_damping"`
+	RecoveryWeight              *float64 `toml:"recovery_weight"`
+	LossWeight                  *float64 `toml:"loss_weight"`
+	FailedRecoveryMargin        *float64 `toml:"failed_recovery_margin"`
+	NoiseSD                     *float64 `toml:"noise_sd"`
+	VoiceEffect                 *float64 `toml:"voice_effect"`
+	ExpectationLearning         *float64 `toml:"expectation_learning"`
+	RecoveryExpectationLearning *float64 `toml:"recovery_expectation_learning"`
+}
+
+// Resolve returns base with the overrides applied.
+func (o OutcomeOverrides) Resolve(base Outcomes) Outcomes {
+	applyOverrides(&base, o)
+	return base
+}
+
+// applyOverrides sets each field of *base named like a non-nil pointer
+// field of overrides to the value it points to.
+func applyOverrides(base, overrides any) {
+	bv := reflect.ValueOf(base).Elem()
+	ov := reflect.ValueOf(overrides)
+	for i := range ov.NumField() {
+		if f := ov.Field(i); !f.IsNil() {
+			bv.FieldByName(ov.Type().Field(i).Name).Set(f.Elem())
+		}
+	}
 }
 
 // TraitOverrides mirrors Traits with optional fields.
@@ -507,8 +575,10 @@ type Policy struct {
 	// (low, medium, high).
 	Refund           float64   `toml:"refund"`
 	RefundBySeverity []float64 `toml:"refund_by_severity"`
-	// CouponValue is a coupon's face value as a fraction of order value;
-	// CouponRedemption the share of coupons redeemed (the cost).
+	// CouponValue is a coupon's face value as a fraction of the failed
+	// order's value; CouponRedemption the chance it is used at the
+	// customer's next order (else it lapses). The firm pays the face
+	// value only when a coupon is used, on an order it books as revenue.
 	CouponValue      float64 `toml:"coupon_value"`
 	CouponRedemption float64 `toml:"coupon_redemption"`
 	// Apology is "none", "scripted" or "sincere".

@@ -46,8 +46,14 @@ func (s *Scenario) Validate() error {
 	v.population(&s.Population)
 	v.firm(&s.Firm)
 	v.failures(&s.Failures)
-	v.contact(&s.Contact)
-	v.outcomes(&s.Outcomes)
+	v.contact("contact", &s.Contact, nil)
+	v.outcomes("outcomes", &s.Outcomes, nil)
+	for i, seg := range s.Population.Segments {
+		key := fmt.Sprintf("population.segments[%d]", i)
+		c, o := seg.Contact.Resolve(s.Contact), seg.Outcomes.Resolve(s.Outcomes)
+		v.contact(key+".contact", &c, overridden(seg.Contact))
+		v.outcomes(key+".outcomes", &o, overridden(seg.Outcomes))
+	}
 	v.justice(&s.Justice)
 	v.loyalty(&s.Loyalty)
 	v.wordOfMouth(&s.WordOfMouth)
@@ -91,17 +97,8 @@ func (v *validator) population(p *Population) {
 // traits checks a set of trait distributions. When only is non-nil, only
 // the keys it holds are checked (a segment's overrides).
 func (v *validator) traits(prefix string, t *Traits, only map[string]bool) {
-	w := v
-	if only != nil {
-		w = &validator{}
-		defer func() {
-			for _, e := range w.errs {
-				if only[leafName(e.Key)] {
-					v.errs = append(v.errs, e)
-				}
-			}
-		}()
-	}
+	w, done := v.only(only)
+	defer done()
 	k := func(name string) string { return prefix + "." + name }
 	w.in(k("order_value_median"), t.OrderValueMedian, rPositive("a median order value"))
 	w.in(k("order_value_sigma"), t.OrderValueSigma, rNonNeg("a log-scale standard deviation"))
@@ -172,46 +169,52 @@ func (v *validator) failures(f *Failures) {
 	}
 }
 
-func (v *validator) contact(c *Contact) {
-	v.real("contact.intercept", c.Intercept)
-	v.real("contact.severity", c.Severity)
-	v.real("contact.urgency", c.Urgency)
-	v.real("contact.uncertainty", c.Uncertainty)
-	v.real("contact.log_order_value", c.LogOrderValue)
-	v.real("contact.knowledge", c.Knowledge)
-	v.real("contact.expected_payoff", c.ExpectedPayoff)
-	v.real("contact.friction", c.Friction)
-	v.real("contact.voice", c.Voice)
-	v.real("contact.switching_cost", c.SwitchingCost)
-	v.real("contact.competitor", c.Competitor)
-	v.real("contact.loyalty", c.Loyalty)
-	v.in("contact.abandon_patience", c.AbandonPatience, rNonNeg("a multiple of patience"))
-	v.in("contact.payoff_news_weight", c.PayoffNewsWeight, rRate)
-	v.in("contact.instrument_probability", c.InstrumentProbability, rProb)
-	v.real("contact.instrument_effect", c.InstrumentEffect)
-	v.in("contact.rho", c.Rho, rCorr)
-	v.in("contact.payoff_learning", c.PayoffLearning, rRate)
-	v.in("contact.word_of_mouth_weight", c.WordOfMouthWeight, rUnit("a blending weight"))
+func (v *validator) contact(prefix string, c *Contact, only map[string]bool) {
+	w, done := v.only(only)
+	defer done()
+	k := func(name string) string { return prefix + "." + name }
+	w.real(k("intercept"), c.Intercept)
+	w.real(k("severity"), c.Severity)
+	w.real(k("urgency"), c.Urgency)
+	w.real(k("uncertainty"), c.Uncertainty)
+	w.real(k("log_order_value"), c.LogOrderValue)
+	w.real(k("knowledge"), c.Knowledge)
+	w.real(k("expected_payoff"), c.ExpectedPayoff)
+	w.real(k("friction"), c.Friction)
+	w.real(k("voice"), c.Voice)
+	w.real(k("switching_cost"), c.SwitchingCost)
+	w.real(k("competitor"), c.Competitor)
+	w.real(k("loyalty"), c.Loyalty)
+	w.in(k("abandon_patience"), c.AbandonPatience, rNonNeg("a multiple of patience"))
+	w.in(k("payoff_news_weight"), c.PayoffNewsWeight, rRate)
+	w.in(k("instrument_probability"), c.InstrumentProbability, rProb)
+	w.real(k("instrument_effect"), c.InstrumentEffect)
+	w.in(k("rho"), c.Rho, rCorr)
+	w.in(k("payoff_learning"), c.PayoffLearning, rRate)
+	w.in(k("word_of_mouth_weight"), c.WordOfMouthWeight, rUnit("a blending weight"))
 }
 
-func (v *validator) outcomes(o *Outcomes) {
-	v.real("outcomes.baseline", o.Baseline)
-	v.real("outcomes.assimilation", o.Assimilation)
-	v.in("outcomes.expectation_reference", o.ExpectationReference, rUnit("an expectation on the [0, 1] quality scale"))
-	v.real("outcomes.disconfirmation", o.Disconfirmation)
-	v.in("outcomes.tolerance_damping", o.ToleranceDamping, rUnit("a damping factor"))
-	v.real("outcomes.recovery_weight", o.RecoveryWeight)
-	v.real("outcomes.loss_weight", o.LossWeight)
-	v.in("outcomes.failed_recovery_margin", o.FailedRecoveryMargin, rNonNeg("a shortfall on the [0, 1] justice scale"))
-	v.in("outcomes.noise_sd", o.NoiseSD, rNonNeg("a standard deviation"))
-	v.real("outcomes.voice_effect", o.VoiceEffect)
-	v.intIn("outcomes.memory_weeks", o.MemoryWeeks, 0, maxWeeks, "a memory window in weeks")
-	v.in("outcomes.expectation_learning", o.ExpectationLearning, rRate)
-	v.in("outcomes.recovery_expectation_learning", o.RecoveryExpectationLearning, rRate)
-	v.intIn("outcomes.horizon_weeks", o.HorizonWeeks, 1, maxWeeks, "a horizon in weeks")
-	v.real("outcomes.score_floor", o.ScoreFloor)
-	if v.real("outcomes.score_ceiling", o.ScoreCeiling) && isFinite(o.ScoreFloor) && !(o.ScoreCeiling > o.ScoreFloor) {
-		v.add("outcomes.score_ceiling", "%s is out of range: score_ceiling must be greater than score_floor (%s)", num(o.ScoreCeiling), num(o.ScoreFloor))
+func (v *validator) outcomes(prefix string, o *Outcomes, only map[string]bool) {
+	w, done := v.only(only)
+	defer done()
+	k := func(name string) string { return prefix + "." + name }
+	w.real(k("baseline"), o.Baseline)
+	w.real(k("assimilation"), o.Assimilation)
+	w.in(k("expectation_reference"), o.ExpectationReference, rUnit("an expectation on the [0, 1] quality scale"))
+	w.real(k("disconfirmation"), o.Disconfirmation)
+	w.in(k("tolerance_damping"), o.ToleranceDamping, rUnit("a damping factor"))
+	w.real(k("recovery_weight"), o.RecoveryWeight)
+	w.real(k("loss_weight"), o.LossWeight)
+	w.in(k("failed_recovery_margin"), o.FailedRecoveryMargin, rNonNeg("a shortfall on the [0, 1] justice scale"))
+	w.in(k("noise_sd"), o.NoiseSD, rNonNeg("a standard deviation"))
+	w.real(k("voice_effect"), o.VoiceEffect)
+	w.intIn(k("memory_weeks"), o.MemoryWeeks, 0, maxWeeks, "a memory window in weeks")
+	w.in(k("expectation_learning"), o.ExpectationLearning, rRate)
+	w.in(k("recovery_expectation_learning"), o.RecoveryExpectationLearning, rRate)
+	w.intIn(k("horizon_weeks"), o.HorizonWeeks, 1, maxWeeks, "a horizon in weeks")
+	w.real(k("score_floor"), o.ScoreFloor)
+	if w.real(k("score_ceiling"), o.ScoreCeiling) && isFinite(o.ScoreFloor) && !(o.ScoreCeiling > o.ScoreFloor) {
+		w.add(k("score_ceiling"), "%s is out of range: score_ceiling must be greater than score_floor (%s)", num(o.ScoreCeiling), num(o.ScoreFloor))
 	}
 }
 
@@ -547,8 +550,26 @@ func (v *validator) name(key, name, what string, seen map[string]int, i int, arr
 	seen[name] = i
 }
 
-// overridden lists the toml keys a segment actually overrides.
-func overridden(o TraitOverrides) map[string]bool {
+// only returns the validator to check with and a function to call when
+// done: with only non-nil, checks go to a scratch validator and only the
+// errors of the keys in only are kept (a segment's overrides).
+func (v *validator) only(only map[string]bool) (*validator, func()) {
+	if only == nil {
+		return v, func() {}
+	}
+	w := &validator{}
+	return w, func() {
+		for _, e := range w.errs {
+			if only[leafName(e.Key)] {
+				v.errs = append(v.errs, e)
+			}
+		}
+	}
+}
+
+// overridden lists the toml keys a segment's overrides (a struct of
+// pointers, or slices) actually set.
+func overridden(o any) map[string]bool {
 	set := map[string]bool{}
 	rv := reflect.ValueOf(o)
 	rt := rv.Type()

@@ -20,7 +20,8 @@ const blockSize = 4096
 // engine runs one policy on one population.
 type engine struct {
 	sc      *scenarios.Scenario
-	m       *agents.Model
+	m       *agents.Model   // the scenario's coefficients
+	models  []*agents.Model // each segment's (overrides applied)
 	pol     *policies.Policy
 	pop     *population
 	drawer  *drawer
@@ -95,7 +96,7 @@ type talker struct {
 }
 
 func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, base rng.Key, net *network.Graph) *engine {
-	e := &engine{sc: sc, m: agents.NewModel(sc), pol: pol, pop: pop, drawer: newDrawer(sc, base), base: base,
+	e := &engine{sc: sc, m: agents.NewModel(sc), models: agents.NewModels(sc), pol: pol, pop: pop, drawer: newDrawer(sc, base), base: base,
 		weeks: sc.Population.Weeks, warmup: sc.Population.WarmupWeeks, horizon: sc.Outcomes.HorizonWeeks,
 		keep: 1 - sc.Loyalty.Reversion, exitLoy: sc.Loyalty.ExitLoyalty,
 		medianV: sc.Population.Traits.OrderValueMedian,
@@ -385,6 +386,9 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	st.Revenue += v
 	p.purchases[i]++
 	p.revenue[i] += v
+	if p.coupon[i] > 0 {
+		e.redeem(st, i, uk)
+	}
 	os := &b.str.order
 	*os = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeOrder))
 	uf := os.Float64() / float64(p.prone[i])
@@ -399,11 +403,12 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	}
 	expect := float64(p.expect[i])
 	if k < 0 {
-		s := e.m.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i])) + e.sc.Outcomes.VoiceEffect*float64(p.voice[i])
+		m := e.models[p.segment[i]]
+		s := m.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i])) + m.O.VoiceEffect*float64(p.voice[i])
 		bond := p.bond(i)
 		p.dev[i] = float32(float64(p.dev[i]) + e.m.Learn(&bond, s, 0))
 		p.setBond(i, bond)
-		p.expect[i] += float32(e.sc.Outcomes.ExpectationLearning * (perf - expect))
+		p.expect[i] += float32(m.O.ExpectationLearning * (perf - expect))
 		e.recommend(b, i, s, false)
 		st.SumOrderS += s
 		return
@@ -412,6 +417,20 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	sev := os.Beta(ft.SeverityA, ft.SeverityB)
 	perf -= sev * ft.Impact
 	e.episode(b, i, uk, k, sev, perf)
+}
+
+// redeem settles customer i's coupon at an order: with the policy's
+// redemption probability it is used — the firm gives up its face value
+// on an order it books in full as revenue — otherwise it lapses unused.
+// Only a coupon that meets an order costs anything, so coupons given to
+// customers who never come back are free.
+func (e *engine) redeem(st *Stats, i int, uk rng.Key) {
+	u := uk.Period(uint64(e.week)).Purpose(purposeCoupon).Float64(0)
+	if u < e.pol.CouponRedemption {
+		st.Costs.Coupons += float64(e.pop.coupon[i])
+		st.CouponsRedeemed++
+	}
+	e.pop.coupon[i] = 0
 }
 
 // recommend counts the customer's likelihood-to-recommend bucket for an

@@ -47,7 +47,7 @@ type shadowPath struct {
 func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float64) {
 	p := e.pop
 	st := &b.stats
-	m := e.m
+	m := e.models[p.segment[i]]
 	sc := e.sc
 	ft := e.types[ftype]
 	v := float64(p.value[i])
@@ -76,7 +76,7 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 	ep.Stx = m.TransactionSatisfaction(perf, ep.Expectation, lambda, tol)
 	ep.Repeat = p.lastFailure[i] >= 0 && e.week-int(p.lastFailure[i]) <= sc.Outcomes.MemoryWeeks
 	ep.RecoveryExpectation = float64(p.recExpect[i])
-	rest := sc.Outcomes.VoiceEffect*float64(p.voice[i]) + sc.Outcomes.NoiseSD*ep.E
+	rest := m.O.VoiceEffect*float64(p.voice[i]) + m.O.NoiseSD*ep.E
 
 	// Contact decision: latent index z'γ + u > 0, or proactive outreach.
 	e.contactDecision(&ep, i, v, uPro)
@@ -86,18 +86,18 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 	ep.Compensation = rec.Compensation
 	ep.Restored = agents.Restored(rec.Compensation, ft.Restorable, rec.Resolved)
 	j := judge{m: m, stx: ep.Stx, er: ep.RecoveryExpectation, lambda: lambda, tol: tol,
-		patience: float64(p.patience[i]), loss: sc.Outcomes.LossWeight * ft.LossFraction,
+		patience: float64(p.patience[i]), loss: m.O.LossWeight * ft.LossFraction,
 		restorable: ft.Restorable, rest: rest,
 		w: [3]float64{float64(p.weights[i][0]), float64(p.weights[i][1]), float64(p.weights[i][2])}}
 	ep.Justice = m.Justice(&rec, j.patience, j.w)
 	var rs float64
 	ep.S1, rs = j.s1(&rec)
 	ep.rs1 = rs
-	ep.S0 = ep.Stx - sc.Outcomes.LossWeight*ft.LossFraction + rest
+	ep.S0 = ep.Stx - m.O.LossWeight*ft.LossFraction + rest
 	ep.FailedRecovery = m.FailedRecovery(&rec, rs, ep.RecoveryExpectation, ep.Restored)
 	// What the same order would have given without the failure.
 	ep.SNoFail = m.TransactionSatisfaction(perf+sev*ft.Impact, ep.Expectation, lambda, tol) +
-		sc.Outcomes.VoiceEffect*float64(p.voice[i])
+		m.O.VoiceEffect*float64(p.voice[i])
 	j.partialEffects(&ep, &rec)
 
 	oe := openEpisode{ep: ep, start: int32(e.week)}
@@ -123,7 +123,8 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 		} else {
 			ep.Survey, ep.NPS = -1, -1
 		}
-		p.recExpect[i] += float32(sc.Outcomes.RecoveryExpectationLearning * (rs - ep.RecoveryExpectation))
+		e.issueCoupon(i, &ep, &rec, v)
+		p.recExpect[i] += float32(m.O.RecoveryExpectationLearning * (rs - ep.RecoveryExpectation))
 		p.payoff[i] += float32(sc.Contact.PayoffLearning * (rs - float64(p.payoff[i])))
 		p.contacts[i] += int32(contacts)
 	} else {
@@ -133,7 +134,7 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 	if ep.Contacted {
 		s = ep.S1
 	}
-	p.expect[i] += float32(sc.Outcomes.ExpectationLearning * (perf - ep.Expectation))
+	p.expect[i] += float32(m.O.ExpectationLearning * (perf - ep.Expectation))
 	p.lastFailure[i] = int32(e.week)
 	p.failures[i]++
 	e.recommend(b, i, s, true)
@@ -160,11 +161,12 @@ func (e *engine) contactDecision(ep *Episode, i int, v, uPro float64) {
 		Knowledge: float64(p.knowledge[i]), LogStake: math.Log(v / e.medianV),
 		ExpectedPayoff: payoff, Voice: float64(p.voice[i]), Instrument: ep.Instrument,
 		SwitchingCost: float64(p.switching[i]), Competitor: sc.Firm.CompetitorAttractiveness}
-	ep.Index = e.m.ContactIndex(&ci)
+	m := e.models[p.segment[i]]
+	ep.Index = m.ContactIndex(&ci)
 	ep.Proactive = e.types[ep.FailureType].Detectable && uPro < e.pol.Proactive
 	ep.Contacted = ep.Proactive || ep.Index+ep.U > 0
-	off := ep.Index - sc.Contact.InstrumentEffect*ep.Instrument + ep.U
-	ep.Complier = !ep.Proactive && off+sc.Contact.InstrumentEffect > 0 && off <= 0
+	off := ep.Index - m.C.InstrumentEffect*ep.Instrument + ep.U
+	ep.Complier = !ep.Proactive && off+m.C.InstrumentEffect > 0 && off <= 0
 }
 
 // branch applies the episode to the customer's loyalty along the branch
@@ -258,7 +260,7 @@ func (e *engine) recovery(b *block, uk rng.Key, proactive bool, sevCat uint8, ft
 	if pol.FollowUp {
 		rec.FollowUp = math.Exp(-pol.FollowUpHours / e.sc.Justice.FollowUpDecayHours)
 	}
-	patience := e.sc.Contact.AbandonPatience * float64(p.patience[i])
+	patience := e.models[p.segment[i]].C.AbandonPatience * float64(p.patience[i])
 	if patience == 0 {
 		patience = math.Inf(1) // nobody abandons
 	}
@@ -292,6 +294,18 @@ func (e *engine) recovery(b *block, uk rng.Key, proactive bool, sevCat uint8, ft
 	return rec, contacts
 }
 
+// issueCoupon gives a recovered customer the policy's coupon (replacing
+// any unused one); it is redeemed, or lapses, at their next order.
+func (e *engine) issueCoupon(i int, ep *Episode, rec *agents.Recovery, v float64) {
+	pol := e.pol
+	if rec.Abandoned || !pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure) {
+		return
+	}
+	if _, _, coupon := pol.Remedy(ep.Proactive, int(ep.SeverityCat)); coupon > 0 {
+		e.pop.coupon[i] = float32(coupon * v)
+	}
+}
+
 // minLoss is the smallest loss fraction compensation is measured against,
 // so that a coupon for a failure that cost nothing is finite.
 const minLoss = 0.05
@@ -301,10 +315,9 @@ func (e *engine) cost(st *Stats, ep *Episode, rec *agents.Recovery, v float64, c
 	pol := e.pol
 	ft := e.types[ep.FailureType]
 	if pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure) && !rec.Abandoned {
-		_, refund, coupon := pol.Remedy(ep.Proactive, int(ep.SeverityCat))
+		_, refund, _ := pol.Remedy(ep.Proactive, int(ep.SeverityCat))
 		ep.Refund = refund
 		st.Costs.Refunds += refund * ft.LossFraction * v
-		st.Costs.Coupons += coupon * pol.CouponRedemption * v
 	}
 	n := float64(contacts)
 	if rec.Abandoned {

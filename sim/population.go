@@ -25,6 +25,7 @@ const (
 	purposeRecovery = 6 // response times and resolution draws
 	purposeJoin     = 7 // a prospect's weekly joining decision
 	purposeNetwork  = 8 // the social network
+	purposeCoupon   = 9 // whether a coupon is redeemed at an order
 )
 
 // population holds customer state as flat slices (struct of arrays) so
@@ -81,6 +82,7 @@ type population struct {
 	failures    []int32
 	contacts    []int32
 	revenue     []float64
+	coupon      []float32 // face value of an unused coupon, currency
 }
 
 // newPopulation draws the population of replication rep. It depends only
@@ -128,7 +130,7 @@ func (p *population) alloc(n, c int) {
 	p.tenure, p.value, p.expect, p.tolerance, p.lambda = mk32(), mk32(), mk32(), mk32(), mk32()
 	p.weights = make([][3]float32, n, c)
 	p.patience, p.prone, p.switching, p.urgency, p.uncertain = mk32(), mk32(), mk32(), mk32(), mk32()
-	p.knowledge, p.voice, p.recExpect, p.payoff = mk32(), mk32(), mk32(), mk32()
+	p.knowledge, p.voice, p.recExpect, p.payoff, p.coupon = mk32(), mk32(), mk32(), mk32(), mk32()
 	p.loyaltyBase, p.dev, p.exitBase, p.cum, p.trustA, p.trustB = mk32(), mk32(), mk32(), mk32(), mk32(), mk32()
 	p.lastFailure, p.exitWeek, p.joinWeek = mki(), mki(), mki()
 	p.purchases, p.failures, p.contacts = mki(), mki(), mki()
@@ -145,7 +147,7 @@ func (p *population) join(k int, dr *drawer, week int) int {
 	}
 	for _, s := range []*[]float32{&p.tenure, &p.value, &p.expect, &p.tolerance, &p.lambda, &p.patience, &p.prone,
 		&p.switching, &p.urgency, &p.uncertain, &p.knowledge, &p.voice, &p.recExpect, &p.payoff,
-		&p.loyaltyBase, &p.dev, &p.exitBase, &p.cum, &p.trustA, &p.trustB} {
+		&p.loyaltyBase, &p.dev, &p.exitBase, &p.cum, &p.trustA, &p.trustB, &p.coupon} {
 		*s = append(*s, 0)
 	}
 	for _, s := range []*[]int32{&p.node, &p.lastFailure, &p.exitWeek, &p.joinWeek, &p.purchases, &p.failures, &p.contacts} {
@@ -162,7 +164,7 @@ func (p *population) join(k int, dr *drawer, week int) int {
 // drawer holds what drawing a customer needs.
 type drawer struct {
 	sc     *scenarios.Scenario
-	m      *agents.Model
+	models []*agents.Model
 	base   rng.Key
 	traits []scenarios.Traits
 	shares []float64
@@ -170,7 +172,7 @@ type drawer struct {
 
 func newDrawer(sc *scenarios.Scenario, base rng.Key) *drawer {
 	segs := sc.Population.Segments
-	d := &drawer{sc: sc, m: agents.NewModel(sc), base: base,
+	d := &drawer{sc: sc, models: agents.NewModels(sc), base: base,
 		traits: make([]scenarios.Traits, len(segs)), shares: make([]float64, len(segs))}
 	for k, s := range segs {
 		d.traits[k] = s.Traits.Resolve(sc.Population.Traits)
@@ -221,7 +223,8 @@ func (p *population) draw(i int, dr *drawer, join int) {
 		p.lastFailure[i] = -1
 		p.exitWeek[i] = -1
 		p.joinWeek[i] = int32(join)
-		b := dr.m.NewBond(dr.m.TransactionSatisfaction(sc.Firm.BaseQuality, c.Expectation, c.LossAversion, c.Tolerance), traits[k].TrustPrior)
+		m := dr.models[k]
+		b := m.NewBond(m.TransactionSatisfaction(sc.Firm.BaseQuality, c.Expectation, c.LossAversion, c.Tolerance), traits[k].TrustPrior)
 		p.cum[i], p.trustA[i], p.trustB[i] = float32(b.Cumulative), float32(b.A), float32(b.B)
 	}
 }

@@ -160,8 +160,6 @@ type writer struct {
 	dir string
 	sc  *scenarios.Scenario
 	pop *population
-	// pending holds episodes whose spend window is still open.
-	pending []Episode
 	// vals is the current row; cols, when collecting, the table columns.
 	vals    [len(episodeDecimals)]float64
 	cols    [][]float64
@@ -216,30 +214,18 @@ func (w *writer) abort() {
 	}
 }
 
-// add holds a block's episodes until their spend window closes.
-func (w *writer) add(eps []Episode) error {
-	w.pending = append(w.pending, eps...)
-	return nil
-}
+// add writes a block's episodes. The engine passes an episode on when
+// its horizon has closed, so its spend within H weeks is known from the
+// simulation itself; episodes passed on after the last week have
+// windows that run past it.
+func (w *writer) add(eps []Episode) error { return w.write(eps) }
 
-// weekDone writes the episodes whose horizon ended with this week: their
-// spend within H weeks is now known from the simulation itself.
-func (w *writer) weekDone(week int) error {
-	h := w.sc.Outcomes.HorizonWeeks
-	k := 0
-	for k < len(w.pending) && int(w.pending[k].Week)+h <= week {
-		k++
-	}
-	if err := w.write(w.pending[:k], true); err != nil {
-		return err
-	}
-	w.pending = append(w.pending[:0], w.pending[k:]...)
-	return nil
-}
+func (w *writer) weekDone(int) error { return nil }
 
-// write writes episodes; complete says whether their spend window lies
+// write writes episodes, each marked complete when its spend window lies
 // within the simulated weeks.
-func (w *writer) write(eps []Episode, complete bool) error {
+func (w *writer) write(eps []Episode) error {
+	h, weeks := w.sc.Outcomes.HorizonWeeks, w.sc.Population.Weeks
 	r := &w.row
 	reactive := float64(agents.ApologyLevel(w.policy().Apology))
 	proactive := reactive
@@ -257,11 +243,11 @@ func (w *writer) write(eps []Episode, complete bool) error {
 		id := w.nextID
 		w.nextID++
 		v := &w.vals
-		*v = [len(episodeDecimals)]float64{float64(id), float64(ep.Customer), float64(ep.Week),
+		*v = [len(episodeDecimals)]float64{float64(id), float64(w.pop.node[ep.Customer]), float64(ep.Week),
 			float64(ep.Segment), float64(ep.AgeBand), float64(ep.Region), ep.Tenure, ep.OrderValue,
 			float64(ep.FailureType), float64(ep.SeverityCat), ep.Instrument, b2f(ep.Contacted),
 			b2f(ep.Proactive), b2f(ep.Repeat), nan, nan, nan, nan, nan, 0, nan, nan, nan,
-			b2f(ep.Repurchased), w.pop.revenue[ep.Customer] - ep.RevenueBase, b2f(complete)}
+			b2f(ep.Repurchased), w.pop.revenue[ep.Customer] - ep.RevenueBase, b2f(int(ep.Week)+h < weeks)}
 		if ep.Contacted {
 			v[14], v[15], v[16], v[17], v[18], v[19], v[20] = ep.ResponseHours, ep.Refund, apology, pers, b2f(ep.Resolved), float64(ep.Contacts), b2f(ep.Abandoned)
 		}
@@ -311,10 +297,6 @@ func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActiveP
 // finish writes customers.csv, the codebook and truth.json, then
 // publishes the streamed files.
 func (w *writer) finish(pop *population, tf *truth.File) error {
-	if err := w.write(w.pending, false); err != nil {
-		return err
-	}
-	w.pending = w.pending[:0]
 	if w.eps == nil {
 		return nil
 	}
@@ -331,7 +313,7 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 			continue
 		}
 		r.Reset()
-		r.Int(int64(i))
+		r.Int(int64(pop.node[i])) // the network node: the same person under every policy
 		r.Int(int64(pop.segment[i]))
 		r.Int(int64(pop.ageBand[i]))
 		r.Int(int64(pop.region[i]))

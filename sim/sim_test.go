@@ -453,7 +453,8 @@ func TestSpendWithinHorizon(t *testing.T) {
 	prevWeek := -1
 	for _, line := range lines[1:] {
 		f := strings.Split(line, ",")
-		c, _ := strconv.Atoi(f[ci])
+		id, _ := strconv.Atoi(f[ci])
+		c := int(pop.cust[id]) // customer_id is the network node
 		week, _ := strconv.Atoi(f[wi])
 		spend, _ := strconv.ParseFloat(f[si], 64)
 		if week < prevWeek {
@@ -580,5 +581,39 @@ func TestRunPoliciesBreakdown(t *testing.T) {
 	}
 	if _, err := RunPolicies(context.Background(), tb, 0, 1); err == nil {
 		t.Error("RunPolicies accepted a textbook scenario")
+	}
+}
+
+// TestSegmentOverrides: a segment that overrides the contact intercept
+// contacts support more than it does without the override, and a bad
+// override is reported under the segment's key.
+func TestSegmentOverrides(t *testing.T) {
+	base := small(6000, 20)
+	base.Population.Segments = []scenarios.Segment{{Name: "a", Share: 0.5}, {Name: "b", Share: 0.5}}
+	up := 1.0
+	over := base.Clone()
+	over.Population.Segments[1].Contact.Intercept = &up
+	if err := over.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	run := func(sc *scenarios.Scenario) *Breakdown {
+		out, err := RunPolicies(context.Background(), sc, 0, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &out[0].Breakdown
+	}
+	b0, b1 := run(base), run(over)
+	if a0, a1 := b0.Segments[1].ContactRate(), b1.Segments[1].ContactRate(); !(a1 > a0+0.1) {
+		t.Errorf("segment b contact rate %.3f with intercept +2.7 vs %.3f without", a1, a0)
+	}
+	if b0.Segments[0].Failures == 0 {
+		t.Fatal("no failures in segment a")
+	}
+	bad := base.Clone()
+	neg := -1.0
+	bad.Population.Segments[0].Outcomes.NoiseSD = &neg
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "population.segments[0].outcomes.noise_sd") {
+		t.Errorf("negative segment noise_sd: %v", err)
 	}
 }

@@ -80,7 +80,8 @@ type Episode struct {
 type Stats struct {
 	ActiveWeeks      int64 // customer-weeks of active customers
 	Exits            int64
-	FailureExits     int64   // customers who left at a failure itself
+	FailureExits     int64 // customers who left at a failure itself
+	CouponsRedeemed  int64
 	Arrivals         int64   // prospects who became customers
 	Abandoned        int64   // contacts abandoned in the queue
 	AgentHours       float64 // paid agent hours (response-time target)
@@ -143,6 +144,7 @@ func (s *Stats) add(o *Stats) {
 	s.ActiveWeeks += o.ActiveWeeks
 	s.Exits += o.Exits
 	s.FailureExits += o.FailureExits
+	s.CouponsRedeemed += o.CouponsRedeemed
 	s.Arrivals += o.Arrivals
 	s.Abandoned += o.Abandoned
 	s.AgentHours += o.AgentHours
