@@ -50,21 +50,39 @@ import (
 // Logistic is 1/(1+exp(−x)).
 func Logistic(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// Below reports whether u < Logistic(x), exactly as that comparison
-// would, but mostly without an exponential: for y = |x|,
-// L = 1 + y + y²/2 + y³/6 ≤ e^y, so Logistic(−y) ≤ 1/(1 + L) and
-// Logistic(y) ≥ L/(1 + L); only a u between a bound and the value needs
-// the exact logistic. For the weekly purchase (x ≈ −2) and exit (x ≈ −6)
-// decisions that is about one draw in ten.
+// belowBuckets is the number of equal slices of [0, 1) Below tabulates
+// the logit at.
+const belowBuckets = 4096
+
+// belowMargin keeps Below's shortcuts away from ties, where rounding in
+// Logistic could decide differently from real arithmetic.
+const belowMargin = 1e-9
+
+// logitEdges[b] is logit(b/belowBuckets), −Inf and +Inf at the ends. It
+// is computed once and never changed.
+var logitEdges = func() (t [belowBuckets + 1]float64) {
+	t[0], t[belowBuckets] = math.Inf(-1), math.Inf(1)
+	for b := 1; b < belowBuckets; b++ {
+		p := float64(b) / belowBuckets
+		t[b] = math.Log(p / (1 - p))
+	}
+	return t
+}()
+
+// Below reports whether u < Logistic(x), u in [0, 1), exactly as that
+// comparison would, but almost always without an exponential: u < σ(x)
+// ⟺ logit(u) < x, and for u in the slice [b/n, (b+1)/n) logit(u) lies
+// between the tabulated edges, so x above the upper edge (or below the
+// lower) decides at once. Only an x within a slice's logit width — a few
+// in a thousand for the weekly purchase and exit decisions — needs the
+// logistic itself.
 func Below(u, x float64) bool {
-	y := math.Abs(x)
-	l := 1 + y*(1+y*(0.5+y/6))
-	if x <= 0 {
-		if u*(1+l) >= 1 {
-			return false
-		}
-	} else if u*(1+l) < l {
+	b := min(int(u*belowBuckets), belowBuckets-1)
+	if x > logitEdges[b+1]+belowMargin {
 		return true
+	}
+	if x < logitEdges[b]-belowMargin {
+		return false
 	}
 	return u < Logistic(x)
 }

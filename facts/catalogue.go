@@ -61,6 +61,14 @@ func refundArm(r float64, name string) arm {
 	}}
 }
 
+// apologyArm sets the active policy's apology.
+func apologyArm(a string) arm {
+	return arm{name: "apology " + a, apply: func(sc *scenarios.Scenario) error {
+		sc.Policies[0].Apology = a
+		return nil
+	}}
+}
+
 // responseArm sets the active policy's response-time target.
 func responseArm(hours float64, name string) arm {
 	return arm{name: "response " + name, apply: func(sc *scenarios.Scenario) error {
@@ -113,6 +121,12 @@ func catalogue() []fact {
 			experiment: "the scenario's policy; failure episodes whose recovery failed; each replayed with and without contact",
 			arms:       []arm{base}, want: -1,
 			measure: func(s []sim.Summary) float64 { return s[0].FailedRecoveryGap }},
+		{id: "paradox_needs_mild_failure", title: "The paradox needs a mild failure",
+			source:     "Magnini, Ford, Markowski & Honeycutt 2007, J. Services Marketing 21(3); Smith & Bolton 1998, J. Service Research 1(1)",
+			claim:      "under an excellent recovery, S(1) − S(no failure) is lower after a severe first failure than after a mild one",
+			experiment: "excellent recovery; first-time high-severity gap minus first-time low-severity gap",
+			arms:       []arm{excellent}, want: -1,
+			measure: func(s []sim.Summary) float64 { return s[0].ParadoxGapSevere - s[0].ParadoxGap }},
 		{id: "paradox_fades", title: "The paradox fades on a repeat failure",
 			source:     "Maxham & Netemeyer 2002, J. Marketing 66(4)",
 			claim:      "under an excellent recovery, S(1) − S(no failure) is lower for repeat failures than for first-time mild ones",
@@ -131,6 +145,12 @@ func catalogue() []fact {
 			experiment: "twin run: mean switching cost −0.15",
 			arms:       []arm{base, cheapExit}, want: +1,
 			measure: func(s []sim.Summary) float64 { return s[1].ChurnRate - s[0].ChurnRate }},
+		{id: "loyal_voice", title: "Loyal customers voice",
+			source:     "Hirschman 1970, ch. 7; Fornell & Wernerfelt 1987, JMR 24(4)",
+			claim:      "those who contact support would have bought again more often even without contact: E[P(Y(0)) | contacted] − E[P(Y(0)) | not] > 0, so a naive comparison overstates what contact does",
+			experiment: "the scenario's policy; every failure replayed without contact",
+			arms:       []arm{base}, want: +1,
+			measure: func(s []sim.Summary) float64 { return s[0].SelectionOnY0 }},
 		{id: "complaints_offset_churn", title: "Complaint handling offsets part of a failure's churn",
 			source:     "Knox & van Oest 2014, J. Marketing 78(5)",
 			claim:      "handling a complaint lowers the chance of leaving after a failure: P(exit | no contact) − P(exit | contact) > 0",
@@ -172,6 +192,18 @@ func catalogue() []fact {
 			measure: func(s []sim.Summary) float64 {
 				return (s[1].Revenue - s[0].Revenue) - (s[3].Revenue - s[2].Revenue)
 			}},
+		{id: "detractors_deter_prospects", title: "Bad word of mouth keeps prospects away",
+			source:     "Anderson 1998, J. Service Research 1(1); East, Hammond & Lomax 2008, IJRM 25(3)",
+			claim:      "raising failure rates by half lowers the number of new customers when word of mouth is on",
+			experiment: "twin runs: failures x1 and x1.5 with word of mouth on; customers who joined",
+			arms:       wom[:2], want: -1,
+			measure: func(s []sim.Summary) float64 { return float64(s[1].Arrivals - s[0].Arrivals) }},
+		{id: "apology_satisfies", title: "A sincere apology raises satisfaction",
+			source:     "Smith, Bolton & Wagner 1999, JMR 36(3); Davidow 2003, J. Service Research 5(3)",
+			claim:      "a sincere apology rather than none raises mean S(1) over all failures",
+			experiment: "twin runs: the scenario's policy with apology none and sincere",
+			arms:       []arm{apologyArm("none"), apologyArm("sincere")}, want: +1,
+			measure: func(s []sim.Summary) float64 { return s[1].TrueMeanSatisfaction - s[0].TrueMeanSatisfaction }},
 		{id: "speed_costs", title: "Speed costs staff",
 			source:     "Gans, Koole & Mandelbaum 2003, M&SOM 5(2)",
 			claim:      "a 2-hour response target costs more staff than a 48-hour one",

@@ -2,10 +2,13 @@
 // others about their service experiences (word of mouth).
 //
 // A Graph is an undirected simple graph (no self-loops, no multi-edges)
-// over nodes 0..N−1, stored in compressed sparse row (CSR) form: one
-// offset array of N+1 int64 and one neighbour array of int32 holding each
-// node's neighbours sorted ascending, so it takes 8(N+1) + 4·N⟨k⟩ bytes
-// (≈ 96 MB for N = 2,000,000 and mean degree ⟨k⟩ = 10). Building is
+// over nodes 0..N−1. A configuration model is stored in compressed sparse
+// row (CSR) form: one offset array of N+1 int64 and one neighbour array
+// of int32 holding each node's neighbours sorted ascending, 8(N+1) +
+// 4·N⟨k⟩ bytes. A small world is stored implicitly (see below), in about
+// N(9 + k/16 + 2pk) bytes: 17.5 MB instead of 72 MB for N = 1,500,000,
+// k = 10, p = 0.1. Callers see one type either way and iterate with
+// Graph.AppendNeighbours and a reused buffer. Building is
 // single-threaded and every random draw comes from streams keyed off the
 // caller's rng.Key, so the graph is a pure function of (Spec, key) and
 // never depends on GOMAXPROCS or on what else the program is doing.
@@ -34,6 +37,20 @@
 // to node labels by a keyed random permutation, so that a block of labels
 // (say, the initial customers 0..C−1) is scattered over the ring rather
 // than forming one arc; Spec.LatticeOrder keeps node i at position i.
+//
+// The small world is held implicitly, with exactly the neighbour sets of
+// its CSR form: the permutation and its inverse (two int32 arrays, 8N
+// bytes, none with LatticeOrder); one bit per lattice edge marking the
+// rewired ones (N·k/16 bytes); and each of the R ≈ pN·k/2 rewired edges
+// listed once, at its far end, under its near end's label (4R bytes),
+// with the N+1 list offsets packed into about a byte per node. The far
+// end of a rewired edge is re-derived from the edge's stream when asked
+// for (the few edges redrawn as duplicates keep theirs). Node i at ring
+// position x then has neighbours
+//
+//	{far end of edge (x, x+j) : j = 1..k/2}
+//	∪ {label(x−j) : j = 1..k/2, edge (x−j, x) not rewired}
+//	∪ {near ends of the rewired edges ending at i}.
 //
 // # Configuration model (Molloy & Reed 1995; Newman 2010, §13.2)
 //
@@ -85,14 +102,17 @@
 //
 // # Cost
 //
-// Building is O(N⟨k⟩) time. Memory beyond the result is 8N + 2N·k bytes
-// (labels and far ends) for the small world and 4·Σd_i bytes (the stub
-// list) for the configuration model: at N = 2,000,000 and ⟨k⟩ = 10 peaks
-// of about 150 MB and 175 MB including the 96 MB result.
+// Building is O(N⟨k⟩) time. Beyond its result the small world needs
+// 4(N+1) + 4R bytes while building (unpacked list offsets and the R far
+// ends), twice that if duplicates were redrawn; the configuration model
+// needs 4·Σd_i bytes (the stub list) beside its 8(N+1) + 4·Σd_i byte
+// result. At N = 2,000,000, ⟨k⟩ = 10 and p = 0.1 the peaks are about 35
+// MB and 175 MB. Listing a node's neighbours costs O(d_i) either way; in
+// the small world each rewired edge leaving the node costs three hash
+// evaluations and a label lookup more.
 package network
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
@@ -266,11 +286,15 @@ type Stats struct {
 // dropped; Stubs − ErasedStubs = 2·Edges.
 func (s Stats) ErasedStubs() int64 { return s.SelfLoopStubs + s.MultiEdgeStubs }
 
-// Graph is an undirected simple graph in CSR form. It is immutable and
-// safe for concurrent reads.
+// Graph is an undirected simple graph over nodes 0..N−1, held in one of
+// two forms that callers need not distinguish: CSR (configuration model)
+// or implicit (small world; see the package comment). It is immutable
+// and safe for concurrent reads. Node arguments must be in 0..N−1.
 type Graph struct {
-	off   []int64 // len N+1; node i's neighbours are adj[off[i]:off[i+1]]
-	adj   []int32 // sorted ascending within each node
+	n     int
+	off   []int64     // CSR: len N+1; node i's neighbours are adj[off[i]:off[i+1]]
+	adj   []int32     // CSR: sorted ascending within each node
+	sw    *smallWorld // implicit form; nil for CSR
 	stats Stats
 }
 
@@ -288,35 +312,75 @@ func Build(key rng.Key, s Spec) (*Graph, error) {
 }
 
 // N is the number of nodes.
-func (g *Graph) N() int { return len(g.off) - 1 }
+func (g *Graph) N() int { return g.n }
 
-// Degree is the number of neighbours of node i.
-func (g *Graph) Degree(i int) int { return int(g.off[i+1] - g.off[i]) }
+// Degree is the number of neighbours of node i: O(1) for CSR, O(k) for
+// the implicit small world. It never allocates.
+func (g *Graph) Degree(i int) int {
+	if g.sw != nil {
+		return g.sw.degree(i)
+	}
+	return int(g.off[i+1] - g.off[i])
+}
 
-// Neighbours returns node i's neighbours, sorted ascending. The slice
-// aliases the graph's storage and must not be modified; it has no spare
-// capacity, so appending to it copies.
+// AppendNeighbours appends node i's neighbours to dst and returns the
+// extended slice; it is the way to iterate over neighbours. It allocates
+// only if dst lacks capacity for Degree(i) more entries, so a buffer
+// reused across calls (dst = g.AppendNeighbours(dst[:0], i)) makes a loop
+// allocation-free. The order is unspecified but deterministic (ascending
+// for the configuration model; for the small world, ring neighbours and
+// rewired ends first, then the rewired edges ending at i). Cost
+// O(Degree(i)); each rewired small-world edge leaving i re-derives its
+// far end from its stream (three hash evaluations and a label lookup).
+func (g *Graph) AppendNeighbours(dst []int32, i int) []int32 {
+	if g.sw != nil {
+		return g.sw.appendNeighbours(dst, i)
+	}
+	return append(dst, g.adj[g.off[i]:g.off[i+1]]...)
+}
+
+// Neighbours returns node i's neighbours sorted ascending. For the
+// configuration model the slice aliases the graph's storage (no
+// allocation; it must not be modified, and having no spare capacity,
+// appending to it copies). For the implicit small world every call
+// allocates a fresh slice: hot loops should call AppendNeighbours with a
+// reused buffer instead.
 func (g *Graph) Neighbours(i int) []int32 {
+	if g.sw != nil {
+		nb := g.sw.appendNeighbours(make([]int32, 0, g.sw.degree(i)), i)
+		slices.Sort(nb)
+		return nb
+	}
 	a, b := g.off[i], g.off[i+1]
 	return g.adj[a:b:b]
 }
 
-// HasEdge reports whether i and j are adjacent (binary search).
+// HasEdge reports whether i and j are adjacent: a binary search for CSR,
+// a ring-distance test or a scan of two short rewired lists for the
+// small world. It never allocates.
 func (g *Graph) HasEdge(i, j int) bool {
+	if g.sw != nil {
+		return g.sw.hasEdge(i, j)
+	}
 	_, ok := slices.BinarySearch(g.Neighbours(i), int32(j))
 	return ok
 }
 
-// Edges is the number of undirected edges.
-func (g *Graph) Edges() int64 { return int64(len(g.adj)) / 2 }
+// Edges is the number of undirected edges: N·k/2 for the small world.
+func (g *Graph) Edges() int64 {
+	if g.sw != nil {
+		return g.sw.n * g.sw.h
+	}
+	return int64(len(g.adj)) / 2
+}
 
 // MeanDegree is 2·Edges/N.
-func (g *Graph) MeanDegree() float64 { return float64(len(g.adj)) / float64(g.N()) }
+func (g *Graph) MeanDegree() float64 { return float64(2*g.Edges()) / float64(g.n) }
 
 // MaxDegree is the largest degree.
 func (g *Graph) MaxDegree() int {
 	m := 0
-	for i := range g.N() {
+	for i := range g.n {
 		m = max(m, g.Degree(i))
 	}
 	return m
@@ -325,20 +389,44 @@ func (g *Graph) MaxDegree() int {
 // Stats describes how g was built.
 func (g *Graph) Stats() Stats { return g.stats }
 
-// CSR returns the underlying arrays: node i's neighbours are
-// neighbours[offsets[i]:offsets[i+1]]. They must not be modified.
-func (g *Graph) CSR() (offsets []int64, neighbours []int32) { return g.off, g.adj }
+// bytes is the memory held by g's arrays:
+// 8(N+1) + 4·N⟨k⟩ for CSR, smallWorld.bytes for the implicit form.
+func (g *Graph) bytes() int64 {
+	if g.sw != nil {
+		return g.sw.bytes()
+	}
+	return 8*int64(len(g.off)) + 4*int64(len(g.adj))
+}
 
 // LocalClustering is C_i = 2T_i/(d_i(d_i−1)), or 0 when d_i < 2.
 func (g *Graph) LocalClustering(i int) float64 {
-	nb := g.Neighbours(i)
+	var c clusterer
+	return c.local(g, i)
+}
+
+// clusterer holds the buffers of a run of clustering computations.
+type clusterer struct{ nb, nj []int32 }
+
+// sorted puts node i's neighbours, ascending, in *buf and returns them.
+func (c *clusterer) sorted(g *Graph, buf *[]int32, i int) []int32 {
+	*buf = g.AppendNeighbours((*buf)[:0], i)
+	if g.sw != nil {
+		slices.Sort(*buf)
+	}
+	return *buf
+}
+
+// local is C_i = 2T_i/(d_i(d_i−1)), 2T_i counting the ordered pairs of
+// adjacent neighbours of i as Σ_{j∈N(i)} |N(i) ∩ N(j)|.
+func (c *clusterer) local(g *Graph, i int) float64 {
+	nb := c.sorted(g, &c.nb, i)
 	d := len(nb)
 	if d < 2 {
 		return 0
 	}
-	var t int64 // ordered pairs of adjacent neighbours = 2T_i
+	var t int64
 	for _, j := range nb {
-		t += common(nb, g.Neighbours(int(j)))
+		t += common(nb, c.sorted(g, &c.nj, int(j)))
 	}
 	return float64(t) / (float64(d) * float64(d-1))
 }
@@ -364,17 +452,18 @@ func common(a, b []int32) int64 {
 // sampleSize evenly spaced nodes ⌊(2j+1)N/(2·sampleSize)⌋, or over all
 // nodes when sampleSize ≤ 0 or ≥ N. The sample is deterministic.
 func (g *Graph) Clustering(sampleSize int) float64 {
-	n := g.N()
+	n := g.n
 	if sampleSize <= 0 || sampleSize >= n {
 		sampleSize = n
 	}
+	var c clusterer
 	sum := 0.0
 	for j := range sampleSize {
 		i := j
 		if sampleSize < n {
 			i = int(int64(2*j+1) * int64(n) / int64(2*sampleSize))
 		}
-		sum += g.LocalClustering(i)
+		sum += c.local(g, i)
 	}
 	return sum / float64(sampleSize)
 }
@@ -432,240 +521,12 @@ func fillCSR(off []int64, adj []int32, each func(emit func(a, b int32))) {
 	}
 }
 
-// ring is a small-world build in progress; positions are ring indices,
-// labels node ids. Edge e = u·h + (j−1) joins position u to u+j in the
-// lattice; far[e] is the label of its far end after rewiring.
-type ring struct {
-	n, h, span int64   // nodes, k/2, N−1−k rewiring targets
-	p          float64 // rewiring probability
-	key        rng.Key // purposeRewire; edge e's stream is key.Unit(e)
-	label, pos []int32 // position → label and back; nil: identity
-	far        []int32
-}
-
-func buildSmallWorld(key rng.Key, s Spec) *Graph { return newRing(key, s).build() }
-
-func newRing(key rng.Key, s Spec) *ring {
-	k := int64(s.MeanDegree)
-	r := &ring{n: int64(s.N), h: k / 2, span: int64(s.N) - 1 - k, p: s.Rewire,
-		key: key.Purpose(purposeRewire)}
-	if !s.LatticeOrder {
-		r.label = permutation(key.Purpose(purposeLabels), s.N)
-		r.pos = make([]int32, s.N)
-		for x, l := range r.label {
-			r.pos[l] = int32(x)
-		}
-	}
-	return r
-}
-
-func (r *ring) build() *Graph {
-	g := &Graph{off: make([]int64, r.n+1), adj: make([]int32, 2*r.n*r.h)}
-	g.stats.Rewired = r.rewire()
-	fillCSR(g.off, g.adj, r.each)
-	if g.stats.Rewired > 0 {
-		if redo := r.duplicates(g); len(redo) > 0 {
-			r.redraw(g, redo)
-		}
-	}
-	return g
-}
-
-func (r *ring) labelOf(x int64) int32 {
-	if r.label == nil {
-		return int32(x)
-	}
-	return r.label[x]
-}
-
-func (r *ring) posOf(l int32) int64 {
-	if r.pos == nil {
-		return int64(l)
-	}
-	return int64(r.pos[l])
-}
-
-// lattice is the label of edge e's lattice far end, position u+j.
-func (r *ring) lattice(e int64) int32 { return r.labelOf((e/r.h + e%r.h + 1) % r.n) }
-
-// first returns edge e's far end (a position) after its own rewiring
-// draw, and its stream positioned after that draw, ready for redraws.
-func (r *ring) first(e int64) (s rng.Stream, w int64, rewired bool) {
-	u, j := e/r.h, e%r.h+1
-	if r.p == 0 || r.span == 0 {
-		return s, (u + j) % r.n, false
-	}
-	s = rng.NewStream(r.key.Unit(uint64(e)))
-	if s.Float64() >= r.p {
-		return s, (u + j) % r.n, false
-	}
-	return s, r.target(u, &s), true
-}
-
-// target draws a position uniformly among those at ring distance > h from u.
-func (r *ring) target(u int64, s *rng.Stream) int64 {
-	return (u + r.h + 1 + int64(below(s, uint64(r.span)))) % r.n
-}
-
-// rewire draws every edge's far end into r.far and counts the rewired.
-func (r *ring) rewire() int64 {
-	r.far = make([]int32, r.n*r.h)
-	var count int64
-	for e := range r.far {
-		_, w, rw := r.first(int64(e))
-		r.far[e] = r.labelOf(w)
-		if rw {
-			count++
-		}
-	}
-	return count
-}
-
-// each emits every edge as a pair of labels.
-func (r *ring) each(emit func(a, b int32)) {
-	for u := range r.n {
-		lu := r.labelOf(u)
-		for _, f := range r.far[u*r.h : (u+1)*r.h] {
-			emit(lu, f)
-		}
-	}
-}
-
-// duplicates finds repeated pairs in the built lists and returns, sorted,
-// the rewired edges to redraw: all but the lowest-indexed edge of each
-// repeated pair. Lattice edges never repeat, since rewired ends are never
-// within ring distance h.
-func (r *ring) duplicates(g *Graph) []int64 {
-	var redo []int64
-	for a := range g.N() {
-		nb := g.Neighbours(a)
-		for i := 1; i < len(nb); i++ {
-			b := nb[i]
-			if b == nb[i-1] && int32(a) < b && (i == 1 || nb[i-2] != b) {
-				redo = r.pairEdges(int32(a), b, redo)
-			}
-		}
-	}
-	slices.Sort(redo)
-	return redo
-}
-
-// pairEdges appends the rewired edges joining labels a and b, except the
-// one with the lowest index.
-func (r *ring) pairEdges(a, b int32, redo []int64) []int64 {
-	var es []int64
-	for _, pr := range [2][2]int32{{a, b}, {b, a}} {
-		for e := r.posOf(pr[0]) * r.h; e < (r.posOf(pr[0])+1)*r.h; e++ {
-			if r.far[e] == pr[1] && r.far[e] != r.lattice(e) {
-				es = append(es, e)
-			}
-		}
-	}
-	if len(es) < 2 {
-		return redo
-	}
-	slices.Sort(es)
-	return append(redo, es[1:]...)
-}
-
-// redraw gives each edge in redo (ascending) a new far end from the next
-// values of its stream, avoiding every pair already in g and every pair
-// accepted earlier; after MaxRedraws failures it keeps the lattice edge.
-// The kept copy of each duplicate stays, so g's pairs remain present
-// while drawing; g is then patched in place.
-func (r *ring) redraw(g *Graph, redo []int64) {
-	taken := make(map[[2]int32]bool, len(redo)) // cold path: few edges
-	var rem, add []entry
-	for _, e := range redo {
-		s, _, _ := r.first(e)
-		u := e / r.h
-		lu, old, nw := r.labelOf(u), r.far[e], r.lattice(e)
-		for range MaxRedraws {
-			lw := r.labelOf(r.target(u, &s))
-			if !g.HasEdge(int(lu), int(lw)) && !taken[[2]int32{min(lu, lw), max(lu, lw)}] {
-				nw = lw
-				break
-			}
-		}
-		taken[[2]int32{min(lu, nw), max(lu, nw)}] = true
-		r.far[e] = nw
-		rem = append(rem, entry{lu, old}, entry{old, lu})
-		add = append(add, entry{lu, nw}, entry{nw, lu})
-		g.stats.Redrawn++
-		if nw == r.lattice(e) {
-			g.stats.Reverted++
-			g.stats.Rewired--
-		}
-	}
-	g.patch(rem, add)
-}
-
-// entry is value v in node's neighbour list.
-type entry struct{ node, value int32 }
-
-func cmpEntry(a, b entry) int {
-	return cmp.Or(cmp.Compare(a.node, b.node), cmp.Compare(a.value, b.value))
-}
-
-// patch removes one copy of each entry of rem (all present) and inserts
-// each entry of add (all absent), keeping every list sorted, with two
-// sequential passes over adj and no allocation; len(rem) == len(add).
-func (g *Graph) patch(rem, add []entry) {
-	slices.SortFunc(rem, cmpEntry)
-	slices.SortFunc(add, cmpEntry)
-	var w, start int64
-	ri := 0
-	for u := range g.N() { // forward: compact out rem
-		end := g.off[u+1]
-		g.off[u] = w
-		for _, v := range g.adj[start:end] {
-			if ri < len(rem) && rem[ri] == (entry{int32(u), v}) {
-				ri++
-				continue
-			}
-			g.adj[w] = v
-			w++
-		}
-		start = end
-	}
-	g.off[g.N()] = w
-	g.insert(add)
-}
-
-// insert merges the sorted entries of add into the lists, moving lists
-// right from the back so nothing unread is overwritten.
-func (g *Graph) insert(add []entry) {
-	c := int64(len(add)) // entries still to place, all for nodes ≤ u
-	ai := len(add) - 1
-	for u := g.N() - 1; u >= 0 && c > 0; u-- {
-		start, end := g.off[u], g.off[u+1]
-		b := ai
-		for b >= 0 && add[b].node == int32(u) {
-			b--
-		}
-		g.off[u+1] = end + c
-		i, w := end-1, end+c-1
-		for k := ai; k > b; w-- {
-			if i >= start && g.adj[i] > add[k].value {
-				g.adj[w] = g.adj[i]
-				i--
-			} else {
-				g.adj[w] = add[k].value
-				k--
-			}
-		}
-		c -= int64(ai - b)
-		copy(g.adj[start+c:i+1+c], g.adj[start:i+1])
-		ai = b
-	}
-}
-
 func buildConfiguration(key rng.Key, s Spec) (*Graph, error) {
 	tab, err := fitDegrees(s)
 	if err != nil {
 		return nil, err
 	}
-	g := &Graph{off: make([]int64, s.N+1)}
+	g := &Graph{n: s.N, off: make([]int64, s.N+1)}
 	g.stats.DegreeCap, g.stats.Fitted = tab.cap, tab.fitted
 	total := g.drawDegrees(key, tab)
 	g.stats.Stubs = total

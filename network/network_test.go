@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
@@ -21,21 +22,23 @@ func build(t testing.TB, s Spec) *Graph {
 	return g
 }
 
-// checkSimple verifies the CSR invariants: offsets consistent, lists
-// strictly ascending (sorted, no duplicates), no self-loops, ids in
-// range, and symmetry j ∈ N(i) ⇔ i ∈ N(j).
+// checkSimple verifies the graph invariants through the public API:
+// Neighbours strictly ascending (sorted, no duplicates) with Degree(i)
+// entries, AppendNeighbours the same set, ids in range, no self-loops,
+// symmetry j ∈ N(i) ⇔ i ∈ N(j) (by HasEdge both ways), and Σd_i = 2·Edges.
 func checkSimple(t *testing.T, g *Graph) {
 	t.Helper()
-	off, adj := g.CSR()
 	n := g.N()
-	if len(off) != n+1 || off[0] != 0 || off[n] != int64(len(adj)) || len(adj)%2 != 0 {
-		t.Fatalf("offsets: len %d, first %d, last %d, entries %d", len(off), off[0], off[n], len(adj))
-	}
+	var sum int64
+	var buf []int32
 	for i := range n {
 		nb := g.Neighbours(i)
-		if len(nb) != g.Degree(i) {
-			t.Fatalf("node %d: %d neighbours, degree %d", i, len(nb), g.Degree(i))
+		buf = g.AppendNeighbours(buf[:0], i)
+		slices.Sort(buf)
+		if len(nb) != g.Degree(i) || !slices.Equal(buf, nb) {
+			t.Fatalf("node %d: Neighbours %v, AppendNeighbours %v, degree %d", i, nb, buf, g.Degree(i))
 		}
+		sum += int64(len(nb))
 		for x, j := range nb {
 			switch {
 			case j < 0 || int(j) >= n:
@@ -44,11 +47,27 @@ func checkSimple(t *testing.T, g *Graph) {
 				t.Fatalf("node %d: self-loop", i)
 			case x > 0 && nb[x-1] >= j:
 				t.Fatalf("node %d: list not strictly ascending at %d: %v", i, x, nb)
-			case !g.HasEdge(int(j), i):
-				t.Fatalf("asymmetric: %d ∈ N(%d) but %d ∉ N(%d)", j, i, i, j)
+			case !g.HasEdge(int(j), i) || !g.HasEdge(i, int(j)):
+				t.Fatalf("asymmetric: %d ∈ N(%d) but HasEdge(%d, %d) = %v", j, i, j, i, g.HasEdge(int(j), i))
 			}
 		}
 	}
+	if sum != 2*g.Edges() {
+		t.Fatalf("degrees sum to %d, want 2 × %d edges", sum, g.Edges())
+	}
+}
+
+// sameGraph reports whether a and b have the same neighbour sets and Stats.
+func sameGraph(a, b *Graph) bool {
+	if a.N() != b.N() || a.Edges() != b.Edges() || a.Stats() != b.Stats() {
+		return false
+	}
+	for i := range a.N() {
+		if !slices.Equal(a.Neighbours(i), b.Neighbours(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestValidate(t *testing.T) {
@@ -200,8 +219,9 @@ func TestSmallWorldRewiring(t *testing.T) {
 }
 
 // TestDuplicateRedraw forces duplicate rewirings (few targets) and checks
-// that the in-place patch gives exactly the graph rebuilt from the final
-// far ends.
+// that the reference builder's in-place patch gives exactly the graph
+// rebuilt from the final far ends, and that the implicit graph matches it
+// (TestImplicitMatchesReference covers many more cases).
 func TestDuplicateRedraw(t *testing.T) {
 	for _, c := range []struct {
 		n        int
@@ -211,9 +231,12 @@ func TestDuplicateRedraw(t *testing.T) {
 		var redrawn int64
 		for seed := range uint64(20) {
 			s := Spec{Kind: SmallWorld, N: c.n, MeanDegree: c.k, Rewire: 1, LatticeOrder: seed%2 == 0}
-			r := newRing(rng.Base(seed, 0), s)
+			r := &refRing{ring: newRing(rng.Base(seed, 0), s)}
 			g := r.build()
 			checkSimple(t, g)
+			if imp := buildSmallWorld(rng.Base(seed, 0), s); !sameGraph(imp, g) {
+				t.Fatalf("N=%d seed %d: implicit graph differs from the reference", c.n, seed)
+			}
 			off, adj := make([]int64, len(g.off)), make([]int32, len(g.adj))
 			fillCSR(off, adj, r.each)
 			if !slices.Equal(off, g.off) || !slices.Equal(adj, g.adj) {
@@ -237,7 +260,7 @@ func TestDeterminism(t *testing.T) {
 			prev := runtime.GOMAXPROCS(1)
 			b := build(t, c.spec)
 			runtime.GOMAXPROCS(prev)
-			if !slices.Equal(a.off, b.off) || !slices.Equal(a.adj, b.adj) || a.Stats() != b.Stats() {
+			if !sameGraph(a, b) {
 				t.Fatal("same key, different graphs")
 			}
 			if c.spec.N < 1000 {
@@ -247,7 +270,7 @@ func TestDeterminism(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if slices.Equal(a.adj, o.adj) {
+			if sameGraph(a, o) {
 				t.Fatal("different keys, identical graphs")
 			}
 		})
@@ -427,40 +450,124 @@ func TestClustering(t *testing.T) {
 	}
 }
 
+// TestNeighboursNoAlloc: AppendNeighbours into a pre-sized buffer, Degree
+// and HasEdge never allocate, in either form (the small world with and
+// without redrawn edges); CSR Neighbours aliases storage.
 func TestNeighboursNoAlloc(t *testing.T) {
-	g := build(t, Spec{Kind: SmallWorld, N: 1000, MeanDegree: 6, Rewire: 0.1})
-	sum := 0
-	if a := testing.AllocsPerRun(100, func() {
+	for _, s := range []Spec{
+		{Kind: SmallWorld, N: 1000, MeanDegree: 6, Rewire: 0.1},
+		{Kind: SmallWorld, N: 40, MeanDegree: 10, Rewire: 1},
+		{Kind: Configuration, N: 1000, MeanDegree: 6, Dist: Poisson},
+	} {
+		g := build(t, s)
+		if s.N == 40 && (g.sw == nil || len(g.sw.fixEdge) == 0) {
+			t.Fatalf("%+v: want redrawn edges kept in fixFar", s)
+		}
+		buf := make([]int32, 0, g.MaxDegree())
+		sum := 0
+		if a := testing.AllocsPerRun(20, func() {
+			for i := range g.N() {
+				buf = g.AppendNeighbours(buf[:0], i)
+				sum += len(buf) + g.Degree(i)
+				if len(buf) > 0 && g.HasEdge(i, int(buf[0])) && g.HasEdge(i, (i+g.N()/2)%g.N()) {
+					sum++
+				}
+			}
+		}); a != 0 {
+			t.Errorf("%v: AppendNeighbours/Degree/HasEdge allocate %g times per run", s.Kind, a)
+		}
+	}
+	g := build(t, Spec{Kind: Configuration, N: 1000, MeanDegree: 6, Dist: Poisson})
+	if a := testing.AllocsPerRun(20, func() {
 		for i := range g.N() {
-			sum += len(g.Neighbours(i)) + g.Degree(i)
+			_ = g.Neighbours(i)
 		}
 	}); a != 0 {
-		t.Errorf("Neighbours allocates %g times per run", a)
+		t.Errorf("CSR Neighbours allocates %g times per run", a)
 	}
 	if nb := g.Neighbours(0); cap(nb) != len(nb) {
 		t.Error("Neighbours leaves capacity that an append would overwrite")
 	}
 }
 
-func benchmarkBuild(b *testing.B, s Spec) {
+// liveBytes is the heap growth across Build of s, after garbage collection.
+func liveBytes(b *testing.B, s Spec, builder func(rng.Key, Spec) (*Graph, error)) (*Graph, uint64) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	g, err := builder(testKey, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(g)
+	return g, after.HeapAlloc - before.HeapAlloc
+}
+
+// reference builds the small world in its former CSR form.
+func reference(key rng.Key, s Spec) (*Graph, error) { return referenceSmallWorld(key, s), nil }
+
+func benchmarkBuild(b *testing.B, s Spec, builder func(rng.Key, Spec) (*Graph, error)) {
 	b.ReportAllocs()
-	var g *Graph
 	for b.Loop() {
-		var err error
-		if g, err = Build(testKey, s); err != nil {
+		if _, err := builder(testKey, s); err != nil {
 			b.Fatal(err)
 		}
 	}
-	off, adj := g.CSR()
-	b.ReportMetric(float64(8*len(off)+4*len(adj))/1e6, "graph-MB")
+	b.StopTimer()
+	g, live := liveBytes(b, s, builder)
+	b.ReportMetric(float64(g.bytes())/1e6, "graph-MB")
+	b.ReportMetric(float64(live)/1e6, "live-MB")
 }
 
-// Benchmarks at N = 1,000,000 and mean degree 10.
+// BenchmarkSmallWorld builds small worlds with mean degree 10 in the
+// implicit form and in the former CSR form ("csr", the reference), and
+// reports the arrays' size (graph-MB) and the heap growth across Build
+// after garbage collection (live-MB, runtime.MemStats).
 func BenchmarkSmallWorld(b *testing.B) {
-	for _, p := range []float64{0.1, 1} {
-		b.Run(map[float64]string{0.1: "p=0.1", 1: "p=1"}[p], func(b *testing.B) {
-			benchmarkBuild(b, Spec{Kind: SmallWorld, N: 1000000, MeanDegree: 10, Rewire: p})
-		})
+	for _, c := range []struct {
+		n int
+		p float64
+	}{{1000000, 0.1}, {1000000, 1}, {1500000, 0.1}} {
+		s := Spec{Kind: SmallWorld, N: c.n, MeanDegree: 10, Rewire: c.p}
+		b.Run(fmt.Sprintf("implicit/N=%d/p=%g", c.n, c.p), func(b *testing.B) { benchmarkBuild(b, s, Build) })
+		b.Run(fmt.Sprintf("csr/N=%d/p=%g", c.n, c.p), func(b *testing.B) { benchmarkBuild(b, s, reference) })
+	}
+}
+
+// BenchmarkNeighbours lists neighbours into a reused buffer at N =
+// 1,000,000, k = 10, p = 0.1, visiting every node once per op in label
+// order ("seq") or in a fixed random order ("rand", as when the talkers
+// are a scattered subset); ns/node is the cost per node.
+func BenchmarkNeighbours(b *testing.B) {
+	s := Spec{Kind: SmallWorld, N: 1000000, MeanDegree: 10, Rewire: 0.1}
+	order := permutation(testKey.Purpose(1), s.N)
+	for _, c := range []struct {
+		name    string
+		builder func(rng.Key, Spec) (*Graph, error)
+	}{{"implicit", Build}, {"csr", reference}} {
+		g, err := c.builder(testKey, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, random := range []bool{false, true} {
+			b.Run(c.name+map[bool]string{false: "/seq", true: "/rand"}[random], func(b *testing.B) {
+				buf := make([]int32, 0, g.MaxDegree())
+				sum := 0
+				for b.Loop() {
+					for x := range g.N() {
+						i := x
+						if random {
+							i = int(order[x])
+						}
+						buf = g.AppendNeighbours(buf[:0], i)
+						sum += len(buf)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(g.N()), "ns/node")
+			})
+		}
 	}
 }
 
@@ -471,6 +578,6 @@ func BenchmarkConfiguration(b *testing.B) {
 		{Dist: PowerLaw, Exponent: 2.5},
 	} {
 		s.Kind, s.N, s.MeanDegree = Configuration, 1000000, 10
-		b.Run(s.Dist.String(), func(b *testing.B) { benchmarkBuild(b, s) })
+		b.Run(s.Dist.String(), func(b *testing.B) { benchmarkBuild(b, s, Build) })
 	}
 }

@@ -7,6 +7,7 @@ package outfile
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -104,10 +105,51 @@ func (r *Row) Float(x float64) {
 	r.buf = strconv.AppendFloat(r.buf, x, 'g', -1, 64)
 }
 
-// Fixed appends a float with d decimals.
+// Fixed appends a float with d decimals, exactly as strconv.AppendFloat
+// with format 'f' would.
 func (r *Row) Fixed(x float64, d int) {
 	r.sep()
-	r.buf = strconv.AppendFloat(r.buf, x, 'f', d, 64)
+	r.buf = appendFixed(r.buf, x, d)
+}
+
+// pow10 holds 10^0 … 10^9.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
+
+// appendFixed formats x with d decimals through an integer when that is
+// certain to round as strconv does: x·10^d is computed with a relative
+// error below 2^−52, so unless it lies that close to a half it rounds to
+// the same integer the exact decimal expansion does. Ties, large values
+// and special values go to strconv.
+func appendFixed(dst []byte, x float64, d int) []byte {
+	if d < 0 || d >= len(pow10) || !(math.Abs(x) < 1e9) {
+		return strconv.AppendFloat(dst, x, 'f', d, 64)
+	}
+	s := math.Abs(x) * pow10[d]
+	f := math.Floor(s)
+	if frac := s - f; math.Abs(frac-0.5) <= 4e-16*s+1e-300 {
+		return strconv.AppendFloat(dst, x, 'f', d, 64)
+	} else if frac > 0.5 {
+		f++
+	}
+	if math.Signbit(x) {
+		dst = append(dst, '-')
+	}
+	n := uint64(f)
+	var tmp [24]byte
+	i := len(tmp)
+	for k := 0; k < d || n > 0 || k == d; k++ {
+		if k == d && d > 0 {
+			i--
+			tmp[i] = '.'
+		}
+		i--
+		tmp[i] = byte('0' + n%10)
+		n /= 10
+		if k >= d && n == 0 {
+			break
+		}
+	}
+	return append(dst, tmp[i:]...)
 }
 
 // Int appends an integer.

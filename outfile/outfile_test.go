@@ -1,8 +1,11 @@
 package outfile
 
 import (
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -38,5 +41,30 @@ func TestCommitAndAbort(t *testing.T) {
 	}
 	if fi, _ := os.Stat(filepath.Join(dir, "a.csv")); fi.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	}
+}
+
+// TestFixedMatchesStrconv: Row.Fixed writes exactly what strconv does,
+// on random values of every magnitude, on halves and near-halves, and on
+// special values.
+func TestFixedMatchesStrconv(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	vals := []float64{0, math.Copysign(0, -1), 0.5, 1.5, 2.5, -0.5, 0.125, 0.0000005, -0.0000004, 1e-300, 999999999.5,
+		1e9, 1e12, math.Inf(1), math.Inf(-1), math.NaN(), 0.15, 0.25, 1.005, 2.675, -1e-9}
+	for range 300000 {
+		e := r.IntN(24) - 12
+		v := (r.Float64()*2 - 1) * math.Pow(10, float64(e))
+		vals = append(vals, v, math.Round(v*1e6)/1e6+0.5e-6)
+	}
+	for _, v := range vals {
+		for d := 0; d <= 10; d++ {
+			var row Row
+			row.Fixed(v, d)
+			got := string(row.Bytes())
+			want := strconv.FormatFloat(v, 'f', d, 64) + "\n"
+			if got != want {
+				t.Fatalf("Fixed(%v, %d) = %q, strconv %q", v, d, got, want)
+			}
+		}
 	}
 }

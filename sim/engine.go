@@ -39,7 +39,11 @@ type engine struct {
 	net     *network.Graph
 
 	// week-level state, fixed while a week runs
-	week      int // internal week, warm-up included
+	week int // internal week, warm-up included
+	// wk are the week's keys, one per purpose: a customer's draw for a
+	// purpose is wk[purpose].Unit(node), keyed by (seed, replication,
+	// week, purpose, node) with one mix per customer.
+	wk        [purposeCount]rng.Key
 	meanWait  float64
 	popRS     float64 // recovery satisfaction people hear of
 	fieldBuzz float64 // mean-field word of mouth
@@ -63,6 +67,9 @@ type block struct {
 	done   []Episode
 	open   []openEpisode
 	talk   []talker
+	// heard lists, talker by talker, the nodes each talker reaches
+	// (found in parallel; spreadTalk adds to them in order).
+	heard []int32
 	// str holds the block's random streams, reset for each use: a stream
 	// that drives math/rand/v2's normal draws escapes to the heap, so
 	// the block owns them rather than allocating one per order.
@@ -74,8 +81,8 @@ type streams struct {
 	order, episode, recovery rng.Stream
 }
 
-// prospectBlock is one worker's share of the prospects (network nodes
-// [lo, hi)): who decided to join this week, in node order.
+// prospectBlock is one worker's share of the network nodes [lo, hi):
+// which of its prospects decided to join this week, in node order.
 type prospectBlock struct {
 	lo, hi  int
 	joiners []int32
@@ -89,9 +96,9 @@ type weekly struct {
 }
 
 // talker is a customer whose order made them a promoter (+1) or a
-// detractor (−1) this week.
+// detractor (−1) this week; their neighbours end at heard[end].
 type talker struct {
-	i    int32
+	end  int32
 	sign int8
 }
 
@@ -122,7 +129,7 @@ func newEngine(sc *scenarios.Scenario, pol *policies.Policy, pop *population, ba
 		e.planShift(0)
 	}
 	e.cover()
-	for lo := pop.size; lo < pop.nodes; lo += blockSize {
+	for lo := 0; lo < pop.nodes; lo += blockSize {
 		e.pblocks = append(e.pblocks, prospectBlock{lo: lo, hi: min(lo+blockSize, pop.nodes)})
 	}
 	return e
@@ -165,7 +172,7 @@ func (e *engine) run(ctx context.Context, workers int, out sink) (Stats, error) 
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		e.week = w
+		e.setWeek(w)
 		if w == e.warmup {
 			e.pop.resetCounters()
 		}
@@ -239,7 +246,7 @@ func (e *engine) emit(out sink, week int) error {
 func (e *engine) finish(total *Stats, out sink) error {
 	end := e.week
 	for h := 1; h <= e.horizon; h++ {
-		e.week = end + h
+		e.setWeek(end + h)
 		for b := range e.blocks {
 			blk := &e.blocks[b]
 			blk.done = blk.done[:0]
@@ -253,8 +260,17 @@ func (e *engine) finish(total *Stats, out sink) error {
 			}
 		}
 	}
-	e.week = end
+	e.setWeek(end)
 	return nil
+}
+
+// setWeek makes w the current internal week and derives its keys.
+func (e *engine) setWeek(w int) {
+	e.week = w
+	pk := e.base.Period(uint64(w))
+	for q := range e.wk {
+		e.wk[q] = pk.Purpose(uint64(q))
+	}
 }
 
 // endWeek updates the week-level state from the week's totals: the
@@ -285,9 +301,9 @@ func (e *engine) runBlock(b *block) {
 	b.wk = weekly{}
 	b.done = b.done[:0]
 	b.talk = b.talk[:0]
+	b.heard = b.heard[:0]
 	e.stepShadows(b, false)
 	p := e.pop
-	w := uint64(e.week)
 	week := int32(e.week)
 	st := &b.stats
 	decay := float32(1 - e.sc.WordOfMouth.BuzzDecay)
@@ -300,10 +316,10 @@ func (e *engine) runBlock(b *block) {
 		if p.joinWeek[i] >= week {
 			continue // joined this week: buys from next week
 		}
-		uk := e.base.Unit(uint64(p.node[i]))
+		node := uint64(p.node[i])
 		st.ActiveWeeks++
 		d := revert(&p.dev[i], e.keep)
-		ue, ub := uk.Period(w).Purpose(purposeWeek).Uniform2(0)
+		ue, ub := e.wk[purposeWeek].Unit(node).Uniform2(0)
 		if agents.Below(ue, float64(p.exitBase[i])-e.exitLoy*d) {
 			p.exitWeek[i] = week
 			st.Exits++
@@ -312,7 +328,7 @@ func (e *engine) runBlock(b *block) {
 		if !agents.Below(ub, float64(p.loyaltyBase[i])+d+e.sc.WordOfMouth.IntentEffect*buzz) {
 			continue
 		}
-		e.order(b, i, uk)
+		e.order(b, i, node)
 	}
 }
 
@@ -353,7 +369,7 @@ func (e *engine) prospects(b *prospectBlock) {
 		}
 		buzz := e.nodeBuzz(k)
 		p.buzz[k] *= decay
-		u := e.base.Unit(uint64(k)).Period(uint64(e.week)).Purpose(purposeJoin).Float64(0)
+		u := e.wk[purposeJoin].Unit(uint64(k)).Float64(0)
 		if agents.Below(u, e.joinLog+e.sc.WordOfMouth.ReferralEffect*buzz) {
 			b.joiners = append(b.joiners, int32(k))
 		}
@@ -375,7 +391,7 @@ func (e *engine) admit() int64 {
 }
 
 // order simulates one order of customer i in the current week.
-func (e *engine) order(b *block, i int, uk rng.Key) {
+func (e *engine) order(b *block, i int, node uint64) {
 	p := e.pop
 	st := &b.stats
 	v := float64(p.value[i])
@@ -387,10 +403,10 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	p.purchases[i]++
 	p.revenue[i] += v
 	if p.coupon[i] > 0 {
-		e.redeem(st, i, uk)
+		e.redeem(st, i, node)
 	}
 	os := &b.str.order
-	*os = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeOrder))
+	*os = rng.NewStream(e.wk[purposeOrder].Unit(node))
 	uf := os.Float64() / float64(p.prone[i])
 	noise := os.Normal()
 	perf := e.sc.Firm.BaseQuality + e.sc.Firm.QualityNoise*noise
@@ -416,7 +432,7 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 	ft := e.types[k]
 	sev := os.Beta(ft.SeverityA, ft.SeverityB)
 	perf -= sev * ft.Impact
-	e.episode(b, i, uk, k, sev, perf)
+	e.episode(b, i, node, k, sev, perf)
 }
 
 // redeem settles customer i's coupon at an order: with the policy's
@@ -424,8 +440,8 @@ func (e *engine) order(b *block, i int, uk rng.Key) {
 // on an order it books in full as revenue — otherwise it lapses unused.
 // Only a coupon that meets an order costs anything, so coupons given to
 // customers who never come back are free.
-func (e *engine) redeem(st *Stats, i int, uk rng.Key) {
-	u := uk.Period(uint64(e.week)).Purpose(purposeCoupon).Float64(0)
+func (e *engine) redeem(st *Stats, i int, node uint64) {
+	u := e.wk[purposeCoupon].Unit(node).Float64(0)
 	if u < e.pol.CouponRedemption {
 		st.Costs.Coupons += float64(e.pop.coupon[i])
 		st.CouponsRedeemed++
@@ -443,14 +459,23 @@ func (e *engine) recommend(b *block, i int, s float64, failed bool) {
 		if failed {
 			st.EpisodePromoters++
 		}
-		b.talk = append(b.talk, talker{int32(i), 1})
+		e.talk(b, i, 1)
 	case -1:
 		st.Detractors++
 		if failed {
 			st.EpisodeDetractors++
 		}
-		b.talk = append(b.talk, talker{int32(i), -1})
+		e.talk(b, i, -1)
 	}
+}
+
+// talk records that customer i talks this week, with the neighbours who
+// will hear it.
+func (e *engine) talk(b *block, i int, sign int8) {
+	if e.net != nil {
+		b.heard = e.net.AppendNeighbours(b.heard, int(e.pop.node[i]))
+	}
+	b.talk = append(b.talk, talker{end: int32(len(b.heard)), sign: sign})
 }
 
 // spreadTalk lets this week's promoters and detractors talk to their
@@ -474,11 +499,14 @@ func (e *engine) spreadTalk() {
 	}
 	buzz := e.pop.buzz
 	for b := range e.blocks {
-		for _, t := range e.blocks[b].talk {
+		blk := &e.blocks[b]
+		start := int32(0)
+		for _, t := range blk.talk {
 			x := say[t.sign+1]
-			for _, k := range e.net.Neighbours(int(e.pop.node[t.i])) {
+			for _, k := range blk.heard[start:t.end] {
 				buzz[k] += x
 			}
+			start = t.end
 		}
 	}
 }

@@ -44,7 +44,7 @@ type shadowPath struct {
 
 // episode handles a failure: the contact decision, the recovery, the
 // potential outcomes, the survey, and the customer's updates.
-func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float64) {
+func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf float64) {
 	p := e.pop
 	st := &b.stats
 	m := e.models[p.segment[i]]
@@ -57,7 +57,7 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 		Tenure: float64(p.tenure[i]) + float64(e.week), OrderValue: v, RevenueBase: p.revenue[i]}
 
 	es := &b.str.episode
-	*es = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeEpisode))
+	*es = rng.NewStream(e.wk[purposeEpisode].Unit(node))
 	z1, z2 := es.Normal2()
 	ep.U = z1
 	ep.E = sc.Contact.Rho*z1 + e.rhoC*z2
@@ -82,7 +82,7 @@ func (e *engine) episode(b *block, i int, uk rng.Key, ftype int, sev, perf float
 	e.contactDecision(&ep, i, v, uPro)
 
 	// The recovery the customer gets (or would get) under the policy.
-	rec, contacts := e.recovery(b, uk, ep.Proactive, ep.SeverityCat, ftype, i)
+	rec, contacts := e.recovery(b, node, ep.Proactive, ep.SeverityCat, ftype, i)
 	ep.Compensation = rec.Compensation
 	ep.Restored = agents.Restored(rec.Compensation, ft.Restorable, rec.Resolved)
 	j := judge{m: m, stx: ep.Stx, er: ep.RecoveryExpectation, lambda: lambda, tol: tol,
@@ -248,12 +248,12 @@ func (j *judge) partialEffects(ep *Episode, rec *agents.Recovery) {
 // whose patience (exponential, mean abandon_patience·τ) runs out first
 // abandons, and nothing is delivered. An unresolved contact brings
 // another, up to the policy's maximum.
-func (e *engine) recovery(b *block, uk rng.Key, proactive bool, sevCat uint8, ftype, i int) (agents.Recovery, int) {
+func (e *engine) recovery(b *block, node uint64, proactive bool, sevCat uint8, ftype, i int) (agents.Recovery, int) {
 	pol := e.pol
 	p := e.pop
 	ft := e.types[ftype]
 	rs := &b.str.recovery
-	*rs = rng.NewStream(uk.Period(uint64(e.week)).Purpose(purposeRecovery))
+	*rs = rng.NewStream(e.wk[purposeRecovery].Unit(node))
 	apology, refund, coupon := pol.Remedy(proactive, int(sevCat))
 	rec := agents.Recovery{Apology: apology, Rejected: ft.Rejected,
 		Empathy: pol.Empathy, Personalisation: pol.Personalisation}
@@ -355,7 +355,7 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 		if frozen {
 			buzz *= math.Pow(1-e.sc.WordOfMouth.BuzzDecay, float64(e.week-(e.warmup+e.weeks)))
 		}
-		ue, ub := e.base.Unit(uint64(e.pop.node[i])).Period(uint64(e.week)).Purpose(purposeWeek).Uniform2(0)
+		ue, ub := e.wk[purposeWeek].Unit(uint64(e.pop.node[i])).Uniform2(0)
 		for s := range oe.path {
 			oe.path[s].step(e, i, buzz*intent, ue, ub)
 		}

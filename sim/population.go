@@ -26,14 +26,15 @@ const (
 	purposeJoin     = 7 // a prospect's weekly joining decision
 	purposeNetwork  = 8 // the social network
 	purposeCoupon   = 9 // whether a coupon is redeemed at an order
+	purposeCount    = 10
 )
 
 // population holds customer state as flat slices (struct of arrays) so
 // the weekly loop touches only what it needs. Customers [0, size) are
 // there from the start; the others joined later (the population is
 // open), appended in the order they joined. Every customer is a node of
-// the social network; the nodes [size, nodes) start as prospects, who
-// hold only what they have heard until they join. A customer's random
+// the social network; the other nodes start as prospects, who hold only
+// what they have heard until they join. A customer's random
 // draws are keyed by its node, so every policy meets the same people.
 type population struct {
 	n        int       // customers so far
@@ -105,12 +106,16 @@ func newPopulation(sc *scenarios.Scenario, base rng.Key, workers int) *populatio
 	for _, t := range d.traits {
 		p.segLogit = append(p.segLogit, math.Log(t.PurchaseProbability/(1-t.PurchaseProbability)))
 	}
+	// Customers sit evenly among the prospects on the network's ring
+	// (customer i at node ⌊i·nodes/size⌋), so that the lattice mixes
+	// them as a random labelling would, while neighbours stay close in
+	// memory.
 	for k := range nodes {
 		p.cust[k] = -1
-		if k < size {
-			p.cust[k] = int32(k)
-			p.node[k] = int32(k)
-		}
+	}
+	for i := range size {
+		k := int(int64(i) * int64(nodes) / int64(size))
+		p.node[i], p.cust[k] = int32(k), int32(i)
 	}
 	forBlocks(size, workers, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -291,7 +296,9 @@ func buildNetwork(sc *scenarios.Scenario, base rng.Key, n int) (*network.Graph, 
 	spec := network.Spec{N: n, MeanDegree: float64(w.MeanDegree)}
 	switch w.Network {
 	case "small_world":
-		spec.Kind, spec.Rewire = network.SmallWorld, w.Rewiring
+		// Node i at ring position i: newPopulation already spreads the
+		// customers evenly among the prospects.
+		spec.Kind, spec.Rewire, spec.LatticeOrder = network.SmallWorld, w.Rewiring, true
 	case "configuration":
 		spec.Kind, spec.Dist = network.Configuration, network.Poisson
 	default:

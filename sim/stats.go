@@ -127,6 +127,9 @@ type Stats struct {
 	CountFirstMild  int64
 	SumGapRepeat    float64
 	CountRepeat     int64
+	// Σ S(1) − S(no failure) over first-time high-severity failures.
+	SumGapFirstSevere float64
+	CountFirstSevere  int64
 	// The same for repurchase: Σ P(Y(1)) − P(Y no failure).
 	SumRepGapFirstMild float64
 	SumRepGapRepeat    float64
@@ -192,6 +195,8 @@ func (s *Stats) add(o *Stats) {
 	s.SumGapRepeat += o.SumGapRepeat
 	s.CountRepeat += o.CountRepeat
 	s.SumRepGapFirstMild += o.SumRepGapFirstMild
+	s.SumGapFirstSevere += o.SumGapFirstSevere
+	s.CountFirstSevere += o.CountFirstSevere
 	s.SumRepGapRepeat += o.SumRepGapRepeat
 	s.SumExit1 += o.SumExit1
 	s.SumExit0 += o.SumExit0
@@ -247,6 +252,9 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 		s.SumGapFirstMild += ep.S1 - ep.SNoFail
 		s.SumRepGapFirstMild += ep.EY1 - ep.EYNoFail
 		s.CountFirstMild++
+	} else if ep.SeverityCat == 2 {
+		s.SumGapFirstSevere += ep.S1 - ep.SNoFail
+		s.CountFirstSevere++
 	}
 	s.SumExit1 += b2f(ep.Exit1)
 	s.SumExit0 += b2f(ep.Exit0)

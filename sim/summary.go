@@ -54,7 +54,14 @@ type Summary struct {
 	// failures; RepeatGap and RepeatRepurchaseGap the same over repeat
 	// failures.
 	ParadoxGap, ParadoxRepurchaseGap float64
-	RepeatGap, RepeatRepurchaseGap   float64
+	// ParadoxGapSevere is the mean S(1) − S(no failure) over first-time
+	// high-severity failures.
+	ParadoxGapSevere float64
+	// SelectionOnY0 is E[Y(0) | contacted] − E[Y(0) | not]: how much more
+	// likely those who contact would have bought again anyway (positive:
+	// the loyal voice).
+	SelectionOnY0                  float64
+	RepeatGap, RepeatRepurchaseGap float64
 	// FailedRecoveryGap is the mean S(1) − S(0) over episodes whose
 	// recovery (had the customer contacted) failed: the double deviation.
 	FailedRecoveryGap float64
@@ -135,6 +142,8 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	s.MeanOrderSatisfaction = ratio(st.SumOrderS, float64(st.Orders))
 	s.ParadoxGap = ratio(st.SumGapFirstMild, float64(st.CountFirstMild))
 	s.ParadoxRepurchaseGap = ratio(st.SumRepGapFirstMild, float64(st.CountFirstMild))
+	s.ParadoxGapSevere = ratio(st.SumGapFirstSevere, float64(st.CountFirstSevere))
+	s.SelectionOnY0 = ratio(st.SumEY0[1], float64(st.Count[1])) - ratio(st.SumEY0[0], float64(st.Count[0]))
 	s.RepeatGap = ratio(st.SumGapRepeat, float64(st.CountRepeat))
 	s.RepeatRepurchaseGap = ratio(st.SumRepGapRepeat, float64(st.CountRepeat))
 	s.FailedRecoveryGap = ratio(st.SumFailedRecGap, float64(st.CountFailedRec))
