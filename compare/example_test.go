@@ -28,6 +28,6 @@ func Example() {
 	fmt.Printf("fast − standard: %+.3f\n", paired.Mean)
 	fmt.Printf("paired interval narrower than independent runs': %v\n", paired.Hi-paired.Lo < independent.Hi-independent.Lo)
 	// Output:
-	// fast − standard: +0.100
+	// fast − standard: +0.102
 	// paired interval narrower than independent runs': true
 }

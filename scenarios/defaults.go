@@ -94,7 +94,7 @@ func Default() *Scenario {
 		Loyalty: Loyalty{
 			CumulativeWeight:     0.15,
 			CumulativeEffect:     3,
-			TrustEffect:          0.6,
+			TrustEffect:          0.4,
 			TrustMemory:          0.95,
 			Reversion:            0.05,
 			TenureEffect:         0.1,

@@ -486,8 +486,8 @@ cumulative_weight = 0.15
 cumulative_effect = 3.0
 # Loyalty change per unit change of the logit of trust, the customer's
 # belief that an order goes right (failures and failed recoveries count
-# against it). Default 0.6.
-trust_effect = 0.6
+# against it). Default 0.4.
+trust_effect = 0.4
 # Weight kept by older evidence in the trust belief at each order; the
 # belief is worth at most 1 / (1 - trust_memory) orders. In [0, 1).
 # Default 0.95.
