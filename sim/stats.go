@@ -127,6 +127,9 @@ type Stats struct {
 	CountFirstMild  int64
 	SumGapRepeat    float64
 	CountRepeat     int64
+	// Σ S(1) − S(no failure) over low-severity repeat failures.
+	SumGapRepeatMild float64
+	CountRepeatMild  int64
 	// Σ S(1) − S(no failure) over first-time high-severity failures.
 	SumGapFirstSevere float64
 	CountFirstSevere  int64
@@ -196,6 +199,8 @@ func (s *Stats) add(o *Stats) {
 	s.CountRepeat += o.CountRepeat
 	s.SumRepGapFirstMild += o.SumRepGapFirstMild
 	s.SumGapFirstSevere += o.SumGapFirstSevere
+	s.SumGapRepeatMild += o.SumGapRepeatMild
+	s.CountRepeatMild += o.CountRepeatMild
 	s.CountFirstSevere += o.CountFirstSevere
 	s.SumRepGapRepeat += o.SumRepGapRepeat
 	s.SumExit1 += o.SumExit1
@@ -248,6 +253,10 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 		s.SumGapRepeat += ep.S1 - ep.SNoFail
 		s.SumRepGapRepeat += ep.EY1 - ep.EYNoFail
 		s.CountRepeat++
+		if ep.SeverityCat == 0 {
+			s.SumGapRepeatMild += ep.S1 - ep.SNoFail
+			s.CountRepeatMild++
+		}
 	} else if ep.SeverityCat == 0 {
 		s.SumGapFirstMild += ep.S1 - ep.SNoFail
 		s.SumRepGapFirstMild += ep.EY1 - ep.EYNoFail

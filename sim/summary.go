@@ -62,6 +62,8 @@ type Summary struct {
 	// the loyal voice).
 	SelectionOnY0                  float64
 	RepeatGap, RepeatRepurchaseGap float64
+	// RepeatMildGap is RepeatGap over low-severity repeat failures only.
+	RepeatMildGap float64
 	// FailedRecoveryGap is the mean S(1) − S(0) over episodes whose
 	// recovery (had the customer contacted) failed: the double deviation.
 	FailedRecoveryGap float64
@@ -146,6 +148,7 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	s.SelectionOnY0 = ratio(st.SumEY0[1], float64(st.Count[1])) - ratio(st.SumEY0[0], float64(st.Count[0]))
 	s.RepeatGap = ratio(st.SumGapRepeat, float64(st.CountRepeat))
 	s.RepeatRepurchaseGap = ratio(st.SumRepGapRepeat, float64(st.CountRepeat))
+	s.RepeatMildGap = ratio(st.SumGapRepeatMild, float64(st.CountRepeatMild))
 	s.FailedRecoveryGap = ratio(st.SumFailedRecGap, float64(st.CountFailedRec))
 	s.FailedRecoveries = st.CountFailedRec
 	n := float64(st.Failures)
