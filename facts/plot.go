@@ -1,29 +1,22 @@
 package facts
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
 	"math"
-	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 
-	"redress/outfile"
 	"redress/report"
 )
 
-// Plot draws the report as one row per fact and writes it to path, as a
-// PNG (at report.DPI) or an SVG by the path's extension (.png or .svg),
-// atomically through package outfile; the same report gives the same
-// bytes.
+// Plot draws the report as one row per fact; the same report gives the
+// same bytes.
 //
 // Facts have different units, so each row has its own scale: the
 // estimate and its 95% interval are divided by max(|low|, |high|), which
@@ -36,22 +29,17 @@ import (
 // the fact's title and on the right with the raw estimate [low, high].
 // A fact whose numbers are not finite reads "n/a" and draws no bar.
 //
-// It is an error if the report has no facts or the extension is neither
-// .png nor .svg.
-func (r *Report) Plot(path string) error {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".png" && ext != ".svg" {
-		return fmt.Errorf("facts plot %s: unknown image format %q (use .png or .svg)", path, ext)
-	}
+// It writes base+".png" and base+".svg" (report.Render). It is an error
+// if the report has no facts.
+func (r *Report) Plot(base string) error {
 	if len(r.Results) == 0 {
 		return errors.New("facts plot: the report has no facts")
 	}
 	f := newFigure(r)
-	data, err := encode(ext, f.w, f.h, f.draw)
-	if err != nil {
-		return fmt.Errorf("facts plot %s: %w", path, err)
+	if err := report.Render(base, f.w, f.h, f.draw); err != nil {
+		return fmt.Errorf("facts plot: %w", err)
 	}
-	return outfile.WriteFile(path, data)
+	return nil
 }
 
 // Colours and sizes of the plot.
@@ -295,27 +283,4 @@ func (rp *rowsPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 			[]vg.Point{{X: lo, Y: y - capH}, {X: lo, Y: y + capH}}, []vg.Point{{X: hi, Y: y - capH}, {X: hi, Y: y + capH}})
 		marker(&c, vg.Point{X: trX(row.est), Y: y}, row.holds)
 	}
-}
-
-// encode draws a figure of size w × h with drawFn and returns it as PNG
-// or SVG (ext ".png" or ".svg") on a white background.
-func encode(ext string, w, h vg.Length, drawFn func(draw.Canvas)) ([]byte, error) {
-	var buf bytes.Buffer
-	if ext == ".svg" {
-		svg := vgsvg.New(w, h)
-		dc := draw.New(svg)
-		dc.SetColor(white)
-		dc.Fill(dc.Rectangle.Path())
-		drawFn(dc)
-		if _, err := svg.WriteTo(&buf); err != nil {
-			return nil, fmt.Errorf("encode svg: %w", err)
-		}
-		return buf.Bytes(), nil
-	}
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(report.DPI), vgimg.UseBackgroundColor(white))
-	drawFn(draw.New(img))
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("encode png: %w", err)
-	}
-	return buf.Bytes(), nil
 }

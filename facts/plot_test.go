@@ -28,32 +28,32 @@ func synthetic() *Report {
 func TestPlot(t *testing.T) {
 	dir := t.TempDir()
 	r := synthetic()
-	for _, ext := range []string{".png", ".svg"} {
-		a, b := filepath.Join(dir, "a"+ext), filepath.Join(dir, "b"+ext)
-		for _, p := range []string{a, b} {
-			if err := r.Plot(p); err != nil {
-				t.Fatalf("Plot(%s): %v", p, err)
-			}
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, p := range []string{a, b} {
+		if err := r.Plot(p); err != nil {
+			t.Fatalf("Plot(%s): %v", p, err)
 		}
-		da, err := os.ReadFile(a)
+	}
+	for _, ext := range []string{".png", ".svg"} {
+		da, err := os.ReadFile(a + ext)
 		if err != nil {
 			t.Fatal(err)
 		}
-		db, err := os.ReadFile(b)
+		db, err := os.ReadFile(b + ext)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(da) == 0 {
-			t.Errorf("%s is empty", a)
+			t.Errorf("a%s is empty", ext)
 		}
 		if !bytes.Equal(da, db) {
 			t.Errorf("%s: two calls give different bytes", ext)
 		}
 	}
-	if png, _ := os.ReadFile(filepath.Join(dir, "a.png")); !bytes.HasPrefix(png, []byte("\x89PNG")) {
+	if png, _ := os.ReadFile(a + ".png"); !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Error("a.png is not a PNG")
 	}
-	svg, _ := os.ReadFile(filepath.Join(dir, "a.svg"))
+	svg, _ := os.ReadFile(a + ".svg")
 	for _, want := range []string{"<svg", "Speed costs staff", "n/a", "synthetic: 3 of 6 facts hold"} {
 		if !strings.Contains(string(svg), want) {
 			t.Errorf("SVG lacks %q", want)
@@ -67,13 +67,10 @@ func TestPlot(t *testing.T) {
 
 func TestPlotErrors(t *testing.T) {
 	dir := t.TempDir()
-	if err := synthetic().Plot(filepath.Join(dir, "facts.pdf")); err == nil || !strings.Contains(err.Error(), ".pdf") {
-		t.Errorf("a .pdf path: %v", err)
-	}
-	if err := (&Report{Scenario: "x"}).Plot(filepath.Join(dir, "facts.png")); err == nil {
+	if err := (&Report{Scenario: "x"}).Plot(filepath.Join(dir, "facts")); err == nil {
 		t.Error("an empty report plotted")
 	}
-	if err := synthetic().Plot(filepath.Join(dir, "no", "such", "dir.png")); err == nil {
+	if err := synthetic().Plot(filepath.Join(dir, "no", "such", "dir")); err == nil {
 		t.Error("a missing directory did not fail")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {

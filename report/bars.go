@@ -190,7 +190,7 @@ func BarPanels(path, title string, panels []BarPanel) error {
 	panelH := dataH + maxRoom + 0.35*vg.Inch // data, labels, panel title
 	h := head.height() + panelH*vg.Length(rows)
 
-	return render(path, w, h, func(dc draw.Canvas) {
+	return Render(path, w, h, func(dc draw.Canvas) {
 		body := head.draw(dc)
 		tiles := draw.Tiles{
 			Rows: rows, Cols: cols,

@@ -106,7 +106,7 @@ func SamplingDistributions(path string, title string, panels []Panel) error {
 	head := newHeading(title, caption, w)
 	h := head.height() + panelH*vg.Length(rows)
 
-	return render(path, w, h, func(dc draw.Canvas) {
+	return Render(path, w, h, func(dc draw.Canvas) {
 		body := head.draw(dc)
 		tiles := draw.Tiles{
 			Rows: rows, Cols: cols,

@@ -214,7 +214,7 @@ func linePlot(path, title, xLabel, yLabel string, series []Series, ref *float64,
 	pad := 0.15 * vg.Inch
 	w := 6*vg.Inch + legW + pad
 	h := 4 * vg.Inch
-	return render(path, w, h, func(dc draw.Canvas) {
+	return Render(path, w, h, func(dc draw.Canvas) {
 		pc := dc
 		pc.Max.X = dc.Max.X - legW - pad
 		pc.Min.X += 0.05 * vg.Inch

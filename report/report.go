@@ -171,10 +171,11 @@ func wrap(sty draw.TextStyle, txt string, width vg.Length) string {
 	return strings.Join(out, "\n")
 }
 
-// render draws a figure of the given size on a PNG and an SVG canvas and
-// writes path+".png" and path+".svg" atomically. Both images are rendered
-// in memory before either file is created.
-func render(path string, w, h vg.Length, drawFn func(dc draw.Canvas)) error {
+// Render draws a figure of the given size with drawFn on a PNG (at DPI)
+// and an SVG canvas, both on white, and writes path+".png" and
+// path+".svg" atomically. Both images are rendered in memory before
+// either file is created.
+func Render(path string, w, h vg.Length, drawFn func(dc draw.Canvas)) error {
 	if path == "" {
 		return errors.New("report: empty output path")
 	}

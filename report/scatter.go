@@ -130,7 +130,7 @@ func Scatter(path, title, xLabel, yLabel string, points []Point, opts ScatterOpt
 	w := 6.5 * vg.Inch
 	head := newHeading(title, opts.Caption, w)
 	h := 5*vg.Inch + head.height()
-	return render(path, w, h, func(dc draw.Canvas) {
+	return Render(path, w, h, func(dc draw.Canvas) {
 		pc := head.draw(dc)
 		pc.Min.X += 0.1 * vg.Inch
 		pc.Max.X -= 0.2 * vg.Inch

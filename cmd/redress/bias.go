@@ -80,12 +80,9 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError("%v", err)
 	}
-	sc, err := loadScenario(pos[0])
+	sc, err := loadSeeded(pos[0], *seed)
 	if err != nil {
 		return err
-	}
-	if *seed >= 0 {
-		sc.Seed = uint64(*seed)
 	}
 	// The scenario's [study] table gives the defaults; flags override.
 	cfg, err := study.FromScenario(sc)

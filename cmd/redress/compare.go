@@ -85,12 +85,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // loadPolicyScenario loads a behavioral scenario for compare or
 // frontier, with the seed overridden when seed ≥ 0.
 func loadPolicyScenario(cmd, name string, seed int64) (*scenarios.Scenario, error) {
-	sc, err := loadScenario(name)
+	sc, err := loadSeeded(name, seed)
 	if err != nil {
 		return nil, err
-	}
-	if seed >= 0 {
-		sc.Seed = uint64(seed)
 	}
 	if sc.Mode != "behavioral" {
 		return nil, usageError("%s: %s is a %s scenario; policies are compared in behavioral mode", cmd, name, sc.Mode)

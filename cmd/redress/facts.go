@@ -39,12 +39,9 @@ func cmdFacts(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) == 1 {
 		name = pos[0]
 	}
-	sc, err := loadScenario(name)
+	sc, err := loadSeeded(name, *seed)
 	if err != nil {
 		return err
-	}
-	if *seed >= 0 {
-		sc.Seed = uint64(*seed)
 	}
 	if sc.Mode != "behavioral" {
 		return usageError("facts: %s is a %s scenario; facts are measured in behavioral mode", name, sc.Mode)
@@ -160,12 +157,7 @@ func writeFacts(dir string, r *facts.Report, elapsed time.Duration) error {
 	if err := outfile.WriteFile(filepath.Join(dir, "facts.md"), md.Bytes()); err != nil {
 		return err
 	}
-	for _, name := range []string{"facts.png", "facts.svg"} {
-		if err := r.Plot(filepath.Join(dir, name)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.Plot(filepath.Join(dir, "facts"))
 }
 
 // printFacts prints a facts report as a table and the facts' sources.

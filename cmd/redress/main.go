@@ -168,6 +168,19 @@ func newFlags(name, synopsis, example string, stderr io.Writer) *flag.FlagSet {
 
 // loadScenario loads a scenario file, or a preset by name, or the
 // embedded default when name is empty.
+// loadSeeded loads a scenario (file or preset; "" the default) and, when
+// seed ≥ 0 (the --seed flag was given), replaces its seed.
+func loadSeeded(name string, seed int64) (*scenarios.Scenario, error) {
+	sc, err := loadScenario(name)
+	if err != nil {
+		return nil, err
+	}
+	if seed >= 0 {
+		sc.Seed = uint64(seed)
+	}
+	return sc, nil
+}
+
 func loadScenario(name string) (*scenarios.Scenario, error) {
 	if name == "" {
 		return scenarios.LoadPreset("default")

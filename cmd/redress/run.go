@@ -33,12 +33,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(pos) == 1 {
 		name = pos[0]
 	}
-	sc, err := loadScenario(name)
+	sc, err := loadSeeded(name, *seed)
 	if err != nil {
 		return err
-	}
-	if *seed >= 0 {
-		sc.Seed = uint64(*seed)
 	}
 	if *workers < 0 {
 		return usageError("--workers must be ≥ 0, got %d", *workers)
