@@ -198,7 +198,7 @@ func estimands(sc *scenarios.Scenario, st *Stats) []truth.Estimand {
 	n := float64(st.Failures)
 	n1, n0 := float64(st.Count[1]), float64(st.Count[0])
 	return []truth.Estimand{
-		{ID: "ate_contact_repurchase", Definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks",
+		{ID: "ate_contact_repurchase", Definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks. A direct effect: each episode is replayed with every other customer (and the word of mouth they give) held as it was",
 			Value: ratio(st.SumY1[0]+st.SumY1[1]-st.SumY0[0]-st.SumY0[1], n), N: int(st.Failures)},
 		{ID: "att_contact_repurchase", Definition: "mean of Y(1) − Y(0) over contacted failure episodes",
 			Value: ratio(st.SumY1[1]-st.SumY0[1], n1), N: int(st.Count[1])},
