@@ -402,8 +402,25 @@ func (e *engine) order(b *block, i int, node uint64) {
 	st.Revenue += v
 	p.purchases[i]++
 	p.revenue[i] += v
-	if p.coupon[i] > 0 {
-		e.redeem(st, i, node)
+	m := p.mind(i)
+	left := e.buy(b, i, node, &m, true)
+	p.setMind(i, &m)
+	if left {
+		p.exitWeek[i] = int32(e.week)
+		st.Exits++
+		st.FailureExits++
+	}
+}
+
+// buy simulates what an order of customer i does to mind m: the coupon,
+// the failure draw, satisfaction and learning, and on a failure the
+// episode. real is false for a shadow path replaying the customer: then
+// nothing is counted, booked, said or recorded. It reports whether the
+// customer left at a failure.
+func (e *engine) buy(b *block, i int, node uint64, m *mind, real bool) bool {
+	p := e.pop
+	if m.coupon > 0 {
+		e.redeem(&b.stats, m, node, real)
 	}
 	os := &b.str.order
 	*os = rng.NewStream(e.wk[purposeOrder].Unit(node))
@@ -417,36 +434,35 @@ func (e *engine) order(b *block, i int, node uint64) {
 			break
 		}
 	}
-	expect := float64(p.expect[i])
-	if k < 0 {
-		m := e.models[p.segment[i]]
-		s := m.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i])) + m.O.VoiceEffect*float64(p.voice[i])
-		bond := p.bond(i)
-		p.dev[i] = float32(float64(p.dev[i]) + e.m.Learn(&bond, s, 0))
-		p.setBond(i, bond)
-		p.expect[i] += float32(m.O.ExpectationLearning * (perf - expect))
-		e.recommend(b, i, s, false)
-		st.SumOrderS += s
-		return
+	if k >= 0 {
+		ft := e.types[k]
+		sev := os.Beta(ft.SeverityA, ft.SeverityB)
+		return e.episode(b, i, node, k, sev, perf-sev*ft.Impact, m, real)
 	}
-	ft := e.types[k]
-	sev := os.Beta(ft.SeverityA, ft.SeverityB)
-	perf -= sev * ft.Impact
-	e.episode(b, i, node, k, sev, perf)
+	model := e.models[p.segment[i]]
+	expect := float64(m.expect)
+	s := model.TransactionSatisfaction(perf, expect, float64(p.lambda[i]), float64(p.tolerance[i])) + model.O.VoiceEffect*float64(p.voice[i])
+	m.learn(e.m, s, 0)
+	m.expect += float32(model.O.ExpectationLearning * (perf - expect))
+	if real {
+		e.recommend(b, i, s, false)
+		b.stats.SumOrderS += s
+	}
+	return false
 }
 
-// redeem settles customer i's coupon at an order: with the policy's
-// redemption probability it is used — the firm gives up its face value
-// on an order it books in full as revenue — otherwise it lapses unused.
-// Only a coupon that meets an order costs anything, so coupons given to
+// redeem settles a coupon at an order: with the policy's redemption
+// probability it is used — the firm gives up its face value on an order
+// it books in full as revenue — otherwise it lapses unused. Only a
+// coupon that meets an order costs anything, so coupons given to
 // customers who never come back are free.
-func (e *engine) redeem(st *Stats, i int, node uint64) {
+func (e *engine) redeem(st *Stats, m *mind, node uint64, real bool) {
 	u := e.wk[purposeCoupon].Unit(node).Float64(0)
-	if u < e.pol.CouponRedemption {
-		st.Costs.Coupons += float64(e.pop.coupon[i])
+	if real && u < e.pol.CouponRedemption {
+		st.Costs.Coupons += float64(m.coupon)
 		st.CouponsRedeemed++
 	}
-	e.pop.coupon[i] = 0
+	m.coupon = 0
 }
 
 // recommend counts the customer's likelihood-to-recommend bucket for an

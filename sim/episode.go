@@ -26,11 +26,18 @@ type openEpisode struct {
 // shadowPath follows the customer after an episode as if one thing were
 // different (the contact decision, or the failure itself), with the same
 // keyed draws and the same word of mouth the simulation uses, holding
-// everyone else fixed. Before the first repurchase nothing but reversion
-// and word of mouth touches a customer's loyalty, so for the branch that
-// happened the path is exactly the simulation.
+// everyone else fixed. Until the first repurchase only reversion and word
+// of mouth move the customer, and dev follows that analytically (for the
+// repurchase probability); from the first repurchase on, the path replays
+// the customer's orders on its own copy of the customer's state (mind)
+// with the same code the simulation runs (engine.buy), so for the branch
+// that happened it is exactly the simulation, spend and exits included.
 type shadowPath struct {
 	dev        float32 // as the population stores it
+	m          mind    // the customer's state along this path
+	replaying  bool    // past the first repurchase: orders are replayed
+	gone       bool    // left within H (at any time)
+	spend      float64 // spend within H
 	surv, prob float64 // P(still undecided), P(repurchase within H)
 	decided    bool
 	bought     bool // repurchased within H
@@ -42,12 +49,15 @@ type shadowPath struct {
 	at      int32 // internal week the path decided
 }
 
-// episode handles a failure: the contact decision, the recovery, the
-// potential outcomes, the survey, and the customer's updates.
-func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf float64) {
+// episode handles a failure of customer i with state m: the contact
+// decision, the recovery, the potential outcomes along three shadow
+// paths, the survey, and the customer's updates to m along the branch
+// that happened. With real false (a shadow path replaying the customer)
+// nothing is counted, booked or recorded. It reports whether the
+// customer left at the failure.
+func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf float64, m *mind, real bool) bool {
 	p := e.pop
-	st := &b.stats
-	m := e.models[p.segment[i]]
+	model := e.models[p.segment[i]]
 	sc := e.sc
 	ft := e.types[ftype]
 	v := float64(p.value[i])
@@ -70,40 +80,62 @@ func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf floa
 	uExit := es.Float64()
 
 	lambda, tol := float64(p.lambda[i]), float64(p.tolerance[i])
-	ep.Expectation = float64(p.expect[i])
+	ep.Expectation = float64(m.expect)
 	ep.Performance = perf
 	ep.Lambda = lambda
-	ep.Stx = m.TransactionSatisfaction(perf, ep.Expectation, lambda, tol)
-	ep.Repeat = p.lastFailure[i] >= 0 && e.week-int(p.lastFailure[i]) <= sc.Outcomes.MemoryWeeks
-	ep.RecoveryExpectation = float64(p.recExpect[i])
-	rest := m.O.VoiceEffect*float64(p.voice[i]) + m.O.NoiseSD*ep.E
+	ep.Stx = model.TransactionSatisfaction(perf, ep.Expectation, lambda, tol)
+	ep.Repeat = m.lastFailure >= 0 && e.week-int(m.lastFailure) <= sc.Outcomes.MemoryWeeks
+	ep.RecoveryExpectation = float64(m.recExpect)
+	rest := model.O.VoiceEffect*float64(p.voice[i]) + model.O.NoiseSD*ep.E
 
 	// Contact decision: latent index z'γ + u > 0, or proactive outreach.
-	e.contactDecision(&ep, i, v, uPro)
+	e.contactDecision(&ep, i, v, uPro, m)
 
 	// The recovery the customer gets (or would get) under the policy.
 	rec, contacts := e.recovery(b, node, ep.Proactive, ep.SeverityCat, ftype, i)
 	ep.Compensation = rec.Compensation
 	ep.Restored = agents.Restored(rec.Compensation, ft.Restorable, rec.Resolved)
-	j := judge{m: m, stx: ep.Stx, er: ep.RecoveryExpectation, lambda: lambda, tol: tol,
-		patience: float64(p.patience[i]), loss: m.O.LossWeight * ft.LossFraction,
+	j := judge{m: model, stx: ep.Stx, er: ep.RecoveryExpectation, lambda: lambda, tol: tol,
+		patience: float64(p.patience[i]), loss: model.O.LossWeight * ft.LossFraction,
 		restorable: ft.Restorable, rest: rest,
 		w: [3]float64{float64(p.weights[i][0]), float64(p.weights[i][1]), float64(p.weights[i][2])}}
-	ep.Justice = m.Justice(&rec, j.patience, j.w)
+	ep.Justice = model.Justice(&rec, j.patience, j.w)
 	var rs float64
 	ep.S1, rs = j.s1(&rec)
 	ep.rs1 = rs
-	ep.S0 = ep.Stx - m.O.LossWeight*ft.LossFraction + rest
-	ep.FailedRecovery = m.FailedRecovery(&rec, rs, ep.RecoveryExpectation, ep.Restored)
+	ep.S0 = ep.Stx - model.O.LossWeight*ft.LossFraction + rest
+	ep.FailedRecovery = model.FailedRecovery(&rec, rs, ep.RecoveryExpectation, ep.Restored)
 	// What the same order would have given without the failure.
-	ep.SNoFail = m.TransactionSatisfaction(perf+sev*ft.Impact, ep.Expectation, lambda, tol) +
-		m.O.VoiceEffect*float64(p.voice[i])
-	j.partialEffects(&ep, &rec)
+	ep.SNoFail = model.TransactionSatisfaction(perf+sev*ft.Impact, ep.Expectation, lambda, tol) +
+		model.O.VoiceEffect*float64(p.voice[i])
+	if real {
+		j.partialEffects(&ep, &rec)
+	}
 
 	oe := openEpisode{ep: ep, start: int32(e.week)}
-	e.branch(&oe, i, sev, uExit)
-	ep = oe.ep
+	k := e.branch(&oe, i, sev, uExit, m, &branchInputs{perf: perf, perfNoFail: perf + sev*ft.Impact, rs: rs,
+		coupon: e.coupon(&oe.ep, &rec, v), model: model})
+	*m = oe.path[k].m
+	left := oe.path[k].leftNow
+	if !real {
+		return left
+	}
+	e.record(b, i, &oe, &rec, contacts, rs, uResp, nSurvey, nNPS)
+	return left
+}
+
+// record books a real episode: the recovery's costs and the support
+// queue's load, the survey, the customer's counts, word of mouth, and the
+// open episode whose shadow paths the following weeks advance.
+func (e *engine) record(b *block, i int, oe *openEpisode, rec *agents.Recovery, contacts int, rs, uResp, nSurvey, nNPS float64) {
+	p := e.pop
+	st := &b.stats
+	ep := &oe.ep
+	model := e.models[p.segment[i]]
+	ep.Survey, ep.NPS = -1, -1
+	s := ep.S0
 	if ep.Contacted {
+		s = ep.S1
 		ep.RS = rs
 		ep.ResponseHours = rec.WaitHours
 		ep.Contacts = uint8(contacts)
@@ -111,53 +143,33 @@ func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf floa
 		ep.Abandoned = rec.Abandoned
 		ep.FirstContactResolved = rec.Unresolved == 0 && rec.Resolved
 		if e.recording() {
-			e.cost(st, &ep, &rec, v, contacts)
+			e.cost(st, ep, rec, ep.OrderValue, contacts)
 		}
 		b.wk.contacts += int64(contacts)
 		b.wk.contacted++
 		b.wk.sumRS += rs
-		s := ep.S1
-		if uResp < m.ResponseProbability(s) {
-			ep.Survey = int8(m.SurveyAnswer(s, nSurvey))
-			ep.NPS = int8(m.Recommend(s, sc.WordOfMouth.NPSNoiseSD*nNPS))
-		} else {
-			ep.Survey, ep.NPS = -1, -1
+		if uResp < model.ResponseProbability(s) {
+			ep.Survey = int8(model.SurveyAnswer(s, nSurvey))
+			ep.NPS = int8(model.Recommend(s, e.sc.WordOfMouth.NPSNoiseSD*nNPS))
 		}
-		e.issueCoupon(i, &ep, &rec, v)
-		p.recExpect[i] += float32(m.O.RecoveryExpectationLearning * (rs - ep.RecoveryExpectation))
-		p.payoff[i] += float32(sc.Contact.PayoffLearning * (rs - float64(p.payoff[i])))
 		p.contacts[i] += int32(contacts)
-	} else {
-		ep.Survey, ep.NPS = -1, -1
 	}
-	s := ep.S0
-	if ep.Contacted {
-		s = ep.S1
-	}
-	p.expect[i] += float32(m.O.ExpectationLearning * (perf - ep.Expectation))
-	p.lastFailure[i] = int32(e.week)
 	p.failures[i]++
 	e.recommend(b, i, s, true)
 	st.SumOrderS += s
-	if ep.ExitedAtFailure {
-		p.exitWeek[i] = int32(e.week)
-		st.Exits++
-		st.FailureExits++
-	}
 	if e.recording() {
-		oe.ep = ep
-		b.open = append(b.open, oe)
+		b.open = append(b.open, *oe)
 	}
 }
 
 // contactDecision sets whether the customer contacts support (or is
 // reached proactively), the index z'γ, and whether the customer is a
 // complier: one who contacts with the instrument on and not without it.
-func (e *engine) contactDecision(ep *Episode, i int, v, uPro float64) {
+func (e *engine) contactDecision(ep *Episode, i int, v, uPro float64, mi *mind) {
 	p := e.pop
 	sc := e.sc
-	payoff := (1-sc.Contact.WordOfMouthWeight)*float64(p.payoff[i]) + sc.Contact.WordOfMouthWeight*e.popRS
-	ci := agents.ContactInputs{Severity: ep.Severity, Loyalty: float64(p.loyaltyBase[i]) - p.segmentLogit(i) + float64(p.dev[i]), Urgency: float64(p.urgency[i]), Uncertainty: float64(p.uncertain[i]),
+	payoff := (1-sc.Contact.WordOfMouthWeight)*float64(mi.payoff) + sc.Contact.WordOfMouthWeight*e.popRS
+	ci := agents.ContactInputs{Severity: ep.Severity, Loyalty: float64(p.loyaltyBase[i]) - p.segmentLogit(i) + float64(mi.dev), Urgency: float64(p.urgency[i]), Uncertainty: float64(p.uncertain[i]),
 		Knowledge: float64(p.knowledge[i]), LogStake: math.Log(v / e.medianV),
 		ExpectedPayoff: payoff, Voice: float64(p.voice[i]), Instrument: ep.Instrument,
 		SwitchingCost: float64(p.switching[i]), Competitor: sc.Firm.CompetitorAttractiveness}
@@ -169,24 +181,48 @@ func (e *engine) contactDecision(ep *Episode, i int, v, uPro float64) {
 	ep.Complier = !ep.Proactive && off+m.C.InstrumentEffect > 0 && off <= 0
 }
 
-// branch applies the episode to the customer's loyalty along the branch
-// that happened and starts the three shadow paths: loyalty after the
-// order along each path, and for the silent branch the chance of leaving
-// at once (exit instead of voice).
-func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64) {
+// branchInputs are what the three branches of an episode need beyond the
+// episode itself.
+type branchInputs struct {
+	perf, perfNoFail float64 // perceived performance with and without the failure
+	rs               float64 // recovery satisfaction had the customer contacted
+	coupon           float32 // the coupon a contact brings (0 none)
+	model            *agents.Model
+}
+
+// branch starts the three shadow paths from the customer's state m: the
+// state after the order along each path (loyalty and bond, expectations,
+// and, with contact, the recovery expectation, payoff belief and coupon),
+// and for the silent path (and a failed recovery) the chance of leaving
+// at once (exit instead of voice). It returns the branch that happened.
+func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64, m *mind, in *branchInputs) int {
 	p := e.pop
 	ep := &oe.ep
-	d0 := float64(p.dev[i])
-	bond := p.bond(i)
-	ep.Trust, ep.Cumulative = bond.Trust(), bond.Cumulative
-	bonds := [3]agents.Bond{bond, bond, bond}
+	ep.Trust, ep.Cumulative = m.bond().Trust(), float64(m.cum)
 	sat := [3]float64{ep.S0, ep.S1, ep.SNoFail}
 	devs := [3]int{1, 1, 0}
 	if ep.FailedRecovery {
 		devs[branchContact] = 2
 	}
+	lr := in.model.O.ExpectationLearning
 	for k := range oe.path {
-		oe.path[k] = shadowPath{dev: float32(d0 + e.m.Learn(&bonds[k], sat[k], devs[k])), surv: 1, stay: 1}
+		mk := *m
+		mk.learn(e.m, sat[k], devs[k])
+		perf := in.perf
+		if k == branchNoFailure {
+			perf = in.perfNoFail
+		} else {
+			mk.lastFailure = int32(e.week)
+		}
+		mk.expect += float32(lr * (perf - float64(m.expect)))
+		if k == branchContact {
+			mk.recExpect += float32(in.model.O.RecoveryExpectationLearning * (in.rs - float64(m.recExpect)))
+			mk.payoff += float32(e.sc.Contact.PayoffLearning * (in.rs - float64(m.payoff)))
+			if in.coupon > 0 {
+				mk.coupon = in.coupon
+			}
+		}
+		oe.path[k] = shadowPath{dev: mk.dev, m: mk, surv: 1, stay: 1}
 	}
 	// Exit or voice: a silent customer may leave at once; so may one
 	// whose voice failed (a failed recovery), now at the loyalty it left.
@@ -196,14 +232,14 @@ func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64) {
 		q := e.m.FailureExit(sev, float64(p.switching[i]), e.sc.Firm.CompetitorAttractiveness, float64(sp.dev))
 		sp.stay = 1 - q
 		sp.leftNow = uExit < q
+		sp.gone = sp.leftNow
 	}
 	k := branchSilent
 	if ep.Contacted {
 		k = branchContact
 	}
 	ep.ExitedAtFailure = oe.path[k].leftNow
-	p.dev[i] = oe.path[k].dev
-	p.setBond(i, bonds[k])
+	return k
 }
 
 // judge is how a customer judges a recovery of one episode.
@@ -294,16 +330,16 @@ func (e *engine) recovery(b *block, node uint64, proactive bool, sevCat uint8, f
 	return rec, contacts
 }
 
-// issueCoupon gives a recovered customer the policy's coupon (replacing
-// any unused one); it is redeemed, or lapses, at their next order.
-func (e *engine) issueCoupon(i int, ep *Episode, rec *agents.Recovery, v float64) {
+// coupon is the face value of the coupon a contact brings on this
+// episode (replacing any unused one; redeemed, or lapsing, at the next
+// order), or 0.
+func (e *engine) coupon(ep *Episode, rec *agents.Recovery, v float64) float32 {
 	pol := e.pol
 	if rec.Abandoned || !pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure) {
-		return
+		return 0
 	}
-	if _, _, coupon := pol.Remedy(ep.Proactive, int(ep.SeverityCat)); coupon > 0 {
-		e.pop.coupon[i] = float32(coupon * v)
-	}
+	_, _, coupon := pol.Remedy(ep.Proactive, int(ep.SeverityCat))
+	return float32(coupon * v)
 }
 
 // minLoss is the smallest loss fraction compensation is measured against,
@@ -355,9 +391,10 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 		if frozen {
 			buzz *= math.Pow(1-e.sc.WordOfMouth.BuzzDecay, float64(e.week-(e.warmup+e.weeks)))
 		}
-		ue, ub := e.wk[purposeWeek].Unit(uint64(e.pop.node[i])).Uniform2(0)
+		node := uint64(e.pop.node[i])
+		ue, ub := e.wk[purposeWeek].Unit(node).Uniform2(0)
 		for s := range oe.path {
-			oe.path[s].step(e, i, buzz*intent, ue, ub)
+			oe.path[s].step(e, b, i, node, buzz*intent, ue, ub)
 		}
 		if e.week-int(oe.start) < e.horizon {
 			b.open[k] = *oe
@@ -373,8 +410,10 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 }
 
 // step advances a shadow path by one week: reversion, then exit, then
-// purchase, with the week's draws (ue, ub).
-func (s *shadowPath) step(e *engine, i int, intent, ue, ub float64) {
+// purchase, with the week's draws (ue, ub) and what the customer heard
+// (intent, on the logit scale). Until the first repurchase it also adds
+// up the repurchase probability; from it on it replays the customer.
+func (s *shadowPath) step(e *engine, b *block, i int, node uint64, intent, ue, ub float64) {
 	if !s.decided {
 		s.at = int32(e.week)
 	}
@@ -384,14 +423,44 @@ func (s *shadowPath) step(e *engine, i int, intent, ue, ub float64) {
 	pb := agents.Logistic(float64(p.loyaltyBase[i]) + d + intent)
 	s.prob += s.surv * (1 - q) * pb
 	s.surv *= (1 - q) * (1 - pb)
-	if s.decided {
+	switch {
+	case s.leftNow:
+		// left at the failure itself
+	case s.replaying:
+		s.replay(e, b, i, node, intent, ue, ub)
+	case s.decided:
+		// left before buying again
+	case ue < q:
+		s.decided, s.left, s.gone = true, true, true
+	case ub < pb:
+		s.decided, s.bought, s.replaying = true, true, true
+		s.m.dev = s.dev
+		s.purchase(e, b, i, node)
+	}
+}
+
+// replay advances a path past its first repurchase by one week exactly
+// as the engine's weekly loop advances the customer.
+func (s *shadowPath) replay(e *engine, b *block, i int, node uint64, intent, ue, ub float64) {
+	if s.gone {
 		return
 	}
-	switch {
-	case ue < q:
-		s.decided, s.left = true, true
-	case ub < pb:
-		s.decided, s.bought = true, true
+	p := e.pop
+	d := revert(&s.m.dev, e.keep)
+	if agents.Below(ue, float64(p.exitBase[i])-e.exitLoy*d) {
+		s.gone = true
+		return
+	}
+	if agents.Below(ub, float64(p.loyaltyBase[i])+d+intent) {
+		s.purchase(e, b, i, node)
+	}
+}
+
+// purchase replays one order of the path's customer.
+func (s *shadowPath) purchase(e *engine, b *block, i int, node uint64) {
+	s.spend += float64(e.pop.value[i])
+	if e.buy(b, i, node, &s.m, false) {
+		s.gone = true
 	}
 }
 
@@ -410,6 +479,8 @@ func (oe *openEpisode) close(end int) {
 	ep.Y0, ep.EY0, ep.Exit0 = pa[branchSilent].outcome()
 	ep.Y1, ep.EY1, ep.Exit1 = pa[branchContact].outcome()
 	ep.YNoFail, ep.EYNoFail, ep.ExitNoFail = pa[branchNoFailure].outcome()
+	ep.Spend0, ep.Spend1, ep.SpendNoFail = pa[branchSilent].spend, pa[branchContact].spend, pa[branchNoFailure].spend
+	ep.Gone0, ep.Gone1, ep.GoneNoFail = pa[branchSilent].gone, pa[branchContact].gone, pa[branchNoFailure].gone
 	k := branchSilent
 	if ep.Contacted {
 		k = branchContact

@@ -264,14 +264,49 @@ func forBlocks(n, workers int, f func(lo, hi int)) {
 // probability: the loyalty of a median customer of the segment.
 func (p *population) segmentLogit(i int) float64 { return p.segLogit[p.segment[i]] }
 
-// bond returns customer i's cumulative satisfaction and trust belief.
-func (p *population) bond(i int) agents.Bond {
-	return agents.Bond{Cumulative: float64(p.cum[i]), A: float64(p.trustA[i]), B: float64(p.trustB[i])}
+// mind is a customer's changing state, as the population stores it: the
+// loyalty deviation, the bond (cumulative satisfaction and trust
+// belief), expectations, the expected recovery payoff, an unused coupon
+// and the week of the last failure. Orders read and change only this
+// (and the customer's fixed traits), so a shadow path can carry its own
+// copy and replay the customer's orders exactly.
+type mind struct {
+	dev, cum, trustA, trustB  float32
+	expect, recExpect, payoff float32
+	coupon                    float32
+	lastFailure               int32
 }
 
-// setBond stores customer i's bond.
-func (p *population) setBond(i int, b agents.Bond) {
-	p.cum[i], p.trustA[i], p.trustB[i] = float32(b.Cumulative), float32(b.A), float32(b.B)
+// mind returns customer i's state.
+func (p *population) mind(i int) mind {
+	return mind{dev: p.dev[i], cum: p.cum[i], trustA: p.trustA[i], trustB: p.trustB[i],
+		expect: p.expect[i], recExpect: p.recExpect[i], payoff: p.payoff[i],
+		coupon: p.coupon[i], lastFailure: p.lastFailure[i]}
+}
+
+// setMind stores customer i's state.
+func (p *population) setMind(i int, m *mind) {
+	p.dev[i], p.cum[i], p.trustA[i], p.trustB[i] = m.dev, m.cum, m.trustA, m.trustB
+	p.expect[i], p.recExpect[i], p.payoff[i] = m.expect, m.recExpect, m.payoff
+	p.coupon[i], p.lastFailure[i] = m.coupon, m.lastFailure
+}
+
+// bond returns the mind's cumulative satisfaction and trust belief.
+func (m *mind) bond() agents.Bond {
+	return agents.Bond{Cumulative: float64(m.cum), A: float64(m.trustA), B: float64(m.trustB)}
+}
+
+// setBond stores the bond in the mind.
+func (m *mind) setBond(b agents.Bond) {
+	m.cum, m.trustA, m.trustB = float32(b.Cumulative), float32(b.A), float32(b.B)
+}
+
+// learn moves the mind's loyalty and bond after an order with
+// satisfaction s and the given deviations (agents.(*Model).Learn).
+func (m *mind) learn(model *agents.Model, s float64, deviations int) {
+	b := m.bond()
+	m.dev = float32(float64(m.dev) + model.Learn(&b, s, deviations))
+	m.setBond(b)
 }
 
 // resetCounters starts the recorded weeks: per-customer counts and

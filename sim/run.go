@@ -360,8 +360,12 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 func writeTruth(r *outfile.Row, id int64, ep *Episode) {
 	r.Reset()
 	r.Int(id)
-	for _, b := range [...]bool{ep.Y1, ep.Y0, ep.YNoFail, ep.Exit1, ep.Exit0, ep.ExitNoFail, ep.Complier, ep.FailedRecovery} {
+	for _, b := range [...]bool{ep.Y1, ep.Y0, ep.YNoFail, ep.Exit1, ep.Exit0, ep.ExitNoFail,
+		ep.Gone1, ep.Gone0, ep.GoneNoFail, ep.Complier, ep.FailedRecovery} {
 		r.Bool(b)
+	}
+	for _, x := range [...]float64{ep.Spend1, ep.Spend0, ep.SpendNoFail} {
+		r.Fixed(x, 2)
 	}
 	for _, x := range [...]float64{ep.EY1, ep.EY0, ep.EYNoFail, ep.S1, ep.S0, ep.SNoFail, ep.Severity, ep.U, ep.E,
 		ep.Index, ep.Expectation, ep.Performance, ep.Performance - ep.Expectation, ep.Stx, ep.Lambda,

@@ -617,3 +617,75 @@ func TestSegmentOverrides(t *testing.T) {
 		t.Errorf("negative segment noise_sd: %v", err)
 	}
 }
+
+// TestSpendPotentialOutcomes: for the branch that happened, the replayed
+// spend within H and leaving within H equal what the simulation did, for
+// every episode whose window closes within the simulated weeks; and the
+// other branches differ somewhere (contact matters).
+func TestSpendPotentialOutcomes(t *testing.T) {
+	sc := small(8000, 40)
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), sc, Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) ([]string, [][]string) {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		var rows [][]string
+		for _, l := range lines[1:] {
+			rows = append(rows, strings.Split(l, ","))
+		}
+		return strings.Split(lines[0], ","), rows
+	}
+	eh, eps := read("episodes.csv")
+	th, tr := read("truth_episodes.csv")
+	ci, cust := read("customers.csv")
+	for _, f := range [][2]int{{len(eh), len(eps[0])}, {len(th), len(tr[0])}, {len(ci), len(cust[0])}} {
+		if f[0] != f[1] {
+			t.Fatalf("a header has %d columns, its rows %d", f[0], f[1])
+		}
+	}
+	col := func(h []string, name string) int { return slices.Index(h, name) }
+	churnWeek := map[string]int{} // customer_id → recorded week of exit
+	for _, r := range cust {
+		if r[col(ci, "churned")] == "1" {
+			from := 0
+			if j := r[col(ci, "joined_week")]; j != "" {
+				from, _ = strconv.Atoi(j)
+			}
+			a, _ := strconv.Atoi(r[col(ci, "weeks_active")])
+			churnWeek[r[col(ci, "customer_id")]] = from + a
+		}
+	}
+	checked, differ := 0, 0
+	for k, r := range eps {
+		if r[col(eh, "window_complete")] != "1" {
+			continue
+		}
+		branch := "0"
+		if r[col(eh, "contacted")] == "1" {
+			branch = "1"
+		}
+		obs, _ := strconv.ParseFloat(r[col(eh, "spend_h")], 64)
+		po, _ := strconv.ParseFloat(tr[k][col(th, "spend"+branch)], 64)
+		if math.Abs(obs-po) > 0.006 {
+			t.Fatalf("episode %s: spend_h %.2f but the replayed spend%s is %.2f", r[0], obs, branch, po)
+		}
+		week, _ := strconv.Atoi(r[col(eh, "week")])
+		cw, churned := churnWeek[r[col(eh, "customer_id")]]
+		gone := churned && cw >= week && cw <= week+sc.Outcomes.HorizonWeeks
+		if (tr[k][col(th, "gone"+branch)] == "1") != gone {
+			t.Fatalf("episode %s week %d: gone%s = %s but the customer left in week %d (churned %v)", r[0], week, branch, tr[k][col(th, "gone"+branch)], cw, churned)
+		}
+		if tr[k][col(th, "spend0")] != tr[k][col(th, "spend1")] {
+			differ++
+		}
+		checked++
+	}
+	if checked < 1000 || differ == 0 {
+		t.Fatalf("checked %d episodes, %d with different spend by branch", checked, differ)
+	}
+}

@@ -57,6 +57,11 @@ type Episode struct {
 	EYNoFail float64
 	// Exit1, Exit0, ExitNoFail: left within H weeks before repurchasing.
 	Exit1, Exit0, ExitNoFail bool
+	// Gone1, Gone0, GoneNoFail: left within H weeks at all; Spend1,
+	// Spend0, SpendNoFail: spend within H weeks (the orders after the
+	// episode, replayed), with contact, without, had nothing failed.
+	Gone1, Gone0, GoneNoFail    bool
+	Spend1, Spend0, SpendNoFail float64
 	// The psychology of the episode: expectation E, perceived
 	// performance P, transaction satisfaction S_tx, loss aversion λ,
 	// recovery expectation E^R, the justice of the recovery (J_d, J_p,
@@ -138,7 +143,11 @@ type Stats struct {
 	SumRepGapRepeat    float64
 	// Exit before repurchase within H, by branch.
 	SumExit1, SumExit0, SumExitNoFail float64
-	SumEYNoFail                       float64
+	// Spend and leaving at all within H, by branch.
+	SumSpend1, SumSpend0, SumSpendNoFail float64
+	SumSpendReal                         float64 // the branch that happened
+	SumGone1, SumGone0, SumGoneNoFail    float64
+	SumEYNoFail                          float64
 	// Compliers (LATE) and the double deviation.
 	CountComplier                int64
 	SumComplierY1, SumComplierY0 float64
@@ -206,6 +215,13 @@ func (s *Stats) add(o *Stats) {
 	s.SumExit1 += o.SumExit1
 	s.SumExit0 += o.SumExit0
 	s.SumExitNoFail += o.SumExitNoFail
+	s.SumSpend1 += o.SumSpend1
+	s.SumSpend0 += o.SumSpend0
+	s.SumSpendNoFail += o.SumSpendNoFail
+	s.SumSpendReal += o.SumSpendReal
+	s.SumGone1 += o.SumGone1
+	s.SumGone0 += o.SumGone0
+	s.SumGoneNoFail += o.SumGoneNoFail
 	s.SumEYNoFail += o.SumEYNoFail
 	s.CountComplier += o.CountComplier
 	s.SumComplierY1 += o.SumComplierY1
@@ -268,6 +284,17 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 	s.SumExit1 += b2f(ep.Exit1)
 	s.SumExit0 += b2f(ep.Exit0)
 	s.SumExitNoFail += b2f(ep.ExitNoFail)
+	s.SumSpend1 += ep.Spend1
+	s.SumSpend0 += ep.Spend0
+	s.SumSpendNoFail += ep.SpendNoFail
+	if ep.Contacted {
+		s.SumSpendReal += ep.Spend1
+	} else {
+		s.SumSpendReal += ep.Spend0
+	}
+	s.SumGone1 += b2f(ep.Gone1)
+	s.SumGone0 += b2f(ep.Gone0)
+	s.SumGoneNoFail += b2f(ep.GoneNoFail)
 	s.SumEYNoFail += ep.EYNoFail
 	if ep.Complier {
 		s.CountComplier++
