@@ -141,6 +141,7 @@ func (e *engine) record(b *block, i int, oe *openEpisode, rec *agents.Recovery, 
 		ep.Contacts = uint8(contacts)
 		ep.Resolved = rec.Resolved
 		ep.Abandoned = rec.Abandoned
+		ep.FirstHandled = !(rec.Abandoned && contacts == 1)
 		ep.FirstContactResolved = rec.Unresolved == 0 && rec.Resolved
 		if e.recording() {
 			e.cost(st, ep, rec, ep.OrderValue, contacts)

@@ -29,8 +29,9 @@ type Episode struct {
 	// FirstContactResolved: the first contact resolved the issue.
 	FirstContactResolved bool
 	Repurchased          bool
-	// Abandoned: the customer gave up waiting for support.
-	Abandoned bool
+	// Abandoned: the customer gave up waiting for support; FirstHandled:
+	// the first contact reached an agent (was not abandoned).
+	Abandoned, FirstHandled bool
 	// ExitedAtFailure: the customer left at the failure itself, silent
 	// or after a failed recovery.
 	ExitedAtFailure bool
@@ -103,6 +104,7 @@ type Stats struct {
 	Proactive                         int64
 	SupportContacts                   int64 // contacts handled, repeats included
 	FirstResolved                     int64
+	FirstHandled                      int64 // contacts whose first contact reached an agent
 	Resolved                          int64
 	SumRS                             float64
 	SumResponse                       float64
@@ -177,6 +179,7 @@ func (s *Stats) add(o *Stats) {
 	s.Proactive += o.Proactive
 	s.SupportContacts += o.SupportContacts
 	s.FirstResolved += o.FirstResolved
+	s.FirstHandled += o.FirstHandled
 	s.Resolved += o.Resolved
 	s.SumRS += o.SumRS
 	s.SumResponse += o.SumResponse
@@ -317,6 +320,9 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 		}
 		if ep.FirstContactResolved {
 			s.FirstResolved++
+		}
+		if ep.FirstHandled {
+			s.FirstHandled++
 		}
 		if ep.Resolved {
 			s.Resolved++

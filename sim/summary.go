@@ -132,7 +132,9 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	s.ContactRateLastQuarter = ratio(float64(st.QuarterContacted[1]), float64(st.QuarterFailures[1]))
 	s.FailureRate = ratio(float64(st.Failures), float64(st.Orders))
 	s.ContactRate = ratio(float64(st.Contacted), float64(st.Failures))
-	s.FirstContactResolution = ratio(float64(st.FirstResolved), float64(st.Contacted-st.Abandoned))
+	// Among contacts whose first contact reached an agent: one abandoned
+	// in the queue was never tried.
+	s.FirstContactResolution = ratio(float64(st.FirstResolved), float64(st.FirstHandled))
 	s.MeanResponseHours = ratio(st.SumResponse, float64(st.Contacted))
 	s.Churned = st.Exits
 	s.ChurnRate = ratio(float64(st.Exits), float64(s.Customers))
