@@ -268,22 +268,46 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 	} else {
 		s.SumScoreObs += m.Score(ep.S0)
 	}
-	if ep.Repeat {
-		s.SumGapRepeat += ep.S1 - ep.SNoFail
+	s.addGaps(ep)
+	s.addBranches(ep)
+	s.SumAPEResponse += ep.APEResponse
+	s.SumAPERefund += ep.APERefund
+	s.SumAPEApology += ep.APEApology
+	if ep.Contacted {
+		s.addContact(ep)
+	}
+}
+
+// addGaps accumulates the recovery paradox, repeat-failure and double
+// deviation gaps of an episode.
+func (s *Stats) addGaps(ep *Episode) {
+	gap := ep.S1 - ep.SNoFail
+	switch {
+	case ep.Repeat:
+		s.SumGapRepeat += gap
 		s.SumRepGapRepeat += ep.EY1 - ep.EYNoFail
 		s.CountRepeat++
 		if ep.SeverityCat == 0 {
-			s.SumGapRepeatMild += ep.S1 - ep.SNoFail
+			s.SumGapRepeatMild += gap
 			s.CountRepeatMild++
 		}
-	} else if ep.SeverityCat == 0 {
-		s.SumGapFirstMild += ep.S1 - ep.SNoFail
+	case ep.SeverityCat == 0:
+		s.SumGapFirstMild += gap
 		s.SumRepGapFirstMild += ep.EY1 - ep.EYNoFail
 		s.CountFirstMild++
-	} else if ep.SeverityCat == 2 {
-		s.SumGapFirstSevere += ep.S1 - ep.SNoFail
+	case ep.SeverityCat == 2:
+		s.SumGapFirstSevere += gap
 		s.CountFirstSevere++
 	}
+	if ep.FailedRecovery {
+		s.CountFailedRec++
+		s.SumFailedRecGap += ep.S1 - ep.S0
+	}
+}
+
+// addBranches accumulates the outcomes of an episode's three branches:
+// exits, spend, leaving, and the compliers' outcomes.
+func (s *Stats) addBranches(ep *Episode) {
 	s.SumExit1 += b2f(ep.Exit1)
 	s.SumExit0 += b2f(ep.Exit0)
 	s.SumExitNoFail += b2f(ep.ExitNoFail)
@@ -304,33 +328,20 @@ func (s *Stats) addEpisode(ep *Episode, m *agents.Model) {
 		s.SumComplierY1 += b2f(ep.Y1)
 		s.SumComplierY0 += b2f(ep.Y0)
 	}
-	if ep.FailedRecovery {
-		s.CountFailedRec++
-		s.SumFailedRecGap += ep.S1 - ep.S0
-	}
-	s.SumAPEResponse += ep.APEResponse
-	s.SumAPERefund += ep.APERefund
-	s.SumAPEApology += ep.APEApology
-	if ep.Contacted {
-		s.Contacted++
-		s.SumRS += ep.RS
-		s.SumResponse += ep.ResponseHours
-		if ep.Proactive {
-			s.Proactive++
-		}
-		if ep.FirstContactResolved {
-			s.FirstResolved++
-		}
-		if ep.FirstHandled {
-			s.FirstHandled++
-		}
-		if ep.Resolved {
-			s.Resolved++
-		}
-		if ep.Survey >= 0 {
-			s.Responses++
-			s.SumSurvey += float64(ep.Survey)
-		}
+}
+
+// addContact accumulates what a contacted episode's recovery did.
+func (s *Stats) addContact(ep *Episode) {
+	s.Contacted++
+	s.SumRS += ep.RS
+	s.SumResponse += ep.ResponseHours
+	s.Proactive += int64(b2i(ep.Proactive))
+	s.FirstResolved += int64(b2i(ep.FirstContactResolved))
+	s.FirstHandled += int64(b2i(ep.FirstHandled))
+	s.Resolved += int64(b2i(ep.Resolved))
+	if ep.Survey >= 0 {
+		s.Responses++
+		s.SumSurvey += float64(ep.Survey)
 	}
 }
 
