@@ -58,18 +58,28 @@ const belowBuckets = 4096
 // Logistic could decide differently from real arithmetic.
 const belowMargin = 1e-9
 
-// logitEdges[b] is logit(b/belowBuckets), −Inf and +Inf at the ends. It
-// is computed once and never changed.
-var logitEdges = func() (t [belowBuckets + 1]float64) {
-	t[0], t[belowBuckets] = math.Inf(-1), math.Inf(1)
-	for b := 1; b < belowBuckets; b++ {
+// logitBounds[b] are logit(b/n) − margin and logit((b+1)/n) + margin for
+// the slice [b/n, (b+1)/n), ∓Inf at the ends. It is computed once and
+// never changed.
+var logitBounds = func() (t [belowBuckets + 1][2]float64) {
+	edge := func(b int) float64 {
+		switch b {
+		case 0:
+			return math.Inf(-1)
+		case belowBuckets:
+			return math.Inf(1)
+		}
 		p := float64(b) / belowBuckets
-		t[b] = math.Log(p / (1 - p))
+		return math.Log(p / (1 - p))
 	}
+	for b := range belowBuckets {
+		t[b] = [2]float64{edge(b) - belowMargin, edge(b+1) + belowMargin}
+	}
+	t[belowBuckets] = [2]float64{math.Inf(1), math.Inf(1)} // u = 1: never below
 	return t
 }()
 
-// Below reports whether u < Logistic(x), u in [0, 1), exactly as that
+// Below reports whether u < Logistic(x), u in [0, 1], exactly as that
 // comparison would, but almost always without an exponential: u < σ(x)
 // ⟺ logit(u) < x, and for u in the slice [b/n, (b+1)/n) logit(u) lies
 // between the tabulated edges, so x above the upper edge (or below the
@@ -77,15 +87,21 @@ var logitEdges = func() (t [belowBuckets + 1]float64) {
 // in a thousand for the weekly purchase and exit decisions — needs the
 // logistic itself.
 func Below(u, x float64) bool {
-	b := min(int(u*belowBuckets), belowBuckets-1)
-	if x > logitEdges[b+1]+belowMargin {
+	t := &logitBounds[int(u*belowBuckets)]
+	if x > t[1] {
 		return true
 	}
-	if x < logitEdges[b]-belowMargin {
+	if x < t[0] {
 		return false
 	}
-	return u < Logistic(x)
+	return belowExact(u, x)
 }
+
+// belowExact is Below's rare exact case, kept out of line so that Below
+// itself inlines.
+//
+//go:noinline
+func belowExact(u, x float64) bool { return u < Logistic(x) }
 
 // Clamp01 limits x to [0,1].
 func Clamp01(x float64) float64 {
@@ -155,7 +171,7 @@ func NewModel(sc *scenarios.Scenario) *Model {
 // moves satisfaction exactly λ times as much as an equal surplus.
 func Value(d, lambda, tol, damping float64) float64 {
 	a := math.Abs(d)
-	v := damping * math.Min(a, tol)
+	v := damping * min(a, tol)
 	if a > tol {
 		v += a - tol
 	}

@@ -3,6 +3,7 @@ package network
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 
 	"redress/rng"
@@ -107,6 +108,11 @@ type smallWorld struct {
 	in      packedLists // in(y): near-end labels of the rewired edges ending at position y
 	fixEdge []int64     // redrawn edges that stayed rewired, ascending
 	fixFar  []int32     // their far ends (labels)
+	// farOf lists every moved edge's far end (label) in edge order, found
+	// through rank: rankBase[w] counts the moved edges before word w of
+	// moved. Listing neighbours then needs no random draw.
+	farOf    []int32
+	rankBase []uint32
 }
 
 // buildSmallWorld draws the rewiring, finds the rewired edges that
@@ -120,7 +126,34 @@ func buildSmallWorld(key rng.Key, s Spec) *Graph {
 		rem, add := w.redraw(redo, &g.stats)
 		w.in = w.in.patch(rem, add)
 	}
+	w.index()
 	return g
+}
+
+// index tabulates the far end of every moved edge (4 bytes each, and 4
+// bytes per 64 edges for the ranks) so that far needs no random draw.
+func (w *smallWorld) index() {
+	w.rankBase = make([]uint32, len(w.moved))
+	n := uint32(0)
+	for k, word := range w.moved {
+		w.rankBase[k] = n
+		n += uint32(bits.OnesCount64(word))
+	}
+	farOf := make([]int32, 0, n)
+	for u := range w.n {
+		for e := u * w.h; e < (u+1)*w.h; e++ {
+			if w.isMoved(e) {
+				farOf = append(farOf, w.far(e, u))
+			}
+		}
+	}
+	w.farOf = farOf
+}
+
+// rank is the number of moved edges before edge e.
+func (w *smallWorld) rank(e int64) int {
+	k := e >> 6
+	return int(w.rankBase[k]) + bits.OnesCount64(w.moved[k]&(1<<(e&63)-1))
 }
 
 // isMoved reports whether edge e was rewired (bit e of moved).
@@ -164,6 +197,9 @@ func (w *smallWorld) rewire() packedLists {
 
 // far is the label of moved edge e's far end; u = e / h is its near end.
 func (w *smallWorld) far(e, u int64) int32 {
+	if w.farOf != nil {
+		return w.farOf[w.rank(e)]
+	}
 	if len(w.fixEdge) > 0 {
 		if x, ok := slices.BinarySearch(w.fixEdge, e); ok {
 			return w.fixFar[x]
@@ -331,7 +367,7 @@ func (w *smallWorld) hasEdge(i, j int) bool {
 // + 4R (in, R rewired edges) + packed offsets + 12 per fixed edge.
 func (w *smallWorld) bytes() int64 {
 	return 4*int64(len(w.label)+len(w.pos)) + 8*int64(len(w.moved)) + w.in.bytes() +
-		12*int64(len(w.fixEdge))
+		12*int64(len(w.fixEdge)) + 4*int64(len(w.farOf)+len(w.rankBase))
 }
 
 // packedLists holds N lists of int32 back to back in val, list i being

@@ -145,13 +145,13 @@ func TestPackedLists(t *testing.T) {
 }
 
 // TestImplicitMemory checks the footprint formula at N = 100,000, k = 10,
-// p = 0.1: about N(9 + k/16 + 2pk) bytes and under a quarter of CSR.
+// p = 0.1: about N(9 + 3k/32 + 4pk) bytes and under a third of CSR.
 func TestImplicitMemory(t *testing.T) {
 	s := Spec{Kind: SmallWorld, N: 100000, MeanDegree: 10, Rewire: 0.1}
 	g, ref := build(t, s), referenceSmallWorld(testKey, s)
-	want := float64(s.N) * (9 + 10.0/16 + 2*0.1*10)
-	if b := float64(g.bytes()); b < 0.97*want || b > 1.03*want || 4*b > float64(ref.bytes()) {
-		t.Errorf("implicit graph %g bytes, want ≈ %g and < ¼ of CSR's %d", b, want, ref.bytes())
+	want := float64(s.N) * (9 + 3*10.0/32 + 4*0.1*10)
+	if b := float64(g.bytes()); b < 0.97*want || b > 1.03*want || 3*b > float64(ref.bytes()) {
+		t.Errorf("implicit graph %g bytes, want ≈ %g and < ⅓ of CSR's %d", b, want, ref.bytes())
 	}
 }
 

@@ -307,28 +307,37 @@ func (e *engine) runBlock(b *block) {
 	week := int32(e.week)
 	st := &b.stats
 	decay := float32(1 - e.sc.WordOfMouth.BuzzDecay)
-	for i := b.lo; i < b.hi; i++ {
-		if p.exitWeek[i] >= 0 {
+	intent, keep, exitLoy, key := e.sc.WordOfMouth.IntentEffect, e.keep, e.exitLoy, e.wk[purposeWeek]
+	// The block's slices of the customer arrays, all of one length, so
+	// that the loop needs no bounds checks.
+	exitWeek := p.exitWeek[b.lo:b.hi]
+	n := len(exitWeek)
+	nodes, joinWeek := p.node[b.lo:b.hi][:n], p.joinWeek[b.lo:b.hi][:n]
+	dev, exitBase, loyaltyBase := p.dev[b.lo:b.hi][:n], p.exitBase[b.lo:b.hi][:n], p.loyaltyBase[b.lo:b.hi][:n]
+	for k := range exitWeek {
+		if exitWeek[k] >= 0 {
 			continue
 		}
-		buzz := e.buzz(i)
-		p.buzz[p.node[i]] *= decay
-		if p.joinWeek[i] >= week {
+		node := nodes[k]
+		buzz := e.fieldBuzz
+		if e.net != nil {
+			buzz = float64(p.buzz[node])
+		}
+		p.buzz[node] *= decay
+		if joinWeek[k] >= week {
 			continue // joined this week: buys from next week
 		}
-		node := uint64(p.node[i])
 		st.ActiveWeeks++
-		d := revert(&p.dev[i], e.keep)
-		ue, ub := e.wk[purposeWeek].Unit(node).Uniform2(0)
-		if agents.Below(ue, float64(p.exitBase[i])-e.exitLoy*d) {
-			p.exitWeek[i] = week
+		d := revert(&dev[k], keep)
+		ue, ub := key.Unit(uint64(node)).Uniform2(0)
+		if agents.Below(ue, float64(exitBase[k])-exitLoy*d) {
+			exitWeek[k] = week
 			st.Exits++
 			continue
 		}
-		if !agents.Below(ub, float64(p.loyaltyBase[i])+d+e.sc.WordOfMouth.IntentEffect*buzz) {
-			continue
+		if agents.Below(ub, float64(loyaltyBase[k])+d+intent*buzz) {
+			e.order(b, b.lo+k, uint64(node))
 		}
-		e.order(b, i, node)
 	}
 }
 
