@@ -348,6 +348,17 @@ func (m *Model) Learn(b *Bond, s float64, deviations int) float64 {
 	return l.CumulativeEffect*dc + l.TrustEffect*math.Log((b.A*b0)/(b.B*a0))
 }
 
+// Goodwill moves the belief g that the firm treats customers well toward
+// a recovery's interactional justice ji, g ← g + η(ji − g), and returns
+// the change in loyalty β_G·Δg: how the customer was treated reaches
+// loyalty beyond satisfaction (Tax, Brown & Chandrashekaran 1998,
+// J. Marketing 62(2); Gelbrich & Roschk 2011, J. Service Research 14(1)).
+func (m *Model) Goodwill(g *float32, ji float64) float64 {
+	old := float64(*g)
+	*g = float32(old + m.L.GoodwillLearning*(ji-old))
+	return m.L.GoodwillEffect * (float64(*g) - old)
+}
+
 // FailureExit is the probability that a customer leaves at a failure of
 // severity sev itself — one who stays silent (exit instead of voice;
 // Hirschman 1970), or one whose voice failed (a failed recovery) — easier

@@ -198,6 +198,14 @@ func catalogue() []fact {
 			experiment: "twin runs: failures x1 and x1.5 with word of mouth on; customers who joined",
 			arms:       wom[:2], want: -1,
 			measure: func(s []sim.Summary) float64 { return float64(s[1].Arrivals - s[0].Arrivals) }},
+		{id: "interactional_loyalty", title: "Treatment reaches loyalty beyond satisfaction",
+			source:     "Gelbrich & Roschk 2011, J. Service Research 14(1); Tax, Brown & Chandrashekaran 1998, J. Marketing 62(2)",
+			claim:      "per unit of satisfaction gained, repurchase gains more from interactional justice (a sincere apology rather than none) than from distributive justice (a refund of the whole loss rather than half)",
+			experiment: "twin runs: apology none and sincere; refund 0.5x and 1x the loss; ΔP(Y(1))/ΔS(1) for each, interactional minus distributive",
+			arms:       []arm{apologyArm("none"), apologyArm("sincere"), refunds[0], refunds[1]}, want: +1,
+			measure: func(s []sim.Summary) float64 {
+				return (s[1].MeanEY1-s[0].MeanEY1)/(s[1].MeanS1-s[0].MeanS1) - (s[3].MeanEY1-s[2].MeanEY1)/(s[3].MeanS1-s[2].MeanS1)
+			}},
 		{id: "apology_satisfies", title: "A sincere apology raises satisfaction",
 			source:     "Smith, Bolton & Wagner 1999, JMR 36(3); Davidow 2003, J. Service Research 5(3)",
 			claim:      "a sincere apology rather than none raises mean S(1) over all failures",

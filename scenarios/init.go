@@ -492,6 +492,16 @@ trust_effect = 0.4
 # belief is worth at most 1 / (1 - trust_memory) orders. In [0, 1).
 # Default 0.95.
 trust_memory = 0.95
+# Goodwill: the customer's belief that the firm treats customers well, on
+# the [0, 1] justice scale. It starts here ... In [0, 1]. Default 0.5.
+goodwill_prior = 0.5
+# ... moves toward each recovery's interactional justice (apology,
+# empathy, personalisation) at this rate. In [0, 1]. Default 0.5.
+goodwill_learning = 0.5
+# Loyalty change per unit change of goodwill: how the customer was
+# treated reaches loyalty beyond satisfaction (Tax, Brown &
+# Chandrashekaran 1998; Gelbrich & Roschk 2011). Default 0.25.
+goodwill_effect = 0.25
 # Weekly share of the deviation from baseline loyalty that decays.
 # In [0, 1]. Default 0.05.
 reversion = 0.05

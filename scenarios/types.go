@@ -489,6 +489,16 @@ type Loyalty struct {
 	CumulativeEffect float64 `toml:"cumulative_effect"`
 	TrustEffect      float64 `toml:"trust_effect"`
 	TrustMemory      float64 `toml:"trust_memory"`
+	// Goodwill is the customer's belief that the firm treats customers
+	// well, in [0, 1]: it starts at GoodwillPrior, moves toward each
+	// recovery's interactional justice J_i at rate GoodwillLearning, and
+	// loyalty moves by GoodwillEffect per unit change of it (Tax, Brown &
+	// Chandrashekaran 1998, J. Marketing 62(2): interactional justice
+	// builds trust; Gelbrich & Roschk 2011, J. Service Research 14(1):
+	// loyalty depends most on interactional justice).
+	GoodwillPrior    float64 `toml:"goodwill_prior"`
+	GoodwillLearning float64 `toml:"goodwill_learning"`
+	GoodwillEffect   float64 `toml:"goodwill_effect"`
 	// Reversion is the weekly share of the deviation from baseline
 	// loyalty that decays.
 	Reversion float64 `toml:"reversion"`

@@ -217,6 +217,7 @@ func (e *engine) branch(oe *openEpisode, i int, sev, uExit float64, m *mind, in 
 		}
 		mk.expect += float32(lr * (perf - float64(m.expect)))
 		if k == branchContact {
+			mk.dev = float32(float64(mk.dev) + e.m.Goodwill(&mk.goodwill, ep.Justice[2]))
 			mk.recExpect += float32(in.model.O.RecoveryExpectationLearning * (in.rs - float64(m.recExpect)))
 			mk.payoff += float32(e.sc.Contact.PayoffLearning * (in.rs - float64(m.payoff)))
 			if in.coupon > 0 {

@@ -24,6 +24,6 @@ func ExampleRun() {
 	ate, _ := res.Truth.Get("ate_contact_repurchase")
 	fmt.Printf("naive contact effect %+.3f, true ATE %+.3f\n", s.NaiveRepurchaseDiff, ate.Value)
 	// Output:
-	// 22453 customers, 5702 failures
-	// naive contact effect +0.087, true ATE +0.027
+	// 22451 customers, 5701 failures
+	// naive contact effect +0.087, true ATE +0.028
 }

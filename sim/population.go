@@ -75,6 +75,7 @@ type population struct {
 	cum         []float32
 	trustA      []float32
 	trustB      []float32
+	goodwill    []float32
 	// history
 	lastFailure []int32 // week of the last failure, −1 none
 	exitWeek    []int32 // week of exit, −1 active
@@ -137,6 +138,7 @@ func (p *population) alloc(n, c int) {
 	p.patience, p.prone, p.switching, p.urgency, p.uncertain = mk32(), mk32(), mk32(), mk32(), mk32()
 	p.knowledge, p.voice, p.recExpect, p.payoff, p.coupon = mk32(), mk32(), mk32(), mk32(), mk32()
 	p.loyaltyBase, p.dev, p.exitBase, p.cum, p.trustA, p.trustB = mk32(), mk32(), mk32(), mk32(), mk32(), mk32()
+	p.goodwill = mk32()
 	p.lastFailure, p.exitWeek, p.joinWeek = mki(), mki(), mki()
 	p.purchases, p.failures, p.contacts = mki(), mki(), mki()
 	p.revenue = make([]float64, n, c)
@@ -152,7 +154,7 @@ func (p *population) join(k int, dr *drawer, week int) int {
 	}
 	for _, s := range []*[]float32{&p.tenure, &p.value, &p.expect, &p.tolerance, &p.lambda, &p.patience, &p.prone,
 		&p.switching, &p.urgency, &p.uncertain, &p.knowledge, &p.voice, &p.recExpect, &p.payoff,
-		&p.loyaltyBase, &p.dev, &p.exitBase, &p.cum, &p.trustA, &p.trustB, &p.coupon} {
+		&p.loyaltyBase, &p.dev, &p.exitBase, &p.cum, &p.trustA, &p.trustB, &p.goodwill, &p.coupon} {
 		*s = append(*s, 0)
 	}
 	for _, s := range []*[]int32{&p.node, &p.lastFailure, &p.exitWeek, &p.joinWeek, &p.purchases, &p.failures, &p.contacts} {
@@ -231,6 +233,7 @@ func (p *population) draw(i int, dr *drawer, join int) {
 		m := dr.models[k]
 		b := m.NewBond(m.TransactionSatisfaction(sc.Firm.BaseQuality, c.Expectation, c.LossAversion, c.Tolerance), traits[k].TrustPrior)
 		p.cum[i], p.trustA[i], p.trustB[i] = float32(b.Cumulative), float32(b.A), float32(b.B)
+		p.goodwill[i] = float32(L.GoodwillPrior)
 	}
 }
 
@@ -272,6 +275,7 @@ func (p *population) segmentLogit(i int) float64 { return p.segLogit[p.segment[i
 // copy and replay the customer's orders exactly.
 type mind struct {
 	dev, cum, trustA, trustB  float32
+	goodwill                  float32
 	expect, recExpect, payoff float32
 	coupon                    float32
 	lastFailure               int32
@@ -279,14 +283,14 @@ type mind struct {
 
 // mind returns customer i's state.
 func (p *population) mind(i int) mind {
-	return mind{dev: p.dev[i], cum: p.cum[i], trustA: p.trustA[i], trustB: p.trustB[i],
+	return mind{dev: p.dev[i], cum: p.cum[i], trustA: p.trustA[i], trustB: p.trustB[i], goodwill: p.goodwill[i],
 		expect: p.expect[i], recExpect: p.recExpect[i], payoff: p.payoff[i],
 		coupon: p.coupon[i], lastFailure: p.lastFailure[i]}
 }
 
 // setMind stores customer i's state.
 func (p *population) setMind(i int, m *mind) {
-	p.dev[i], p.cum[i], p.trustA[i], p.trustB[i] = m.dev, m.cum, m.trustA, m.trustB
+	p.dev[i], p.cum[i], p.trustA[i], p.trustB[i], p.goodwill[i] = m.dev, m.cum, m.trustA, m.trustB, m.goodwill
 	p.expect[i], p.recExpect[i], p.payoff[i] = m.expect, m.recExpect, m.payoff
 	p.coupon[i], p.lastFailure[i] = m.coupon, m.lastFailure
 }

@@ -77,6 +77,9 @@ type Summary struct {
 	LATE        float64
 	Compliers   int64
 	ATEExpected float64
+	// MeanEY1 and MeanS1 are the mean P(Y(1)) and latent S(1) over
+	// failure episodes.
+	MeanEY1, MeanS1 float64
 	// NPS over all orders (promoters − detractors, in points).
 	NPS          float64
 	Revenue      float64
@@ -158,6 +161,8 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	s.LATE = ratio(st.SumComplierY1-st.SumComplierY0, float64(st.CountComplier))
 	s.Compliers = st.CountComplier
 	s.ATEExpected = ratio(st.SumEY1[0]+st.SumEY1[1]-st.SumEY0[0]-st.SumEY0[1], n)
+	s.MeanEY1 = ratio(st.SumEY1[0]+st.SumEY1[1], n)
+	s.MeanS1 = ratio(st.SumS1, n)
 	s.ProfitInHorizon = s.Revenue - s.ProductCost - s.RecoveryCost
 	s.Profit = s.ProfitInHorizon + s.TerminalValue
 	s.SurveyMean = ratio(st.SumSurvey, float64(st.Responses))
