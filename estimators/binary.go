@@ -268,7 +268,7 @@ func fitBinary(l link, X *mat.Dense, y []float64, names []string, opts Options) 
 			if ev.extreme > 0 {
 				return nil, separated(ev)
 			}
-			return nil, fmt.Errorf("Hessian is singular at iteration %d (column %q)", iter, names[bad])
+			return nil, fmt.Errorf("the Hessian is singular at iteration %d (column %q)", iter, names[bad])
 		}
 		d := make([]float64, k)
 		var dec float64

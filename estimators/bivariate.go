@@ -284,7 +284,7 @@ func (m *bvModel) fit(theta0 []float64, names []string, maxIter int) (*bvFit, er
 			}
 		} else {
 			if !finiteAll(negH) {
-				return nil, fmt.Errorf("Hessian is not finite at iteration %d (parameter %q)", iter+1, names[bad])
+				return nil, fmt.Errorf("the Hessian is not finite at iteration %d (parameter %q)", iter+1, names[bad])
 			}
 			solved := false
 			for mu := 1e-6; mu <= 1e12; mu *= 10 {
@@ -305,7 +305,7 @@ func (m *bvModel) fit(theta0 []float64, names []string, maxIter int) (*bvFit, er
 				}
 			}
 			if !solved {
-				return nil, fmt.Errorf("Hessian is singular at iteration %d (parameter %q)", iter+1, names[bad])
+				return nil, fmt.Errorf("the Hessian is singular at iteration %d (parameter %q)", iter+1, names[bad])
 			}
 		}
 		if iter >= maxIter {
