@@ -52,10 +52,13 @@ func ParseLever(s string) (Lever, error) {
 	if !(step > 0) || b < a {
 		return Lever{}, fmt.Errorf("--grid %q: need a ≤ b and step > 0", s)
 	}
-	n := int(math.Floor((b-a)/step+1e-9)) + 1
-	if n > maxGridPoints {
-		return Lever{}, fmt.Errorf("--grid %q: %d values; at most %d", s, n, maxGridPoints)
+	// Count in floating point first: (b − a)/step may be far beyond any
+	// int (or +Inf for a tiny step).
+	f := math.Floor((b-a)/step+1e-9) + 1
+	if !(f <= maxGridPoints) {
+		return Lever{}, fmt.Errorf("--grid %q: %s values; at most %d", s, strconv.FormatFloat(f, 'g', 3, 64), maxGridPoints)
 	}
+	n := int(f)
 	var vals []string
 	for i := range n {
 		// Round away the floating-point residue of a + i·step.

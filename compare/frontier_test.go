@@ -24,7 +24,7 @@ func TestParseLever(t *testing.T) {
 			t.Errorf("ParseLever(%q) = %v, %v; want %v", c.in, got, err, c.want)
 		}
 	}
-	for _, bad := range []string{"refund", "refund=", "=1", "refund=1:0:0.1", "refund=0:1:0", "refund=0:1", "refund=a:1:0.1", "refund=0,,1", "refund=0:1e9:1e-6"} {
+	for _, bad := range []string{"refund", "refund=", "=1", "refund=1:0:0.1", "refund=0:1:0", "refund=0:1", "refund=a:1:0.1", "refund=0,,1", "refund=0:1e9:1e-6", "refund=0:2:1e-300", "refund=-1e308:1e308:1"} {
 		if _, err := ParseLever(bad); err == nil {
 			t.Errorf("ParseLever(%q) accepted", bad)
 		}

@@ -114,8 +114,10 @@ type Results struct {
 	// Ran is the number of replications run by this call; Resumed the
 	// number found already done.
 	Ran, Resumed int
-	// Plots are the plot files written (by Config.Plot), in its order.
-	Plots []string
+	// Plots are the plot files written (by Config.Plot), in its order;
+	// PlotError says why plots could not be drawn, if they could not.
+	Plots     []string
+	PlotError string
 }
 
 // Complete reports whether every replication of every point is present
@@ -297,7 +299,10 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, errors.New("no scenario")
 	}
 	if cfg.Reps < 1 {
-		return nil, fmt.Errorf("--reps must be ≥ 1, got %d", cfg.Reps)
+		return nil, inputErr("--reps must be ≥ 1, got %d", cfg.Reps)
+	}
+	if err := checkSize(cfg.Reps, cfg.Sweeps); err != nil {
+		return nil, err
 	}
 	if cfg.Out == "" {
 		return nil, errors.New("no output directory")
@@ -330,14 +335,14 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 	if cfg.Resume {
 		old, err := os.ReadFile(manPath)
 		if err != nil {
-			return nil, fmt.Errorf("--resume: %s has no study to resume (%w)", cfg.Out, err)
+			return nil, inputErr("--resume: %s has no study to resume (%w)", cfg.Out, err)
 		}
 		if !bytes.Equal(old, manBytes) {
-			return nil, fmt.Errorf("--resume: the study in %s differs from this one (scenario, seed, reps, estimators, sweeps or shard); run the same command", cfg.Out)
+			return nil, inputErr("--resume: the study in %s differs from this one (scenario, seed, reps, estimators, sweeps or shard); run the same command", cfg.Out)
 		}
 		prior, err = readReplications(repPath, man)
 		if err != nil {
-			return nil, err
+			return nil, &InputError{err}
 		}
 		prior = completePrefix(prior, len(man.Pairs))
 		check := checkPrefix(prior, all, man)
@@ -345,12 +350,12 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 			check = checkUntilPrefix(prior, man, cfg.Until, len(points))
 		}
 		if check != nil {
-			return nil, fmt.Errorf("--resume: %s: %w", repPath, check)
+			return nil, inputErr("--resume: %s: %w", repPath, check)
 		}
 	} else {
 		for _, f := range []string{manPath, repPath} {
 			if _, err := os.Stat(f); err == nil {
-				return nil, fmt.Errorf("%s already holds a study; pass --resume to finish it, or choose another --out", cfg.Out)
+				return nil, inputErr("%s already holds a study; pass --resume to finish it, or choose another --out", cfg.Out)
 			}
 		}
 		if err := outfile.WriteFile(manPath, manBytes); err != nil {

@@ -17,10 +17,13 @@ func ReadManifest(dir string) (Manifest, error) {
 	var m Manifest
 	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if err != nil {
-		return m, fmt.Errorf("%s is not a bias study directory: %w", dir, err)
+		return m, inputErr("%s is not a bias study directory: %w", dir, err)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+		return m, inputErr("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	if err := m.validate(); err != nil {
+		return m, inputErr("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	return m, nil
 }
@@ -31,7 +34,7 @@ func ReadManifest(dir string) (Manifest, error) {
 // exactly once.
 func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 	if len(dirs) == 0 {
-		return nil, fmt.Errorf("merge: name the shard directories")
+		return nil, inputErr("merge: name the shard directories")
 	}
 	var man Manifest
 	var ref []byte
@@ -43,11 +46,11 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 			return nil, err
 		}
 		if m.Until != "" {
-			return nil, fmt.Errorf("merge: %s is a study with a precision target (--until), which is never sharded; it needs no merge", d)
+			return nil, inputErr("merge: %s is a study with a precision target (--until), which is never sharded; it needs no merge", d)
 		}
 		if m.Shard != "" {
 			if prev, ok := shards[m.Shard]; ok {
-				return nil, fmt.Errorf("merge: %s and %s are both shard %s", prev, d, m.Shard)
+				return nil, inputErr("merge: %s and %s are both shard %s", prev, d, m.Shard)
 			}
 			shards[m.Shard] = d
 		}
@@ -60,20 +63,20 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 		if k == 0 {
 			man, ref = whole, b
 		} else if !bytes.Equal(b, ref) {
-			return nil, fmt.Errorf("merge: %s is a different study from %s (scenario, seed, reps, estimators or sweeps differ)", d, dirs[0])
+			return nil, inputErr("merge: %s is a different study from %s (scenario, seed, reps, estimators or sweeps differ)", d, dirs[0])
 		}
 		rs, err := readReplications(filepath.Join(d, ReplicationsFile), m)
 		if err != nil {
-			return nil, err
+			return nil, &InputError{err}
 		}
 		pts := Grid(m.Sweeps)
 		all := tasks(m, len(pts))
 		rs = completePrefix(rs, len(m.Pairs))
 		if err := checkPrefix(rs, all, m); err != nil {
-			return nil, fmt.Errorf("merge: %s: %w", d, err)
+			return nil, inputErr("merge: %s: %w", d, err)
 		}
 		if got := len(rs) / len(m.Pairs); got < len(all) {
-			return nil, fmt.Errorf("merge: %s has %d of its %d replications; finish it with --resume", d, got, len(all))
+			return nil, inputErr("merge: %s has %d of its %d replications; finish it with --resume", d, got, len(all))
 		}
 		rows = append(rows, rs...)
 	}
@@ -90,16 +93,16 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 		t := all[i/per]
 		if rows[i].Point != t.point || rows[i].Rep != t.rep {
 			if rows[i].Point == t.point && rows[i].Rep > t.rep || rows[i].Point > t.point {
-				return nil, fmt.Errorf("merge: replication %d of point %d is missing (is a shard left out?)", t.rep, t.point)
+				return nil, inputErr("merge: replication %d of point %d is missing (is a shard left out?)", t.rep, t.point)
 			}
-			return nil, fmt.Errorf("merge: replication %d of point %d appears twice", rows[i].Rep, rows[i].Point)
+			return nil, inputErr("merge: replication %d of point %d appears twice", rows[i].Rep, rows[i].Point)
 		}
 	}
 	if len(rows) != len(all)*per {
 		if len(rows) > len(all)*per {
-			return nil, fmt.Errorf("merge: some replications appear more than once")
+			return nil, inputErr("merge: some replications appear more than once")
 		}
-		return nil, fmt.Errorf("merge: %d of %d replications present (is a shard left out?)", len(rows)/per, len(all))
+		return nil, inputErr("merge: %d of %d replications present (is a shard left out?)", len(rows)/per, len(all))
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)

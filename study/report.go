@@ -25,10 +25,12 @@ func writeOutputs(dir string, res *Results, plot PlotFunc) error {
 	if err := outfile.WriteFile(filepath.Join(dir, SummaryJSONFile), js); err != nil {
 		return err
 	}
-	res.Plots = nil
+	res.Plots, res.PlotError = nil, ""
 	if plot != nil {
+		// A plot that cannot be drawn (nothing finite to show, say) is
+		// reported; the study's numbers and report are written anyway.
 		if res.Plots, err = plot(dir, res); err != nil {
-			return fmt.Errorf("plots: %w", err)
+			res.PlotError = err.Error()
 		}
 	}
 	return outfile.WriteFile(filepath.Join(dir, ReportFile), Report(res, res.Plots))
@@ -255,6 +257,9 @@ func Report(res *Results, plots []string) []byte {
 		head, rows := Table(res, p.Index)
 		mdTable(&b, head, rows)
 		b.WriteString("\n")
+	}
+	if res.PlotError != "" {
+		fmt.Fprintf(&b, "Plots were not drawn: %s.\n\n", res.PlotError)
 	}
 	if len(plots) > 0 {
 		b.WriteString("## Plots\n\n")

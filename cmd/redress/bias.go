@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -159,8 +160,8 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError("merge: name the shard directories")
 	}
 	for _, d := range pos {
-		if d == *out {
-			return usageError("merge: --out %s is one of the inputs; choose another directory", d)
+		if samePath(d, *out) {
+			return usageError("merge: --out %s is one of the inputs (%s); choose another directory", *out, d)
 		}
 	}
 	res, err := study.Merge(pos, *out, studyplot.Plots)
@@ -185,6 +186,9 @@ func printFiles(w io.Writer, dir string, res *study.Results) {
 	}
 	if len(png) > 0 {
 		fmt.Fprintf(w, "Plots (PNG, and SVG of the same name): %s\n", strings.Join(png, ", "))
+	}
+	if res.PlotError != "" {
+		fmt.Fprintf(w, "Plots were not drawn: %s\n", res.PlotError)
 	}
 }
 
@@ -272,4 +276,17 @@ func (p *progress) finish() {
 	if p.shown {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// samePath reports whether a and b name the same directory: the same
+// file on disk when both exist, else the same cleaned absolute path.
+func samePath(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	pa, errA := filepath.Abs(a)
+	pb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && pa == pb
 }

@@ -104,7 +104,7 @@ func exitStatus(err error, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		code = ee.code
-	} else if scenarios.IsInputError(err) {
+	} else if scenarios.IsInputError(err) || study.IsInputError(err) {
 		code = 2
 	}
 	msg := err.Error()
@@ -130,6 +130,18 @@ func usage(w io.Writer) {
 
 // parse parses flags that may stand before or after positional
 // arguments, as people type them, and returns the positional arguments.
+// checkSeed refuses a negative --seed given on the command line (its
+// default, −1, means "the scenario's seed").
+func checkSeed(fs *flag.FlagSet) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "seed" && strings.HasPrefix(f.Value.String(), "-") {
+			err = usageError("--seed %s: a seed is an integer ≥ 0", f.Value.String())
+		}
+	})
+	return err
+}
+
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -141,10 +153,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return pos, nil
+			return pos, checkSeed(fs)
 		}
 		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
+			return append(pos, args[1:]...), checkSeed(fs)
 		}
 		pos = append(pos, args[0])
 		args = args[1:]

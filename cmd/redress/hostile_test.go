@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHostileInput: inputs that once panicked, exhausted memory or
+// exited 1 now exit 2 with a message naming what is wrong, and leave
+// nothing behind; a study whose plots cannot be drawn still ends with
+// its report.
+func TestHostileInput(t *testing.T) {
+	dir := t.TempDir()
+	study := filepath.Join(dir, "s")
+	if code, _, errOut := runCLI(t, "bias", "textbook-selection", "--reps", "2", "--estimators", "heckman",
+		"--sweep", "population.size=6", "--out", study); code != 0 {
+		t.Fatalf("heckman at n = 6: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(study, "report.md")); err != nil {
+		t.Fatalf("no report when the plots cannot be drawn: %v", err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	man := `{"version":1,"scenario":"x","reps":3,"pairs":[],"sweeps":[]}`
+	if err := os.WriteFile(filepath.Join(empty, "study.json"), []byte(man), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"tiny grid step", []string{"frontier", "policy-showdown", "--grid", "refund=0:2:1e-300", "--reps", "2"}, "at most 2000"},
+		{"huge reps", []string{"bias", "textbook-selection", "--reps", "2000000000", "--out", filepath.Join(dir, "huge")}, "at most 10000000"},
+		{"huge sweep", []string{"bias", "textbook-selection", "--reps", "2", "--out", filepath.Join(dir, "grid"),
+			"--sweep", "textbook.rho=" + strings.Repeat("0.1,", 299) + "0.2",
+			"--sweep", "textbook.sigma=" + strings.Repeat("1,", 299) + "2",
+			"--sweep", "textbook.delta=" + strings.Repeat("1,", 299) + "2"}, "grid points; at most 10000"},
+		{"negative seed", []string{"run", "--seed", "-5", "--out", filepath.Join(dir, "neg")}, "--seed -5"},
+		{"merge of an empty study", []string{"merge", empty, "--out", filepath.Join(dir, "m")}, "no (estimand, method) pairs"},
+		{"merge onto an input", []string{"merge", study, filepath.Join(dir, ".", "s", "..", "s"), "--out", study + string(filepath.Separator)}, "is one of the inputs"},
+		{"resume of nothing", []string{"bias", "textbook-selection", "--reps", "2", "--resume", "--out", filepath.Join(dir, "none")}, "no study to resume"},
+		{"out holds a study", []string{"bias", "textbook-selection", "--reps", "3", "--out", study}, "already holds a study"},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "panic") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", c.name, code, errOut, c.want)
+		}
+	}
+	for _, name := range []string{"huge", "grid", "neg", "m"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s: an output directory was left behind", name)
+		}
+	}
+}

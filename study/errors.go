@@ -1,0 +1,85 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// InputError marks an error in what the caller gave a study — a
+// configuration, a manifest, a replications file, a resume or merge
+// request — as opposed to a failure while running one.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// IsInputError reports whether err is, or wraps, an InputError.
+func IsInputError(err error) bool {
+	var e *InputError
+	return errors.As(err, &e)
+}
+
+func inputErr(format string, a ...any) error { return &InputError{fmt.Errorf(format, a...)} }
+
+// Limits on the size of a study: its (point, replication) tasks are
+// planned in memory, so a study larger than these is refused before
+// anything is allocated rather than exhausting memory.
+const (
+	// MaxPoints is the largest number of grid points.
+	MaxPoints = 10_000
+	// MaxTasks is the largest number of replications over all points.
+	MaxTasks = 10_000_000
+)
+
+// checkSize refuses a study of reps replications over the grid the
+// sweeps span when it exceeds MaxPoints or MaxTasks, counting in
+// floating point so that no product overflows.
+func checkSize(reps int, sweeps []Sweep) error {
+	pts := 1.0
+	for _, s := range sweeps {
+		pts *= float64(len(s.Values))
+	}
+	if pts > MaxPoints {
+		return inputErr("the sweeps span %s grid points; at most %d", fmtCount(pts), MaxPoints)
+	}
+	if n := pts * float64(reps); n > MaxTasks {
+		if pts == 1 {
+			return inputErr("%d replications; at most %s (--until can stop a study once its precision target is met)", reps, fmtCount(MaxTasks))
+		}
+		return inputErr("%d replications at each of %s grid points = %s; at most %s in all (--until can stop each point once its precision target is met)",
+			reps, fmtCount(pts), fmtCount(n), fmtCount(MaxTasks))
+	}
+	return nil
+}
+
+// fmtCount formats a count that may exceed any int.
+func fmtCount(x float64) string {
+	if x < 1e15 {
+		return strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
+
+// validate checks a manifest read from disk before anything is planned
+// from it.
+func (m *Manifest) validate() error {
+	if m.Reps < 1 {
+		return inputErr("reps is %d; want ≥ 1", m.Reps)
+	}
+	if len(m.Pairs) == 0 {
+		return inputErr("no (estimand, method) pairs")
+	}
+	if m.Shard != "" {
+		if _, _, err := ParseShard(m.Shard); err != nil {
+			return inputErr("%v", err)
+		}
+	}
+	for _, s := range m.Sweeps {
+		if s.Key == "" || len(s.Values) == 0 {
+			return inputErr("a sweep without a key or values")
+		}
+	}
+	return checkSize(m.Reps, m.Sweeps)
+}
