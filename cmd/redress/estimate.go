@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -139,6 +140,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usageError("--method %q: available methods are %s", s.method, methodNames())
 	}
 	m := methods()[i]
+	if err := checkEstimateFlags(fs, &s); err != nil {
+		return err
+	}
 	for _, need := range m.needs {
 		if need == "selection" && s.selection == "" {
 			return usageError("%s needs --selection \"s ~ z1 + z2\"", m.name)
@@ -665,4 +669,24 @@ func runIV(t *table.Table, s *estimateSpec) (*estimators.Result, error) {
 		return nil, err
 	}
 	return estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, s.options())
+}
+
+// checkEstimateFlags refuses flag values out of range and flags the
+// chosen method would silently ignore.
+func checkEstimateFlags(fs *flag.FlagSet, s *estimateSpec) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if s.neighbours < 1 {
+		return usageError("--neighbours %d: psm needs at least 1 match per unit", s.neighbours)
+	}
+	if set["neighbours"] && s.method != "psm" {
+		return usageError("--neighbours applies to psm only, not %s", s.method)
+	}
+	if s.maxIter < 1 {
+		return usageError("--max-iter %d: the iteration limit must be ≥ 1", s.maxIter)
+	}
+	if (set["vce"] || set["robust"]) && !slices.Contains([]string{"ols", "iv", "aipw"}, s.method) {
+		return usageError("--vce and --robust apply to ols, iv and aipw only, not %s", s.method)
+	}
+	return nil
 }

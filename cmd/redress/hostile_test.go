@@ -29,6 +29,10 @@ func TestHostileInput(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(empty, "study.json"), []byte(man), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	csv := filepath.Join(dir, "d.csv")
+	if err := os.WriteFile(csv, []byte("y,x,d\n1,0.5,1\n0,0.1,0\n1,0.9,1\n0,0.3,0\n1,0.7,0\n0,0.2,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -44,6 +48,10 @@ func TestHostileInput(t *testing.T) {
 		{"merge of an empty study", []string{"merge", empty, "--out", filepath.Join(dir, "m")}, "no (estimand, method) pairs"},
 		{"merge onto an input", []string{"merge", study, filepath.Join(dir, ".", "s", "..", "s"), "--out", study + string(filepath.Separator)}, "is one of the inputs"},
 		{"resume of nothing", []string{"bias", "textbook-selection", "--reps", "2", "--resume", "--out", filepath.Join(dir, "none")}, "no study to resume"},
+		{"no neighbours", []string{"estimate", "--data", csv, "--method", "psm", "--outcome", "y ~ x", "--treatment", "d", "--neighbours", "0"}, "--neighbours 0"},
+		{"neighbours for ols", []string{"estimate", "--data", csv, "--method", "ols", "--outcome", "y ~ x", "--neighbours", "2"}, "applies to psm only"},
+		{"negative iterations", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--max-iter", "-1"}, "--max-iter -1"},
+		{"robust logit", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--robust"}, "apply to ols, iv and aipw only"},
 		{"out holds a study", []string{"bias", "textbook-selection", "--reps", "3", "--out", study}, "already holds a study"},
 	}
 	for _, c := range cases {
