@@ -11,7 +11,8 @@ const initText = `# redress scenario: the complete default, with every key docum
 #
 # A scenario file need only state what differs from these defaults; delete
 # what you do not change. Every key below shows its default value.
-# Probabilities, shares, rates and weights are in [0, 1] unless stated.
+# Probabilities, shares, rates and weights are in [0, 1] unless stated;
+# every number lies between -1e6 and 1e6 ("any finite number" included).
 # Check a file with: redress validate FILE.toml
 
 # Free-text name shown in summaries. Default "default".

@@ -512,7 +512,7 @@ func (r rng) String() string {
 // in checks x against r and reports whether it passed.
 func (v *validator) in(key string, x float64, r rng) bool {
 	if r.contains(x) {
-		return true
+		return v.modest(key, x)
 	}
 	v.add(key, "%s is out of range: %s must be %s", num(x), r.what, r)
 	return false
@@ -521,9 +521,22 @@ func (v *validator) in(key string, x float64, r rng) bool {
 // real checks that x is a finite number (a coefficient of any sign).
 func (v *validator) real(key string, x float64) bool {
 	if isFinite(x) {
-		return true
+		return v.modest(key, x)
 	}
 	v.add(key, "%s is not allowed: the value must be a finite number", num(x))
+	return false
+}
+
+// maxMagnitude bounds every number of a scenario, so that no product of
+// coefficients, draws and sums in a run can overflow to ±Inf or NaN.
+const maxMagnitude = 1e6
+
+// modest checks that x is at most maxMagnitude in size.
+func (v *validator) modest(key string, x float64) bool {
+	if math.Abs(x) <= maxMagnitude {
+		return true
+	}
+	v.add(key, "%s is too large: every number of a scenario must be between -1e6 and 1e6", num(x))
 	return false
 }
 

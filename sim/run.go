@@ -16,6 +16,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/BurntSushi/toml"
@@ -137,6 +138,11 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 			return nil, err
 		}
 		res.Files = w.names
+		if opts.Out != "" {
+			if err := removeStale(opts.Out, res.Files); err != nil {
+				return nil, err
+			}
+		}
 		if opts.Collect {
 			if res.Episodes, err = w.table(); err != nil {
 				return nil, err
@@ -144,6 +150,24 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		}
 	}
 	return res, nil
+}
+
+// runFiles are every file a run may write.
+var runFiles = []string{"customers.csv", "episodes.csv", "truth_episodes.csv", "codebook.json", "truth.json"}
+
+// removeStale removes from dir the run files an earlier run left that
+// this run, which wrote written, did not replace, so that a directory
+// never mixes two runs.
+func removeStale(dir string, written []string) error {
+	for _, f := range runFiles {
+		if slices.Contains(written, f) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove the earlier run's %s: %w", f, err)
+		}
+	}
+	return nil
 }
 
 // Hash is the SHA-256 of the scenario's canonical TOML encoding.

@@ -689,3 +689,33 @@ func TestSpendPotentialOutcomes(t *testing.T) {
 		t.Fatalf("checked %d episodes, %d with different spend by branch", checked, differ)
 	}
 }
+
+// TestRunReplacesEarlierRun: a run into the directory of an earlier one
+// leaves none of the earlier run's files behind.
+func TestRunReplacesEarlierRun(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), small(500, 10), Options{Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	tb, err := scenarios.LoadPreset("textbook-selection")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.Population.Size = 200
+	tb.Output.TruthEpisodes = false
+	res, err := Run(context.Background(), tb, Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	slices.Sort(got)
+	want := slices.Clone(res.Files)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("directory holds %v after the second run, which wrote %v", got, want)
+	}
+}

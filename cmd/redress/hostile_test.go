@@ -33,6 +33,10 @@ func TestHostileInput(t *testing.T) {
 	if err := os.WriteFile(csv, []byte("y,x,d\n1,0.5,1\n0,0.1,0\n1,0.9,1\n0,0.3,0\n1,0.7,0\n0,0.2,1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	huge := filepath.Join(dir, "huge.toml")
+	if err := os.WriteFile(huge, []byte("name = \"x\"\n[outcomes]\nnoise_sd = 1e308\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -52,6 +56,7 @@ func TestHostileInput(t *testing.T) {
 		{"neighbours for ols", []string{"estimate", "--data", csv, "--method", "ols", "--outcome", "y ~ x", "--neighbours", "2"}, "applies to psm only"},
 		{"negative iterations", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--max-iter", "-1"}, "--max-iter -1"},
 		{"robust logit", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--robust"}, "apply to ols, iv and aipw only"},
+		{"overflowing noise", []string{"run", huge, "--out", filepath.Join(dir, "nan")}, "huge.toml:3: outcomes.noise_sd: 1e+308 is too large"},
 		{"out holds a study", []string{"bias", "textbook-selection", "--reps", "3", "--out", study}, "already holds a study"},
 	}
 	for _, c := range cases {
@@ -60,7 +65,7 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", c.name, code, errOut, c.want)
 		}
 	}
-	for _, name := range []string{"huge", "grid", "neg", "m"} {
+	for _, name := range []string{"huge", "grid", "neg", "m", "nan"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			t.Errorf("%s: an output directory was left behind", name)
 		}
