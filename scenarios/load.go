@@ -165,13 +165,10 @@ func unknownKeys(name string, data []byte, und []toml.Key) Errors {
 	}
 	seen := map[string]int{} // definitions of each key reported so far
 	for _, k := range und {
-		under := false
-		for n := 1; n < len(k); n++ {
-			if unknown[k[:n].String()] {
-				under = true
-			}
-		}
-		if under {
+		// A key under an unknown table is not reported again. Every key
+		// inside an undecoded table is itself undecoded, so looking at
+		// the immediate parent is enough (and keeps deep nesting linear).
+		if len(k) > 1 && unknown[k[:len(k)-1].String()] {
 			continue
 		}
 		key := k.String()
