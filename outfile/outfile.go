@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // File is an output file being written. Call Commit to publish it or
@@ -25,6 +26,7 @@ type File struct {
 // Create opens a temporary file next to path for writing.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
+	removeStaleTemps(dir, filepath.Base(path))
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
@@ -178,3 +180,21 @@ func (r *Row) Empty() { r.sep() }
 
 // Bytes returns the row terminated by a newline.
 func (r *Row) Bytes() []byte { return append(r.buf, '\n') }
+
+// staleAfter is how long a temporary file must have gone unwritten
+// before Create takes it for the leftover of a killed process.
+const staleAfter = time.Hour
+
+// removeStaleTemps removes the temporary files of earlier writers of
+// base in dir that have not been written for staleAfter: a process
+// killed before Commit or Abort (SIGKILL) leaves them, and nothing else
+// would ever remove them. A writer that is still working touches its
+// file far more often.
+func removeStaleTemps(dir, base string) {
+	olds, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+	for _, old := range olds {
+		if fi, err := os.Stat(old); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			os.Remove(old)
+		}
+	}
+}

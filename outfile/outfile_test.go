@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 func TestCommitAndAbort(t *testing.T) {
@@ -66,5 +67,32 @@ func TestFixedMatchesStrconv(t *testing.T) {
 				t.Fatalf("Fixed(%v, %d) = %q, strconv %q", v, d, got, want)
 			}
 		}
+	}
+}
+
+// TestStaleTempsRemoved: a killed writer's temporary file is removed by
+// the next Create of the same file once it has gone unwritten for an
+// hour; a recent one (a writer still at work) is kept.
+func TestStaleTempsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, ".a.csv.tmp-123")
+	recent := filepath.Join(dir, ".a.csv.tmp-456")
+	for _, p := range []string{old, recent} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(dir, "a.csv"), []byte("1\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Error("the stale temporary file was kept")
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Error("a recent temporary file was removed")
 	}
 }
