@@ -320,6 +320,9 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 		if scs[k], err = pointScenario(cfg.Scenario, cfg.Sweeps, p); err != nil {
 			return nil, err
 		}
+		if scs[k].Mode != cfg.Scenario.Mode {
+			return nil, inputErr("--sweep: grid point %d sets mode %q, but the study is in %s mode; a study's estimands depend on its mode, so run one study per mode", k, scs[k].Mode, cfg.Scenario.Mode)
+		}
 	}
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)

@@ -57,6 +57,7 @@ func TestHostileInput(t *testing.T) {
 		{"negative iterations", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--max-iter", "-1"}, "--max-iter -1"},
 		{"robust logit", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--robust"}, "apply to ols, iv and aipw only"},
 		{"overflowing noise", []string{"run", huge, "--out", filepath.Join(dir, "nan")}, "huge.toml:3: outcomes.noise_sd: 1e+308 is too large"},
+		{"sweeping the mode", []string{"bias", "textbook-selection", "--reps", "2", "--sweep", "mode=behavioral,textbook", "--out", filepath.Join(dir, "mode")}, "run one study per mode"},
 		{"out holds a study", []string{"bias", "textbook-selection", "--reps", "3", "--out", study}, "already holds a study"},
 	}
 	for _, c := range cases {
@@ -65,7 +66,7 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", c.name, code, errOut, c.want)
 		}
 	}
-	for _, name := range []string{"huge", "grid", "neg", "m", "nan"} {
+	for _, name := range []string{"huge", "grid", "neg", "m", "nan", "mode"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			t.Errorf("%s: an output directory was left behind", name)
 		}
