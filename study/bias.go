@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -417,16 +416,6 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 		return nil, err
 	}
 	defer f.Close()
-	// Each replication allocates a few MB that die young while the live
-	// heap stays small, so the default GC target (100%) collects every
-	// few replications, and on few cores the collector's work halves the
-	// parallel speed-up. GOGC=200 gives about 1.6× the throughput on 2
-	// cores for twice the heap (textbook-selection, 1000 replications:
-	// 12.1 s and 27 MB at 100, 7.3 s and 52 MB at 200, 6.8 s but 210 MB
-	// at 400, up to 1 GB on larger grids). GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(200))
-	}
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

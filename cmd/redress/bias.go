@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -128,6 +129,17 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	prog := newProgress(stderr)
 	cfg.Progress = prog.update
 	start := time.Now()
+	// Each replication allocates a few MB that die young while the live
+	// heap stays small, so the default GC target (100%) collects every
+	// few replications, and on few cores the collector's work halves the
+	// parallel speed-up. GOGC=200 gives about 1.6× the throughput on 2
+	// cores for twice the heap (textbook-selection, 1000 replications:
+	// 12.1 s and 27 MB at 100, 7.3 s and 52 MB at 200, 6.8 s but 210 MB
+	// at 400, up to 1 GB on larger grids). GOGC in the environment wins.
+	// The library leaves the process's GC alone; the command tunes it.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
 	res, err := study.Bias(ctx, cfg)
 	prog.finish()
 	if err != nil {
