@@ -300,3 +300,32 @@ func diff(a, b reflect.Value, path string) []string {
 	}
 	return nil
 }
+
+// TestHashIgnoresEmptyLists: the file `redress init` prints and the
+// default preset are the same scenario and hash alike; changing a value
+// changes the hash.
+func TestHashIgnoresEmptyLists(t *testing.T) {
+	a, err := Parse("init.toml", []byte(InitText()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadPreset("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ha, err := a.Hash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb, _ := b.Hash()
+	if ha != hb {
+		t.Errorf("init text hashes %s, the default preset %s", ha, hb)
+	}
+	b.Seed = 2
+	if hc, _ := b.Hash(); hc == hb {
+		t.Error("a different seed gives the same hash")
+	}
+	if a.Policies[0].RefundBySeverity == nil {
+		t.Error("Hash changed the scenario it hashed (an empty list became nil)")
+	}
+}

@@ -19,8 +19,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/BurntSushi/toml"
-
 	"redress/agents"
 	"redress/outfile"
 	"redress/policies"
@@ -110,7 +108,11 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	}
 	res := &Result{Scenario: sc, Policy: pols[active].Name}
 	res.Summary = summarize(sc, pop, &st)
-	tf := &truth.File{Scenario: sc.Name, ScenarioHash: Hash(sc), Mode: sc.Mode, Seed: sc.Seed,
+	hash, err := sc.Hash()
+	if err != nil {
+		return nil, err
+	}
+	tf := &truth.File{Scenario: sc.Name, ScenarioHash: hash, Mode: sc.Mode, Seed: sc.Seed,
 		Replication: opts.Replication, Version: truth.Version, Policy: pols[active].Name,
 		Estimands: estimands(sc, &st)}
 	if len(pols) > 1 {
@@ -168,15 +170,6 @@ func removeStale(dir string, written []string) error {
 		}
 	}
 	return nil
-}
-
-// Hash is the SHA-256 of the scenario's canonical TOML encoding.
-func Hash(sc *scenarios.Scenario) string {
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(sc); err != nil {
-		return ""
-	}
-	return truth.Hash(buf.Bytes())
 }
 
 // writer streams the observed and truth files of a behavioral run.

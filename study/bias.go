@@ -219,7 +219,11 @@ func NewManifest(cfg *Config) (Manifest, error) {
 	if est == nil {
 		est = Methods(sc.Mode)
 	}
-	m := Manifest{Version: 1, Scenario: sc.Name, ScenarioHash: sim.Hash(sc), Mode: sc.Mode, Seed: sc.Seed,
+	hash, err := sc.Hash()
+	if err != nil {
+		return Manifest{}, err
+	}
+	m := Manifest{Version: 1, Scenario: sc.Name, ScenarioHash: hash, Mode: sc.Mode, Seed: sc.Seed,
 		Reps: cfg.Reps, Estimators: est, Pairs: pairs, Sweeps: cfg.Sweeps, Mechanism: mechanism(sc),
 		Definitions: map[string]string{}}
 	if m.Sweeps == nil {

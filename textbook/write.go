@@ -1,13 +1,10 @@
 package textbook
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
-
-	"github.com/BurntSushi/toml"
 
 	"redress/outfile"
 	"redress/scenarios"
@@ -31,20 +28,10 @@ func FileNames(sc *scenarios.Scenario) []string {
 	return append(names, CodebookFile, TruthFile)
 }
 
-// ScenarioHash is the hex SHA-256 of sc's canonical TOML encoding (the
-// BurntSushi/toml encoding of *sc), the scenario_hash of truth.json.
-func ScenarioHash(sc *scenarios.Scenario) (string, error) {
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(sc); err != nil {
-		return "", fmt.Errorf("encode scenario: %w", err)
-	}
-	return truth.Hash(buf.Bytes()), nil
-}
-
 // NewTruthFile returns the content of truth.json for sample s of
 // scenario sc, replication rep.
 func NewTruthFile(sc *scenarios.Scenario, rep uint64, s *Sample) (*truth.File, error) {
-	h, err := ScenarioHash(sc)
+	h, err := sc.Hash()
 	if err != nil {
 		return nil, err
 	}

@@ -157,7 +157,7 @@ func TestWrite(t *testing.T) {
 	if err := json.Unmarshal(c1[TruthFile], &tf); err != nil {
 		t.Fatal(err)
 	}
-	h, err := ScenarioHash(sc)
+	h, err := sc.Hash()
 	if err != nil {
 		t.Fatal(err)
 	}

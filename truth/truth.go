@@ -4,8 +4,6 @@
 package truth
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 
 	"redress/outfile"
@@ -48,12 +46,6 @@ type PolicyOutcome struct {
 	// Contrasts are Metrics minus the active policy's metrics: the true
 	// policy effects on common random numbers.
 	Contrasts map[string]float64 `json:"contrasts_vs_active"`
-}
-
-// Hash returns the hex SHA-256 of a scenario's canonical text.
-func Hash(canonical []byte) string {
-	h := sha256.Sum256(canonical)
-	return hex.EncodeToString(h[:])
 }
 
 // Get returns the estimand with the given id.
