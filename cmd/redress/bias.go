@@ -50,7 +50,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlags("bias", "bias SCENARIO.toml | PRESET --reps N [--estimators a,b] [--sweep key=v1,v2]... [--workers N] [--out DIR] [--resume] [--shard i/n] [--seed S]",
 		"  redress bias textbook-selection --reps 1000 --estimators naive,ols,heckit,heckman,ipw,aipw\n"+
 			"  redress bias textbook-selection --reps 500 --sweep textbook.rho=0,0.3,0.6,0.9 --sweep population.size=500,2000 --out rho-study\n"+
-			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study", stderr)
+			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study", stdout)
 	reps := fs.Int("reps", 0, "replications per grid point (`N` ≥ 1; default the scenario's study.reps)")
 	ests := fs.String("estimators", "", "comma-separated `methods` (default: the scenario's study.estimators, else every one that applies to its mode)")
 	sweeps := &keyedFlag[study.Sweep]{parse: study.ParseSweep, key: func(s study.Sweep) string { return s.Key }}
@@ -162,7 +162,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("merge", "merge DIR... [--out DIR]",
-		"  redress merge shard1 shard2 shard3 --out study", stderr)
+		"  redress merge shard1 shard2 shard3 --out study", stdout)
 	out := fs.String("out", "redress-bias", "write the merged study to `DIR`")
 	pos, err := parse(fs, args)
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", "compare SCENARIO.toml | PRESET [--reps N] [--baseline NAME] [--out DIR] [--format text|markdown|json|csv] [--workers N]",
-		"  redress compare policy-showdown --reps 20 --baseline standard --out showdown", stderr)
+		"  redress compare policy-showdown --reps 20 --baseline standard --out showdown", stdout)
 	reps := fs.Int("reps", 10, "replications (`N` ≥ 2); every policy runs on the same customers and random numbers in each")
 	baseline := fs.String("baseline", "", "policy `NAME` the differences are taken against (default: the scenario's policy)")
 	out := fs.String("out", "", "also write compare.json, compare.csv, replications.csv, breakdown.csv and plots to `DIR`")

@@ -95,7 +95,7 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
       --outcome "outcome ~ x1 + x2" --selection "contacted ~ x1 + x2 + z"`
 
 func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stderr)
+	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stdout)
 	var s estimateSpec
 	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row and numeric cells (empty or NA = missing)")
 	fs.StringVar(&s.method, "method", "", "estimator: "+methodNames())

@@ -97,12 +97,12 @@ func TestEstimateBadData(t *testing.T) {
 }
 
 func TestEstimateHelpHasExamples(t *testing.T) {
-	code, _, errs := runCLI(t, "estimate", "--help")
-	if code != 0 {
-		t.Fatalf("exit %d", code)
+	code, out, errs := runCLI(t, "estimate", "--help")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q: help goes to stdout", code, errs)
 	}
 	for _, m := range []string{"--method ols", "--method probit", "--method heckit"} {
-		if !strings.Contains(errs, m) {
+		if !strings.Contains(out, m) {
 			t.Errorf("--help lacks an example with %s", m)
 		}
 	}

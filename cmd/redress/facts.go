@@ -20,7 +20,7 @@ import (
 
 func cmdFacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("facts", "facts [SCENARIO.toml | PRESET] [--reps N] [--only ID,...] [--format text|markdown|json] [--out DIR] [--seed S] [--workers N]",
-		"  redress facts --reps 10 --out facts\n  redress facts recovery-paradox --only paradox_satisfaction,paradox_not_repurchase", stderr)
+		"  redress facts --reps 10 --out facts\n  redress facts recovery-paradox --only paradox_satisfaction,paradox_not_repurchase", stdout)
 	reps := fs.Int("reps", 8, "replications (`N` ≥ 2); each fact's interval comes from the spread over them")
 	only := fs.String("only", "", "comma-separated fact `IDS` to run (default: all): "+strings.Join(facts.IDs(), ", "))
 	format := fs.String("format", "text", "output `format`: text, markdown or json")

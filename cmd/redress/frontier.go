@@ -19,7 +19,7 @@ import (
 func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("frontier", "frontier SCENARIO.toml | PRESET --grid lever=a:b:step [--grid ...] [--reps N] [--policy NAME] [--out DIR] [--format text|json|csv] [--workers N]",
 		"  redress frontier policy-showdown --grid refund=0:1.2:0.3 --grid response_hours=2,12,24,48 --reps 10 --out frontier\n"+
-			"  redress frontier default --grid apology=none,scripted,sincere --grid proactive=0:0.8:0.4", stderr)
+			"  redress frontier default --grid apology=none,scripted,sincere --grid proactive=0:0.8:0.4", stdout)
 	levers := &keyedFlag[compare.Lever]{parse: compare.ParseLever, key: func(l compare.Lever) string { return l.Key }}
 	fs.Var(levers, "grid", "a policy `lever=a:b:step` (or lever=v1,v2,...) to vary; repeat for a grid of every combination")
 	reps := fs.Int("reps", 10, "replications (`N` ≥ 2) on common random numbers")

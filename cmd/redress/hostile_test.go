@@ -72,3 +72,22 @@ func TestHostileInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIConventions: help goes to stdout with exit 0 (also as `redress
+// help CMD`); a bad flag is one line on stderr with exit 2; `redress
+// version` answers.
+func TestCLIConventions(t *testing.T) {
+	for _, args := range [][]string{{"run", "--help"}, {"help", "run"}, {"help"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 || errOut != "" || !strings.Contains(out, "Usage: redress") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	code, out, errOut := runCLI(t, "run", "--bogus")
+	if code != 2 || out != "" || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "-bogus") {
+		t.Errorf("bad flag: exit %d, stdout %q, stderr %q; want one line on stderr", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "redress ") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}

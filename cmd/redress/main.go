@@ -12,8 +12,10 @@
 //	redress validate SCENARIO      check a scenario file
 //	redress init                   print the documented default scenario
 //	redress scenarios              list the presets and what each teaches
+//	redress version                the version and source revision
 //
-// Run `redress help` or `redress COMMAND --help` for details. Exit status
+// Run `redress help`, `redress help COMMAND` or `redress COMMAND --help`
+// for details (on stdout). Exit status
 // is 0 on success, 1 when a run fails, 2 for bad input.
 package main
 
@@ -25,6 +27,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"redress/scenarios"
@@ -63,6 +66,7 @@ func commands() []command {
 		{"validate", "check scenario files", cmdValidate},
 		{"init", "print the documented default scenario", cmdInit},
 		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},
+		{"version", "print the version and the source revision it was built from", cmdVersion},
 	}
 }
 
@@ -75,11 +79,15 @@ func main() {
 
 // Main runs the command line and returns the exit status.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == "help" {
+		args = []string{args[1], "--help"} // redress help CMD = redress CMD --help
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
 		if len(args) == 0 {
+			usage(stderr)
 			return 2
 		}
+		usage(stdout)
 		return 0
 	}
 	for _, c := range commands() {
@@ -144,12 +152,16 @@ func checkSeed(fs *flag.FlagSet) error {
 
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	help := fs.Usage
+	fs.Usage = func() {} // the flag package calls it on errors too
+	defer func() { fs.Usage = help }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				help()
 				return nil, err
 			}
-			return nil, &exitError{code: 2, err: err}
+			return nil, usageError("%s: %v (see redress %s --help)", fs.Name(), err, fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -164,15 +176,17 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // newFlags returns a flag set that prints its usage with an example.
-func newFlags(name, synopsis, example string, stderr io.Writer) *flag.FlagSet {
+func newFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // parse reports errors, once
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: redress %s\n\n", synopsis)
-		fmt.Fprintln(stderr, "Flags:")
+		fmt.Fprintf(stdout, "Usage: redress %s\n\n", synopsis)
+		fmt.Fprintln(stdout, "Flags:")
+		fs.SetOutput(stdout)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 		if example != "" {
-			fmt.Fprintf(stderr, "\nExample:\n%s\n", example)
+			fmt.Fprintf(stdout, "\nExample:\n%s\n", example)
 		}
 	}
 	return fs
@@ -206,7 +220,7 @@ func loadScenario(name string) (*scenarios.Scenario, error) {
 }
 
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("validate", "validate SCENARIO.toml...", "  redress validate my-scenario.toml", stderr)
+	fs := newFlags("validate", "validate SCENARIO.toml...", "  redress validate my-scenario.toml", stdout)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -242,7 +256,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("init", "init > my-scenario.toml", "  redress init > shop.toml && redress run shop.toml", stderr)
+	fs := newFlags("init", "init > my-scenario.toml", "  redress init > shop.toml && redress run shop.toml", stdout)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -255,7 +269,7 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func cmdScenarios(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("scenarios", "scenarios [--show NAME]", "  redress scenarios\n  redress scenarios --show recovery-paradox > paradox.toml\n  redress run recovery-paradox", stderr)
+	fs := newFlags("scenarios", "scenarios [--show NAME]", "  redress scenarios\n  redress scenarios --show recovery-paradox > paradox.toml\n  redress run recovery-paradox", stdout)
 	show := fs.String("show", "", "print the preset `NAME` as TOML")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -297,4 +311,33 @@ func wrap(text string, width, indent int) string {
 		n += len(w)
 	}
 	return b.String()
+}
+
+// cmdVersion prints the module version and the VCS revision of the
+// build, as the Go toolchain recorded them.
+func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", "version", "  redress version", stdout)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		fmt.Fprintln(stdout, "redress (no build information)")
+		return nil
+	}
+	rev, modified, when := "unknown", "", ""
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = " (modified)"
+			}
+		case "vcs.time":
+			when = " " + s.Value
+		}
+	}
+	fmt.Fprintf(stdout, "redress %s, revision %s%s%s, %s\n", info.Main.Version, rev, modified, when, info.GoVersion)
+	return nil
 }

@@ -16,7 +16,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("run", "run [SCENARIO.toml | PRESET] [--out DIR] [--seed N] [--workers N]",
 		"  redress run                              # the embedded default scenario\n"+
 			"  redress run recovery-paradox --out paradox\n"+
-			"  redress run shop.toml --seed 7 --out runs/seed7", stderr)
+			"  redress run shop.toml --seed 7 --out runs/seed7", stdout)
 	out := fs.String("out", "redress-out", "write data files to `DIR` (empty: write nothing)")
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`N` ≥ 0)")
 	workers := fs.Int("workers", 0, "goroutines to use (0 = all cores); results do not depend on it")
