@@ -211,7 +211,7 @@ func printBias(w io.Writer, res *study.Results, elapsed time.Duration) {
 	if m.Until != "" {
 		upTo = "up to "
 	}
-	fmt.Fprintf(w, "Bias study: %s (%s mode), %s%d replications × %d grid points", m.Scenario, m.Mode, upTo, m.Reps, len(res.Points))
+	fmt.Fprintf(w, "Bias study: %s (%s mode), %s%s × %s", m.Scenario, m.Mode, upTo, plural(m.Reps, "replication"), plural(len(res.Points), "grid point"))
 	if m.Shard != "" {
 		fmt.Fprintf(w, ", shard %s", m.Shard)
 	}

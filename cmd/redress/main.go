@@ -194,6 +194,14 @@ func newFlags(name, synopsis, example string, stdout io.Writer) *flag.FlagSet {
 
 // loadScenario loads a scenario file, or a preset by name, or the
 // embedded default when name is empty.
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
 // loadSeeded loads a scenario (file or preset; "" the default) and, when
 // seed ≥ 0 (the --seed flag was given), replaces its seed.
 func loadSeeded(name string, seed int64) (*scenarios.Scenario, error) {
@@ -242,7 +250,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		fmt.Fprintf(stdout, "%s: ok (%s, %d policies", name, sc.Mode, len(sc.Policies))
 		if cfg.Reps > 0 || len(cfg.Sweeps) > 0 || len(cfg.Estimators) > 0 {
-			fmt.Fprintf(stdout, "; study: %d grid points", len(study.Grid(cfg.Sweeps)))
+			fmt.Fprintf(stdout, "; study: %s", plural(len(study.Grid(cfg.Sweeps)), "grid point"))
 			if cfg.Reps > 0 {
 				fmt.Fprintf(stdout, " × %d replications", cfg.Reps)
 			}
