@@ -122,3 +122,23 @@ func TestFrontier(t *testing.T) {
 		t.Errorf("BestProfit = %d", b)
 	}
 }
+
+// FuzzParseLever: ParseLever never panics; an accepted lever has a key
+// and between 1 and maxGridPoints values.
+func FuzzParseLever(f *testing.F) {
+	for _, s := range []string{"refund=0:1.2:0.4", "apology=none,sincere", "refund=0:2:1e-300", "refund=-1e308:1e308:1", "x=", "=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := ParseLever(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		if l.Key == "" || len(l.Values) == 0 || len(l.Values) > maxGridPoints {
+			t.Fatalf("ParseLever(%q) = %d values", s, len(l.Values))
+		}
+	})
+}
