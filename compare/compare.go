@@ -214,7 +214,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for _, s := range sc.Population.Segments {
 		res.Segments = append(res.Segments, s.Name)
 	}
-	res.FailureTypes = append([]string(nil), scenarios.FailureTypeNames[:]...)
+	res.FailureTypes = scenarios.FailureTypeNames()
 	res.Values = alloc3(len(names), len(ms), cfg.Reps)
 	res.SegmentValues = make([][][][]float64, len(names))
 	res.FailureValues = make([][][][]float64, len(names))

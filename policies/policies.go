@@ -56,9 +56,9 @@ func Compile(sc *scenarios.Scenario) ([]Policy, error) {
 			}
 		}
 		if len(p.Eligibility.FailureTypes) > 0 {
-			cp.failureTypes = make([]bool, len(scenarios.FailureTypeNames))
+			cp.failureTypes = make([]bool, scenarios.NumFailureTypes)
 			for _, name := range p.Eligibility.FailureTypes {
-				k := slices.Index(scenarios.FailureTypeNames[:], name)
+				k := slices.Index(scenarios.FailureTypeNames(), name)
 				if k < 0 {
 					return nil, fmt.Errorf("policies[%d].eligibility.failure_types: unknown failure type %q", i, name)
 				}

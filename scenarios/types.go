@@ -308,10 +308,16 @@ type FailureType struct {
 	Detectable bool `toml:"detectable"`
 }
 
-// FailureTypeNames lists the failure types in their fixed order.
-var FailureTypeNames = [...]string{
-	"delivery_delay", "damaged_item", "wrong_item", "information_mismatch",
-	"payment_problem", "privacy_breach", "support_failure",
+// NumFailureTypes is the number of failure types.
+const NumFailureTypes = 7
+
+// FailureTypeNames returns the failure types' scenario keys in their
+// fixed order (a fresh slice each call).
+func FailureTypeNames() []string {
+	return []string{
+		"delivery_delay", "damaged_item", "wrong_item", "information_mismatch",
+		"payment_problem", "privacy_breach", "support_failure",
+	}
 }
 
 // Failures sets the failure process.
@@ -330,8 +336,8 @@ type Failures struct {
 }
 
 // Types returns the failure types in the order of FailureTypeNames.
-func (f *Failures) Types() [7]*FailureType {
-	return [7]*FailureType{&f.DeliveryDelay, &f.DamagedItem, &f.WrongItem,
+func (f *Failures) Types() [NumFailureTypes]*FailureType {
+	return [NumFailureTypes]*FailureType{&f.DeliveryDelay, &f.DamagedItem, &f.WrongItem,
 		&f.InformationMismatch, &f.PaymentProblem, &f.PrivacyBreach, &f.SupportFailure}
 }
 

@@ -142,8 +142,9 @@ func (v *validator) firm(f *Firm) {
 
 func (v *validator) failures(f *Failures) {
 	sum, ok := 0.0, true
+	names := FailureTypeNames()
 	for i, ft := range f.Types() {
-		k := func(name string) string { return "failures." + FailureTypeNames[i] + "." + name }
+		k := func(name string) string { return "failures." + names[i] + "." + name }
 		ok = v.in(k("probability"), ft.Probability, rProb) && ok
 		v.in(k("severity_a"), ft.SeverityA, rPositive("a Beta parameter"))
 		v.in(k("severity_b"), ft.SeverityB, rPositive("a Beta parameter"))
@@ -334,8 +335,8 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 			}
 		}
 		for j, name := range p.Eligibility.FailureTypes {
-			if !contains(FailureTypeNames[:], name) {
-				v.add(fmt.Sprintf("%s[%d]", k("eligibility.failure_types"), j), "unknown failure type %q; failure types are: %s", name, strings.Join(FailureTypeNames[:], ", "))
+			if !contains(FailureTypeNames(), name) {
+				v.add(fmt.Sprintf("%s[%d]", k("eligibility.failure_types"), j), "unknown failure type %q; failure types are: %s", name, strings.Join(FailureTypeNames(), ", "))
 			}
 		}
 		v.in(k("eligibility.min_order_value"), p.Eligibility.MinOrderValue, rNonNeg("an order value"))

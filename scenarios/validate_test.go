@@ -186,7 +186,7 @@ func TestValidateAllowedEdges(t *testing.T) {
 	s.Policies[0].ResponseHours = 0
 	s.Population.Segments = []Segment{{Name: "a", Share: 0.1}, {Name: "b", Share: 0.2}, {Name: "c", Share: 0.7}} // sums to 0.9999999999999999
 	s.Policies[0].Eligibility.Segments = []string{"c"}
-	s.Policies[0].Eligibility.FailureTypes = FailureTypeNames[:]
+	s.Policies[0].Eligibility.FailureTypes = FailureTypeNames()
 	s.Textbook.Errors = "t"
 	s.Textbook.DF = 2.0001
 	s.Textbook.Beta = []float64{1}
@@ -303,15 +303,15 @@ func TestErrorText(t *testing.T) {
 // being in the same order.
 func TestFailureTypeNamesMatchSchema(t *testing.T) {
 	names := tomlNames(reflect.TypeOf(Failures{}))
-	names = names[:len(FailureTypeNames)] // severity_cuts follows the types
-	if !reflect.DeepEqual(names, FailureTypeNames[:]) {
-		t.Fatalf("Failures keys %v != FailureTypeNames %v", names, FailureTypeNames)
+	names = names[:NumFailureTypes] // severity_cuts follows the types
+	if !reflect.DeepEqual(names, FailureTypeNames()) {
+		t.Fatalf("Failures keys %v != FailureTypeNames %v", names, FailureTypeNames())
 	}
 	var f Failures
 	rv := reflect.ValueOf(&f).Elem()
 	for i, p := range f.Types() {
 		if p != rv.Field(i).Addr().Interface().(*FailureType) {
-			t.Errorf("Types()[%d] is not the %s field", i, FailureTypeNames[i])
+			t.Errorf("Types()[%d] is not the %s field", i, FailureTypeNames()[i])
 		}
 	}
 }

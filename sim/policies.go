@@ -50,7 +50,7 @@ func (g *Group) ChurnRate() float64 { return ratio(float64(g.Churned), float64(g
 // failure type (in scenarios.FailureTypeNames order).
 type Breakdown struct {
 	Segments     []Group
-	FailureTypes [len(scenarios.FailureTypeNames)]Group
+	FailureTypes [scenarios.NumFailureTypes]Group
 }
 
 // breakdownSink accumulates a Breakdown from the episodes of a run,

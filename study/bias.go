@@ -74,6 +74,9 @@ type Config struct {
 	// combined with shards.
 	Until []Target
 	Batch int
+
+	// alter, when set (by tests), may alter a replication's rows.
+	alter func(point, rep int, rows []RepRow)
 }
 
 // Manifest describes a study; it is written to study.json and must
@@ -290,9 +293,6 @@ func tasks(m Manifest, npoints int) []task {
 	return out
 }
 
-// testHook, when set (by tests), may alter a replication's rows.
-var testHook func(point, rep int, rows []RepRow)
-
 // Bias runs (or, with cfg.Resume, finishes) a bias study, streaming
 // replications.csv and writing the summaries, the report and the plots
 // into cfg.Out. When ctx is cancelled it stops, keeps the finished
@@ -442,7 +442,7 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 			defer wg.Done()
 			for k := range jobs {
 				t := todo[k]
-				rows, err := runOne(ctx, scs[t.point], man, t)
+				rows, err := runOne(ctx, scs[t.point], man, t, cfg.alter)
 				results <- result{k, rows, err}
 			}
 		}()
@@ -521,7 +521,7 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 }
 
 // runOne simulates one replication of one point and runs the estimators.
-func runOne(ctx context.Context, sc *scenarios.Scenario, man Manifest, t task) ([]RepRow, error) {
+func runOne(ctx context.Context, sc *scenarios.Scenario, man Manifest, t task, alter func(point, rep int, rows []RepRow)) ([]RepRow, error) {
 	res, err := sim.Run(ctx, sc, sim.Options{Replication: uint64(t.rep), Collect: true, Workers: 1})
 	if err != nil {
 		return nil, err
@@ -547,8 +547,8 @@ func runOne(ctx context.Context, sc *scenarios.Scenario, man Manifest, t task) (
 		}
 		out[i] = rr
 	}
-	if testHook != nil {
-		testHook(t.point, t.rep, out)
+	if alter != nil {
+		alter(t.point, t.rep, out)
 	}
 	for i := range out {
 		if out[i].Error != "" {

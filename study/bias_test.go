@@ -221,7 +221,7 @@ func TestBiasWorkersAndShards(t *testing.T) {
 }
 
 func TestBiasEstimatorFailures(t *testing.T) {
-	testHook = func(point, rep int, rows []RepRow) {
+	alter := func(point, rep int, rows []RepRow) {
 		if rep%3 == 0 {
 			for i := range rows {
 				if rows[i].Method == "heckman" {
@@ -230,12 +230,12 @@ func TestBiasEstimatorFailures(t *testing.T) {
 			}
 		}
 	}
-	defer func() { testHook = nil }()
 	dir := t.TempDir()
 	cfg := testConfig(t, dir)
 	cfg.Sweeps = nil
 	cfg.Reps = 6
 	cfg.Workers = 2
+	cfg.alter = alter
 	res, err := Bias(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

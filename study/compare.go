@@ -126,8 +126,9 @@ func failureDummies(t *table.Table, sp *spec) ([]string, error) {
 		return nil, err
 	}
 	var names []string
-	for k := 1; k < len(scenarios.FailureTypeNames); k++ {
-		name := "ft_" + scenarios.FailureTypeNames[k]
+	ftNames := scenarios.FailureTypeNames()
+	for k := 1; k < len(ftNames); k++ {
+		name := "ft_" + ftNames[k]
 		col := make([]float64, len(ft))
 		var n [2]int
 		for i, v := range ft {
