@@ -183,20 +183,6 @@ func shardReps(m Manifest) int {
 	return c
 }
 
-// ParseShard parses "i/n" (1 ≤ i ≤ n); "" is no sharding (0, 0).
-func ParseShard(s string) (int, int, error) {
-	if s == "" {
-		return 0, 0, nil
-	}
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return 0, 0, fmt.Errorf("--shard %q: want i/n with 1 ≤ i ≤ n (e.g. 2/8)", s)
-	}
-	return i, n, nil
-}
-
 // ValidateEstimators checks method names against the mode's estimators.
 func ValidateEstimators(mode string, names []string) error {
 	all := Methods(mode)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,7 +59,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
 	out := fs.String("out", "redress-bias", "write the study's files to `DIR`")
 	resume := fs.Bool("resume", false, "finish an interrupted study in --out (same arguments otherwise)")
-	shard := fs.String("shard", "", "run only shard `i/n`: replications r with r mod n = i−1; combine with `redress merge`")
+	shard := fs.String("shard", "", "run only shard `i/n`: replications r with r mod n = i−1; combine with `redress merge`. \"auto\" (or auto/N) reads the index from a Slurm, Kubernetes, AWS Batch or Google Batch array job")
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
 	until := fs.String("until", "", "run each grid point until a precision `target` holds, e.g. \"mcse(coverage)<0.005\" (several: comma-separated); --reps is then the cap")
 	batch := fs.Int("batch", 0, "with --until: check the target every `N` replications (default: the scenario's study.batch, else 100)")
@@ -78,9 +79,9 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *out == "" {
 		return usageError("bias: --out must name a directory")
 	}
-	si, sn, err := study.ParseShard(*shard)
+	si, sn, err := resolveShard(*shard, stderr)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	sc, err := loadSeeded(pos[0], *seed)
 	if err != nil {
@@ -301,4 +302,32 @@ func samePath(a, b string) bool {
 	pa, errA := filepath.Abs(a)
 	pb, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && pa == pb
+}
+
+// resolveShard parses --shard, reading "auto" and "auto/N" from the
+// array-job variables of the scheduler running this process, and says
+// what it found.
+func resolveShard(spec string, stderr io.Writer) (int, int, error) {
+	rest, ok := strings.CutPrefix(spec, "auto")
+	if !ok {
+		i, n, err := study.ParseShard(spec)
+		if err != nil {
+			return 0, 0, usageError("--shard: %v", err)
+		}
+		return i, n, nil
+	}
+	count := 0
+	if rest != "" {
+		c, err := strconv.Atoi(strings.TrimPrefix(rest, "/"))
+		if !strings.HasPrefix(rest, "/") || err != nil || c < 1 {
+			return 0, 0, usageError("--shard %q: want auto or auto/N with N ≥ 1 tasks", spec)
+		}
+		count = c
+	}
+	i, n, sched, err := study.ShardFromEnv(os.LookupEnv, count)
+	if err != nil {
+		return 0, 0, usageError("--shard %s: %v", spec, err)
+	}
+	fmt.Fprintf(stderr, "shard %d/%d (from the %s array task)\n", i, n, sched)
+	return i, n, nil
 }

@@ -117,3 +117,51 @@ func TestBiasUntilCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestShardAuto: three shards of a Slurm job array (--array=1-3), each
+// reading its index from the variables Slurm sets, merge into exactly
+// the study one process writes.
+func TestShardAuto(t *testing.T) {
+	sc := smallTextbook(t)
+	base := t.TempDir()
+	args := func(out string, extra ...string) []string {
+		return append([]string{"bias", sc, "--reps", "7", "--estimators", "ols,heckit",
+			"--out", filepath.Join(base, out)}, extra...)
+	}
+	if code, _, errs := runCLI(t, args("whole")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, k := range []string{"SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP"} {
+		t.Setenv(k, "1")
+	}
+	t.Setenv("SLURM_ARRAY_TASK_MAX", "3")
+	t.Setenv("SLURM_ARRAY_TASK_COUNT", "3")
+	var shards []string
+	for _, id := range []string{"1", "2", "3"} {
+		t.Setenv("SLURM_ARRAY_TASK_ID", id)
+		dir := "shard" + id
+		code, _, errs := runCLI(t, args(dir, "--shard", "auto")...)
+		if code != 0 {
+			t.Fatalf("task %s: exit %d: %s", id, code, errs)
+		}
+		if want := "shard " + id + "/3 (from the Slurm array task)"; !strings.Contains(errs, want) {
+			t.Errorf("task %s says %q, want %q", id, errs, want)
+		}
+		shards = append(shards, filepath.Join(base, dir))
+	}
+	// auto/N must agree with the scheduler.
+	if code, _, errs := runCLI(t, args("bad", "--shard", "auto/4")...); code != 2 || !strings.Contains(errs, "runs 3 tasks, not 4") {
+		t.Errorf("auto/4 under a 3-task array: exit %d: %s", code, errs)
+	}
+	merged := filepath.Join(base, "merged")
+	if code, _, errs := runCLI(t, append(append([]string{"merge"}, shards...), "--out", merged)...); code != 0 {
+		t.Fatalf("merge: exit %d: %s", code, errs)
+	}
+	for _, f := range []string{study.ReplicationsFile, study.SummaryCSVFile, study.SummaryJSONFile, study.ReportFile, study.ManifestFile} {
+		p, _ := os.ReadFile(filepath.Join(base, "whole", f))
+		q, _ := os.ReadFile(filepath.Join(merged, f))
+		if len(p) == 0 || !bytes.Equal(p, q) {
+			t.Errorf("%s differs between the whole study and the merged Slurm shards", f)
+		}
+	}
+}
