@@ -1,4 +1,4 @@
-module redress
+module github.com/redress-sim/redress
 
 go 1.26
 

@@ -43,8 +43,8 @@ package agents
 import (
 	"math"
 
-	"redress/rng"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Logistic is 1/(1+exp(−x)).

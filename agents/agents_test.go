@@ -5,8 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"redress/rng"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func model() *Model { return NewModel(scenarios.Default()) }

@@ -26,8 +26,8 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"redress/scenarios"
-	"redress/sim"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
 )
 
 // Metric describes one policy metric.

@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // twoPolicies is a small behavioral scenario with a standard and a fast

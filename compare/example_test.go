@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"log"
 
-	"redress/compare"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/compare"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Two policies on the same 2,000 customers and random numbers: the paired

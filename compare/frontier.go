@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Lever is a policy key and the values a grid gives it.

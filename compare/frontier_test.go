@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func TestParseLever(t *testing.T) {

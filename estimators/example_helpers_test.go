@@ -3,7 +3,7 @@ package estimators_test
 import (
 	"gonum.org/v1/gonum/mat"
 
-	"redress/formula"
+	"github.com/redress-sim/redress/formula"
 )
 
 // spreadRows places the rows of a subset design into an n-row matrix.

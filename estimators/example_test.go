@@ -3,9 +3,9 @@ package estimators_test
 import (
 	"fmt"
 
-	"redress/estimators"
-	"redress/formula"
-	"redress/table"
+	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/formula"
+	"github.com/redress-sim/redress/table"
 )
 
 // Heckman's two-step estimator on the Mroz (1987) data: the log wage of

@@ -1,8 +1,8 @@
 package facts
 
 import (
-	"redress/scenarios"
-	"redress/sim"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
 )
 
 // The arms the facts share. base is the scenario as given (active policy

@@ -22,8 +22,8 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"redress/scenarios"
-	"redress/sim"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
 )
 
 // Options control a facts run.

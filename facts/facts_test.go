@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // small is a preset shrunk for tests: fewer customers and weeks, the

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"redress/report"
+	"github.com/redress-sim/redress/internal/report"
 )
 
 // Plot draws the report as one row per fact; the same report gives the

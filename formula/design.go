@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
-	"redress/table"
+	"github.com/redress-sim/redress/table"
 )
 
 // Design is a design matrix built from a formula and a table.

@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"redress/table"
+	"github.com/redress-sim/redress/table"
 )
 
 var nan = math.NaN()

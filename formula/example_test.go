@@ -7,8 +7,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"redress/formula"
-	"redress/table"
+	"github.com/redress-sim/redress/formula"
+	"github.com/redress-sim/redress/table"
 )
 
 func ExampleParse() {

@@ -3,8 +3,8 @@ package network_test
 import (
 	"fmt"
 
-	"redress/network"
-	"redress/rng"
+	"github.com/redress-sim/redress/network"
+	"github.com/redress-sim/redress/rng"
 )
 
 // A word-of-mouth network for 10,000 people — say 2,000 current

@@ -119,7 +119,7 @@ import (
 	"math/bits"
 	"slices"
 
-	"redress/rng"
+	"github.com/redress-sim/redress/rng"
 )
 
 // Purposes of the streams derived from the caller's key.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"redress/rng"
+	"github.com/redress-sim/redress/rng"
 )
 
 var testKey = rng.Base(20260101, 0).Purpose(99)

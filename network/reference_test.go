@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"redress/rng"
+	"github.com/redress-sim/redress/rng"
 )
 
 // This file keeps the small-world builder as it was before the implicit

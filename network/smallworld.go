@@ -6,7 +6,7 @@ import (
 	"math/bits"
 	"slices"
 
-	"redress/rng"
+	"github.com/redress-sim/redress/rng"
 )
 
 // ring is the Watts–Strogatz ring and its rewiring streams; positions are

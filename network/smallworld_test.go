@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"redress/rng"
+	"github.com/redress-sim/redress/rng"
 )
 
 // hasEdgeCandidates are the nodes j whose HasEdge(i, j) is checked

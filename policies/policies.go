@@ -15,8 +15,8 @@ import (
 	"math"
 	"slices"
 
-	"redress/agents"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // HoursPerWeek is the length of a week in hours.

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func TestErlangC(t *testing.T) {

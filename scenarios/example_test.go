@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // A scenario file states only what differs from the defaults.

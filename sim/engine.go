@@ -4,11 +4,11 @@ import (
 	"context"
 	"math"
 
-	"redress/agents"
-	"redress/network"
-	"redress/policies"
-	"redress/rng"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/network"
+	"github.com/redress-sim/redress/policies"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // blockSize is the number of customers in one unit of parallel work.

@@ -3,9 +3,9 @@ package sim
 import (
 	"math"
 
-	"redress/agents"
-	"redress/policies"
-	"redress/rng"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/policies"
+	"github.com/redress-sim/redress/rng"
 )
 
 // Branches of an episode's potential outcomes.

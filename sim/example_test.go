@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"redress/scenarios"
-	"redress/sim"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
 )
 
 // Run the embedded default scenario without writing files, and compare

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"redress/agents"
-	"redress/policies"
-	"redress/rng"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/policies"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Group holds the outcomes of one customer segment or one failure type

@@ -6,10 +6,10 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"redress/agents"
-	"redress/network"
-	"redress/rng"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/network"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Purposes of the random streams. Every draw is keyed by (seed,

@@ -19,14 +19,14 @@ import (
 	"slices"
 	"strconv"
 
-	"redress/agents"
-	"redress/outfile"
-	"redress/policies"
-	"redress/rng"
-	"redress/scenarios"
-	"redress/table"
-	"redress/textbook"
-	"redress/truth"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/policies"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/table"
+	"github.com/redress-sim/redress/textbook"
+	"github.com/redress-sim/redress/truth"
 )
 
 // Options control a run.

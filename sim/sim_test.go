@@ -12,11 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"redress/policies"
-	"redress/rng"
-	"redress/scenarios"
-	"redress/table"
-	"redress/truth"
+	"github.com/redress-sim/redress/policies"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/table"
+	"github.com/redress-sim/redress/truth"
 )
 
 // small returns the default scenario shrunk for fast tests.

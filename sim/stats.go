@@ -1,8 +1,8 @@
 package sim
 
 import (
-	"redress/agents"
-	"redress/policies"
+	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/policies"
 )
 
 // Episode is one failure episode: what the firm observes and, for the

@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"strings"
 
-	"redress/outfile"
-	"redress/scenarios"
-	"redress/truth"
+	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/truth"
 )
 
 // Summary holds the headline figures of a behavioral run.

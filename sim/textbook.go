@@ -6,9 +6,9 @@ import (
 	"math"
 	"os"
 
-	"redress/scenarios"
-	"redress/table"
-	"redress/textbook"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/table"
+	"github.com/redress-sim/redress/textbook"
 )
 
 // runTextbook draws one replication of the textbook DGP and writes its

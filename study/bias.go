@@ -17,9 +17,9 @@ import (
 	"strings"
 	"sync"
 
-	"redress/outfile"
-	"redress/scenarios"
-	"redress/sim"
+	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
 )
 
 // Files of a bias study's output directory.

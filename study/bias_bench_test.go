@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // BenchmarkBiasStudy is SPEC §12's study benchmark: 1,000 replications of

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func TestSetAndSweepErrors(t *testing.T) {

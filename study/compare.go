@@ -14,11 +14,11 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"redress/estimators"
-	"redress/formula"
-	"redress/scenarios"
-	"redress/table"
-	"redress/truth"
+	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/formula"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/table"
+	"github.com/redress-sim/redress/truth"
 )
 
 // Row is one estimator's estimate of one estimand.

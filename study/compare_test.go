@@ -5,9 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"redress/scenarios"
-	"redress/sim"
-	"redress/table"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
+	"github.com/redress-sim/redress/table"
 )
 
 func TestCompareModes(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"redress/outfile"
+	"github.com/redress-sim/redress/internal/outfile"
 )
 
 // ReadManifest reads a study directory's study.json.

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"redress/outfile"
+	"github.com/redress-sim/redress/internal/outfile"
 )
 
 // writeOutputs writes summary.csv, summary.json, the plots and report.md.

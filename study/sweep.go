@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Sweep is one swept scenario key and the values it takes.

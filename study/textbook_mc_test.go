@@ -7,9 +7,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"redress/estimators"
-	"redress/scenarios"
-	"redress/textbook"
+	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/textbook"
 )
 
 // TestTextbookMonteCarlo: on data from the simulator's textbook mode

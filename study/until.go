@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Target is a precision target of a study that runs until it is met:

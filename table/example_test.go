@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"redress/table"
+	"github.com/redress-sim/redress/table"
 )
 
 func ExampleReadCSV() {

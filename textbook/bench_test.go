@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func BenchmarkSimulate(b *testing.B) {

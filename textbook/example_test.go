@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"redress/scenarios"
-	"redress/textbook"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/textbook"
 )
 
 // Simulate the default textbook DGP (rho = 0.5, normal errors, a strong

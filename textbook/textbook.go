@@ -58,8 +58,8 @@ import (
 	"fmt"
 	"math"
 
-	"redress/rng"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Purpose codes of the random streams: stream (seed, rep, i, purpose).

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // nBig is the sample size of the distributional tests: large enough that

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"redress/scenarios"
-	"redress/truth"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/truth"
 )
 
 // CovariateNames returns the names of the k covariates: x1, …, xk. They

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"redress/outfile"
-	"redress/scenarios"
-	"redress/truth"
+	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/truth"
 )
 
 // Output file names, in the order Write publishes them.

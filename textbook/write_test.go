@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"redress/outfile"
-	"redress/scenarios"
-	"redress/truth"
+	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/truth"
 )
 
 func textbookScenario(truthEpisodes bool) *scenarios.Scenario {

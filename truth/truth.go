@@ -6,7 +6,7 @@ package truth
 import (
 	"encoding/json"
 
-	"redress/outfile"
+	"github.com/redress-sim/redress/internal/outfile"
 )
 
 // Version is the redress version written into every truth file.

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"redress/study"
-	"redress/studyplot"
+	"github.com/redress-sim/redress/internal/studyplot"
+	"github.com/redress-sim/redress/study"
 )
 
 // keyedFlag collects a repeated flag of key=values items (--sweep,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"redress/study"
+	"github.com/redress-sim/redress/study"
 )
 
 func smallTextbook(t *testing.T) string {

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"redress/compare"
-	"redress/outfile"
-	"redress/scenarios"
+	"github.com/redress-sim/redress/compare"
+	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {

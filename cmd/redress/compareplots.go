@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"redress/compare"
-	"redress/report"
+	"github.com/redress-sim/redress/compare"
+	"github.com/redress-sim/redress/internal/report"
 )
 
 // comparePlots draws the comparison's plots into dir:

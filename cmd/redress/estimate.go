@@ -12,9 +12,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"redress/estimators"
-	"redress/formula"
-	"redress/table"
+	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/formula"
+	"github.com/redress-sim/redress/table"
 )
 
 // estimateSpec is what `redress estimate` was asked to do.

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"redress/facts"
-	"redress/outfile"
+	"github.com/redress-sim/redress/facts"
+	"github.com/redress-sim/redress/internal/outfile"
 )
 
 func cmdFacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {

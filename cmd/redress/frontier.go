@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"redress/compare"
-	"redress/outfile"
+	"github.com/redress-sim/redress/compare"
+	"github.com/redress-sim/redress/internal/outfile"
 )
 
 func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -30,8 +30,8 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"redress/scenarios"
-	"redress/study"
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/study"
 )
 
 // exitError carries an exit status.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"redress/scenarios"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"redress/sim"
-	"redress/study"
+	"github.com/redress-sim/redress/sim"
+	"github.com/redress-sim/redress/study"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {

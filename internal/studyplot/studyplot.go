@@ -25,8 +25,8 @@ import (
 	"strconv"
 	"strings"
 
-	"redress/report"
-	"redress/study"
+	"github.com/redress-sim/redress/internal/report"
+	"github.com/redress-sim/redress/study"
 )
 
 // Plots draws the plots of a finished study into dir and returns the

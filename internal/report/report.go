@@ -36,7 +36,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"redress/outfile"
+	"github.com/redress-sim/redress/internal/outfile"
 )
 
 // DPI is the resolution of the PNG files.

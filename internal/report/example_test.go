@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"redress/report"
+	"github.com/redress-sim/redress/internal/report"
 )
 
 func Example() {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"redress/study"
+	"github.com/redress-sim/redress/study"
 )
 
 // fakeStudy is a 3 × 2 grid (a categorical key and a numeric one) with two
