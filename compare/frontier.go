@@ -24,13 +24,13 @@ func ParseLever(s string) (Lever, error) {
 	key, spec, ok := strings.Cut(s, "=")
 	key, spec = strings.TrimSpace(key), strings.TrimSpace(spec)
 	if !ok || key == "" || spec == "" {
-		return Lever{}, fmt.Errorf("--grid %q: want lever=a:b:step or lever=v1,v2 (e.g. refund=0:1.2:0.4)", s)
+		return Lever{}, fmt.Errorf("lever %q: want lever=a:b:step or lever=v1,v2 (e.g. refund=0:1.2:0.4)", s)
 	}
 	if !strings.Contains(spec, ":") {
 		var vals []string
 		for _, v := range strings.Split(spec, ",") {
 			if v = strings.TrimSpace(v); v == "" {
-				return Lever{}, fmt.Errorf("--grid %q: empty value", s)
+				return Lever{}, fmt.Errorf("lever %q: empty value", s)
 			}
 			vals = append(vals, v)
 		}
@@ -38,25 +38,25 @@ func ParseLever(s string) (Lever, error) {
 	}
 	parts := strings.Split(spec, ":")
 	if len(parts) != 3 {
-		return Lever{}, fmt.Errorf("--grid %q: a range is a:b:step", s)
+		return Lever{}, fmt.Errorf("lever %q: a range is a:b:step", s)
 	}
 	var x [3]float64
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return Lever{}, fmt.Errorf("--grid %q: %q is not a number", s, p)
+			return Lever{}, fmt.Errorf("lever %q: %q is not a number", s, p)
 		}
 		x[i] = v
 	}
 	a, b, step := x[0], x[1], x[2]
 	if !(step > 0) || b < a {
-		return Lever{}, fmt.Errorf("--grid %q: need a ≤ b and step > 0", s)
+		return Lever{}, fmt.Errorf("lever %q: need a ≤ b and step > 0", s)
 	}
 	// Count in floating point first: (b − a)/step may be far beyond any
 	// int (or +Inf for a tiny step).
 	f := math.Floor((b-a)/step+1e-9) + 1
 	if !(f <= maxGridPoints) {
-		return Lever{}, fmt.Errorf("--grid %q: %s values; at most %d", s, strconv.FormatFloat(f, 'g', 3, 64), maxGridPoints)
+		return Lever{}, fmt.Errorf("lever %q: %s values; at most %d", s, strconv.FormatFloat(f, 'g', 3, 64), maxGridPoints)
 	}
 	n := int(f)
 	var vals []string
@@ -84,7 +84,7 @@ func roundSig(v float64) float64 {
 // *scenarios.Error).
 func GridScenario(sc *scenarios.Scenario, template string, levers []Lever) (*scenarios.Scenario, [][]string, error) {
 	if len(levers) == 0 {
-		return nil, nil, fmt.Errorf("no --grid lever")
+		return nil, nil, fmt.Errorf("no lever to vary")
 	}
 	ti := sc.ActivePolicy()
 	if template != "" {
@@ -102,7 +102,7 @@ func GridScenario(sc *scenarios.Scenario, template string, levers []Lever) (*sce
 	seen := map[string]bool{}
 	for _, l := range levers {
 		if seen[l.Key] {
-			return nil, nil, &scenarios.Error{Key: "--grid " + l.Key, Msg: "lever given twice"}
+			return nil, nil, &scenarios.Error{Key: l.Key, Msg: "lever given twice"}
 		}
 		seen[l.Key] = true
 		total *= len(l.Values)
@@ -147,7 +147,7 @@ func GridScenario(sc *scenarios.Scenario, template string, levers []Lever) (*sce
 // lever.
 func leverError(lever string, err error) error {
 	msg := strings.ReplaceAll(err.Error(), "policies[0].", "")
-	return &scenarios.Error{Key: "--grid " + lever, Msg: msg}
+	return &scenarios.Error{Key: lever, Msg: msg}
 }
 
 // Pareto returns the policies on the Pareto frontier of two metrics, x

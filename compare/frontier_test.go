@@ -37,8 +37,8 @@ func TestGridScenarioErrors(t *testing.T) {
 		levers []Lever
 		want   string
 	}{
-		{[]Lever{{"refundd", []string{"1"}}}, `--grid refundd: refundd: no such key "refundd"`},
-		{[]Lever{{"refund", []string{"-0.1"}}}, "--grid refund=-0.1: refund: -0.1 is out of range"},
+		{[]Lever{{"refundd", []string{"1"}}}, `refundd: refundd: no such key "refundd"`},
+		{[]Lever{{"refund", []string{"-0.1"}}}, "refund=-0.1: refund: -0.1 is out of range"},
 		{[]Lever{{"staffing", []string{"-1"}}}, "staffing: -1 is out of range"},
 		{[]Lever{{"apology", []string{"grovelling"}}}, `apology: "grovelling"`},
 		{[]Lever{{"refund", []string{"1"}}, {"refund", []string{"2"}}}, "lever given twice"},

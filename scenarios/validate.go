@@ -367,7 +367,7 @@ const maxStudyReps = 10_000_000
 // and its values are valid, and whether an estimator applies, is checked
 // by the study itself (redress validate and redress bias).
 func (v *validator) study(st *Study) {
-	v.intIn("study.reps", st.Reps, 0, maxStudyReps, "replications per grid point (0: given by --reps)")
+	v.intIn("study.reps", st.Reps, 0, maxStudyReps, "replications per grid point (0: given when the study is run)")
 	v.intIn("study.batch", st.Batch, 0, maxStudyReps, "replications between checks of study.until (0: 100)")
 	seen := map[string]bool{}
 	for i, e := range st.Estimators {

@@ -35,6 +35,18 @@ const (
 // before finishing; the finished replications are saved.
 var ErrInterrupted = errors.New("study interrupted")
 
+// ErrStudyExists is returned (wrapped in an InputError) when Out already
+// holds a study and Resume is not set.
+var ErrStudyExists = errors.New("already holds a study")
+
+// ErrCannotResume is returned (wrapped in an InputError) when Resume is
+// set but Out holds no study, another study, or a damaged one.
+var ErrCannotResume = errors.New("cannot resume")
+
+// ErrUnfinished is returned (wrapped in an InputError) when Merge is
+// given a shard that has not run all its replications.
+var ErrUnfinished = errors.New("unfinished")
+
 // PlotFunc draws a finished study's plots into dir (sampling
 // distributions per estimator with the truth marked; bias and coverage
 // against each swept key). It is the hook for the plotting package:
@@ -226,7 +238,7 @@ func NewManifest(cfg *Config) (Manifest, error) {
 	}
 	if len(cfg.Until) > 0 {
 		if cfg.Shards > 0 {
-			return Manifest{}, fmt.Errorf("--until cannot be combined with --shard: a precision target needs every replication of a point in one place")
+			return Manifest{}, inputErr("a precision target (Until) cannot be combined with shards (Shards): it needs every replication of a point in one place")
 		}
 		m.Until, m.Batch = untilString(cfg.Until), cfg.Batch
 		if m.Batch <= 0 {
@@ -288,7 +300,7 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, errors.New("no scenario")
 	}
 	if cfg.Reps < 1 {
-		return nil, inputErr("--reps must be ≥ 1, got %d", cfg.Reps)
+		return nil, inputErr("Reps must be ≥ 1, got %d", cfg.Reps)
 	}
 	if err := checkSize(cfg.Reps, cfg.Sweeps); err != nil {
 		return nil, err
@@ -310,7 +322,7 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 			return nil, err
 		}
 		if scs[k].Mode != cfg.Scenario.Mode {
-			return nil, inputErr("--sweep: grid point %d sets mode %q, but the study is in %s mode; a study's estimands depend on its mode, so run one study per mode", k, scs[k].Mode, cfg.Scenario.Mode)
+			return nil, inputErr("sweeps: grid point %d sets mode %q, but the study is in %s mode; a study's estimands depend on its mode, so run one study per mode", k, scs[k].Mode, cfg.Scenario.Mode)
 		}
 	}
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
@@ -327,10 +339,10 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 	if cfg.Resume {
 		old, err := os.ReadFile(manPath)
 		if err != nil {
-			return nil, inputErr("--resume: %s has no study to resume (%w)", cfg.Out, err)
+			return nil, &InputError{fmt.Errorf("%w: %s has no study (%w)", ErrCannotResume, cfg.Out, err)}
 		}
 		if !bytes.Equal(old, manBytes) {
-			return nil, inputErr("--resume: the study in %s differs from this one (scenario, seed, reps, estimators, sweeps or shard); run the same command", cfg.Out)
+			return nil, &InputError{fmt.Errorf("%w: the study in %s differs from this one (scenario, seed, reps, estimators, sweeps or shard)", ErrCannotResume, cfg.Out)}
 		}
 		prior, err = readReplications(repPath, man)
 		if err != nil {
@@ -342,12 +354,12 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 			check = checkUntilPrefix(prior, man, cfg.Until, len(points))
 		}
 		if check != nil {
-			return nil, inputErr("--resume: %s: %w", repPath, check)
+			return nil, &InputError{fmt.Errorf("%w: %s: %w", ErrCannotResume, repPath, check)}
 		}
 	} else {
 		for _, f := range []string{manPath, repPath} {
 			if _, err := os.Stat(f); err == nil {
-				return nil, inputErr("%s already holds a study; pass --resume to finish it, or choose another --out", cfg.Out)
+				return nil, &InputError{fmt.Errorf("%s: %w", cfg.Out, ErrStudyExists)}
 			}
 		}
 		if err := outfile.WriteFile(manPath, manBytes); err != nil {
@@ -498,7 +510,7 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 		return out, firstErr
 	}
 	if next < len(todo) {
-		return out, fmt.Errorf("%w after %d of %d replications; rerun with --resume to finish", ErrInterrupted, next, len(todo))
+		return out, fmt.Errorf("%w after %d of %d replications", ErrInterrupted, next, len(todo))
 	}
 	if err := f.Sync(); err != nil {
 		return out, err

@@ -46,9 +46,9 @@ func checkSize(reps int, sweeps []Sweep) error {
 	}
 	if n := pts * float64(reps); n > MaxTasks {
 		if pts == 1 {
-			return inputErr("%d replications; at most %s (--until can stop a study once its precision target is met)", reps, fmtCount(MaxTasks))
+			return inputErr("%d replications; at most %s (a precision target can stop a study once it is met)", reps, fmtCount(MaxTasks))
 		}
-		return inputErr("%d replications at each of %s grid points = %s; at most %s in all (--until can stop each point once its precision target is met)",
+		return inputErr("%d replications at each of %s grid points = %s; at most %s in all (a precision target can stop each point once it is met)",
 			reps, fmtCount(pts), fmtCount(n), fmtCount(MaxTasks))
 	}
 	return nil

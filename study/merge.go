@@ -46,7 +46,7 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 			return nil, err
 		}
 		if m.Until != "" {
-			return nil, inputErr("merge: %s is a study with a precision target (--until), which is never sharded; it needs no merge", d)
+			return nil, inputErr("merge: %s is a study with a precision target, which is never sharded; it needs no merge", d)
 		}
 		if m.Shard != "" {
 			if prev, ok := shards[m.Shard]; ok {
@@ -76,7 +76,7 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 			return nil, inputErr("merge: %s: %w", d, err)
 		}
 		if got := len(rs) / len(m.Pairs); got < len(all) {
-			return nil, inputErr("merge: %s has %d of its %d replications; finish it with --resume", d, got, len(all))
+			return nil, &InputError{fmt.Errorf("merge: %s has %d of its %d replications: %w", d, got, len(all), ErrUnfinished)}
 		}
 		rows = append(rows, rs...)
 	}

@@ -18,13 +18,13 @@ func ParseSweep(s string) (Sweep, error) {
 	key, vals, ok := strings.Cut(s, "=")
 	key = strings.TrimSpace(key)
 	if !ok || key == "" || strings.TrimSpace(vals) == "" {
-		return Sweep{}, fmt.Errorf("--sweep %q: want key=v1,v2,... (e.g. textbook.rho=0,0.3,0.6)", s)
+		return Sweep{}, fmt.Errorf("sweep %q: want key=v1,v2,... (e.g. textbook.rho=0,0.3,0.6)", s)
 	}
 	var out []string
 	for _, v := range strings.Split(vals, ",") {
 		v = strings.TrimSpace(v)
 		if v == "" {
-			return Sweep{}, fmt.Errorf("--sweep %q: empty value", s)
+			return Sweep{}, fmt.Errorf("sweep %q: empty value", s)
 		}
 		out = append(out, v)
 	}
@@ -81,7 +81,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 	if sc.Study.Until != "" {
 		ts, err := ParseUntil(sc.Study.Until)
 		if err != nil {
-			return Config{}, sc.Annotate(&scenarios.Error{Key: "study.until", Msg: strings.TrimPrefix(err.Error(), "--until ")})
+			return Config{}, sc.Annotate(&scenarios.Error{Key: "study.until", Msg: err.Error()})
 		}
 		cfg.Until, cfg.Batch = ts, sc.Study.Batch
 	}

@@ -36,14 +36,14 @@ func ParseUntil(s string) ([]Target, error) {
 		inner, ok := strings.CutPrefix(part, "mcse(")
 		name, bound, ok2 := strings.Cut(inner, ")<")
 		if !ok || !ok2 {
-			return nil, fmt.Errorf("--until %q: want mcse(MEASURE)<BOUND, e.g. mcse(coverage)<0.005", s)
+			return nil, fmt.Errorf("target %q: want mcse(MEASURE)<BOUND, e.g. mcse(coverage)<0.005", s)
 		}
 		if !measureKnown(name) {
-			return nil, fmt.Errorf("--until %q: unknown measure %q; measures are %s", s, name, strings.Join(names, ", "))
+			return nil, fmt.Errorf("target %q: unknown measure %q; measures are %s", s, name, strings.Join(names, ", "))
 		}
 		b, err := strconv.ParseFloat(bound, 64)
 		if err != nil || !(b > 0) || math.IsInf(b, 0) {
-			return nil, fmt.Errorf("--until %q: the bound %q must be a number > 0", s, bound)
+			return nil, fmt.Errorf("target %q: the bound %q must be a number > 0", s, bound)
 		}
 		out = append(out, Target{Measure: name, Below: b})
 	}

@@ -107,7 +107,7 @@ func TestUntil(t *testing.T) {
 	// --until with shards is refused; so is merging an --until study.
 	cfg = untilConfig(t, filepath.Join(t.TempDir(), "sh"))
 	cfg.Shard, cfg.Shards = 1, 2
-	if _, err := Bias(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "--shard") {
+	if _, err := Bias(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "cannot be combined with shards") {
 		t.Errorf("--until with --shard: %v", err)
 	}
 	if _, err := Merge([]string{ref}, filepath.Join(t.TempDir(), "m"), nil); err == nil {

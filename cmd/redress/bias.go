@@ -115,7 +115,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Workers, cfg.Out, cfg.Resume, cfg.Shard, cfg.Shards, cfg.Plot = *workers, *out, *resume, si, sn, studyplot.Plots
 	if *until != "" {
 		if cfg.Until, err = study.ParseUntil(*until); err != nil {
-			return usageError("%v", err)
+			return usageError("--until: %v", err)
 		}
 	}
 	if *batch < 0 {
@@ -154,6 +154,12 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if errors.Is(err, context.Canceled) {
 			return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; finish with the same command and --resume")}
 		}
+		switch {
+		case errors.Is(err, study.ErrStudyExists):
+			return usageError("bias: --out %v; pass --resume to finish it, or choose another --out", err)
+		case errors.Is(err, study.ErrCannotResume):
+			return usageError("bias: --resume: %v", err)
+		}
 		return fmt.Errorf("bias: %w", err)
 	}
 	printBias(stdout, res, time.Since(start))
@@ -178,6 +184,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	res, err := study.Merge(pos, *out, studyplot.Plots)
+	if errors.Is(err, study.ErrUnfinished) {
+		return usageError("%v; finish it with the bias command that began it and --resume", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if errors.Is(err, compare.ErrNoPolicy) {
 			return usageError("frontier: --policy: %v", err)
 		}
-		return usageError("frontier: %v", err)
+		return usageError("frontier: --grid %v", err)
 	}
 	prog := newProgress(stderr)
 	start := time.Now()

@@ -51,7 +51,7 @@ func TestHostileInput(t *testing.T) {
 		{"negative seed", []string{"run", "--seed", "-5", "--out", filepath.Join(dir, "neg")}, "--seed -5"},
 		{"merge of an empty study", []string{"merge", empty, "--out", filepath.Join(dir, "m")}, "no (estimand, method) pairs"},
 		{"merge onto an input", []string{"merge", study, filepath.Join(dir, ".", "s", "..", "s"), "--out", study + string(filepath.Separator)}, "is one of the inputs"},
-		{"resume of nothing", []string{"bias", "textbook-selection", "--reps", "2", "--resume", "--out", filepath.Join(dir, "none")}, "no study to resume"},
+		{"resume of nothing", []string{"bias", "textbook-selection", "--reps", "2", "--resume", "--out", filepath.Join(dir, "none")}, "has no study"},
 		{"no neighbours", []string{"estimate", "--data", csv, "--method", "psm", "--outcome", "y ~ x", "--treatment", "d", "--neighbours", "0"}, "--neighbours 0"},
 		{"neighbours for ols", []string{"estimate", "--data", csv, "--method", "ols", "--outcome", "y ~ x", "--neighbours", "2"}, "applies to psm only"},
 		{"negative iterations", []string{"estimate", "--data", csv, "--method", "logit", "--outcome", "y ~ x", "--max-iter", "-1"}, "--max-iter -1"},
