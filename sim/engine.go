@@ -56,6 +56,8 @@ type engine struct {
 	// onOrder, when set (by tests), sees every recorded order: customer,
 	// recorded week.
 	onOrder func(i, week int)
+	// onWeek, when set, is called after each week (warm-up included).
+	onWeek func()
 }
 
 // block is one worker's share of a week: its accumulators, the episodes
@@ -191,6 +193,9 @@ func (e *engine) run(ctx context.Context, workers int, out sink) (Stats, error) 
 		e.endWeek(&ws, &wk)
 		if e.recording() {
 			total.add(&ws)
+		}
+		if e.onWeek != nil {
+			e.onWeek()
 		}
 	}
 	total.TerminalValue = e.terminalValue()

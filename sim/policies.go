@@ -139,7 +139,7 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 	out := make([]PolicyOutcome, len(pols))
 	for k := range pols {
 		bd := Breakdown{Segments: make([]Group, len(sc.Population.Segments))}
-		sum, pop, err := replay(ctx, sc, &pols[k], base, workers, &breakdownSink{b: &bd, m: m})
+		sum, pop, err := replay(ctx, sc, &pols[k], base, workers, &breakdownSink{b: &bd, m: m}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -152,13 +152,15 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 // replay simulates policy pol on a fresh population drawn from the
 // replication's streams base — the same customers and draws for every
 // policy — passing the episodes to out (if not nil).
-func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out sink) (Summary, *population, error) {
+func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out sink, onWeek func()) (Summary, *population, error) {
 	pop := newPopulation(sc, base, workers)
 	net, err := buildNetwork(sc, base, pop.nodes)
 	if err != nil {
 		return Summary{}, nil, err
 	}
-	st, err := newEngine(sc, pol, pop, base, net).run(ctx, workers, out)
+	eng := newEngine(sc, pol, pop, base, net)
+	eng.onWeek = onWeek
+	st, err := eng.run(ctx, workers, out)
 	if err != nil {
 		return Summary{}, nil, err
 	}

@@ -41,6 +41,11 @@ type Options struct {
 	// Collect keeps the observed episodes in memory as Result.Episodes
 	// (the same values episodes.csv holds), for estimation without files.
 	Collect bool
+	// Progress, if set, is called from the simulating goroutine after
+	// each simulated week (warm-up weeks, and the replays of the other
+	// policies that truth.json compares, included) with the weeks done
+	// and the total. It does not change the results.
+	Progress func(done, total int)
 }
 
 // Result is what a run produced.
@@ -86,6 +91,10 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		return nil, err
 	}
 	eng := newEngine(sc, &pols[active], pop, base, net)
+	if opts.Progress != nil {
+		done, total := 0, (sc.Population.WarmupWeeks+sc.Population.Weeks)*len(pols)
+		eng.onWeek = func() { done++; opts.Progress(done, total) }
+	}
 
 	var w *writer
 	if opts.Out != "" || opts.Collect {
@@ -119,7 +128,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		for k := range pols {
 			sum := res.Summary
 			if k != active {
-				if sum, _, err = replay(ctx, sc, &pols[k], base, opts.Workers, nil); err != nil {
+				if sum, _, err = replay(ctx, sc, &pols[k], base, opts.Workers, nil, eng.onWeek); err != nil {
 					return nil, err
 				}
 			}

@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -717,5 +718,33 @@ func TestRunReplacesEarlierRun(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("directory holds %v after the second run, which wrote %v", got, want)
+	}
+}
+
+// TestProgress: Options.Progress sees every week of the run and of the
+// other policy's replay, in order, and the results do not change.
+func TestProgress(t *testing.T) {
+	sc := small(1500, 10)
+	sc.Policies = append(sc.Policies, scenarios.DefaultPolicy("fast"))
+	plain, err := Run(context.Background(), sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []int
+	total := 0
+	res, err := Run(context.Background(), sc, Options{Workers: 2, Progress: func(done, n int) {
+		seen, total = append(seen, done), n
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 2 * (sc.Population.WarmupWeeks + sc.Population.Weeks)
+	if total != want || len(seen) != want || seen[0] != 1 || seen[len(seen)-1] != want {
+		t.Fatalf("progress saw %d calls ending at %v of %d; want 1…%d", len(seen), seen[len(seen)-1:], total, want)
+	}
+	a, _ := json.Marshal(plain.Truth)
+	b, _ := json.Marshal(res.Truth)
+	if !bytes.Equal(a, b) {
+		t.Error("truth differs with a progress callback")
 	}
 }

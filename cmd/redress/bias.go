@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redress-sim/redress/internal/studyplot"
@@ -127,7 +126,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(cfg.Until) > 0 && sn > 0 {
 		return usageError("--until cannot be combined with --shard: a precision target needs all of a point's replications in one place")
 	}
-	prog := newProgress(stderr)
+	prog := newProgress(stderr, "replications")
 	cfg.Progress = prog.update
 	start := time.Now()
 	// Each replication allocates a few MB that die young while the live
@@ -243,60 +242,6 @@ func printBias(w io.Writer, res *study.Results, elapsed time.Duration) {
 		}
 		head, rows := study.Table(res, p.Index)
 		grid(w, head, rows, false)
-	}
-}
-
-// progress shows replications done, rate and time left on a terminal.
-type progress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	on    bool
-	start time.Time
-	last  time.Time
-	shown bool
-}
-
-func newProgress(stderr io.Writer) *progress {
-	p := &progress{w: stderr, start: time.Now()}
-	if f, ok := stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.on = true
-		}
-	}
-	return p
-}
-
-func (p *progress) update(done, total int) {
-	if !p.on {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if done < total && now.Sub(p.last) < 200*time.Millisecond {
-		return
-	}
-	p.last = now
-	el := now.Sub(p.start).Seconds()
-	rate := float64(done) / el
-	const width = 30
-	fill := width * done / total
-	bar := strings.Repeat("█", fill) + strings.Repeat("·", width-fill)
-	msg := fmt.Sprintf("\r  %s %d/%d replications  %.1f/s", bar, done, total, rate)
-	// Forecast once a few replications are in.
-	if done >= 3 && done < total && rate > 0 {
-		left := time.Duration(float64(total-done) / rate * float64(time.Second))
-		msg += fmt.Sprintf("  %s left", left.Round(time.Second))
-	}
-	fmt.Fprint(p.w, msg+"\033[K")
-	p.shown = true
-}
-
-func (p *progress) finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown {
-		fmt.Fprintln(p.w)
 	}
 }
 

@@ -47,7 +47,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	prog := newProgress(stderr)
+	prog := newProgress(stderr, "replications")
 	start := time.Now()
 	res, err := compare.Run(ctx, compare.Config{Scenario: sc, Reps: *reps, Baseline: *baseline, Workers: *workers, Progress: prog.update})
 	prog.finish()

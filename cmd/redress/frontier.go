@@ -62,7 +62,7 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return usageError("frontier: --grid %v", err)
 	}
-	prog := newProgress(stderr)
+	prog := newProgress(stderr, "replications")
 	start := time.Now()
 	res, err := compare.Run(ctx, compare.Config{Scenario: grid, Reps: *reps, Workers: *workers, Progress: prog.update})
 	prog.finish()

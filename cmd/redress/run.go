@@ -41,7 +41,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError("--workers must be ≥ 0, got %d", *workers)
 	}
 	start := time.Now()
-	res, err := sim.Run(ctx, sc, sim.Options{Out: *out, Workers: *workers, Replication: *rep, Collect: *estimates})
+	prog := newProgress(stderr, "weeks")
+	res, err := sim.Run(ctx, sc, sim.Options{Out: *out, Workers: *workers, Replication: *rep, Collect: *estimates,
+		Progress: prog.update})
+	prog.finish()
 	if err != nil {
 		return fmt.Errorf("run %s: %w", sc.Name, err)
 	}
