@@ -336,25 +336,15 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 	repPath := filepath.Join(cfg.Out, ReplicationsFile)
 	manPath := filepath.Join(cfg.Out, ManifestFile)
 	var prior []RepRow
+	extend := false
 	if cfg.Resume {
-		old, err := os.ReadFile(manPath)
-		if err != nil {
-			return nil, &InputError{fmt.Errorf("%w: %s has no study (%w)", ErrCannotResume, cfg.Out, err)}
+		if prior, extend, err = readPrior(&cfg, man, manBytes, all, repPath); err != nil {
+			return nil, err
 		}
-		if !bytes.Equal(old, manBytes) {
-			return nil, &InputError{fmt.Errorf("%w: the study in %s differs from this one (scenario, seed, reps, estimators, sweeps or shard)", ErrCannotResume, cfg.Out)}
-		}
-		prior, err = readReplications(repPath, man)
-		if err != nil {
-			return nil, &InputError{err}
-		}
-		prior = completePrefix(prior, len(man.Pairs))
-		check := checkPrefix(prior, all, man)
-		if len(cfg.Until) > 0 {
-			check = checkUntilPrefix(prior, man, cfg.Until, len(points))
-		}
-		if check != nil {
-			return nil, &InputError{fmt.Errorf("%w: %s: %w", ErrCannotResume, repPath, check)}
+		if extend {
+			if err := outfile.WriteFile(manPath, manBytes); err != nil {
+				return nil, err
+			}
 		}
 	} else {
 		for _, f := range []string{manPath, repPath} {
@@ -365,6 +355,13 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 		if err := outfile.WriteFile(manPath, manBytes); err != nil {
 			return nil, err
 		}
+	}
+	if extend {
+		res, err := runExtended(ctx, &cfg, man, points, scs, prior, repPath)
+		if err != nil {
+			return res, err
+		}
+		return res, finish(&cfg, res)
 	}
 	// Rewrite the valid prefix (drops a partial last line or replication).
 	var buf bytes.Buffer
@@ -392,11 +389,124 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 			return res, runErr
 		}
 	}
+	return res, finish(&cfg, res)
+}
+
+// finish summarises a complete study and writes its outputs.
+func finish(cfg *Config, res *Results) error {
 	res.Summary = Summarize(res.Rows)
-	if err := writeOutputs(cfg.Out, res, cfg.Plot); err != nil {
-		return res, err
+	return writeOutputs(cfg.Out, res, cfg.Plot)
+}
+
+// readPrior reads the replications of the study in cfg.Out that cfg
+// resumes: a valid prefix of man's tasks, or, when the study there is
+// man with fewer replications (extend), a valid prefix of its tasks.
+func readPrior(cfg *Config, man Manifest, manBytes []byte, all []task, repPath string) ([]RepRow, bool, error) {
+	old, err := os.ReadFile(filepath.Join(cfg.Out, ManifestFile))
+	if err != nil {
+		return nil, false, &InputError{fmt.Errorf("%w: %s has no study (%w)", ErrCannotResume, cfg.Out, err)}
+	}
+	prev, extend := man, false
+	if !bytes.Equal(old, manBytes) {
+		var m Manifest
+		if json.Unmarshal(old, &m) == nil && m.validate() == nil && len(cfg.Until) == 0 && m.Reps < man.Reps {
+			raised := m
+			raised.Reps = man.Reps
+			if b, err := marshalManifest(raised); err == nil && bytes.Equal(b, manBytes) {
+				prev, extend, all = m, true, tasks(m, len(Grid(m.Sweeps)))
+			}
+		}
+		if !extend {
+			return nil, false, &InputError{fmt.Errorf("%w: the study in %s differs from this one (scenario, seed, estimators, sweeps or shard, or more replications)", ErrCannotResume, cfg.Out)}
+		}
+	}
+	prior, err := readReplications(repPath, prev)
+	if err != nil {
+		return nil, false, &InputError{err}
+	}
+	prior = completePrefix(prior, len(prev.Pairs))
+	check := checkPrefix(prior, all, prev)
+	if len(cfg.Until) > 0 {
+		check = checkUntilPrefix(prior, prev, cfg.Until, len(Grid(prev.Sweeps)))
+	}
+	if check != nil {
+		return nil, false, &InputError{fmt.Errorf("%w: %s: %w", ErrCannotResume, repPath, check)}
+	}
+	return prior, extend, nil
+}
+
+// runExtended finishes a study whose replications were raised: point by
+// point it writes the point's earlier rows, then runs its new
+// replications, so that replications.csv is at every moment a prefix of
+// the study's canonical order. (An interruption keeps the points done;
+// a later resume recomputes the rest, with the same random numbers.)
+func runExtended(ctx context.Context, cfg *Config, man Manifest, points []Point, scs []*scenarios.Scenario, prior []RepRow, repPath string) (*Results, error) {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	writeHeader(cw, man)
+	cw.Flush()
+	if err := outfile.WriteFile(repPath, buf.Bytes()); err != nil {
+		return nil, err
+	}
+	per := len(man.Pairs)
+	res := &Results{Manifest: man, Points: points}
+	all := tasks(man, len(points))
+	todo := make([][]task, len(points))
+	have := make([]int, len(points))
+	for i := range prior {
+		have[prior[i].Point]++
+	}
+	ntodo := 0
+	for _, t := range all {
+		if have[t.point] >= per {
+			have[t.point] -= per
+			continue
+		}
+		todo[t.point] = append(todo[t.point], t)
+		ntodo++
+	}
+	run := *cfg
+	for p := range points {
+		old := rowsOfPoint(prior, p)
+		if err := appendRows(repPath, man, points, old); err != nil {
+			return res, err
+		}
+		res.Rows = append(res.Rows, old...)
+		res.Resumed += len(old) / per
+		if cfg.Progress != nil {
+			base := res.Ran
+			run.Progress = func(done, _ int) { cfg.Progress(base+done, ntodo) }
+		}
+		rows, err := runTasks(ctx, &run, man, points, scs, todo[p], repPath)
+		res.Rows = append(res.Rows, rows...)
+		res.Ran += len(rows) / per
+		if err != nil {
+			return res, err
+		}
 	}
 	return res, nil
+}
+
+// appendRows appends rows to the replications file at path.
+func appendRows(path string, man Manifest, points []Point, rows []RepRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	cw := csv.NewWriter(bw)
+	for i := range rows {
+		writeRow(cw, man, points, &rows[i])
+	}
+	cw.Flush()
+	if err := errors.Join(cw.Error(), bw.Flush(), f.Sync()); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 func marshalManifest(m Manifest) ([]byte, error) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -215,8 +216,10 @@ func TestBiasWorkersAndShards(t *testing.T) {
 	sameFiles(t, ref, dir)
 	// A different study cannot resume it.
 	cfg.Reps = 9
-	if _, err := Bias(context.Background(), cfg); err == nil {
-		t.Error("resume with other reps succeeded")
+	cfg.Scenario = testScenario(t)
+	cfg.Scenario.Seed++
+	if _, err := Bias(context.Background(), cfg); !errors.Is(err, ErrCannotResume) {
+		t.Errorf("resume of another seed's study: %v", err)
 	}
 }
 
@@ -340,4 +343,69 @@ func TestBiasTextbookSelection(t *testing.T) {
 	if len(res.Summary) != 4 { // heckit on two estimands, naive on two (beta_x1 has no naive)
 		t.Errorf("%d summary rows, want 4", len(res.Summary))
 	}
+}
+
+// TestResumeRaisesReps: a finished 3-replication study resumed with 7
+// (the reference's count) becomes exactly the 7-replication study, also
+// when the extension is interrupted and resumed again, and for a shard;
+// fewer replications than the study holds are refused.
+func TestResumeRaisesReps(t *testing.T) {
+	ref := reference(t)
+	for _, interrupt := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "ext")
+		cfg := testConfig(t, dir)
+		cfg.Reps = 3
+		if _, err := Bias(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Reps, cfg.Resume = 7, true
+		if interrupt {
+			ctx, cancel := context.WithCancel(context.Background())
+			c := cfg
+			c.Progress = func(done, total int) {
+				if total != 8 { // 4 new replications at each of 2 points
+					t.Errorf("progress total %d, want 8", total)
+				}
+				if done == 5 {
+					cancel()
+				}
+			}
+			if _, err := Bias(ctx, c); !errors.Is(err, ErrInterrupted) {
+				t.Fatalf("interrupted extension: %v", err)
+			}
+			cancel()
+		}
+		res, err := Bias(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Complete() {
+			t.Fatal("extended study incomplete")
+		}
+		sameFiles(t, ref, dir)
+		cfg.Reps = 5
+		if _, err := Bias(context.Background(), cfg); !errors.Is(err, ErrCannotResume) {
+			t.Errorf("resume with fewer replications: %v", err)
+		}
+	}
+	// A shard extended, merged with a shard run at 7 from the start.
+	base := t.TempDir()
+	var dirs []string
+	for i, reps := range []int{3, 7} {
+		cfg := testConfig(t, filepath.Join(base, strconv.Itoa(i+1)))
+		cfg.Reps, cfg.Shard, cfg.Shards = reps, i+1, 2
+		if _, err := Bias(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Reps, cfg.Resume = 7, true
+		if _, err := Bias(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, cfg.Out)
+	}
+	merged := filepath.Join(base, "m")
+	if _, err := Merge(dirs, merged, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, ref, merged)
 }

@@ -57,7 +57,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Var(sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1; replaces the scenario's study.sweeps")
 	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
 	out := fs.String("out", "redress-bias", "write the study's files to `DIR`")
-	resume := fs.Bool("resume", false, "finish an interrupted study in --out (same arguments otherwise)")
+	resume := fs.Bool("resume", false, "finish an interrupted study in --out, or extend it to a larger --reps (same arguments otherwise)")
 	shard := fs.String("shard", "", "run only shard `i/n`: replications r with r mod n = i−1; combine with `redress merge`. \"auto\" (or auto/N) reads the index from a Slurm, Kubernetes, AWS Batch or Google Batch array job")
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
 	until := fs.String("until", "", "run each grid point until a precision `target` holds, e.g. \"mcse(coverage)<0.005\" (several: comma-separated); --reps is then the cap")
