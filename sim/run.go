@@ -11,12 +11,11 @@ package sim
 import (
 	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/redress-sim/redress/agents"
@@ -149,11 +148,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 			return nil, err
 		}
 		res.Files = w.names
-		if opts.Out != "" {
-			if err := removeStale(opts.Out, res.Files); err != nil {
-				return nil, err
-			}
-		}
 		if opts.Collect {
 			if res.Episodes, err = w.table(); err != nil {
 				return nil, err
@@ -161,24 +155,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		}
 	}
 	return res, nil
-}
-
-// runFiles are every file a run may write.
-var runFiles = []string{"customers.csv", "episodes.csv", "truth_episodes.csv", "codebook.json", "truth.json"}
-
-// removeStale removes from dir the run files an earlier run left that
-// this run, which wrote written, did not replace, so that a directory
-// never mixes two runs.
-func removeStale(dir string, written []string) error {
-	for _, f := range runFiles {
-		if slices.Contains(written, f) {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove the earlier run's %s: %w", f, err)
-		}
-	}
-	return nil
 }
 
 // writer streams the observed and truth files of a behavioral run.
@@ -366,20 +342,43 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 			return err
 		}
 	}
-	cb := codebook(w.sc)
-	errs := []error{
-		cust.Commit(),
-		w.eps.Commit(),
-	}
-	w.names = append(w.names, "customers.csv", "episodes.csv")
+	files := []*outfile.File{cust, w.eps}
+	names := []string{"customers.csv", "episodes.csv"}
+	defer func() {
+		for _, f := range files { // a no-op on published files
+			f.Abort()
+		}
+	}()
 	if w.truthEp != nil {
-		errs = append(errs, w.truthEp.Commit())
-		w.names = append(w.names, "truth_episodes.csv")
+		files = append(files, w.truthEp)
+		names = append(names, "truth_episodes.csv")
 	}
-	errs = append(errs, cb.Write(filepath.Join(w.dir, "codebook.json")), tf.Write(filepath.Join(w.dir, "truth.json")))
-	w.names = append(w.names, "codebook.json", "truth.json")
+	for _, j := range []struct {
+		name string
+		v    any
+	}{{"codebook.json", codebook(w.sc)}, {"truth.json", tf}} {
+		b, err := json.MarshalIndent(j.v, "", "  ")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", j.name, err)
+		}
+		f, err := outfile.Create(filepath.Join(w.dir, j.name))
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+		if _, err := f.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	}
 	w.done = true
-	return errors.Join(errs...)
+	// One set: every file of an earlier run goes before any of this
+	// run's is renamed into place, and truth.json comes last.
+	if err := outfile.CommitAll(outfile.RunFiles(), files...); err != nil {
+		return err
+	}
+	w.names = names
+	w.names = append(w.names, "codebook.json", "truth.json")
+	return nil
 }
 
 // writeTruth writes episode id's row of truth_episodes.csv.

@@ -37,9 +37,6 @@ func runTextbook(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Re
 			return nil, err
 		}
 		res.Files = textbook.FileNames(sc)
-		if err := removeStale(opts.Out, res.Files); err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }

@@ -172,12 +172,9 @@ func Write(dir string, sc *scenarios.Scenario, rep uint64, s *Sample) (err error
 			return wrap(j.name, err)
 		}
 	}
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
+	// One set: every file of an earlier run in dir goes before any of
+	// this run's is renamed into place, and truth.json comes last.
+	return outfile.CommitAll(outfile.RunFiles(), files...)
 }
 
 func writeEpisodes(f *outfile.File, spec outfile.FileSpec, s *Sample) error {

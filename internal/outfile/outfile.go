@@ -6,10 +6,12 @@ package outfile
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -18,9 +20,10 @@ import (
 // Abort to discard it; after either, the File must not be used.
 type File struct {
 	*bufio.Writer
-	f     *os.File
-	final string
-	done  bool
+	f      *os.File
+	final  string
+	done   bool // completed or aborted
+	closed bool // completed and not yet published
 }
 
 // Create opens a temporary file next to path for writing.
@@ -36,24 +39,43 @@ func Create(path string) (*File, error) {
 
 // Commit flushes, syncs and renames the file to its final name.
 func (o *File) Commit() error {
+	if err := o.complete(); err != nil {
+		return err
+	}
+	return o.publish()
+}
+
+// complete flushes and closes the temporary file (removing it on error).
+func (o *File) complete() error {
 	if o.done {
 		return nil
 	}
 	o.done = true
-	if err := o.Flush(); err != nil {
+	fail := func(what string, err error) error {
 		o.f.Close()
 		os.Remove(o.f.Name())
-		return fmt.Errorf("write %s: %w", o.final, err)
+		return fmt.Errorf("%s %s: %w", what, o.final, err)
+	}
+	if err := o.Flush(); err != nil {
+		return fail("write", err)
 	}
 	if err := o.f.Chmod(0o644); err != nil {
-		o.f.Close()
-		os.Remove(o.f.Name())
-		return fmt.Errorf("chmod %s: %w", o.final, err)
+		return fail("chmod", err)
 	}
 	if err := o.f.Close(); err != nil {
 		os.Remove(o.f.Name())
 		return fmt.Errorf("close %s: %w", o.final, err)
 	}
+	o.closed = true
+	return nil
+}
+
+// publish renames a completed temporary file to its final name.
+func (o *File) publish() error {
+	if !o.closed {
+		return nil
+	}
+	o.closed = false
 	if err := os.Rename(o.f.Name(), o.final); err != nil {
 		os.Remove(o.f.Name())
 		return fmt.Errorf("rename %s: %w", o.final, err)
@@ -61,9 +83,72 @@ func (o *File) Commit() error {
 	return nil
 }
 
+// RunFiles returns the names of every file a simulation run may write
+// into its directory (behavioral and textbook runs alike): the files a
+// run's CommitAll replaces.
+func RunFiles() []string {
+	return []string{"customers.csv", "episodes.csv", "truth_episodes.csv", "codebook.json", "truth.json"}
+}
+
+// CommitAll publishes files as one set. It completes every file; if one
+// cannot be completed, none is published and all are discarded. Then it
+// removes each of the names in replaces (the files an earlier set may
+// have left in the files' directories), last first, and renames the
+// files, in order, to their final names. So a directory never mixes two
+// sets, and when the last file (put the set's marker there) is present,
+// the whole set is.
+func CommitAll(replaces []string, files ...*File) error {
+	for i, f := range files {
+		if err := f.complete(); err != nil {
+			for _, g := range files[i+1:] {
+				g.Abort()
+			}
+			for _, g := range files[:i] {
+				g.discard()
+			}
+			return err
+		}
+	}
+	dirs := map[string]bool{}
+	for _, f := range files {
+		dirs[filepath.Dir(f.final)] = true
+	}
+	for d := range dirs { // order does not matter: only removals
+		// The last name first: the earlier set's marker goes before the
+		// rest, so a failure part-way never leaves a marker beside an
+		// incomplete set.
+		for _, name := range slices.Backward(replaces) {
+			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				for _, f := range files {
+					f.discard()
+				}
+				return fmt.Errorf("remove the earlier %s: %w", name, err)
+			}
+		}
+	}
+	for i, f := range files {
+		if err := f.publish(); err != nil {
+			for _, g := range files[i+1:] {
+				g.discard()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// discard removes a completed, unpublished temporary file.
+func (o *File) discard() {
+	if o.closed {
+		o.closed = false
+		os.Remove(o.f.Name())
+	}
+}
+
 // Abort discards the temporary file. It is safe to call after Commit.
 func (o *File) Abort() {
 	if o.done {
+		o.discard()
 		return
 	}
 	o.done = true

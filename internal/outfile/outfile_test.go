@@ -96,3 +96,58 @@ func TestStaleTempsRemoved(t *testing.T) {
 		t.Error("a recent temporary file was removed")
 	}
 }
+
+// TestCommitAll: a set replaces every file of an earlier set (also those
+// it does not write itself); when the earlier set cannot be removed,
+// nothing is published and no temporary file is left.
+func TestCommitAll(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a", "b", "c"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(names ...string) []*File {
+		var fs []*File
+		for _, n := range names {
+			f, err := Create(filepath.Join(dir, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.WriteString("new " + n)
+			fs = append(fs, f)
+		}
+		return fs
+	}
+	if err := CommitAll([]string{"a", "b", "c"}, write("a", "b")...); err != nil {
+		t.Fatal(err)
+	}
+	got := func() map[string]string {
+		m := map[string]string{}
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			m[e.Name()] = string(b)
+		}
+		return m
+	}
+	if m := got(); len(m) != 2 || m["a"] != "new a" || m["b"] != "new b" {
+		t.Fatalf("after the set: %v", m)
+	}
+	// A replaced name that cannot be removed (a non-empty directory).
+	if err := os.MkdirAll(filepath.Join(dir, "c", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fs := write("a", "b")
+	fs[0].WriteString(" again")
+	if err := CommitAll([]string{"a", "b", "c"}, fs...); err == nil {
+		t.Fatal("CommitAll succeeded though c cannot be removed")
+	}
+	for _, f := range fs {
+		f.Abort() // a no-op: CommitAll discarded them
+	}
+	// c, the last name, fails first: nothing is removed or published.
+	if m := got(); len(m) != 3 || m["a"] != "new a" || m["b"] != "new b" || m["c"] != "" {
+		t.Fatalf("after the failed set: %v", m)
+	}
+}
