@@ -30,73 +30,19 @@ import (
 	"github.com/redress-sim/redress/sim"
 )
 
-// Metric describes one policy metric.
-type Metric struct {
-	// Name is the key in JSON and CSV output.
-	Name string
-	// Label is the human-readable name.
-	Label string
-	// Better is +1 when a higher value is better for the firm or its
-	// customers, −1 when lower is better, 0 when neither.
-	Better int
-	// Dashboard marks what a firm's dashboard shows (survey satisfaction,
-	// complaint counts) as opposed to the truth.
-	Dashboard bool
-	// Digits is the number of decimals to print.
-	Digits int
-}
+// Metric describes one policy metric: sim's table of run metrics, of
+// which a comparison reports the Compared ones.
+type Metric = sim.Metric
 
 // Metrics returns the metrics of a comparison, in report order.
 func Metrics() []Metric {
-	return []Metric{
-		{Name: "contact_rate", Label: "contact rate (share of failures)", Digits: 3},
-		{Name: "complaints_per_1000", Label: "support contacts per 1,000 customers", Better: -1, Dashboard: true, Digits: 1},
-		{Name: "first_contact_resolution", Label: "first-contact resolution", Better: 1, Digits: 3},
-		{Name: "mean_response_hours", Label: "mean response time (hours)", Better: -1, Digits: 2},
-		{Name: "survey_mean", Label: "survey satisfaction (dashboard)", Better: 1, Dashboard: true, Digits: 3},
-		{Name: "realized_satisfaction", Label: "true satisfaction, all failures", Better: 1, Digits: 3},
-		{Name: "recovery_satisfaction", Label: "true S(1), all failures", Better: 1, Digits: 3},
-		{Name: "nps", Label: "NPS (all orders)", Better: 1, Digits: 2},
-		{Name: "repurchase_rate", Label: "repurchase after a failure", Better: 1, Digits: 4},
-		{Name: "churn_rate", Label: "churn", Better: -1, Digits: 4},
-		{Name: "revenue", Label: "revenue", Better: 1, Digits: 0},
-		{Name: "recovery_cost", Label: "recovery cost", Better: -1, Digits: 0},
-		{Name: "profit", Label: "profit", Better: 1, Digits: 0},
+	var out []Metric
+	for _, m := range sim.Metrics() {
+		if m.Compared {
+			out = append(out, m)
+		}
 	}
-}
-
-// metricValue returns the named metric of a policy outcome.
-func metricValue(o *sim.PolicyOutcome, name string) float64 {
-	s := &o.Summary
-	switch name {
-	case "contact_rate":
-		return s.ContactRate
-	case "complaints_per_1000":
-		return 1000 * float64(s.SupportContacts) / float64(s.Customers)
-	case "first_contact_resolution":
-		return s.FirstContactResolution
-	case "mean_response_hours":
-		return s.MeanResponseHours
-	case "survey_mean":
-		return s.SurveyMean
-	case "realized_satisfaction":
-		return s.RealizedSatisfaction
-	case "recovery_satisfaction":
-		return s.TrueMeanSatisfaction
-	case "nps":
-		return s.NPS
-	case "repurchase_rate":
-		return s.RepurchaseRate
-	case "churn_rate":
-		return s.ChurnRate
-	case "revenue":
-		return s.Revenue
-	case "recovery_cost":
-		return s.RecoveryCost
-	case "profit":
-		return s.Profit
-	}
-	panic("compare: unknown metric " + name)
+	return out
 }
 
 // GroupMetrics returns the metrics of the breakdowns by segment and by
@@ -255,7 +201,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				// Each replication writes only its own cells.
 				for p := range outs {
 					for m := range ms {
-						res.Values[p][m][r] = metricValue(&outs[p], ms[m].Name)
+						res.Values[p][m][r] = ms[m].Value(&outs[p].Summary)
 					}
 					for g := range res.Segments {
 						for k := range gms {

@@ -178,26 +178,15 @@ func summarize(sc *scenarios.Scenario, pop *population, st *Stats) Summary {
 	return s
 }
 
-// Metrics returns the summary as named numbers (for truth.json and
-// policy comparisons).
+// Metrics returns the summary as named numbers: every metric of
+// Metrics (for truth.json).
 func (s Summary) Metrics() map[string]float64 {
-	return map[string]float64{
-		"failure_rate":             s.FailureRate,
-		"contact_rate":             s.ContactRate,
-		"first_contact_resolution": s.FirstContactResolution,
-		"mean_response_hours":      s.MeanResponseHours,
-		"churn_rate":               s.ChurnRate,
-		"retention_rate":           1 - s.ChurnRate,
-		"nps":                      s.NPS,
-		"revenue":                  s.Revenue,
-		"recovery_cost":            s.RecoveryCost,
-		"profit":                   s.Profit,
-		"survey_mean":              s.SurveyMean,
-		"true_mean_satisfaction":   s.TrueMeanSatisfaction,
-		"realized_satisfaction":    s.RealizedSatisfaction,
-		"repurchase_rate":          s.RepurchaseRate,
-		"ate_contact_repurchase":   s.ATE,
+	ms := Metrics()
+	out := make(map[string]float64, len(ms))
+	for _, m := range ms {
+		out[m.Name] = m.Value(&s)
 	}
+	return out
 }
 
 // estimands computes the true value of every behavioral estimand.
