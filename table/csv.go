@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Errors wrapped by CSVError. Use errors.Is to tell them apart.
@@ -79,7 +80,7 @@ func ReadCSVFile(path string) (*Table, error) {
 // error messages, typically the file name.
 //
 // The first record is the header: it must name every column, without
-// duplicates. Surrounding spaces are trimmed from names and cells, and a
+// duplicates or control characters (line breaks, tabs). Surrounding spaces are trimmed from names and cells, and a
 // leading UTF-8 byte order mark is ignored. Every cell must be a number
 // as strconv.ParseFloat reads it, or missing: empty, "NA" or "NaN" (in
 // any case) are missing and read as NaN. Infinite values are an error.
@@ -114,6 +115,10 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 		if s == "" {
 			l, _ := cr.FieldPos(j)
 			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: column %d has no name", ErrHeader, j+1)}
+		}
+		if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+			l, _ := cr.FieldPos(j)
+			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: column %d's name %q holds a line break or another control character", ErrHeader, j+1, s)}
 		}
 		if k, ok := seen[s]; ok {
 			l, _ := cr.FieldPos(j)

@@ -42,25 +42,17 @@ var accent = color.NRGBA{0x33, 0x33, 0x33, 0xFF}
 // figure is wider than 90% of a bar's slot, so that labels never
 // overlap), each bar with its interval as an error bar, and writes
 // path+".png" and path+".svg". The figure's title, when not empty, is
-// drawn at the top, with a caption explaining the error bars (and the
-// axis break, when a panel has one) under it; both are wrapped at spaces
-// to the width of the figure.
+// drawn at the top, with a caption explaining the error bars under it;
+// both are wrapped at spaces to the width of the figure.
 //
 // The i-th bar of a panel is filled with Colour(i), or with a near-black
 // accent colour (#333333) when Highlight is set; its error bar is black with a white
 // halo, so that it stays visible on any fill. A non-nil, finite Ref is
 // drawn as a dashed black horizontal line. Each panel has its own vertical
-// axis, chosen by this rule: let [lo, hi] be the range of the panel's
-// finite values, drawn interval ends and reference line, and w = hi − lo.
-// The bars start at 0 (the axis covers 0 and [lo, hi], plus 5% padding
-// away from 0) unless 0 lies more than 3w beyond [lo, hi] — that is,
-// unless on a zero-based axis the data would fill less than a quarter of
-// it, hiding their differences (survey means of 3.4 ± 0.05, say). Then
-// the axis covers [lo, hi] padded by 10% of w on each side, the bars
-// start at the axis minimum, and the vertical axis carries a break mark
-// (explained in the caption), because bar lengths are no longer
-// proportional to the values. A panel whose values are all equal (w = 0)
-// starts at 0.
+// axis covering 0 and the panel's finite values, drawn interval ends and
+// reference line (see barAxis): bars of levels always start at 0, so a
+// bar twice as long is twice as large. (Differences between policies
+// belong in a plot of differences, not in bars cut off at the bottom.)
 //
 // A bar whose Value is not finite is not drawn: its slot keeps its label
 // and reads "n/a", and its interval is ignored; a non-finite *Ref draws no
@@ -139,7 +131,6 @@ func BarPanels(path, title string, panels []BarPanel) error {
 	// Rotated labels reach left of their bar; the first column gets
 	// extra room so that its first labels are not cut off.
 	padLeft := 0.1 * vg.Inch
-	anyBroken := false
 	maxRoom := vg.Length(0)
 	for i, bp := range bps {
 		bp.labelSty, bp.gapBelow = labelSty, gapBelow
@@ -147,7 +138,6 @@ func BarPanels(path, title string, panels []BarPanel) error {
 		maxRoom = max(maxRoom, room)
 		p := bp.plot(panels[i].Title, room)
 		plots[i/cols] = append(plots[i/cols], p)
-		anyBroken = anyBroken || !bp.zeroBased
 		if rotated && i%cols == 0 && bp.bars[0].Label != "" {
 			r := labelSty.Rectangle(bp.bars[0].Label)
 			dc := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: panelW, Y: dataH + room}}})
@@ -183,9 +173,6 @@ func BarPanels(path, title string, panels []BarPanel) error {
 
 	w := panelW*vg.Length(cols) + padLeft
 	caption := "Error bars: 95% intervals."
-	if anyBroken {
-		caption += " Broken axis (//): the bars start at the axis minimum, not at 0."
-	}
 	head := newHeading(title, caption, w)
 	panelH := dataH + maxRoom + 0.35*vg.Inch // data, labels, panel title
 	h := head.height() + panelH*vg.Length(rows)
@@ -211,27 +198,15 @@ func BarPanels(path, title string, panels []BarPanel) error {
 
 // barAxis returns the vertical axis of a panel whose finite values,
 // drawn interval ends and reference line span [lo, hi] (lo > hi when there
-// are none), and whether the bars start at 0 (else at the axis minimum).
-// See BarPanels for the rule.
-func barAxis(lo, hi float64) (amin, amax float64, zeroBased bool) {
+// are none): it covers 0 and [lo, hi], plus 5% padding away from 0, so
+// that bar lengths are proportional to the values.
+func barAxis(lo, hi float64) (amin, amax float64) {
 	if lo > hi { // nothing finite in the panel
-		return 0, 1, true
-	}
-	w := hi - lo
-	dist := 0.0 // from 0 to [lo, hi]
-	switch {
-	case lo > 0:
-		dist = lo
-	case hi < 0:
-		dist = -hi
-	}
-	if w > 0 && dist > 3*w {
-		amin, amax = padRange(lo, hi, 0.1)
-		return amin, amax, false
+		return 0, 1
 	}
 	lo, hi = math.Min(lo, 0), math.Max(hi, 0)
 	if hi == lo { // all zero
-		return 0, 1, true
+		return 0, 1
 	}
 	d := 0.05 * (hi - lo)
 	amin, amax = lo, hi
@@ -241,7 +216,7 @@ func barAxis(lo, hi float64) (amin, amax float64, zeroBased bool) {
 	if hi > 0 {
 		amax += d
 	}
-	return amin, amax, true
+	return amin, amax
 }
 
 // barPlot is the plotter drawing the bars of one panel.
@@ -249,7 +224,6 @@ type barPlot struct {
 	bars       []Bar
 	ref        float64 // NaN: none
 	amin, amax float64
-	zeroBased  bool
 	labelSty   draw.TextStyle // of the bar labels
 	gapBelow   vg.Length      // between the axis line and the labels
 }
@@ -270,7 +244,7 @@ func newBarPlot(pn BarPanel) *barPlot {
 		bp.ref = *pn.Ref
 		lo, hi = math.Min(lo, bp.ref), math.Max(hi, bp.ref)
 	}
-	bp.amin, bp.amax, bp.zeroBased = barAxis(lo, hi)
+	bp.amin, bp.amax = barAxis(lo, hi)
 	return bp
 }
 
@@ -299,11 +273,7 @@ func (bp *barPlot) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	slot := (c.Max.X - c.Min.X) / vg.Length(len(bp.bars))
 	half := min(0.36*slot, vg.Points(18))
-	base := bp.amin
-	if bp.zeroBased {
-		base = 0
-	}
-	y0 := trY(base)
+	y0 := trY(0)
 	noteSty := textStyle(8, darkGrey)
 	noteSty.XAlign, noteSty.YAlign = draw.XCenter, draw.YBottom
 	for i, b := range bp.bars {
@@ -320,7 +290,7 @@ func (bp *barPlot) Plot(c draw.Canvas, p *plot.Plot) {
 		c.FillPolygon(col, []vg.Point{{X: x - half, Y: y0}, {X: x + half, Y: y0}, {X: x + half, Y: y}, {X: x - half, Y: y}})
 	}
 	// A line at 0 when it is inside the axis, not at its bottom.
-	if bp.zeroBased && bp.amin < 0 {
+	if bp.amin < 0 {
 		c.StrokeLine2(draw.LineStyle{Color: darkGrey, Width: vg.Points(0.8)}, c.Min.X, y0, c.Max.X, y0)
 	}
 	if finite(bp.ref) {
@@ -354,14 +324,5 @@ func (bp *barPlot) Plot(c draw.Canvas, p *plot.Plot) {
 		if b.Label != "" {
 			c.FillText(bp.labelSty, vg.Point{X: x, Y: c.Min.Y - bp.gapBelow}, b.Label)
 		}
-	}
-	// Axis break: bars do not start at 0.
-	if !bp.zeroBased {
-		x, y := c.Min.X, c.Min.Y+vg.Points(8)
-		g, d := vg.Points(1.5), vg.Points(3.5)
-		c.FillPolygon(white, []vg.Point{{X: x - 1, Y: y - g}, {X: x + 1, Y: y - g}, {X: x + 1, Y: y + g}, {X: x - 1, Y: y + g}})
-		slash := draw.LineStyle{Color: black, Width: vg.Points(0.8)}
-		c.StrokeLine2(slash, x-d, y-g-d/2, x+d, y-g+d/2)
-		c.StrokeLine2(slash, x-d, y+g-d/2, x+d, y+g+d/2)
 	}
 }

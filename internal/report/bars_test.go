@@ -49,7 +49,7 @@ func TestBarPanels(t *testing.T) {
 		t.Error("PNG differs between two identical calls")
 	}
 	svg := string(sa)
-	for _, want := range []string{">Policies<", ">profit<", ">survey satisfaction<", ">dynamic_pricing_v2<", ">cap_20<", "95% intervals", "Broken axis"} {
+	for _, want := range []string{">Policies<", ">profit<", ">survey satisfaction<", ">dynamic_pricing_v2<", ">cap_20<", "95% intervals"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("SVG lacks %q", want)
 		}
@@ -58,7 +58,7 @@ func TestBarPanels(t *testing.T) {
 		t.Error("long labels not rotated")
 	}
 
-	// Short labels stay horizontal; a panel from 0 has no axis break.
+	// Short labels stay horizontal.
 	short := []BarPanel{{Title: "profit", Bars: []Bar{
 		{Label: "A", Value: 10, Lo: 9, Hi: 11, Highlight: true},
 		{Label: "B", Value: 12, Lo: 11, Hi: 13},
@@ -67,9 +67,6 @@ func TestBarPanels(t *testing.T) {
 	_, s := barFiles(t, dir, "short", short)
 	if strings.Contains(string(s), "rotate(45)") {
 		t.Error("short labels rotated")
-	}
-	if strings.Contains(string(s), "Broken axis") {
-		t.Error("axis break in a panel from 0")
 	}
 	for _, want := range []string{">A<", ">B<", ">C<"} {
 		if !strings.Contains(string(s), want) {
@@ -108,22 +105,20 @@ func TestBarAxis(t *testing.T) {
 		name       string
 		lo, hi     float64
 		amin, amax float64
-		zero       bool
 	}{
-		{"positive", 80, 140, 0, 147, true},
-		{"survey", 3.33, 3.48, 3.315, 3.495, false},
-		{"negative", -140, -80, -147, 0, true},
-		{"far negative", -3.48, -3.33, -3.495, -3.315, false},
-		{"straddling", -1, 3, -1.2, 3.2, true},
-		{"just within 3w", 3, 4, 0, 4.2, true},
-		{"single value", 5, 5, 0, 5.25, true},
-		{"all zero", 0, 0, 0, 1, true},
-		{"nothing finite", math.Inf(1), math.Inf(-1), 0, 1, true},
+		{"positive", 80, 140, 0, 147},
+		{"survey: still from 0", 3.33, 3.48, 0, 3.654},
+		{"negative", -140, -80, -147, 0},
+		{"far negative", -3.48, -3.33, -3.654, 0},
+		{"straddling", -1, 3, -1.2, 3.2},
+		{"single value", 5, 5, 0, 5.25},
+		{"all zero", 0, 0, 0, 1},
+		{"nothing finite", math.Inf(1), math.Inf(-1), 0, 1},
 	}
 	for _, c := range cases {
-		amin, amax, zero := barAxis(c.lo, c.hi)
-		if math.Abs(amin-c.amin) > 1e-9 || math.Abs(amax-c.amax) > 1e-9 || zero != c.zero {
-			t.Errorf("%s: barAxis(%v, %v) = %v, %v, %v; want %v, %v, %v", c.name, c.lo, c.hi, amin, amax, zero, c.amin, c.amax, c.zero)
+		amin, amax := barAxis(c.lo, c.hi)
+		if math.Abs(amin-c.amin) > 1e-9 || math.Abs(amax-c.amax) > 1e-9 {
+			t.Errorf("%s: barAxis(%v, %v) = %v, %v; want %v, %v", c.name, c.lo, c.hi, amin, amax, c.amin, c.amax)
 		}
 	}
 }

@@ -201,7 +201,7 @@ func linePlot(path, title, xLabel, yLabel string, series []Series, ref *float64,
 	case len(xs) <= 12:
 		ticks := make([]plot.Tick, len(xs))
 		for k, x := range xs {
-			ticks[k] = plot.Tick{Value: x, Label: formatTick(x)}
+			ticks[k] = plot.Tick{Value: x, Label: exactTick(x)}
 		}
 		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	}

@@ -233,11 +233,53 @@ func Render(path string, w, h vg.Length, drawFn func(dc draw.Canvas)) error {
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // formatTick formats an axis value compactly (6 significant digits).
-func formatTick(x float64) string {
+func formatTick(x float64, decimals int) string {
 	if x == 0 {
 		return "0" // also turns -0 into 0
 	}
-	return strconv.FormatFloat(x, 'g', 6, 64)
+	return Thousands(x, decimals)
+}
+
+// Thousands formats x with the given number of decimals and commas
+// between groups of three digits ("8,800,000", "-1,234.5"): never in
+// scientific notation.
+func Thousands(x float64, decimals int) string {
+	s := strconv.FormatFloat(math.Abs(x), 'f', decimals, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if x < 0 && strings.Trim(s, "0.") != "" {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// exactTick labels a tick at x with x's shortest exact decimals.
+func exactTick(x float64) string {
+	_, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', -1, 64), ".")
+	return formatTick(x, len(frac))
+}
+
+// tickDecimals is the number of decimals that tells labelled ticks
+// spaced step apart from one another (0 for a step of 1 or more).
+func tickDecimals(step float64) int {
+	if !(step > 0) || step >= 1 {
+		return 0
+	}
+	d := int(math.Ceil(-math.Log10(step) - 1e-9))
+	if x := step * math.Pow(10, float64(d)); math.Abs(x-math.Round(x)) > 1e-6 {
+		d++ // a step like 0.25 needs one more
+	}
+	return min(d, 12)
 }
 
 // padRange widens [lo, hi] by frac of its width on each side, or to a
@@ -254,15 +296,30 @@ func padRange(lo, hi, frac float64) (float64, float64) {
 	return lo - d, hi + d
 }
 
-// ticks is gonum/plot's default tick placement with compact labels
-// ("2.5" rather than "2.50").
+// ticks is gonum/plot's default tick placement with labels that read
+// well: as many decimals as the tick spacing needs, thousands
+// separators, never scientific notation ("8,800,000", "0.25").
 type ticks struct{}
 
 func (ticks) Ticks(lo, hi float64) []plot.Tick {
 	t := plot.DefaultTicks{}.Ticks(lo, hi)
+	var major []float64
+	for _, tk := range t {
+		if tk.Label != "" {
+			major = append(major, tk.Value)
+		}
+	}
+	step := math.Inf(1)
+	for i := 1; i < len(major); i++ {
+		step = math.Min(step, major[i]-major[i-1])
+	}
+	dec := tickDecimals(step)
+	if len(major) == 1 {
+		dec = tickDecimals(math.Abs(major[0]))
+	}
 	for i := range t {
 		if t[i].Label != "" {
-			t[i].Label = formatTick(t[i].Value)
+			t[i].Label = formatTick(t[i].Value, dec)
 		}
 	}
 	return t

@@ -24,7 +24,7 @@ func testPanels() []Panel {
 			v[0] = 1e6 // off-scale
 			ds = append(ds, Dist{Label: name, Values: v, Truth: 2})
 		}
-		panels = append(panels, Panel{Title: "selection.rho=" + formatTick(rho), Dists: ds})
+		panels = append(panels, Panel{Title: "selection.rho=" + exactTick(rho), Dists: ds})
 	}
 	return panels
 }
@@ -286,5 +286,42 @@ func TestQuantile(t *testing.T) {
 		if got := quantile(s, c.p); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("quantile(%v) = %v, want %v", c.p, got, c.want)
 		}
+	}
+}
+
+func TestTickLabels(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		dec  int
+		want string
+	}{
+		{8_800_000, 0, "8,800,000"},
+		{-1234.5, 1, "-1,234.5"},
+		{300000, 0, "300,000"},
+		{999, 0, "999"},
+		{0.25, 2, "0.25"},
+		{-0.0001, 2, "0.00"},
+		{1e15, 0, "1,000,000,000,000,000"},
+	} {
+		if got := Thousands(c.x, c.dec); got != c.want {
+			t.Errorf("Thousands(%v, %d) = %q, want %q", c.x, c.dec, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		step float64
+		want int
+	}{{100000, 0}, {1, 0}, {0.5, 1}, {0.25, 2}, {0.1, 1}, {0.02, 2}, {0.005, 3}} {
+		if got := tickDecimals(c.step); got != c.want {
+			t.Errorf("tickDecimals(%v) = %d, want %d", c.step, got, c.want)
+		}
+	}
+	// Default tick placement on a profit-sized axis: no "e+".
+	for _, tk := range (ticks{}).Ticks(8.55e6, 9.1e6) {
+		if strings.Contains(tk.Label, "e") {
+			t.Errorf("tick label %q in scientific notation", tk.Label)
+		}
+	}
+	if got := exactTick(0.3); got != "0.3" {
+		t.Errorf("exactTick(0.3) = %q", got)
 	}
 }
