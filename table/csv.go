@@ -80,8 +80,9 @@ func ReadCSVFile(path string) (*Table, error) {
 // error messages, typically the file name.
 //
 // The first record is the header: it must name every column, without
-// duplicates or control characters (line breaks, tabs). Surrounding spaces are trimmed from names and cells, and a
-// leading UTF-8 byte order mark is ignored. Every cell must be a number
+// duplicates or control characters (line breaks, tabs). Surrounding
+// spaces are trimmed from names and cells, and a leading UTF-8 byte
+// order mark is ignored. Every cell must be a number
 // as strconv.ParseFloat reads it, or missing: empty, "NA" or "NaN" (in
 // any case) are missing and read as NaN. Infinite values are an error.
 // Every record must have as many fields as the header.
