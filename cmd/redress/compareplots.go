@@ -40,14 +40,14 @@ func comparePlots(dir string, r *compare.Result) error {
 
 // frontierPlot draws every evaluated policy in the cost–retention plane,
 // the Pareto frontier joined, dominated policies in grey, and the
-// profit-maximising policy named in the caption.
+// profit-maximising policy ringed and named in the caption.
 func frontierPlot(path string, f *frontier) error {
 	var pts []report.Point
 	for p, pol := range f.res.Policies {
 		pts = append(pts, report.Point{Label: pol, X: f.cost[p].Mean, Y: f.ret[p].Mean,
-			XLo: f.cost[p].Lo, XHi: f.cost[p].Hi, YLo: f.ret[p].Lo, YHi: f.ret[p].Hi, Grey: !f.onSet[p]})
+			XLo: f.cost[p].Lo, XHi: f.cost[p].Hi, YLo: f.ret[p].Lo, YHi: f.ret[p].Hi, Grey: !f.onSet[p], Ringed: p == f.best})
 	}
-	caption := fmt.Sprintf("%d replications; grey: dominated (another policy costs less and retains more). Highest profit: %s.",
+	caption := fmt.Sprintf("%d replications; grey: dominated (another policy costs less and retains more). Ringed: the highest profit, %s.",
 		f.res.Reps, f.res.Policies[f.best])
 	return report.Scatter(path, f.res.Scenario+": cost–retention frontier", "recovery cost", f.retLabel, pts,
 		report.ScatterOptions{Connect: true, Caption: caption})

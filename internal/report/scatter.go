@@ -24,6 +24,7 @@ type Point struct {
 	XLo, XHi float64
 	YLo, YHi float64
 	Grey     bool // dominated / de-emphasised: drawn in light grey, label in grey
+	Ringed   bool // the point to look at (e.g. the recommended policy): a black ring around its marker
 }
 
 // ScatterOptions are the optional elements of a Scatter plot.
@@ -54,7 +55,8 @@ var (
 // would vanish in the cross of intervals; cycling after 8), its intervals
 // as a cross of error bars in the same colour.
 // Grey points are light grey circles with light grey intervals, drawn
-// beneath the others. Each label sits next to its marker, never on it,
+// beneath the others. A Ringed point gets a black ring around its
+// marker. Each label sits next to its marker, never on it,
 // on a translucent white background: labels are placed one by one
 // (non-grey points first, then grey ones, each in the order given), each
 // at whichever of sixteen positions — above right, above left, below
@@ -251,12 +253,18 @@ func (sp *scatterPlot) Plot(c draw.Canvas, p *plot.Plot) {
 				shape = scatterShapes[it.colour%len(scatterShapes)]
 			}
 			c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: r, Shape: shape}, pt)
+			if it.Ringed {
+				c.DrawGlyph(draw.GlyphStyle{Color: black, Radius: r + vg.Points(4), Shape: ringGlyph{width: vg.Points(1.6)}}, pt)
+			}
 		}
 	}
 	var markers []vg.Rectangle
 	for _, it := range sp.items {
 		x, y := trX(it.X), trY(it.Y)
 		d := r
+		if it.Ringed {
+			d += vg.Points(5)
+		}
 		markers = append(markers, vg.Rectangle{Min: vg.Point{X: x - d, Y: y - d}, Max: vg.Point{X: x + d, Y: y + d}})
 	}
 
@@ -362,4 +370,16 @@ func lineInside(r vg.Rectangle, l []vg.Point) float64 {
 		}
 	}
 	return n
+}
+
+// ringGlyph is an unfilled circle drawn with a line of the given width.
+type ringGlyph struct{ width vg.Length }
+
+func (g ringGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
+	p.Arc(pt, sty.Radius, 0, 2*math.Pi)
+	p.Close()
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: g.width})
+	c.Stroke(p)
 }
