@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -263,8 +264,15 @@ func Report(res *Results, plots []string) []byte {
 	}
 	if len(plots) > 0 {
 		b.WriteString("## Plots\n\n")
+		b.WriteString("Each plot is shown as PNG; an SVG of the same name sits beside it.\n\n")
 		for _, p := range plots {
-			fmt.Fprintf(&b, "![%s](%s)\n\n", p, p)
+			if strings.HasSuffix(p, ".svg") {
+				svgOnly := !slices.Contains(plots, strings.TrimSuffix(p, ".svg")+".png")
+				if !svgOnly {
+					continue
+				}
+			}
+			fmt.Fprintf(&b, "![%s](%s)\n\n", strings.TrimSuffix(p, ".png"), p)
 		}
 	}
 	return []byte(b.String())
