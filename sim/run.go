@@ -124,22 +124,12 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		Replication: opts.Replication, Version: truth.Version, Policy: pols[active].Name,
 		Estimands: estimands(sc, &st)}
 	if len(pols) > 1 {
-		for k := range pols {
-			sum := res.Summary
-			if k != active {
-				if sum, _, err = replay(ctx, sc, &pols[k], base, opts.Workers, nil, eng.onWeek); err != nil {
-					return nil, err
-				}
-			}
-			tf.Policies = append(tf.Policies, truth.PolicyOutcome{Policy: pols[k].Name, Metrics: sum.Metrics()})
+		replayed := func(k int) (Summary, error) {
+			sum, _, err := replay(ctx, sc, &pols[k], base, opts.Workers, nil, eng.onWeek)
+			return sum, err
 		}
-		ref := tf.Policies[active].Metrics
-		for k := range tf.Policies {
-			c := make(map[string]float64, len(ref))
-			for name, v := range tf.Policies[k].Metrics {
-				c[name] = v - ref[name]
-			}
-			tf.Policies[k].Contrasts = c
+		if tf.Policies, err = policyOutcomes(pols, active, res.Summary, replayed); err != nil {
+			return nil, err
 		}
 	}
 	res.Truth = tf
@@ -155,6 +145,32 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		}
 	}
 	return res, nil
+}
+
+// policyOutcomes returns every policy's metrics and their contrasts with
+// the active policy's: the active one's from its run, the others' from
+// replayed(k), a replay on the same customers and random numbers.
+func policyOutcomes(pols []policies.Policy, active int, activeSum Summary, replayed func(k int) (Summary, error)) ([]truth.PolicyOutcome, error) {
+	var out []truth.PolicyOutcome
+	for k := range pols {
+		sum := activeSum
+		if k != active {
+			var err error
+			if sum, err = replayed(k); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, truth.PolicyOutcome{Policy: pols[k].Name, Metrics: sum.Metrics()})
+	}
+	ref := out[active].Metrics
+	for k := range out {
+		c := make(map[string]float64, len(ref))
+		for name, v := range out[k].Metrics {
+			c[name] = v - ref[name]
+		}
+		out[k].Contrasts = c
+	}
+	return out, nil
 }
 
 // writer streams the observed and truth files of a behavioral run.
@@ -302,45 +318,9 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 	if w.eps == nil {
 		return nil
 	}
-	cust, err := outfile.Create(filepath.Join(w.dir, "customers.csv"))
+	cust, err := w.writeCustomers(pop)
 	if err != nil {
 		return err
-	}
-	cust.Write(customersSpec.Header())
-	r := &w.row
-	warm := w.sc.Population.WarmupWeeks
-	weeks := int32(w.sc.Population.Weeks)
-	for i := range pop.n {
-		if !pop.customer(i, warm) {
-			continue
-		}
-		r.Reset()
-		r.Int(int64(pop.node[i])) // the network node: the same person under every policy
-		r.Int(int64(pop.segment[i]))
-		r.Int(int64(pop.ageBand[i]))
-		r.Int(int64(pop.region[i]))
-		r.Fixed(max(0, float64(pop.tenure[i])+float64(warm)), 1)
-		from := max(0, pop.joinWeek[i]+1-int32(warm)) // first week the customer could buy
-		if pop.joinWeek[i]+1 > int32(warm) {
-			r.Int(int64(from))
-		} else {
-			r.Empty()
-		}
-		churned := pop.exitWeek[i] >= 0
-		active := weeks - from
-		if churned {
-			active = pop.exitWeek[i] - int32(warm) - from
-		}
-		r.Bool(churned)
-		r.Int(int64(active))
-		r.Int(int64(pop.purchases[i]))
-		r.Fixed(pop.revenue[i], 2)
-		r.Int(int64(pop.failures[i]))
-		r.Int(int64(pop.contacts[i]))
-		if _, err := cust.Write(r.Bytes()); err != nil {
-			cust.Abort()
-			return err
-		}
 	}
 	files := []*outfile.File{cust, w.eps}
 	names := []string{"customers.csv", "episodes.csv"}
@@ -379,6 +359,52 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 	w.names = names
 	w.names = append(w.names, "codebook.json", "truth.json")
 	return nil
+}
+
+// writeCustomers writes customers.csv (uncommitted): one row per
+// customer present in the recorded weeks.
+func (w *writer) writeCustomers(pop *population) (*outfile.File, error) {
+	cust, err := outfile.Create(filepath.Join(w.dir, "customers.csv"))
+	if err != nil {
+		return nil, err
+	}
+	cust.Write(customersSpec.Header())
+	r := &w.row
+	warm := w.sc.Population.WarmupWeeks
+	weeks := int32(w.sc.Population.Weeks)
+	for i := range pop.n {
+		if !pop.customer(i, warm) {
+			continue
+		}
+		r.Reset()
+		r.Int(int64(pop.node[i])) // the network node: the same person under every policy
+		r.Int(int64(pop.segment[i]))
+		r.Int(int64(pop.ageBand[i]))
+		r.Int(int64(pop.region[i]))
+		r.Fixed(max(0, float64(pop.tenure[i])+float64(warm)), 1)
+		from := max(0, pop.joinWeek[i]+1-int32(warm)) // first week the customer could buy
+		if pop.joinWeek[i]+1 > int32(warm) {
+			r.Int(int64(from))
+		} else {
+			r.Empty()
+		}
+		churned := pop.exitWeek[i] >= 0
+		active := weeks - from
+		if churned {
+			active = pop.exitWeek[i] - int32(warm) - from
+		}
+		r.Bool(churned)
+		r.Int(int64(active))
+		r.Int(int64(pop.purchases[i]))
+		r.Fixed(pop.revenue[i], 2)
+		r.Int(int64(pop.failures[i]))
+		r.Int(int64(pop.contacts[i]))
+		if _, err := cust.Write(r.Bytes()); err != nil {
+			cust.Abort()
+			return nil, err
+		}
+	}
+	return cust, nil
 }
 
 // writeTruth writes episode id's row of truth_episodes.csv.

@@ -296,34 +296,16 @@ func tasks(m Manifest, npoints int) []task {
 // into cfg.Out. When ctx is cancelled it stops, keeps the finished
 // replications and returns an error wrapping ErrInterrupted.
 func Bias(ctx context.Context, cfg Config) (*Results, error) {
-	if cfg.Scenario == nil {
-		return nil, errors.New("no scenario")
-	}
-	if cfg.Reps < 1 {
-		return nil, inputErr("Reps must be ≥ 1, got %d", cfg.Reps)
-	}
-	if err := checkSize(cfg.Reps, cfg.Sweeps); err != nil {
+	if err := cfg.check(); err != nil {
 		return nil, err
-	}
-	if cfg.Out == "" {
-		return nil, errors.New("no output directory")
-	}
-	if cfg.Shards > 0 && (cfg.Shard < 1 || cfg.Shard > cfg.Shards) {
-		return nil, fmt.Errorf("shard %d/%d: want 1 ≤ i ≤ n", cfg.Shard, cfg.Shards)
 	}
 	man, err := NewManifest(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	points := Grid(cfg.Sweeps)
-	scs := make([]*scenarios.Scenario, len(points))
-	for k, p := range points {
-		if scs[k], err = pointScenario(cfg.Scenario, cfg.Sweeps, p); err != nil {
-			return nil, err
-		}
-		if scs[k].Mode != cfg.Scenario.Mode {
-			return nil, inputErr("sweeps: grid point %d sets mode %q, but the study is in %s mode; a study's estimands depend on its mode, so run one study per mode", k, scs[k].Mode, cfg.Scenario.Mode)
-		}
+	points, scs, err := gridScenarios(&cfg)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
@@ -390,6 +372,38 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 		}
 	}
 	return res, finish(&cfg, res)
+}
+
+// check refuses a configuration Bias cannot run.
+func (cfg *Config) check() error {
+	switch {
+	case cfg.Scenario == nil:
+		return errors.New("no scenario")
+	case cfg.Reps < 1:
+		return inputErr("Reps must be ≥ 1, got %d", cfg.Reps)
+	case cfg.Out == "":
+		return errors.New("no output directory")
+	case cfg.Shards > 0 && (cfg.Shard < 1 || cfg.Shard > cfg.Shards):
+		return fmt.Errorf("shard %d/%d: want 1 ≤ i ≤ n", cfg.Shard, cfg.Shards)
+	}
+	return checkSize(cfg.Reps, cfg.Sweeps)
+}
+
+// gridScenarios returns the grid points of cfg's sweeps and the scenario
+// at each; every point must keep the study's mode.
+func gridScenarios(cfg *Config) ([]Point, []*scenarios.Scenario, error) {
+	points := Grid(cfg.Sweeps)
+	scs := make([]*scenarios.Scenario, len(points))
+	for k, p := range points {
+		var err error
+		if scs[k], err = pointScenario(cfg.Scenario, cfg.Sweeps, p); err != nil {
+			return nil, nil, err
+		}
+		if scs[k].Mode != cfg.Scenario.Mode {
+			return nil, nil, inputErr("sweeps: grid point %d sets mode %q, but the study is in %s mode; a study's estimands depend on its mode, so run one study per mode", k, scs[k].Mode, cfg.Scenario.Mode)
+		}
+	}
+	return points, scs, nil
 }
 
 // finish summarises a complete study and writes its outputs.

@@ -162,7 +162,15 @@ func computeMeasures(rows []*RepRow) Measures {
 	if m.OK == 0 {
 		return m
 	}
-	meanTruth := sumTruth / n
+	m.fromSamples(est, errs, se2, sumTruth/n, cov, pow)
+	return m
+}
+
+// fromSamples sets the measures of the successful replications: their
+// estimates, errors θ̂ − θ, squared SEs, mean truth, and how many
+// intervals covered the truth and rejected 0.
+func (m *Measures) fromSamples(est, errs, se2 []float64, meanTruth float64, cov, pow int) {
+	nan, n := math.NaN(), float64(len(est))
 	meanEst, sdEst := meanSD(est)
 	bias, sdErr := meanSD(errs)
 	m.MeanEstimate = Measure{meanEst, sdEst / math.Sqrt(n)}
@@ -205,7 +213,6 @@ func computeMeasures(rows []*RepRow) Measures {
 	m.Coverage = Measure{pc, math.Sqrt(pc * (1 - pc) / n)}
 	pp := float64(pow) / n
 	m.Power = Measure{pp, math.Sqrt(pp * (1 - pp) / n)}
-	return m
 }
 
 // meanSD returns the mean and the sample SD (n − 1 divisor; NaN for n < 2).

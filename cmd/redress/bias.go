@@ -98,12 +98,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError("bias: --reps must be ≥ 1 (e.g. --reps 1000); %s sets no study.reps", pos[0])
 	}
 	if *ests != "" {
-		cfg.Estimators = nil
-		for _, m := range strings.Split(*ests, ",") {
-			if m = strings.TrimSpace(m); m != "" {
-				cfg.Estimators = append(cfg.Estimators, m)
-			}
-		}
+		cfg.Estimators = methodList(*ests)
 		if err := study.ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
 			return usageError("%v", err)
 		}
@@ -112,58 +107,90 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		cfg.Sweeps = sweeps.items
 	}
 	cfg.Workers, cfg.Out, cfg.Resume, cfg.Shard, cfg.Shards, cfg.Plot = *workers, *out, *resume, si, sn, studyplot.Plots
-	if *until != "" {
-		if cfg.Until, err = study.ParseUntil(*until); err != nil {
-			return usageError("--until: %v", err)
-		}
-	}
-	if *batch < 0 {
-		return usageError("--batch must be ≥ 1, got %d", *batch)
-	}
-	if *batch > 0 {
-		cfg.Batch = *batch
-	}
-	if len(cfg.Until) > 0 && sn > 0 {
-		return usageError("--until cannot be combined with --shard: a precision target needs all of a point's replications in one place")
+	if err := setUntil(&cfg, *until, *batch); err != nil {
+		return err
 	}
 	prog := newProgress(stderr, "replications")
 	cfg.Progress = prog.update
 	start := time.Now()
-	// Each replication allocates a few MB that die young while the live
-	// heap stays small, so the default GC target (100%) collects every
-	// few replications, and on few cores the collector's work halves the
-	// parallel speed-up. GOGC=200 gives about 1.6× the throughput on 2
-	// cores for twice the heap (textbook-selection, 1000 replications:
-	// 12.1 s and 27 MB at 100, 7.3 s and 52 MB at 200, 6.8 s but 210 MB
-	// at 400, up to 1 GB on larger grids). GOGC in the environment wins.
-	// The library leaves the process's GC alone; the command tunes it.
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(200))
-	}
+	defer tuneGC()()
 	res, err := study.Bias(ctx, cfg)
 	prog.finish()
 	if err != nil {
-		if errors.Is(err, study.ErrInterrupted) {
-			saved := 0
-			if res != nil {
-				saved = res.Resumed + res.Ran
-			}
-			return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; %d replications saved in %s; finish with the same command and --resume", saved, *out)}
-		}
-		if errors.Is(err, context.Canceled) {
-			return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; finish with the same command and --resume")}
-		}
-		switch {
-		case errors.Is(err, study.ErrStudyExists):
-			return usageError("bias: --out %v; pass --resume to finish it, or choose another --out", err)
-		case errors.Is(err, study.ErrCannotResume):
-			return usageError("bias: --resume: %v", err)
-		}
-		return fmt.Errorf("bias: %w", err)
+		return biasError(err, res, *out)
 	}
 	printBias(stdout, res, time.Since(start))
 	printFiles(stdout, *out, res)
 	return nil
+}
+
+// tuneGC raises the GC target for a study unless GOGC is set, and
+// returns the function that restores it. Each replication allocates a
+// few MB that die young while the live heap stays small, so the default
+// GC target (100%) collects every few replications, and on few cores the
+// collector's work halves the parallel speed-up. GOGC=200 gives about
+// 1.6× the throughput on 2 cores for twice the heap (textbook-selection,
+// 1000 replications: 12.1 s and 27 MB at 100, 7.3 s and 52 MB at 200,
+// 6.8 s but 210 MB at 400, up to 1 GB on larger grids). The library
+// leaves the process's GC alone; the command tunes it.
+func tuneGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(200)
+	return func() { debug.SetGCPercent(old) }
+}
+
+// setUntil sets cfg's precision target from --until and --batch.
+func setUntil(cfg *study.Config, until string, batch int) error {
+	if until != "" {
+		var err error
+		if cfg.Until, err = study.ParseUntil(until); err != nil {
+			return usageError("--until: %v", err)
+		}
+	}
+	if batch < 0 {
+		return usageError("--batch must be ≥ 1, got %d", batch)
+	}
+	if batch > 0 {
+		cfg.Batch = batch
+	}
+	if len(cfg.Until) > 0 && cfg.Shards > 0 {
+		return usageError("--until cannot be combined with --shard: a precision target needs all of a point's replications in one place")
+	}
+	return nil
+}
+
+// biasError says what a failed study means for the command line: an
+// interruption keeps the finished replications for --resume; a study
+// already in --out, or none to resume, is a usage error.
+func biasError(err error, res *study.Results, out string) error {
+	switch {
+	case errors.Is(err, study.ErrInterrupted):
+		saved := 0
+		if res != nil {
+			saved = res.Resumed + res.Ran
+		}
+		return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; %d replications saved in %s; finish with the same command and --resume", saved, out)}
+	case errors.Is(err, context.Canceled):
+		return &exitError{code: 1, err: fmt.Errorf("bias: interrupted; finish with the same command and --resume")}
+	case errors.Is(err, study.ErrStudyExists):
+		return usageError("bias: --out %v; pass --resume to finish it, or choose another --out", err)
+	case errors.Is(err, study.ErrCannotResume):
+		return usageError("bias: --resume: %v", err)
+	}
+	return fmt.Errorf("bias: %w", err)
+}
+
+// methodList splits a comma-separated list of methods, dropping blanks.
+func methodList(s string) []string {
+	var out []string
+	for _, m := range strings.Split(s, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
