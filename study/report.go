@@ -189,60 +189,15 @@ func Report(res *Results, plots []string) []byte {
 			ests = append(ests, "`"+p.Estimand+"`")
 		}
 	}
-	var meths []string
-	for _, e := range m.Estimators {
-		meths = append(meths, "`"+e+"`")
-	}
-	b.WriteString("## Aims\n\n")
-	fmt.Fprintf(&b, "To measure the bias, precision and 95%% interval coverage of %s as estimators of %s under the `%s` scenario",
-		strings.Join(meths, ", "), strings.Join(ests, " and "), m.Scenario)
-	if len(m.Sweeps) > 0 {
-		var ks []string
-		for _, s := range m.Sweeps {
-			ks = append(ks, "`"+s.Key+"`")
-		}
-		fmt.Fprintf(&b, ", and how they change with %s", strings.Join(ks, " and "))
-	}
-	b.WriteString(".\n\n## Data-generating mechanisms\n\n")
-	fmt.Fprintf(&b, "The simulator's `%s` mode with these settings (scenario hash `%s`):\n\n", m.Mode, shortHash(m.ScenarioHash))
-	for _, l := range m.Mechanism {
-		fmt.Fprintf(&b, "- `%s`\n", l)
-	}
-	b.WriteString("\n")
-	if len(m.Sweeps) > 0 {
-		b.WriteString("Swept keys (every combination is a grid point):\n\n")
-		for _, s := range m.Sweeps {
-			fmt.Fprintf(&b, "- `%s` = %s\n", s.Key, strings.Join(s.Values, ", "))
-		}
-		fmt.Fprintf(&b, "\n%d grid points. ", len(res.Points))
-	}
-	if m.Until != "" {
-		fmt.Fprintf(&b, "Each point ran until %s held for every estimand and method, checked every %d replications, at most %d: %s. ",
-			untilText(m.Until), m.Batch, m.Reps, repsText(res))
-		fmt.Fprintf(&b, "Replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Seed)
-	} else {
-		fmt.Fprintf(&b, "%d replications per point; replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Reps, m.Seed)
-	}
-	if m.Shard != "" {
-		fmt.Fprintf(&b, " This is shard %s (replications r with r mod n = i − 1); merge the shards with `redress merge`.", m.Shard)
-	}
+	reportAims(&b, m, ests)
+	reportMechanisms(&b, res)
 	b.WriteString("\n\n## Estimands\n\n")
 	for _, e := range ests {
 		id := strings.Trim(e, "`")
 		fmt.Fprintf(&b, "- %s: %s\n", e, m.Definitions[id])
 	}
 	b.WriteString("\nThe true value is computed in each replication from the simulated potential outcomes or set parameters; the tables show its mean.\n\n")
-	b.WriteString("## Methods\n\n")
-	byMethod := map[string][]string{}
-	for _, p := range m.Pairs {
-		byMethod[p.Method] = append(byMethod[p.Method], "`"+p.Estimand+"`")
-	}
-	for _, e := range m.Estimators {
-		if len(byMethod[e]) > 0 {
-			fmt.Fprintf(&b, "- `%s` for %s\n", e, strings.Join(byMethod[e], ", "))
-		}
-	}
-	b.WriteString("\nEach is run on the observed data of every replication (see docs/estimators.md). 95% intervals are estimate ± 1.96 × SE.\n\n")
+	reportMethods(&b, m)
 	b.WriteString("## Performance measures\n\n")
 	b.WriteString("Over the n replications where the estimator succeeded (Morris, White & Crowther 2019, Table 6), with Monte Carlo standard errors in parentheses:\n\n")
 	b.WriteString("- mean estimate; bias = mean(θ̂ − θ), MCSE SD(θ̂ − θ)/√n; relative bias = bias / mean θ\n")
@@ -262,6 +217,74 @@ func Report(res *Results, plots []string) []byte {
 	if res.PlotError != "" {
 		fmt.Fprintf(&b, "Plots were not drawn: %s.\n\n", res.PlotError)
 	}
+	reportPlots(&b, plots)
+	return []byte(b.String())
+}
+
+// reportAims writes the Aims section of report.md.
+func reportAims(b *strings.Builder, m Manifest, ests []string) {
+	var meths []string
+	for _, e := range m.Estimators {
+		meths = append(meths, "`"+e+"`")
+	}
+	b.WriteString("## Aims\n\n")
+	fmt.Fprintf(b, "To measure the bias, precision and 95%% interval coverage of %s as estimators of %s under the `%s` scenario",
+		strings.Join(meths, ", "), strings.Join(ests, " and "), m.Scenario)
+	if len(m.Sweeps) > 0 {
+		var ks []string
+		for _, s := range m.Sweeps {
+			ks = append(ks, "`"+s.Key+"`")
+		}
+		fmt.Fprintf(b, ", and how they change with %s", strings.Join(ks, " and "))
+	}
+	b.WriteString(".")
+}
+
+// reportMechanisms writes the Data-generating mechanisms section.
+func reportMechanisms(b *strings.Builder, res *Results) {
+	m := res.Manifest
+	b.WriteString("\n\n## Data-generating mechanisms\n\n")
+	fmt.Fprintf(b, "The simulator's `%s` mode with these settings (scenario hash `%s`):\n\n", m.Mode, shortHash(m.ScenarioHash))
+	for _, l := range m.Mechanism {
+		fmt.Fprintf(b, "- `%s`\n", l)
+	}
+	b.WriteString("\n")
+	if len(m.Sweeps) > 0 {
+		b.WriteString("Swept keys (every combination is a grid point):\n\n")
+		for _, s := range m.Sweeps {
+			fmt.Fprintf(b, "- `%s` = %s\n", s.Key, strings.Join(s.Values, ", "))
+		}
+		fmt.Fprintf(b, "\n%d grid points. ", len(res.Points))
+	}
+	if m.Until != "" {
+		fmt.Fprintf(b, "Each point ran until %s held for every estimand and method, checked every %d replications, at most %d: %s. ",
+			untilText(m.Until), m.Batch, m.Reps, repsText(res))
+		fmt.Fprintf(b, "Replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Seed)
+	} else {
+		fmt.Fprintf(b, "%d replications per point; replication r draws independent random streams r under seed %d, and all grid points share replication indices (common random numbers across the grid).", m.Reps, m.Seed)
+	}
+	if m.Shard != "" {
+		fmt.Fprintf(b, " This is shard %s (replications r with r mod n = i − 1); merge the shards with `redress merge`.", m.Shard)
+	}
+}
+
+// reportMethods writes the Methods section.
+func reportMethods(b *strings.Builder, m Manifest) {
+	b.WriteString("## Methods\n\n")
+	byMethod := map[string][]string{}
+	for _, p := range m.Pairs {
+		byMethod[p.Method] = append(byMethod[p.Method], "`"+p.Estimand+"`")
+	}
+	for _, e := range m.Estimators {
+		if len(byMethod[e]) > 0 {
+			fmt.Fprintf(b, "- `%s` for %s\n", e, strings.Join(byMethod[e], ", "))
+		}
+	}
+	b.WriteString("\nEach is run on the observed data of every replication (see docs/estimators.md). 95% intervals are estimate ± 1.96 × SE.\n\n")
+}
+
+// reportPlots lists each plot once, as PNG.
+func reportPlots(b *strings.Builder, plots []string) {
 	if len(plots) > 0 {
 		b.WriteString("## Plots\n\n")
 		b.WriteString("Each plot is shown as PNG; an SVG of the same name sits beside it.\n\n")
@@ -272,10 +295,9 @@ func Report(res *Results, plots []string) []byte {
 					continue
 				}
 			}
-			fmt.Fprintf(&b, "![%s](%s)\n\n", strings.TrimSuffix(p, ".png"), p)
+			fmt.Fprintf(b, "![%s](%s)\n\n", strings.TrimSuffix(p, ".png"), p)
 		}
 	}
-	return []byte(b.String())
 }
 
 // untilText is a precision target in words.
