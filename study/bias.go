@@ -501,6 +501,19 @@ func runExtended(ctx context.Context, cfg *Config, man Manifest, points []Point,
 	return res, nil
 }
 
+// writeReplication writes rows through cw, which writes to bw, and
+// flushes both: a replication reaches the file whole.
+func writeReplication(cw *csv.Writer, bw *bufio.Writer, man Manifest, points []Point, rows []RepRow) error {
+	for i := range rows {
+		writeRow(cw, man, points, &rows[i])
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
 // appendRows appends rows to the replications file at path.
 func appendRows(path string, man Manifest, points []Point, rows []RepRow) error {
 	if len(rows) == 0 {
@@ -511,12 +524,7 @@ func appendRows(path string, man Manifest, points []Point, rows []RepRow) error 
 		return err
 	}
 	bw := bufio.NewWriter(f)
-	cw := csv.NewWriter(bw)
-	for i := range rows {
-		writeRow(cw, man, points, &rows[i])
-	}
-	cw.Flush()
-	if err := errors.Join(cw.Error(), bw.Flush(), f.Sync()); err != nil {
+	if err := errors.Join(writeReplication(csv.NewWriter(bw), bw, man, points, rows), f.Sync()); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -590,9 +598,8 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 	pending := map[int][]RepRow{}
 	next := 0
 	var firstErr error
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
 	bw := bufio.NewWriter(f)
+	cw := csv.NewWriter(bw)
 	for r := range results {
 		if r.err != nil {
 			if firstErr == nil && ctx.Err() == nil {
@@ -608,18 +615,7 @@ func runTasks(ctx context.Context, cfg *Config, man Manifest, points []Point, sc
 				break
 			}
 			delete(pending, next)
-			buf.Reset()
-			for i := range rows {
-				writeRow(cw, man, points, &rows[i])
-			}
-			cw.Flush()
-			if _, err := bw.Write(buf.Bytes()); err == nil {
-				err = bw.Flush()
-				if err != nil && firstErr == nil {
-					firstErr = fmt.Errorf("write %s: %w", repPath, err)
-					cancel()
-				}
-			} else if firstErr == nil {
+			if err := writeReplication(cw, bw, man, points, rows); err != nil && firstErr == nil {
 				firstErr = fmt.Errorf("write %s: %w", repPath, err)
 				cancel()
 			}

@@ -89,20 +89,8 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 	points := Grid(man.Sweeps)
 	all := tasks(man, len(points))
 	per := len(man.Pairs)
-	for i := 0; i+per <= len(rows) && i/per < len(all); i += per {
-		t := all[i/per]
-		if rows[i].Point != t.point || rows[i].Rep != t.rep {
-			if rows[i].Point == t.point && rows[i].Rep > t.rep || rows[i].Point > t.point {
-				return nil, inputErr("merge: replication %d of point %d is missing (is a shard left out?)", t.rep, t.point)
-			}
-			return nil, inputErr("merge: replication %d of point %d appears twice", rows[i].Rep, rows[i].Point)
-		}
-	}
-	if len(rows) != len(all)*per {
-		if len(rows) > len(all)*per {
-			return nil, inputErr("merge: some replications appear more than once")
-		}
-		return nil, inputErr("merge: %d of %d replications present (is a shard left out?)", len(rows)/per, len(all))
+	if err := checkMerged(rows, all, per); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("output directory: %w", err)
@@ -125,4 +113,25 @@ func Merge(dirs []string, out string, plot PlotFunc) (*Results, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkMerged checks that the sorted rows of the shards hold every task
+// exactly once.
+func checkMerged(rows []RepRow, all []task, per int) error {
+	for i := 0; i+per <= len(rows) && i/per < len(all); i += per {
+		t := all[i/per]
+		if rows[i].Point != t.point || rows[i].Rep != t.rep {
+			if rows[i].Point == t.point && rows[i].Rep > t.rep || rows[i].Point > t.point {
+				return inputErr("merge: replication %d of point %d is missing (is a shard left out?)", t.rep, t.point)
+			}
+			return inputErr("merge: replication %d of point %d appears twice", rows[i].Rep, rows[i].Point)
+		}
+	}
+	if len(rows) != len(all)*per {
+		if len(rows) > len(all)*per {
+			return inputErr("merge: some replications appear more than once")
+		}
+		return inputErr("merge: %d of %d replications present (is a shard left out?)", len(rows)/per, len(all))
+	}
+	return nil
 }
