@@ -279,57 +279,63 @@ func groupMean(x []float64) float64 {
 // compareJSON is the comparison as one JSON object: per policy every
 // metric's estimate and paired difference with intervals, the dashboard
 // disagreements, the decisions and the breakdowns.
-func compareJSON(r *compare.Result) ([]byte, error) {
-	type iv struct {
-		Mean float64  `json:"mean"`
-		SE   *float64 `json:"se"`
-		Lo   *float64 `json:"lo"`
-		Hi   *float64 `json:"hi"`
-	}
+// The records of compare.json.
+type jsonIv struct {
+	Mean float64  `json:"mean"`
+	SE   *float64 `json:"se"`
+	Lo   *float64 `json:"lo"`
+	Hi   *float64 `json:"hi"`
+}
+type jsonMetric struct {
+	Name       string  `json:"name"`
+	Label      string  `json:"label"`
+	Dashboard  bool    `json:"dashboard"`
+	Estimate   jsonIv  `json:"estimate"`
+	Difference *jsonIv `json:"difference_vs_baseline,omitempty"`
+	Unpaired   *jsonIv `json:"difference_if_independent,omitempty"`
+}
+type jsonGroup struct {
+	Name    string             `json:"name"`
+	Metrics map[string]float64 `json:"metrics"`
+}
+type jsonPolicy struct {
+	Name         string       `json:"name"`
+	Metrics      []jsonMetric `json:"metrics"`
+	Segments     []jsonGroup  `json:"segments"`
+	FailureTypes []jsonGroup  `json:"failure_types"`
+}
+type jsonDisagreement struct {
+	Policy      string `json:"policy"`
+	Dashboard   string `json:"dashboard_metric"`
+	Truth       string `json:"truth_metric"`
+	DashDiff    jsonIv `json:"dashboard_difference"`
+	TruthDiff   jsonIv `json:"truth_difference"`
+	Significant bool   `json:"significant"`
+}
+type jsonDecision struct {
+	Criterion string `json:"criterion"`
+	Pick      string `json:"pick"`
+	Target    string `json:"target"`
+	Best      string `json:"best"`
+	Regret    jsonIv `json:"regret"`
+}
+
+// jsonInterval is an interval with its non-finite ends as JSON null.
+func jsonInterval(i compare.Interval) jsonIv {
 	num := func(x float64) *float64 {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil
 		}
 		return &x
 	}
-	conv := func(i compare.Interval) iv { return iv{Mean: i.Mean, SE: num(i.SE), Lo: num(i.Lo), Hi: num(i.Hi)} }
-	type metric struct {
-		Name       string `json:"name"`
-		Label      string `json:"label"`
-		Dashboard  bool   `json:"dashboard"`
-		Estimate   iv     `json:"estimate"`
-		Difference *iv    `json:"difference_vs_baseline,omitempty"`
-		Unpaired   *iv    `json:"difference_if_independent,omitempty"`
-	}
-	type group struct {
-		Name    string             `json:"name"`
-		Metrics map[string]float64 `json:"metrics"`
-	}
-	type policy struct {
-		Name         string   `json:"name"`
-		Metrics      []metric `json:"metrics"`
-		Segments     []group  `json:"segments"`
-		FailureTypes []group  `json:"failure_types"`
-	}
-	type disagreement struct {
-		Policy      string `json:"policy"`
-		Dashboard   string `json:"dashboard_metric"`
-		Truth       string `json:"truth_metric"`
-		DashDiff    iv     `json:"dashboard_difference"`
-		TruthDiff   iv     `json:"truth_difference"`
-		Significant bool   `json:"significant"`
-	}
-	type decision struct {
-		Criterion string `json:"criterion"`
-		Pick      string `json:"pick"`
-		Target    string `json:"target"`
-		Best      string `json:"best"`
-		Regret    iv     `json:"regret"`
-	}
-	groups := func(names []string, vals [][][]float64) []group {
-		var out []group
+	return jsonIv{Mean: i.Mean, SE: num(i.SE), Lo: num(i.Lo), Hi: num(i.Hi)}
+}
+
+func compareJSON(r *compare.Result) ([]byte, error) {
+	groups := func(names []string, vals [][][]float64) []jsonGroup {
+		var out []jsonGroup
 		for k, name := range names {
-			g := group{Name: name, Metrics: map[string]float64{}}
+			g := jsonGroup{Name: name, Metrics: map[string]float64{}}
 			for j, gm := range r.GroupMetrics {
 				if v := groupMean(vals[k][j]); !math.IsNaN(v) {
 					g.Metrics[gm.Name] = v
@@ -340,35 +346,35 @@ func compareJSON(r *compare.Result) ([]byte, error) {
 		return out
 	}
 	var doc struct {
-		Scenario      string         `json:"scenario"`
-		Seed          uint64         `json:"seed"`
-		Replications  int            `json:"replications"`
-		Customers     int            `json:"customers"`
-		Baseline      string         `json:"baseline"`
-		Policies      []policy       `json:"policies"`
-		Disagreements []disagreement `json:"dashboard_disagreements"`
-		Decisions     []decision     `json:"decisions"`
+		Scenario      string             `json:"scenario"`
+		Seed          uint64             `json:"seed"`
+		Replications  int                `json:"replications"`
+		Customers     int                `json:"customers"`
+		Baseline      string             `json:"baseline"`
+		Policies      []jsonPolicy       `json:"policies"`
+		Disagreements []jsonDisagreement `json:"dashboard_disagreements"`
+		Decisions     []jsonDecision     `json:"decisions"`
 	}
 	doc.Scenario, doc.Seed, doc.Replications, doc.Customers, doc.Baseline = r.Scenario, r.Seed, r.Reps, r.Customers, r.Policies[r.Baseline]
 	for p, name := range r.Policies {
-		pol := policy{Name: name, Segments: groups(r.Segments, r.SegmentValues[p]), FailureTypes: groups(r.FailureTypes, r.FailureValues[p])}
+		pol := jsonPolicy{Name: name, Segments: groups(r.Segments, r.SegmentValues[p]), FailureTypes: groups(r.FailureTypes, r.FailureValues[p])}
 		for m, mt := range r.Metrics {
-			me := metric{Name: mt.Name, Label: mt.Label, Dashboard: mt.Dashboard, Estimate: conv(r.Estimate(p, m))}
+			me := jsonMetric{Name: mt.Name, Label: mt.Label, Dashboard: mt.Dashboard, Estimate: jsonInterval(r.Estimate(p, m))}
 			if p != r.Baseline {
-				d, u := conv(r.Paired(p, m)), conv(r.Unpaired(p, m))
+				d, u := jsonInterval(r.Paired(p, m)), jsonInterval(r.Unpaired(p, m))
 				me.Difference, me.Unpaired = &d, &u
 			}
 			pol.Metrics = append(pol.Metrics, me)
 		}
 		doc.Policies = append(doc.Policies, pol)
 	}
-	doc.Disagreements = []disagreement{}
+	doc.Disagreements = []jsonDisagreement{}
 	for _, d := range r.Disagreements() {
-		doc.Disagreements = append(doc.Disagreements, disagreement{Policy: r.Policies[d.Policy], Dashboard: d.Dashboard, Truth: d.Truth,
-			DashDiff: conv(d.DashboardDiff), TruthDiff: conv(d.TruthDiff), Significant: d.Significant})
+		doc.Disagreements = append(doc.Disagreements, jsonDisagreement{Policy: r.Policies[d.Policy], Dashboard: d.Dashboard, Truth: d.Truth,
+			DashDiff: jsonInterval(d.DashboardDiff), TruthDiff: jsonInterval(d.TruthDiff), Significant: d.Significant})
 	}
 	for _, d := range r.Decide() {
-		doc.Decisions = append(doc.Decisions, decision{Criterion: d.Criterion, Pick: r.Policies[d.Pick], Target: d.Target, Best: r.Policies[d.Best], Regret: conv(d.Regret)})
+		doc.Decisions = append(doc.Decisions, jsonDecision{Criterion: d.Criterion, Pick: r.Policies[d.Pick], Target: d.Target, Best: r.Policies[d.Best], Regret: jsonInterval(d.Regret)})
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
