@@ -122,18 +122,8 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if !slices.Contains([]string{"text", "json", "markdown"}, s.format) {
 		return usageError("--format %q: use text, json or markdown", s.format)
 	}
-	switch {
-	case s.robust && s.vce == "classical":
-		return usageError("--robust and --vce classical contradict each other")
-	case s.robust:
-		s.vce = "hc1"
-	case s.vce == "":
-		s.vce = "classical"
-		if s.method == "iv" {
-			s.vce = "hc1"
-		}
-	case s.vce != "classical" && s.vce != "hc1":
-		return usageError("--vce %q: use classical or hc1", s.vce)
+	if err := s.setVCE(); err != nil {
+		return err
 	}
 	i := slices.IndexFunc(methods(), func(m method) bool { return m.name == s.method })
 	if i < 0 {
@@ -143,16 +133,8 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := checkEstimateFlags(fs, &s); err != nil {
 		return err
 	}
-	for _, need := range m.needs {
-		if need == "selection" && s.selection == "" {
-			return usageError("%s needs --selection \"s ~ z1 + z2\"", m.name)
-		}
-		if need == "treatment" && s.treatment == "" {
-			return usageError("%s needs --treatment COLUMN (the 0/1 treatment, or for iv the endogenous regressor)", m.name)
-		}
-		if need == "instruments" && s.instruments == "" {
-			return usageError("%s needs --instruments \"z1 + z2\" (the excluded instruments)", m.name)
-		}
+	if err := m.checkNeeds(&s); err != nil {
+		return err
 	}
 	t, err := table.ReadCSVFile(s.data)
 	if err != nil {
@@ -177,6 +159,41 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		printResult(stdout, res, m.title, &s, true)
 	default:
 		printResult(stdout, res, m.title, &s, false)
+	}
+	return nil
+}
+
+// setVCE resolves --robust and --vce into s.vce: hc1 for iv, classical
+// otherwise, unless asked.
+func (s *estimateSpec) setVCE() error {
+	switch {
+	case s.robust && s.vce == "classical":
+		return usageError("--robust and --vce classical contradict each other")
+	case s.robust:
+		s.vce = "hc1"
+	case s.vce == "":
+		s.vce = "classical"
+		if s.method == "iv" {
+			s.vce = "hc1"
+		}
+	case s.vce != "classical" && s.vce != "hc1":
+		return usageError("--vce %q: use classical or hc1", s.vce)
+	}
+	return nil
+}
+
+// checkNeeds refuses a method whose required flags are missing.
+func (m method) checkNeeds(s *estimateSpec) error {
+	for _, need := range m.needs {
+		if need == "selection" && s.selection == "" {
+			return usageError("%s needs --selection \"s ~ z1 + z2\"", m.name)
+		}
+		if need == "treatment" && s.treatment == "" {
+			return usageError("%s needs --treatment COLUMN (the 0/1 treatment, or for iv the endogenous regressor)", m.name)
+		}
+		if need == "instruments" && s.instruments == "" {
+			return usageError("%s needs --instruments \"z1 + z2\" (the excluded instruments)", m.name)
+		}
 	}
 	return nil
 }
