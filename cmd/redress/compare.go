@@ -179,6 +179,15 @@ func printCompare(w io.Writer, r *compare.Result, weeks int, elapsed time.Durati
 			ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1], r.Reps)
 	}
 
+	printDisagreements(w, r, heading, md)
+	printDecisions(w, r, heading, md)
+	printBreakdown(w, r, heading, md)
+}
+
+// printDisagreements lists the policies whose dashboard moves against
+// true satisfaction relative to the baseline.
+func printDisagreements(w io.Writer, r *compare.Result, heading func(string), md bool) {
+	base := r.Policies[r.Baseline]
 	heading("Dashboard vs truth")
 	ds := r.Disagreements()
 	if len(ds) == 0 {
@@ -207,8 +216,12 @@ func printCompare(w io.Writer, r *compare.Result, weeks int, elapsed time.Durati
 			signed(d.TruthDiff.Mean, 3), signed(d.TruthDiff.Lo, 3), signed(d.TruthDiff.Hi, 3), truth, sig)
 	}
 
+}
+
+// printDecisions tabulates each criterion's pick and its regret.
+func printDecisions(w io.Writer, r *compare.Result, heading func(string), md bool) {
+	var rows [][]string
 	heading("Decisions")
-	rows = nil
 	for _, d := range r.Decide() {
 		unit := "profit per 1,000 customers"
 		digits := 0
@@ -224,7 +237,6 @@ func printCompare(w io.Writer, r *compare.Result, weeks int, elapsed time.Durati
 	}
 	grid(w, []string{"criterion", "picks", "target", "best by target", "regret (lost target)"}, rows, md)
 
-	printBreakdown(w, r, heading, md)
 }
 
 // printBreakdown prints the segment and failure-type tables.
