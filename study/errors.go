@@ -1,10 +1,13 @@
 package study
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
+	"strings"
 )
 
 // InputError marks an error in what the caller gave a study — a
@@ -82,4 +85,42 @@ func (m *Manifest) validate() error {
 		}
 	}
 	return checkSize(m.Reps, m.Sweeps)
+}
+
+// jsonError restates an encoding/json decoding error in the file's
+// terms (the key and the kind of value), without Go type names.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		key := te.Field
+		if key == "" {
+			key = "the document"
+		}
+		return fmt.Errorf("%s: the value is a JSON %s; it must be %s", key, te.Value, jsonKind(te.Type))
+	case errors.As(err, &se):
+		return fmt.Errorf("not valid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names the JSON value a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another kind of value"
 }

@@ -93,3 +93,23 @@ func FuzzResume(f *testing.F) {
 		}
 	})
 }
+
+// TestManifestErrorsNameKeys: a study.json of the wrong shape is refused
+// with the key and the kind of value wanted, not Go type names.
+func TestManifestErrorsNameKeys(t *testing.T) {
+	for _, c := range []struct{ json, want string }{
+		{`{"reps": "20"}`, "reps: the value is a JSON string; it must be an integer"},
+		{`{"pairs": {}}`, "pairs: the value is a JSON object; it must be a list"},
+		{`{"pairs": [{"estimand": 3}]}`, "pairs.estimand: the value is a JSON number; it must be a string"},
+		{`{"version": 1,`, "not valid JSON"},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ManifestFile), []byte(c.json), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadManifest(dir)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "Go ") || !IsInputError(err) {
+			t.Errorf("%s: %v; want an input error containing %q", c.json, err, c.want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func ReadManifest(dir string) (Manifest, error) {
 		return m, inputErr("%s is not a bias study directory: %w", dir, err)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, inputErr("%s: %w", filepath.Join(dir, ManifestFile), err)
+		return m, inputErr("%s: %w", filepath.Join(dir, ManifestFile), jsonError(err))
 	}
 	if err := m.validate(); err != nil {
 		return m, inputErr("%s: %w", filepath.Join(dir, ManifestFile), err)
