@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redress-sim/redress/internal/report"
 	"github.com/redress-sim/redress/sim"
 	"github.com/redress-sim/redress/study"
 )
@@ -105,24 +106,7 @@ func firstLine(s string) string {
 }
 
 // num formats x with thousands separators and d decimals.
-func num(x float64, d int) string {
-	s := fmt.Sprintf("%.*f", d, math.Abs(x))
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if x < 0 && s != fmt.Sprintf("%.*f", d, 0.0) {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
-	return b.String()
-}
+func num(x float64, d int) string { return report.Thousands(x, d) }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
 
