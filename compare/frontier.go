@@ -3,76 +3,21 @@ package compare
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/redress-sim/redress/scenarios"
 )
 
 // Lever is a policy key and the values a grid gives it.
-type Lever struct {
-	Key    string
-	Values []string
-}
+type Lever = scenarios.Sweep
 
 // maxGridPoints caps the number of policies a grid may generate.
 const maxGridPoints = 2000
 
 // ParseLever parses "key=a:b:step" (a, a+step, …, up to b) or
-// "key=v1,v2,..." (for example apology=none,scripted,sincere).
-func ParseLever(s string) (Lever, error) {
-	key, spec, ok := strings.Cut(s, "=")
-	key, spec = strings.TrimSpace(key), strings.TrimSpace(spec)
-	if !ok || key == "" || spec == "" {
-		return Lever{}, fmt.Errorf("lever %q: want lever=a:b:step or lever=v1,v2 (e.g. refund=0:1.2:0.4)", s)
-	}
-	if !strings.Contains(spec, ":") {
-		var vals []string
-		for _, v := range strings.Split(spec, ",") {
-			if v = strings.TrimSpace(v); v == "" {
-				return Lever{}, fmt.Errorf("lever %q: empty value", s)
-			}
-			vals = append(vals, v)
-		}
-		return Lever{Key: key, Values: vals}, nil
-	}
-	parts := strings.Split(spec, ":")
-	if len(parts) != 3 {
-		return Lever{}, fmt.Errorf("lever %q: a range is a:b:step", s)
-	}
-	var x [3]float64
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return Lever{}, fmt.Errorf("lever %q: %q is not a number", s, p)
-		}
-		x[i] = v
-	}
-	a, b, step := x[0], x[1], x[2]
-	if !(step > 0) || b < a {
-		return Lever{}, fmt.Errorf("lever %q: need a ≤ b and step > 0", s)
-	}
-	// Count in floating point first: (b − a)/step may be far beyond any
-	// int (or +Inf for a tiny step).
-	f := math.Floor((b-a)/step+1e-9) + 1
-	if !(f <= maxGridPoints) {
-		return Lever{}, fmt.Errorf("lever %q: %s values; at most %d", s, strconv.FormatFloat(f, 'g', 3, 64), maxGridPoints)
-	}
-	n := int(f)
-	var vals []string
-	for i := range n {
-		// Round away the floating-point residue of a + i·step.
-		v := a + float64(i)*step
-		vals = append(vals, strconv.FormatFloat(roundSig(v), 'g', -1, 64))
-	}
-	return Lever{Key: key, Values: vals}, nil
-}
-
-func roundSig(v float64) float64 {
-	s := strconv.FormatFloat(v, 'g', 12, 64)
-	r, _ := strconv.ParseFloat(s, 64)
-	return r
-}
+// "key=v1,v2,..." (for example apology=none,scripted,sincere): a
+// scenarios.ParseSweep of at most 2,000 values.
+func ParseLever(s string) (Lever, error) { return scenarios.ParseSweep(s, maxGridPoints) }
 
 // GridScenario returns a copy of sc whose policies are every combination
 // of the levers' values applied to the template policy (the first lever

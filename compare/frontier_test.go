@@ -14,10 +14,10 @@ func TestParseLever(t *testing.T) {
 		in   string
 		want Lever
 	}{
-		{"refund=0:1.2:0.4", Lever{"refund", []string{"0", "0.4", "0.8", "1.2"}}},
-		{"response_hours=2:10:4", Lever{"response_hours", []string{"2", "6", "10"}}},
-		{"proactive=0:0.3:0.1", Lever{"proactive", []string{"0", "0.1", "0.2", "0.3"}}},
-		{"apology=none, sincere", Lever{"apology", []string{"none", "sincere"}}},
+		{"refund=0:1.2:0.4", Lever{Key: "refund", Values: []string{"0", "0.4", "0.8", "1.2"}}},
+		{"response_hours=2:10:4", Lever{Key: "response_hours", Values: []string{"2", "6", "10"}}},
+		{"proactive=0:0.3:0.1", Lever{Key: "proactive", Values: []string{"0", "0.1", "0.2", "0.3"}}},
+		{"apology=none, sincere", Lever{Key: "apology", Values: []string{"none", "sincere"}}},
 	} {
 		got, err := ParseLever(c.in)
 		if err != nil || !reflect.DeepEqual(got, c.want) {
@@ -37,18 +37,18 @@ func TestGridScenarioErrors(t *testing.T) {
 		levers []Lever
 		want   string
 	}{
-		{[]Lever{{"refundd", []string{"1"}}}, `refundd: refundd: no such key "refundd"`},
-		{[]Lever{{"refund", []string{"-0.1"}}}, "refund=-0.1: refund: -0.1 is out of range"},
-		{[]Lever{{"staffing", []string{"-1"}}}, "staffing: -1 is out of range"},
-		{[]Lever{{"apology", []string{"grovelling"}}}, `apology: "grovelling"`},
-		{[]Lever{{"refund", []string{"1"}}, {"refund", []string{"2"}}}, "lever given twice"},
+		{[]Lever{{Key: "refundd", Values: []string{"1"}}}, `refundd: refundd: no such key "refundd"`},
+		{[]Lever{{Key: "refund", Values: []string{"-0.1"}}}, "refund=-0.1: refund: -0.1 is out of range"},
+		{[]Lever{{Key: "staffing", Values: []string{"-1"}}}, "staffing: -1 is out of range"},
+		{[]Lever{{Key: "apology", Values: []string{"grovelling"}}}, `apology: "grovelling"`},
+		{[]Lever{{Key: "refund", Values: []string{"1"}}, {Key: "refund", Values: []string{"2"}}}, "lever given twice"},
 	} {
 		_, _, err := GridScenario(sc, "", c.levers)
 		if err == nil || !strings.Contains(err.Error(), c.want) || !scenarios.IsInputError(err) {
 			t.Errorf("%v: %v; want an input error with %q", c.levers, err, c.want)
 		}
 	}
-	if _, _, err := GridScenario(sc, "nope", []Lever{{"refund", []string{"1"}}}); err == nil {
+	if _, _, err := GridScenario(sc, "nope", []Lever{{Key: "refund", Values: []string{"1"}}}); err == nil {
 		t.Error("unknown template policy accepted")
 	}
 }
@@ -60,7 +60,7 @@ func TestFrontier(t *testing.T) {
 	sc := scenarios.Default()
 	sc.Population.Size = 3000
 	sc.Population.Weeks = 20
-	grid, combos, err := GridScenario(sc, "", []Lever{{"refund", []string{"0", "0.6", "1.2"}}, {"apology", []string{"none", "sincere"}}})
+	grid, combos, err := GridScenario(sc, "", []Lever{{Key: "refund", Values: []string{"0", "0.6", "1.2"}}, {Key: "apology", Values: []string{"none", "sincere"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

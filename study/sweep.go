@@ -8,28 +8,11 @@ import (
 )
 
 // Sweep is one swept scenario key and the values it takes.
-type Sweep struct {
-	Key    string   `json:"key"`
-	Values []string `json:"values"`
-}
+type Sweep = scenarios.Sweep
 
-// ParseSweep parses "key=v1,v2,...".
-func ParseSweep(s string) (Sweep, error) {
-	key, vals, ok := strings.Cut(s, "=")
-	key = strings.TrimSpace(key)
-	if !ok || key == "" || strings.TrimSpace(vals) == "" {
-		return Sweep{}, fmt.Errorf("sweep %q: want key=v1,v2,... (e.g. textbook.rho=0,0.3,0.6)", s)
-	}
-	var out []string
-	for _, v := range strings.Split(vals, ",") {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return Sweep{}, fmt.Errorf("sweep %q: empty value", s)
-		}
-		out = append(out, v)
-	}
-	return Sweep{Key: key, Values: out}, nil
-}
+// ParseSweep parses "key=v1,v2,..." or "key=a:b:step": a
+// scenarios.ParseSweep of at most MaxPoints values.
+func ParseSweep(s string) (Sweep, error) { return scenarios.ParseSweep(s, MaxPoints) }
 
 // Point is one point of the sweep grid: a value for each swept key.
 type Point struct {
