@@ -644,7 +644,7 @@ func runOne(ctx context.Context, sc *scenarios.Scenario, man Manifest, t task, a
 	if err != nil {
 		return nil, err
 	}
-	rows, err := CompareMethods(res.Episodes, sc.Mode, res.Truth, man.Estimators)
+	rows, err := EvaluateMethods(res.Episodes, sc.Mode, res.Truth, man.Estimators)
 	if err != nil {
 		return nil, fmt.Errorf("point %d replication %d: %w", t.point, t.rep, err)
 	}

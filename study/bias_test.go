@@ -60,7 +60,7 @@ func TestSetAndSweepErrors(t *testing.T) {
 }
 
 func TestGrid(t *testing.T) {
-	g := Grid([]Sweep{{"a", []string{"1", "2"}}, {"b", []string{"x", "y", "z"}}})
+	g := Grid([]Sweep{{Key: "a", Values: []string{"1", "2"}}, {Key: "b", Values: []string{"x", "y", "z"}}})
 	if len(g) != 6 || g[0].Values[0] != "1" || g[0].Values[1] != "x" || g[1].Values[1] != "y" || g[3].Values[0] != "2" || g[5].Index != 5 {
 		t.Errorf("grid %v", g)
 	}

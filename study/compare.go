@@ -1,7 +1,7 @@
 // Package study runs estimators on simulated data and sets each estimate
 // against the true value of the estimand it targets.
 //
-// Compare is the building block of the run summary's estimator table and
+// Evaluate is the building block of the run summary's estimator table and
 // of Monte Carlo bias studies: for each estimand of the scenario's mode it
 // knows which observed columns form the outcome, selection and treatment
 // equations, runs every applicable estimator, and pairs the estimate with
@@ -156,12 +156,12 @@ func b2i(b bool) int {
 	return 0
 }
 
-// Compare runs every applicable estimator on the observed episodes of a
+// Evaluate runs every applicable estimator on the observed episodes of a
 // simulated dataset (episodes.csv as a table) and pairs each estimate with
-// the truth. An estimator that fails yields a Row with Err set; Compare
+// the truth. An estimator that fails yields a Row with Err set; Evaluate
 // itself fails only when the table lacks the columns the mode needs.
-func Compare(t *table.Table, mode string, tf *truth.File) ([]Row, error) {
-	return CompareMethods(t, mode, tf, nil)
+func Evaluate(t *table.Table, mode string, tf *truth.File) ([]Row, error) {
+	return EvaluateMethods(t, mode, tf, nil)
 }
 
 // Methods returns every estimator that applies to some estimand of the
@@ -186,7 +186,7 @@ type Pair struct {
 	Method   string `json:"method"`
 }
 
-// Pairs returns the (estimand, method) pairs CompareMethods yields for
+// Pairs returns the (estimand, method) pairs EvaluateMethods yields for
 // the mode and method filter (nil: all methods), in its row order.
 func Pairs(mode string, methods []string) []Pair {
 	var out []Pair
@@ -222,10 +222,10 @@ func wanted(methods []string, m string) bool {
 	return false
 }
 
-// CompareMethods is Compare restricted to the named methods (nil: all);
+// EvaluateMethods is Evaluate restricted to the named methods (nil: all);
 // estimands none of them applies to are left out. A panic inside an
 // estimator is turned into that row's Err.
-func CompareMethods(t *table.Table, mode string, tf *truth.File, methods []string) ([]Row, error) {
+func EvaluateMethods(t *table.Table, mode string, tf *truth.File, methods []string) ([]Row, error) {
 	if mode != "textbook" && t.Has("survey_score") && !t.Has("responded") {
 		sc, _ := t.Col("survey_score")
 		r := make([]float64, len(sc))

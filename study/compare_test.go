@@ -28,7 +28,7 @@ func TestCompareModes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := Compare(tab, sc.Mode, res.Truth)
+		rows, err := Evaluate(tab, sc.Mode, res.Truth)
 		if err != nil {
 			t.Fatal(err)
 		}
