@@ -345,7 +345,7 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 		if err != nil {
 			return err
 		}
-		files = append(files, f)
+		files, names = append(files, f), append(names, j.name)
 		if _, err := f.Write(append(b, '\n')); err != nil {
 			return err
 		}
@@ -357,7 +357,6 @@ func (w *writer) finish(pop *population, tf *truth.File) error {
 		return err
 	}
 	w.names = names
-	w.names = append(w.names, "codebook.json", "truth.json")
 	return nil
 }
 

@@ -242,8 +242,12 @@ func formatTick(x float64, decimals int) string {
 
 // Thousands formats x with the given number of decimals and commas
 // between groups of three digits ("8,800,000", "-1,234.5"): never in
-// scientific notation.
+// scientific notation. NaN and infinities are written as NaN, +Inf and
+// -Inf.
 func Thousands(x float64, decimals int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return strconv.FormatFloat(x, 'f', decimals, 64) // NaN, +Inf, -Inf
+	}
 	s := strconv.FormatFloat(math.Abs(x), 'f', decimals, 64)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder

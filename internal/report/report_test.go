@@ -302,6 +302,9 @@ func TestTickLabels(t *testing.T) {
 		{0.25, 2, "0.25"},
 		{-0.0001, 2, "0.00"},
 		{1e15, 0, "1,000,000,000,000,000"},
+		{math.Inf(1), 0, "+Inf"},
+		{math.Inf(-1), 2, "-Inf"},
+		{math.NaN(), 1, "NaN"},
 	} {
 		if got := Thousands(c.x, c.dec); got != c.want {
 			t.Errorf("Thousands(%v, %d) = %q, want %q", c.x, c.dec, got, c.want)
