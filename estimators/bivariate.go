@@ -67,11 +67,12 @@ func newBVModel(n, kz int, z []float64, zs int, x []float64, xs, kx0 int, dcol, 
 	nb := (n + blockRows - 1) / blockRows
 	m := &bvModel{n: n, kz: kz, kx: kx, z: z, zs: zs, x: x, xs: xs, kx0: kx0, dcol: dcol, y: y, kind: kind,
 		nb: nb, lls: make([]float64, nb), gs: make([]float64, nb*p), hs: make([]float64, nb*p*p)}
+	bs := min(n, blockRows) // no block is longer
 	m.pool.New = func() any {
 		return &bvScratch{
-			zc: make([]float64, kz*blockRows), xc: make([]float64, kx*blockRows),
-			w1: make([]float64, blockRows), w2: make([]float64, blockRows), w3: make([]float64, blockRows),
-			tmp: make([]float64, blockRows),
+			zc: make([]float64, kz*bs), xc: make([]float64, kx*bs),
+			w1: make([]float64, bs), w2: make([]float64, bs), w3: make([]float64, bs),
+			tmp: make([]float64, bs),
 		}
 	}
 	return m
