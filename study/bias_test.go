@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -269,12 +270,12 @@ func TestBiasEstimatorFailures(t *testing.T) {
 
 func TestMeasures(t *testing.T) {
 	// Estimates 1, 2, 3, 4 of truth 2 with SE 1; one failure.
-	var rows []*RepRow
+	var rows []RepRow
 	for i, e := range []float64{1, 2, 3, 4} {
-		rows = append(rows, &RepRow{Rep: i, Estimand: "e", Method: "m", Truth: 2, Estimate: e, StdError: 1})
+		rows = append(rows, RepRow{Rep: i, Estimand: "e", Method: "m", Truth: 2, Estimate: e, StdError: 1})
 	}
-	rows = append(rows, &RepRow{Rep: 4, Estimand: "e", Method: "m", Truth: 2, Error: "x"})
-	m := computeMeasures(rows)
+	rows = append(rows, RepRow{Rep: 4, Estimand: "e", Method: "m", Truth: 2, Error: "x"})
+	m := Summarize(rows)[0]
 	near := func(name string, got, want float64) {
 		if math.Abs(got-want) > 1e-12 {
 			t.Errorf("%s = %g, want %g", name, got, want)
@@ -301,13 +302,55 @@ func TestMeasures(t *testing.T) {
 	// that of the errors θ̂ − θ, not of θ̂.
 	rows = nil
 	for i, tr := range []float64{0, 10, 20, 30} {
-		rows = append(rows, &RepRow{Rep: i, Estimand: "e", Method: "m", Truth: tr, Estimate: tr + float64(i%2), StdError: 0.5})
+		rows = append(rows, RepRow{Rep: i, Estimand: "e", Method: "m", Truth: tr, Estimate: tr + float64(i%2), StdError: 0.5})
 	}
-	m = computeMeasures(rows)
+	m = Summarize(rows)[0]
 	sdErr := math.Sqrt(1.0 / 3) // errors 0, 1, 0, 1
 	near("varying truth: emp sd", m.EmpSD.Value, sdErr)
 	near("varying truth: se/sd", m.SERatio.Value, 0.5/sdErr)
 	near("varying truth: bias", m.Bias.Value, 0.5)
+}
+
+// TestMeasuresStreamed: the one-pass (Welford) spreads agree with the
+// two-pass formulas to near machine precision, even for estimates far
+// from zero with a small spread.
+func TestMeasuresStreamed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var rows []RepRow
+	var est, se2 []float64
+	for i := range 20000 {
+		e, s := 1e6+rng.NormFloat64(), 0.9+0.2*rng.Float64()
+		rows = append(rows, RepRow{Rep: i, Estimand: "e", Method: "m", Truth: 1e6, Estimate: e, StdError: s})
+		est, se2 = append(est, e), append(se2, s*s)
+	}
+	twoPass := func(x []float64) (float64, float64) {
+		mean := 0.0
+		for _, v := range x {
+			mean += v
+		}
+		mean /= float64(len(x))
+		ss := 0.0
+		for _, v := range x {
+			ss += (v - mean) * (v - mean)
+		}
+		return mean, math.Sqrt(ss / float64(len(x)-1))
+	}
+	m := Summarize(rows)[0]
+	_, sd := twoPass(est)
+	_, sdSE2 := twoPass(se2)
+	n := float64(len(rows))
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"empirical SD", m.EmpSD.Value, sd},
+		{"MCSE of the mean", m.MeanEstimate.MCSE, sd / math.Sqrt(n)},
+		{"MCSE of the model SE", m.ModelSE.MCSE, math.Sqrt(sdSE2 * sdSE2 / (4 * n * m.ModelSE.Value * m.ModelSE.Value))},
+	} {
+		if math.Abs(c.got-c.want) > 1e-9*math.Abs(c.want) {
+			t.Errorf("%s = %.15g, two-pass %.15g", c.name, c.got, c.want)
+		}
+	}
 }
 
 // TestBiasTextbookSelection: the study engine on textbook-selection

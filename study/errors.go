@@ -26,9 +26,11 @@ func IsInputError(err error) bool {
 
 func inputErr(format string, a ...any) error { return &InputError{fmt.Errorf(format, a...)} }
 
-// Limits on the size of a study: its (point, replication) tasks are
-// planned in memory, so a study larger than these is refused before
-// anything is allocated rather than exhausting memory.
+// Limits on the size of a study, checked before anything runs. A study's
+// memory does not grow with its replications (they are streamed to
+// replications.csv, about 2 KB each, and summarised as they come), but
+// its measures are kept per grid point, and replications.csv of a study
+// at the limit already holds some 20 GB.
 const (
 	// MaxPoints is the largest number of grid points.
 	MaxPoints = 10_000

@@ -3,6 +3,7 @@ package study
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -115,65 +116,84 @@ type Measures struct {
 	FailureRate  Measure `json:"failure_rate"`
 }
 
-// computeMeasures returns the measures of one (point, estimand, method)
-// group of rows, in replication order.
-func computeMeasures(rows []*RepRow) Measures {
-	nan := math.NaN()
-	m := Measures{Reps: len(rows)}
-	if len(rows) > 0 {
-		m.Point, m.Estimand, m.Method = rows[0].Point, rows[0].Estimand, rows[0].Method
-	}
-	var est, errs, se2 []float64
-	var sumTruthAll, sumTruth float64
-	cov, pow := 0, 0
-	for _, r := range rows {
-		sumTruthAll += r.Truth
-		if r.Error != "" {
-			m.Failures++
-			continue
-		}
-		rr := r.row()
-		est = append(est, r.Estimate)
-		errs = append(errs, r.Estimate-r.Truth)
-		se2 = append(se2, r.StdError*r.StdError)
-		sumTruth += r.Truth
-		if rr.Covers() {
-			cov++
-		}
-		if rr.Rejects() {
-			pow++
-		}
-	}
-	N := float64(len(rows))
-	n := float64(len(est))
-	m.OK = len(est)
-	m.MeanTruth = nan
-	if len(rows) > 0 {
-		m.MeanTruth = sumTruthAll / N
-		f := float64(m.Failures) / N
-		m.FailureRate = Measure{f, math.Sqrt(f * (1 - f) / N)}
-	} else {
-		m.FailureRate = Measure{nan, nan}
-	}
-	all := []*Measure{&m.MeanEstimate, &m.Bias, &m.RelBias, &m.EmpSD, &m.RMSE, &m.ModelSE, &m.SERatio, &m.Coverage, &m.Power}
-	for _, p := range all {
-		*p = Measure{nan, nan}
-	}
-	if m.OK == 0 {
-		return m
-	}
-	m.fromSamples(est, errs, se2, sumTruth/n, cov, pow)
-	return m
+// welford accumulates a sum of squared deviations from the mean in one
+// pass (Welford 1962, Technometrics 4:419–420), so a study's measures
+// need no replication kept in memory.
+type welford struct{ n, mean, m2 float64 }
+
+func (w *welford) add(x float64) {
+	w.n++
+	d := x - w.mean
+	w.mean += d / w.n
+	w.m2 += d * (x - w.mean)
 }
 
-// fromSamples sets the measures of the successful replications: their
-// estimates, errors θ̂ − θ, squared SEs, mean truth, and how many
-// intervals covered the truth and rejected 0.
-func (m *Measures) fromSamples(est, errs, se2 []float64, meanTruth float64, cov, pow int) {
-	nan, n := math.NaN(), float64(len(est))
-	meanEst, sdEst := meanSD(est)
-	bias, sdErr := meanSD(errs)
-	m.MeanEstimate = Measure{meanEst, sdEst / math.Sqrt(n)}
+// sd is the sample SD (n − 1 divisor; NaN for n < 2).
+func (w *welford) sd() float64 {
+	if w.n < 2 {
+		return math.NaN()
+	}
+	return math.Sqrt(w.m2 / (w.n - 1))
+}
+
+// accum accumulates the measures of one (point, estimand, method) over
+// replications. Means are plain sums over n (so they do not depend on
+// how replications are split); spreads are Welford's.
+type accum struct {
+	reps, failures, ok, cov, pow          int
+	sumTruthAll, sumTruth, sumEst, sumErr float64
+	sumErr2, sumSE2                       float64
+	est, err, err2, se2                   welford
+}
+
+func (a *accum) add(r *RepRow) {
+	a.reps++
+	a.sumTruthAll += r.Truth
+	if r.Error != "" {
+		a.failures++
+		return
+	}
+	a.ok++
+	e, s2 := r.Estimate-r.Truth, r.StdError*r.StdError
+	a.sumTruth += r.Truth
+	a.sumEst += r.Estimate
+	a.sumErr += e
+	a.sumErr2 += e * e
+	a.sumSE2 += s2
+	a.est.add(r.Estimate)
+	a.err.add(e)
+	a.err2.add(e * e)
+	a.se2.add(s2)
+	rr := r.row()
+	if rr.Covers() {
+		a.cov++
+	}
+	if rr.Rejects() {
+		a.pow++
+	}
+}
+
+// measures returns the measures accumulated so far.
+func (a *accum) measures(point int, p Pair) Measures {
+	nan := math.NaN()
+	m := Measures{Point: point, Estimand: p.Estimand, Method: p.Method, Reps: a.reps, OK: a.ok, Failures: a.failures}
+	N, n := float64(a.reps), float64(a.ok)
+	m.MeanTruth = nan
+	m.FailureRate = Measure{nan, nan}
+	if a.reps > 0 {
+		m.MeanTruth = a.sumTruthAll / N
+		f := float64(a.failures) / N
+		m.FailureRate = Measure{f, math.Sqrt(f * (1 - f) / N)}
+	}
+	for _, p := range []*Measure{&m.MeanEstimate, &m.Bias, &m.RelBias, &m.EmpSD, &m.RMSE, &m.ModelSE, &m.SERatio, &m.Coverage, &m.Power} {
+		*p = Measure{nan, nan}
+	}
+	if a.ok == 0 {
+		return m
+	}
+	sdEst, sdErr := a.est.sd(), a.err.sd()
+	bias, meanTruth := a.sumErr/n, a.sumTruth/n
+	m.MeanEstimate = Measure{a.sumEst / n, sdEst / math.Sqrt(n)}
 	m.Bias = Measure{bias, sdErr / math.Sqrt(n)}
 	if meanTruth != 0 {
 		m.RelBias = Measure{bias / meanTruth, m.Bias.MCSE / math.Abs(meanTruth)}
@@ -182,26 +202,16 @@ func (m *Measures) fromSamples(est, errs, se2 []float64, meanTruth float64, cov,
 	// truth is fixed, and the right yardstick for the model SE when the
 	// truth varies by replication (a finite-sample estimand).
 	m.EmpSD = Measure{sdErr, sdErr / math.Sqrt(2*(n-1))}
-	mse := 0.0
-	for _, e := range errs {
-		mse += e * e
+	mse := a.sumErr2 / n
+	if rmse := math.Sqrt(mse); rmse > 0 {
+		mcseMSE := math.Sqrt(a.err2.m2 / (n * (n - 1)))
+		m.RMSE = Measure{rmse, mcseMSE / (2 * rmse)}
+	} else {
+		m.RMSE.Value = rmse
 	}
-	mse /= n
-	ss := 0.0
-	for _, e := range errs {
-		d := e*e - mse
-		ss += d * d
-	}
-	rmse := math.Sqrt(mse)
-	mcseMSE := math.Sqrt(ss / (n * (n - 1)))
-	m.RMSE = Measure{rmse, nan}
-	if rmse > 0 {
-		m.RMSE.MCSE = mcseMSE / (2 * rmse)
-	}
-	meanSE2, sdSE2 := meanSD(se2)
-	modSE := math.Sqrt(meanSE2)
-	varSE2 := sdSE2 * sdSE2
-	m.ModelSE = Measure{modSE, nan}
+	meanSE2, sdSE2 := a.sumSE2/n, a.se2.sd()
+	modSE, varSE2 := math.Sqrt(meanSE2), sdSE2*sdSE2
+	m.ModelSE.Value = modSE
 	if modSE > 0 {
 		m.ModelSE.MCSE = math.Sqrt(varSE2 / (4 * n * meanSE2))
 	}
@@ -209,52 +219,91 @@ func (m *Measures) fromSamples(est, errs, se2 []float64, meanTruth float64, cov,
 		ratio := modSE / sdErr
 		m.SERatio = Measure{ratio, ratio * math.Sqrt(varSE2/(4*n*meanSE2*meanSE2)+1/(2*(n-1)))}
 	}
-	pc := float64(cov) / n
+	pc, pp := float64(a.cov)/n, float64(a.pow)/n
 	m.Coverage = Measure{pc, math.Sqrt(pc * (1 - pc) / n)}
-	pp := float64(pow) / n
 	m.Power = Measure{pp, math.Sqrt(pp * (1 - pp) / n)}
+	return m
 }
 
-// meanSD returns the mean and the sample SD (n − 1 divisor; NaN for n < 2).
-func meanSD(x []float64) (float64, float64) {
-	n := float64(len(x))
-	s := 0.0
-	for _, v := range x {
-		s += v
+// summarizer computes a study's measures from its replications, fed in
+// canonical order (by point), keeping only the current point's
+// accumulators and the finished points' measures.
+type summarizer struct {
+	pairs []Pair
+	point int     // the current point (−1 before the first row)
+	acc   []accum // of the current point, one per pair
+	reps  []int   // replications per point
+	out   []Measures
+}
+
+func newSummarizer(pairs []Pair, npoints int) *summarizer {
+	return &summarizer{pairs: slices.Clone(pairs), point: -1, acc: make([]accum, len(pairs)), reps: make([]int, npoints)}
+}
+
+// add adds one replication: a row per pair, in the pairs' order.
+func (s *summarizer) add(rows []RepRow) {
+	if len(rows) == 0 {
+		return
 	}
-	mean := s / n
-	if len(x) < 2 {
-		return mean, math.NaN()
+	for i := range rows {
+		s.addRow(&rows[i], i)
 	}
-	ss := 0.0
-	for _, v := range x {
-		d := v - mean
-		ss += d * d
+	s.reps[rows[0].Point]++
+}
+
+// addRow adds row r, expected (not required) to be of pair hint.
+func (s *summarizer) addRow(r *RepRow, hint int) {
+	if r.Point != s.point {
+		s.flush()
+		s.point = r.Point
 	}
-	return mean, math.Sqrt(ss / (n - 1))
+	j := hint
+	if j >= len(s.pairs) || s.pairs[j] != (Pair{r.Estimand, r.Method}) {
+		j = slices.Index(s.pairs, Pair{r.Estimand, r.Method})
+		if j < 0 {
+			j = len(s.pairs)
+			s.pairs = append(s.pairs, Pair{r.Estimand, r.Method})
+			s.acc = append(s.acc, accum{})
+		}
+	}
+	s.acc[j].add(r)
+}
+
+// current returns the measures of the current point.
+func (s *summarizer) current() []Measures {
+	var out []Measures
+	for j := range s.acc {
+		if s.acc[j].reps > 0 {
+			out = append(out, s.acc[j].measures(s.point, s.pairs[j]))
+		}
+	}
+	return out
+}
+
+// flush closes the current point.
+func (s *summarizer) flush() {
+	s.out = append(s.out, s.current()...)
+	clear(s.acc)
+}
+
+// finish returns the measures of every point, by point and then pair.
+func (s *summarizer) finish() []Measures {
+	s.flush()
+	s.point = -1
+	return s.out
 }
 
 // Summarize computes the measures of every (point, estimand, method)
-// group of rows in canonical order (by point, then in order of first
-// appearance).
+// group of rows, which must be sorted by point: in order of point, then
+// of the group's first appearance.
 func Summarize(rows []RepRow) []Measures {
-	type key struct {
-		p    int
-		e, m string
-	}
-	groups := map[key][]*RepRow{}
-	var order []key
+	npoints := 0
 	for i := range rows {
-		r := &rows[i]
-		k := key{r.Point, r.Estimand, r.Method}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], r)
+		npoints = max(npoints, rows[i].Point+1)
 	}
-	out := make([]Measures, 0, len(order))
-	for _, k := range order {
-		out = append(out, computeMeasures(groups[k]))
+	s := newSummarizer(nil, npoints)
+	for i := range rows {
+		s.addRow(&rows[i], i)
 	}
-	return out
+	return s.finish()
 }

@@ -6,8 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/redress-sim/redress/scenarios"
 )
 
 // Target is a precision target of a study that runs until it is met:
@@ -73,20 +71,17 @@ func (m Manifest) UntilTargets() []Target {
 	return ts
 }
 
-// met reports whether every target holds for every (estimand, method) of
-// rows, the replications of one grid point. An undefined MCSE (too few
+// met reports whether every target holds for each of ms, the measures
+// of one grid point's estimands and methods. An undefined MCSE (too few
 // successful replications) does not meet a target.
-func met(ts []Target, rows []RepRow) bool {
-	if len(rows) == 0 {
+func met(ts []Target, ms []Measures) bool {
+	if len(ms) == 0 {
 		return false
 	}
-	for _, m := range Summarize(rows) {
+	for i := range ms {
 		for _, t := range ts {
 			for _, c := range measureColumns {
-				if c.name != t.Measure {
-					continue
-				}
-				if se := c.get(&m).MCSE; !(se < t.Below) {
+				if c.name == t.Measure && !(c.get(&ms[i]).MCSE < t.Below) {
 					return false
 				}
 			}
@@ -95,100 +90,85 @@ func met(ts []Target, rows []RepRow) bool {
 	return true
 }
 
-// pointStatus replays the stopping rule of a study with a precision
-// target on the replications of one point found on disk: it returns
-// whether the point is finished and how many replications it then has.
-// Checks happen after every Batch replications and at the cap (Reps), so
-// the outcome does not depend on workers or interruptions.
-func pointStatus(m Manifest, ts []Target, rows []RepRow) (done bool, reps int) {
-	per := len(m.Pairs)
-	n := len(rows) / per
-	for b := m.Batch; b <= n; b += m.Batch {
-		if met(ts, rows[:b*per]) {
-			return true, b
-		}
-	}
-	if n >= m.Reps {
-		return true, m.Reps
-	}
-	return false, n
-}
-
 // nextCheck is the next checkpoint after n replications: the next
 // multiple of the batch size, or the cap.
 func nextCheck(m Manifest, n int) int {
 	return min((n/m.Batch+1)*m.Batch, m.Reps)
 }
 
-// runUntil runs the replications of a study with a precision target,
-// point by point, a batch at a time, appending to res.Rows and to the
-// replications file, until each point meets the target or the cap.
-func runUntil(ctx context.Context, cfg *Config, res *Results, scs []*scenarios.Scenario, repPath string) error {
-	m := res.Manifest
-	per := len(m.Pairs)
-	// Progress counts against the most the study can still run.
-	total := len(res.Points)*m.Reps - res.Resumed
-	ran := 0
-	run := *cfg
-	if cfg.Progress != nil {
-		run.Progress = func(done, _ int) { cfg.Progress(ran+done, total) }
+// untilTracker follows the stopping rule of a study with a precision
+// target through its replications in canonical order: the point being
+// run, its replications so far, and whether the rule has stopped it.
+// Checks happen after every Batch replications and at the cap (Reps), so
+// where a point stops does not depend on workers or interruptions.
+type untilTracker struct {
+	m        Manifest
+	ts       []Target
+	sum      *summarizer
+	npoints  int
+	point, n int
+	done     bool
+}
+
+func newUntilTracker(m Manifest, ts []Target, sum *summarizer) *untilTracker {
+	return &untilTracker{m: m, ts: ts, sum: sum, npoints: len(Grid(m.Sweeps))}
+}
+
+// admit checks that a replication found on disk, whose first row is
+// rows[0], is the next one the rule allows: points in order, each with
+// replications 0, 1, …, every point but the last stopped by the rule.
+func (u *untilTracker) admit(rows []RepRow) error {
+	r := rows[0]
+	switch {
+	case r.Point == u.point && u.done:
+		return fmt.Errorf("point %d met its target after %d replications, but more follow", u.point, u.n)
+	case r.Point != u.point && r.Point != u.point+1:
+		return fmt.Errorf("point %d follows point %d", r.Point, u.point)
+	case r.Point != u.point && !u.done:
+		return fmt.Errorf("point %d stops after %d replications without meeting its target", u.point, u.n)
+	case r.Point >= u.npoints:
+		return fmt.Errorf("point %d: the study has %d points", r.Point, u.npoints)
 	}
-	start := 0
-	if len(res.Rows) > 0 {
-		start = res.Rows[len(res.Rows)-1].Point
+	if r.Point != u.point {
+		u.point, u.n, u.done = r.Point, 0, false
 	}
-	for p := start; p < len(res.Points); p++ {
-		done, n := pointStatus(m, cfg.Until, rowsOfPoint(res.Rows, p))
-		for !done {
-			next := nextCheck(m, n)
-			var todo []task
-			for r := n; r < next; r++ {
-				todo = append(todo, task{p, r})
-			}
-			newRows, err := runTasks(ctx, &run, m, res.Points, scs, todo, repPath)
-			res.Rows = append(res.Rows, newRows...)
-			res.Ran += len(newRows) / per
-			ran += len(newRows) / per
-			if err != nil {
-				return err
-			}
-			n = next
-			done = n >= m.Reps || met(cfg.Until, rowsOfPoint(res.Rows, p))
-		}
+	if r.Rep != u.n {
+		return fmt.Errorf("point %d: replication %d where %d is due", r.Point, r.Rep, u.n)
 	}
 	return nil
 }
 
-// checkUntilPrefix checks that rows, found on disk, are what a study
-// with a precision target writes: points in order, each with
-// replications 0, 1, … and the manifest's pairs in order, every point
-// but the last finished by the stopping rule with exactly its rows.
-func checkUntilPrefix(rows []RepRow, m Manifest, ts []Target, npoints int) error {
-	per := len(m.Pairs)
-	i := 0
-	for p := 0; i < len(rows); p++ {
-		if p >= npoints {
-			return fmt.Errorf("row %d: more points than the study has", i+2)
-		}
-		pr := rowsOfPoint(rows[i:], p)
-		if len(pr) == 0 || &pr[0] != &rows[i] {
-			return fmt.Errorf("row %d is point %d, want point %d", i+2, rows[i].Point, p)
-		}
-		for k := range pr {
-			want := m.Pairs[k%per]
-			if pr[k].Rep != k/per || pr[k].Estimand != want.Estimand || pr[k].Method != want.Method {
-				return fmt.Errorf("row %d is point %d replication %d %s/%s, want replication %d %s/%s",
-					i+k+2, p, pr[k].Rep, pr[k].Estimand, pr[k].Method, k/per, want.Estimand, want.Method)
+// added advances the rule past a replication added to the measures.
+func (u *untilTracker) added() {
+	u.n++
+	u.done = u.n >= u.m.Reps || (u.n%u.m.Batch == 0 && met(u.ts, u.sum.current()))
+}
+
+// runUntil runs the replications of a study with a precision target,
+// point by point, a batch at a time, from where ut stands, until each
+// point meets the target or the cap.
+func (st *studyRun) runUntil(ctx context.Context, ut *untilTracker) error {
+	m := st.man
+	// Progress counts against the most the study can still run.
+	total := len(st.points)*m.Reps - st.res.Resumed
+	p, n := ut.point, ut.n
+	if ut.done {
+		p, n = p+1, 0
+	}
+	for ; p < len(st.points); p, n = p+1, 0 {
+		for done := false; !done; {
+			var progress func(done, total int)
+			if st.cfg.Progress != nil {
+				base := st.res.Ran
+				progress = func(done, _ int) { st.cfg.Progress(base+done, total) }
 			}
+			point, from, next := p, n, nextCheck(m, n)
+			if err := st.runTasks(ctx, next-from, func(k int) task { return task{point, from + k} }, progress); err != nil {
+				return err
+			}
+			n = next
+			done = n >= m.Reps || met(st.cfg.Until, st.sum.current())
 		}
-		done, n := pointStatus(m, ts, pr)
-		if done && n*per < len(pr) {
-			return fmt.Errorf("point %d has %d replications but met its target after %d", p, len(pr)/per, n)
-		}
-		if i+len(pr) < len(rows) && !done {
-			return fmt.Errorf("point %d stops after %d replications without meeting its target", p, len(pr)/per)
-		}
-		i += len(pr)
 	}
 	return nil
 }

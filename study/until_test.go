@@ -3,6 +3,7 @@ package study
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,29 @@ func TestParseUntil(t *testing.T) {
 // untilConfig: a study whose points stop at different replication counts
 // under the target (the naive difference's coverage is 0 at rho = 0.6, so
 // its MCSE is 0; heckit needs more replications).
+// readPoint reads the replications of point p from the study in dir.
+func readPoint(t *testing.T, dir string, m Manifest, p int) []RepRow {
+	t.Helper()
+	rd, err := OpenReplications(filepath.Join(dir, ReplicationsFile), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	var out []RepRow
+	for {
+		rows, err := rd.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[0].Point == p {
+			out = append(out, rows...)
+		}
+	}
+}
+
 func untilConfig(t *testing.T, out string) Config {
 	cfg := testConfig(t, out)
 	cfg.Estimators = []string{"naive", "heckit"}
@@ -52,15 +76,18 @@ func TestUntil(t *testing.T) {
 	reps := res.PointReps()
 	t.Logf("replications per point: %v", reps)
 	for p, n := range reps {
-		rows := rowsOfPoint(res.Rows, p)
+		rows := readPoint(t, ref, m, p)
+		if len(rows) != n*len(m.Pairs) {
+			t.Fatalf("point %d: %d rows on file, want %d", p, len(rows), n*len(m.Pairs))
+		}
 		if n%m.Batch != 0 && n != m.Reps {
 			t.Errorf("point %d stopped at %d, not a checkpoint", p, n)
 		}
-		if n < m.Reps && !met(m.UntilTargets(), rows) {
+		if n < m.Reps && !met(m.UntilTargets(), Summarize(rows)) {
 			t.Errorf("point %d stopped at %d without meeting the target", p, n)
 		}
 		for b := m.Batch; b < n; b += m.Batch {
-			if met(m.UntilTargets(), rows[:b*len(m.Pairs)]) {
+			if met(m.UntilTargets(), Summarize(rows[:b*len(m.Pairs)])) {
 				t.Errorf("point %d met the target at %d but ran to %d", p, b, n)
 			}
 		}

@@ -19,6 +19,7 @@ package studyplot
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -37,8 +38,12 @@ func Plots(dir string, res *study.Results) ([]string, error) {
 	add := func(base string) { files = append(files, base+".png", base+".svg") }
 	for _, estimand := range estimands(m) {
 		base := "sampling-" + fileSafe(estimand)
-		title := fmt.Sprintf("Sampling distribution: %s (%d replications per point)", estimand, m.Reps)
-		if err := report.SamplingDistributions(filepath.Join(dir, base), title, panels(res, estimand)); err != nil {
+		pns, note, err := panels(dir, res, estimand)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", base, err)
+		}
+		title := fmt.Sprintf("Sampling distribution: %s (%s)", estimand, note)
+		if err := report.SamplingDistributions(filepath.Join(dir, base), title, pns); err != nil {
 			return nil, fmt.Errorf("%s: %w", base, err)
 		}
 		add(base)
@@ -100,61 +105,143 @@ func methodsOf(m study.Manifest, estimand string) []string {
 	return out
 }
 
-// panels returns one panel per grid point with each method's estimates of
-// the estimand (failed replications left out).
-func panels(res *study.Results, estimand string) []report.Panel {
-	methods := methodsOf(res.Manifest, estimand)
+// Bounds on what a sampling-distribution plot holds, so that its memory
+// does not grow with a study's replications or grid: at most maxPanels
+// grid points (the first, in grid order), and per method and point the
+// first replications up to an equal share of plotBudget values (at least
+// minPerDist). Replications are independent draws, so the first ones are
+// a random sample of all.
+const (
+	maxPanels  = 36
+	plotBudget = 1 << 20
+	minPerDist = 1000
+)
+
+// dist collects one method's estimates at one point.
+type dist struct {
+	values, errs []float64
+}
+
+// panels returns one panel per grid point (up to maxPanels) with each
+// method's estimates of the estimand (failed replications left out),
+// read from the study's replications.csv in dir, and a note on what the
+// panels show.
+func panels(dir string, res *study.Results, estimand string) ([]report.Panel, string, error) {
+	m := res.Manifest
+	methods := methodsOf(m, estimand)
+	np := min(len(res.Points), maxPanels)
+	capPer := max(minPerDist, plotBudget/(np*len(methods)))
+	dists := make([][]dist, np)
+	for p := range dists {
+		dists[p] = make([]dist, len(methods))
+	}
+	truths := make([]truthRun, np)
+	shown, err := readDists(dir, m, estimand, methods, capPer, dists, truths)
+	if err != nil {
+		return nil, "", err
+	}
 	var out []report.Panel
-	for _, p := range res.Points {
-		title := study.PointLabel(res.Manifest, p)
+	for p := range np {
+		title := study.PointLabel(m, res.Points[p])
 		if title == "" {
 			title = "all replications"
 		}
-		// Estimates and errors θ̂ − θ per method, failures left out.
-		values := make([][]float64, len(methods))
-		errs := make([][]float64, len(methods))
-		var truths []float64
-		for i := range res.Rows {
-			r := &res.Rows[i]
-			if r.Point != p.Index || r.Estimand != estimand {
-				continue
-			}
-			truths = append(truths, r.Truth)
-			if r.Error != "" {
-				continue
-			}
-			if j := slices.Index(methods, r.Method); j >= 0 {
-				values[j] = append(values[j], r.Estimate)
-				errs[j] = append(errs[j], r.Estimate-r.Truth)
-			}
-		}
-		truth, constant := commonTruth(truths)
+		truth, constant := truths[p].value()
 		if !constant {
-			values, truth = errs, 0
+			truth = 0
 			title += " (estimate − truth)"
 		}
 		pn := report.Panel{Title: title}
 		for j, mt := range methods {
-			pn.Dists = append(pn.Dists, report.Dist{Label: mt, Values: values[j], Truth: truth})
+			v := dists[p][j].values
+			if !constant {
+				v = dists[p][j].errs
+			}
+			pn.Dists = append(pn.Dists, report.Dist{Label: mt, Values: v, Truth: truth})
 		}
 		out = append(out, pn)
 	}
-	return out
+	return out, samplingNote(res, np, shown), nil
 }
 
-// commonTruth returns the true value if every replication shares it (to
-// a relative 1e-12), else false.
-func commonTruth(truths []float64) (float64, bool) {
-	if len(truths) == 0 {
-		return math.NaN(), true
+// readDists reads the estimates of the estimand's methods into dists,
+// at most capPer per method and point, and the truths into truths; it
+// returns the largest number of replications of a point shown.
+func readDists(dir string, m study.Manifest, estimand string, methods []string, capPer int, dists [][]dist, truths []truthRun) (int, error) {
+	rd, err := study.OpenReplications(filepath.Join(dir, study.ReplicationsFile), m)
+	if err != nil {
+		return 0, err
 	}
-	t0 := truths[0]
-	for _, t := range truths[1:] {
-		if math.Abs(t-t0) > 1e-12*math.Max(1, math.Abs(t0)) {
-			return 0, false
+	defer rd.Close()
+	shown := make([]int, len(dists))
+	for {
+		rows, err := rd.Next()
+		if err == io.EOF {
+			return slices.Max(append(shown, 0)), nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		p := rows[0].Point
+		if p < 0 || p >= len(dists) || shown[p] >= capPer {
+			continue
+		}
+		shown[p]++
+		for _, r := range rows {
+			if r.Estimand != estimand {
+				continue
+			}
+			truths[p].add(r.Truth)
+			if j := slices.Index(methods, r.Method); j >= 0 && r.Error == "" {
+				d := &dists[p][j]
+				d.values = append(d.values, r.Estimate)
+				d.errs = append(d.errs, r.Estimate-r.Truth)
+			}
 		}
 	}
-	return t0, true
+}
+
+// samplingNote says how many replications and points a sampling plot
+// shows.
+func samplingNote(res *study.Results, np, shown int) string {
+	reps := slices.Max(append(res.PointReps(), 0))
+	note := fmt.Sprintf("%d replications per point", res.Manifest.Reps)
+	if res.Manifest.Until != "" {
+		note = fmt.Sprintf("up to %d replications per point", reps)
+	}
+	if shown < reps {
+		note = fmt.Sprintf("the first %d of %d replications per point", shown, reps)
+	}
+	if np < len(res.Points) {
+		note += fmt.Sprintf("; the first %d of %d grid points", np, len(res.Points))
+	}
+	return note
+}
+
+// truthRun tracks whether every true value seen equals the first (to a
+// relative 1e-12).
+type truthRun struct {
+	first  float64
+	n      int
+	varies bool
+}
+
+func (t *truthRun) add(x float64) {
+	if t.n == 0 {
+		t.first = x
+	} else if math.Abs(x-t.first) > 1e-12*math.Max(1, math.Abs(t.first)) {
+		t.varies = true
+	}
+	t.n++
+}
+
+// value returns the common true value (NaN when none was seen), or false
+// when the truth varies.
+func (t *truthRun) value() (float64, bool) {
+	if t.n == 0 {
+		return math.NaN(), true
+	}
+	return t.first, !t.varies
 }
 
 // combo is a combination of the values of every swept key but one: the

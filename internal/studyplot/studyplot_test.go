@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,7 +17,9 @@ import (
 // fakeStudy is a 3 × 2 grid (a categorical key and a numeric one) with two
 // estimands: "beta" with a fixed truth and "ate" whose truth varies by
 // replication, each estimated by two methods, one of which sometimes fails.
-func fakeStudy() *study.Results {
+// Its replications.csv is written into each of dirs.
+func fakeStudy(t *testing.T, dirs ...string) *study.Results {
+	t.Helper()
 	m := study.Manifest{
 		Scenario: "fake", Mode: "textbook", Reps: 40,
 		Pairs: []study.Pair{{Estimand: "beta", Method: "ols"}, {Estimand: "beta", Method: "heckit"},
@@ -24,6 +27,7 @@ func fakeStudy() *study.Results {
 		Sweeps: []study.Sweep{{Key: "textbook.errors", Values: []string{"normal", "t", "mixture"}}, {Key: "textbook.rho", Values: []string{"0", "0.6"}}},
 	}
 	res := &study.Results{Manifest: m, Points: study.Grid(m.Sweeps)}
+	var rows []study.RepRow
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, p := range res.Points {
 		for r := range m.Reps {
@@ -41,17 +45,26 @@ func fakeStudy() *study.Results {
 				if pair.Method == "iv" && r%10 == 3 {
 					row.Estimate, row.StdError, row.Error = math.NaN(), math.NaN(), "iv: weak instrument"
 				}
-				res.Rows = append(res.Rows, row)
+				rows = append(rows, row)
 			}
 		}
 	}
-	res.Summary = study.Summarize(res.Rows)
+	res.Summary = study.Summarize(rows)
+	for _, d := range dirs {
+		var b bytes.Buffer
+		if err := study.WriteReplications(&b, m, rows); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, study.ReplicationsFile), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return res
 }
 
 func TestPlots(t *testing.T) {
-	res := fakeStudy()
 	a, b := t.TempDir(), t.TempDir()
+	res := fakeStudy(t, a, b)
 	files, err := Plots(a, res)
 	if err != nil {
 		t.Fatal(err)
@@ -99,16 +112,57 @@ func TestPlots(t *testing.T) {
 	}
 }
 
-func TestCommonTruth(t *testing.T) {
+func TestTruthRun(t *testing.T) {
 	for _, c := range []struct {
 		in   []float64
 		same bool
 	}{
 		{nil, true}, {[]float64{1, 1, 1}, true}, {[]float64{1, 1 + 1e-15}, true}, {[]float64{1, 1.001}, false},
 	} {
-		if _, same := commonTruth(c.in); same != c.same {
-			t.Errorf("commonTruth(%v) = %v", c.in, same)
+		var tr truthRun
+		for _, x := range c.in {
+			tr.add(x)
 		}
+		if _, same := tr.value(); same != c.same {
+			t.Errorf("truthRun(%v) = %v", c.in, same)
+		}
+	}
+}
+
+// TestPlotBounds: a sampling plot draws at most maxPanels grid points
+// and, per method and point, an equal share of plotBudget replications,
+// and says so in its title.
+func TestPlotBounds(t *testing.T) {
+	m := study.Manifest{Scenario: "big", Mode: "textbook", Reps: 3,
+		Pairs:  []study.Pair{{Estimand: "beta", Method: "ols"}},
+		Sweeps: []study.Sweep{{Key: "textbook.rho", Values: make([]string, 40)}}}
+	for i := range m.Sweeps[0].Values {
+		m.Sweeps[0].Values[i] = strconv.Itoa(i)
+	}
+	dir := t.TempDir()
+	var rows []study.RepRow
+	for p := range 40 {
+		for r := range m.Reps {
+			rows = append(rows, study.RepRow{Point: p, Rep: r, Estimand: "beta", Method: "ols", Truth: 1, Estimate: 1 + 0.1*float64(r), StdError: 0.1})
+		}
+	}
+	var b bytes.Buffer
+	if err := study.WriteReplications(&b, m, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, study.ReplicationsFile), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := &study.Results{Manifest: m, Points: study.Grid(m.Sweeps), Summary: study.Summarize(rows)}
+	pns, note, err := panels(dir, res, "beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pns) != maxPanels || note != "3 replications per point; the first 36 of 40 grid points" {
+		t.Errorf("%d panels, note %q", len(pns), note)
+	}
+	if got := samplingNote(res, 1, 2); got != "the first 2 of 3 replications per point; the first 1 of 40 grid points" {
+		t.Errorf("note %q", got)
 	}
 }
 

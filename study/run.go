@@ -1,0 +1,212 @@
+package study
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/redress-sim/redress/scenarios"
+	"github.com/redress-sim/redress/sim"
+)
+
+// studyRun is a study being run: what it runs, where its replications
+// go, and the measures accumulated from them.
+type studyRun struct {
+	cfg     *Config
+	man     Manifest
+	points  []Point
+	scs     []*scenarios.Scenario
+	tl      taskList
+	repPath string
+	sum     *summarizer
+	res     *Results
+	f       *os.File // replications.csv, open for appending
+	sink    *repSink
+}
+
+func newStudyRun(cfg *Config, man Manifest, points []Point, scs []*scenarios.Scenario) *studyRun {
+	return &studyRun{cfg: cfg, man: man, points: points, scs: scs, tl: newTaskList(man, len(points)),
+		repPath: filepath.Join(cfg.Out, ReplicationsFile), sum: newSummarizer(man.Pairs, len(points)),
+		res: &Results{Manifest: man, Points: points}}
+}
+
+// results returns the study's results with the measures of every
+// replication seen so far.
+func (st *studyRun) results() *Results {
+	st.res.Summary = st.sum.finish()
+	return st.res
+}
+
+// open opens replications.csv for appending.
+func (st *studyRun) open() error {
+	f, err := os.OpenFile(st.repPath, os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	st.f, st.sink = f, newRepSink(f, st.points, st.sum)
+	return nil
+}
+
+// close syncs and closes replications.csv, returning err if set.
+func (st *studyRun) close(err error) error {
+	if st.f == nil {
+		return err
+	}
+	if err == nil {
+		err = st.f.Sync()
+	}
+	return errors.Join(err, st.f.Close())
+}
+
+// put appends one replication to the file and the measures.
+func (st *studyRun) put(rows []RepRow) error {
+	if err := st.sink.put(rows); err != nil {
+		return fmt.Errorf("write %s: %w", st.repPath, err)
+	}
+	return nil
+}
+
+// runTasks runs the n tasks at(0), …, at(n−1) on cfg.Workers goroutines
+// and appends their rows to replications.csv in task order as they
+// finish. At most a few tasks per worker run ahead of the first
+// unfinished one, so the memory held does not grow with n.
+func (st *studyRun) runTasks(ctx context.Context, n int, at func(k int) task, progress func(done, total int)) error {
+	if n <= 0 {
+		return nil
+	}
+	workers := st.cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type result struct {
+		k    int
+		rows []RepRow
+		err  error
+	}
+	jobs := make(chan int)
+	results := make(chan result, workers)
+	window := make(chan struct{}, 4*workers) // tasks started and not yet written
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for k := range jobs {
+				rows, err := runOne(ctx, st.scs, st.man, at(k), st.cfg.alter)
+				results <- result{k, rows, err}
+			}
+		})
+	}
+	go func() {
+		defer close(jobs)
+		for k := range n {
+			// select picks at random among ready cases, so check the
+			// context first: no new replication starts after a cancel.
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- k:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int][]RepRow{}
+	next := 0
+	var firstErr error
+	for r := range results {
+		if r.err != nil {
+			if firstErr == nil && ctx.Err() == nil {
+				firstErr = r.err
+				cancel()
+			}
+			continue
+		}
+		pending[r.k] = r.rows
+		for rows, ok := pending[next]; ok; rows, ok = pending[next] {
+			delete(pending, next)
+			<-window
+			if firstErr == nil {
+				if err := st.put(rows); err != nil {
+					firstErr = err
+					cancel()
+					continue
+				}
+				st.res.Ran++
+			}
+			next++
+			if progress != nil {
+				progress(next, n)
+			}
+		}
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	if next < n {
+		return fmt.Errorf("%w after %d of %d replications", ErrInterrupted, next, n)
+	}
+	return nil
+}
+
+// runOne simulates one replication of one point and runs the estimators.
+func runOne(ctx context.Context, scs []*scenarios.Scenario, man Manifest, t task, alter func(point, rep int, rows []RepRow)) ([]RepRow, error) {
+	sc := scs[t.point]
+	res, err := sim.Run(ctx, sc, sim.Options{Replication: uint64(t.rep), Collect: true, Workers: 1})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := EvaluateMethods(res.Episodes, sc.Mode, res.Truth, man.Estimators)
+	if err != nil {
+		return nil, fmt.Errorf("point %d replication %d: %w", t.point, t.rep, err)
+	}
+	if len(rows) != len(man.Pairs) {
+		return nil, fmt.Errorf("point %d replication %d: %d results, want %d", t.point, t.rep, len(rows), len(man.Pairs))
+	}
+	out := make([]RepRow, len(rows))
+	for i, r := range rows {
+		rr := RepRow{Point: t.point, Rep: t.rep, Estimand: r.Estimand, Method: r.Method, Truth: r.Truth,
+			Estimate: r.Estimate, StdError: r.StdError}
+		switch {
+		case r.Err != nil:
+			rr.Error = r.Err.Error()
+		case math.IsNaN(r.Estimate) || math.IsInf(r.Estimate, 0):
+			rr.Error = "non-finite estimate"
+		case math.IsNaN(r.StdError) || math.IsInf(r.StdError, 0) || r.StdError < 0:
+			rr.Error = "non-finite standard error"
+		}
+		out[i] = rr
+	}
+	if alter != nil {
+		alter(t.point, t.rep, out)
+	}
+	for i := range out {
+		if out[i].Error != "" {
+			out[i].Error = cleanError(out[i].Error)
+			out[i].Estimate, out[i].StdError = math.NaN(), math.NaN()
+		}
+	}
+	return out, nil
+}
+
+// cleanError keeps an error message on one line.
+func cleanError(s string) string {
+	s = strings.ReplaceAll(s, "\r", "")
+	return strings.ReplaceAll(s, "\n", "; ")
+}
