@@ -11,9 +11,12 @@ package study
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/redress-sim/redress/estimate"
 	"github.com/redress-sim/redress/estimators"
 	"github.com/redress-sim/redress/formula"
 	"github.com/redress-sim/redress/scenarios"
@@ -69,7 +72,7 @@ type spec struct {
 	// over all rows)
 	coef string
 	// methods applicable, in display order
-	methods []string
+	methods []estimate.Method
 	// definition of the estimand in words (as in truth.json)
 	definition string
 }
@@ -79,26 +82,26 @@ func specs(mode string) []spec {
 	if mode == "textbook" {
 		return []spec{
 			{estimand: "mean_satisfaction_given_x", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
-				extraSel: []string{"z"}, methods: []string{"naive", "ols", "heckit", "heckman"},
+				extraSel: []string{"z"}, methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.Heckit, estimate.Heckman},
 				definition: "mean over all observations of E[y | x] = β0 + Σ βj xj: the population mean satisfaction, observed only for contacted units (naive: the mean among them)"},
 			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
-				extraSel: []string{"z"}, coef: "x1", methods: []string{"ols", "heckit", "heckman"},
+				extraSel: []string{"z"}, coef: "x1", methods: []estimate.Method{estimate.OLS, estimate.Heckit, estimate.Heckman},
 				definition: "coefficient of x1 in the outcome (satisfaction) equation y = β0 + Σ βj xj + σε, observed only for contacted units"},
 			{estimand: "ate_contact_outcome", y: "outcome", xs: []string{"x1", "x2"}, treat: "contacted",
-				extraSel: []string{"z"}, instrumnt: "z", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm", "iv"},
+				extraSel: []string{"z"}, instrumnt: "z", methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.TreatRegTwoStep, estimate.TreatReg, estimate.IPW, estimate.AIPW, estimate.PSM, estimate.IV},
 				definition: "mean of w(1) − w(0) over all observations: the effect δ of contact on the outcome"},
 		}
 	}
 	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
 	return []spec{
 		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
-			extraSel: []string{"instrument"}, methods: []string{"naive", "ols", "heckit", "heckman"},
+			extraSel: []string{"instrument"}, methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.Heckit, estimate.Heckman},
 			definition: "mean S(1) on the survey scale over all failure episodes (the population mean the survey targets)"},
 		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"naive", "ols", "treatreg-twostep", "treatreg", "ipw", "aipw", "psm"},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.TreatRegTwoStep, estimate.TreatReg, estimate.IPW, estimate.AIPW, estimate.PSM},
 			definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks"},
 		{estimand: "late_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []string{"iv"},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []estimate.Method{estimate.IV},
 			definition: "mean of Y(1) − Y(0) over compliers: episodes whose customer contacts with the instrument on and not without it (what IV identifies; Imbens & Angrist 1994)"},
 	}
 }
@@ -171,9 +174,9 @@ func Methods(mode string) []string {
 	seen := map[string]bool{}
 	for _, sp := range specs(mode) {
 		for _, m := range sp.methods {
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
+			if !seen[string(m)] {
+				seen[string(m)] = true
+				out = append(out, string(m))
 			}
 		}
 	}
@@ -192,8 +195,8 @@ func Pairs(mode string, methods []string) []Pair {
 	var out []Pair
 	for _, sp := range specs(mode) {
 		for _, m := range sp.methods {
-			if wanted(methods, m) {
-				out = append(out, Pair{sp.estimand, m})
+			if wanted(methods, string(m)) {
+				out = append(out, Pair{sp.estimand, string(m)})
 			}
 		}
 	}
@@ -240,9 +243,9 @@ func EvaluateMethods(t *table.Table, mode string, tf *truth.File, methods []stri
 	}
 	var rows []Row
 	for _, sp := range specs(mode) {
-		var ms []string
+		var ms []estimate.Method
 		for _, m := range sp.methods {
-			if wanted(methods, m) {
+			if wanted(methods, string(m)) {
 				ms = append(ms, m)
 			}
 		}
@@ -262,25 +265,14 @@ func EvaluateMethods(t *table.Table, mode string, tf *truth.File, methods []stri
 		}
 		for _, m := range ms {
 			est, se, err := safeRun(t, &sp, m)
-			rows = append(rows, Row{Estimand: sp.estimand, Method: m, Truth: tr.Value, Estimate: est, StdError: se, Err: err})
+			rows = append(rows, Row{Estimand: sp.estimand, Method: string(m), Truth: tr.Value, Estimate: est, StdError: se, Err: err})
 		}
 	}
 	return rows, nil
 }
 
-func rhs(xs []string) string {
-	s := ""
-	for i, x := range xs {
-		if i > 0 {
-			s += " + "
-		}
-		s += x
-	}
-	return s
-}
-
 // safeRun is run with a panic turned into an error.
-func safeRun(t *table.Table, sp *spec, m string) (est, se float64, err error) {
+func safeRun(t *table.Table, sp *spec, m estimate.Method) (est, se float64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			est, se, err = 0, 0, fmt.Errorf("%s: internal error: %v", m, p)
@@ -291,122 +283,54 @@ func safeRun(t *table.Table, sp *spec, m string) (est, se float64, err error) {
 
 // run fits method m for spec sp and returns the estimate of the estimand
 // and its standard error.
-func run(t *table.Table, sp *spec, m string) (float64, float64, error) {
+func run(t *table.Table, sp *spec, m estimate.Method) (float64, float64, error) {
+	xs := strings.Join(sp.xs, " + ")
+	es := estimate.Spec{Method: m, Outcome: sp.y + " ~ " + xs}
+	if m == estimate.OLS || m == estimate.IV {
+		es.VCE = estimators.HC1
+	}
+	equation := sp.y + " ~ " + strings.Join(append(slices.Clone(sp.xs), sp.extraSel...), " + ")
 	switch {
+	case sp.treat != "" && m == estimate.OLS:
+		es.Outcome = sp.y + " ~ " + sp.treat + " + " + xs
+	case sp.treat != "" && m == estimate.IV:
+		es.Treatment, es.Instruments = sp.treat, sp.instrumnt
+	case sp.treat != "" && (m == estimate.TreatReg || m == estimate.TreatRegTwoStep):
+		es.Selection = sp.treat + strings.TrimPrefix(equation, sp.y)
 	case sp.treat != "":
-		return runTreatment(t, sp, m)
-	default:
-		return runSelection(t, sp, m)
+		es.Treatment = sp.treat
+	case m == estimate.Heckit || m == estimate.Heckman:
+		es.Selection = sp.sel + strings.TrimPrefix(equation, sp.y)
+	default: // naive, ols: the selected rows
+		es.Selection = sp.sel + " ~ 1"
 	}
-}
-
-// runTreatment estimates the effect of the treatment column on y.
-func runTreatment(t *table.Table, sp *spec, m string) (float64, float64, error) {
-	switch m {
-	case "naive":
-		y, err := t.Col(sp.y)
-		if err != nil {
-			return 0, 0, err
-		}
-		d, err := t.Col(sp.treat)
-		if err != nil {
-			return 0, 0, err
-		}
-		res, err := estimators.Naive(y, d)
-		if err != nil {
-			return 0, 0, err
-		}
-		return effect(res, "ate")
-	case "ols":
-		f, err := formula.Parse(sp.y + " ~ " + sp.treat + " + " + rhs(sp.xs))
-		if err != nil {
-			return 0, 0, err
-		}
-		d, err := formula.NewDesign(t, f, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		res, err := estimators.OLS(d.X, d.Y, d.Names, estimators.Options{VCE: estimators.HC1})
-		if err != nil {
-			return 0, 0, err
-		}
-		return coef(res, "outcome", sp.treat)
-	case "ipw", "aipw", "psm":
-		f, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
-		if err != nil {
-			return 0, 0, err
-		}
-		d, err := formula.NewDesign(t, f, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		treat, err := t.Col(sp.treat)
-		if err != nil {
-			return 0, 0, err
-		}
-		var res *estimators.Result
-		switch m {
-		case "ipw":
-			res, err = estimators.IPW(d.X, treat, d.Names, d.Y, estimators.Options{})
-		case "aipw":
-			res, err = estimators.AIPW(d.X, treat, d.Names, d.X, d.Y, d.Names, estimators.Options{})
-		default:
-			res, err = estimators.PSM(d.X, treat, d.Names, d.Y, 1, estimators.Options{})
-		}
-		if err != nil {
-			return 0, 0, err
-		}
-		return effect(res, "ate")
-	case "iv":
-		f, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
-		if err != nil {
-			return 0, 0, err
-		}
-		xd, err := formula.NewDesign(t, f, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		dd, err := formula.NewDesign(t, &formula.Formula{Terms: []string{sp.treat}}, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		zd, err := formula.NewDesign(t, &formula.Formula{Terms: []string{sp.instrumnt}}, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		res, err := estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, estimators.Options{VCE: estimators.HC1})
-		if err != nil {
-			return 0, 0, err
-		}
-		return effect(res, "ate")
-	case "treatreg", "treatreg-twostep":
-		tf, err := formula.Parse(sp.treat + " ~ " + rhs(append(append([]string{}, sp.xs...), sp.extraSel...)))
-		if err != nil {
-			return 0, 0, err
-		}
-		of, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
-		if err != nil {
-			return 0, 0, err
-		}
-		td, err := formula.NewDesign(t, tf, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		od, err := formula.NewDesign(t, of, formula.DesignOptions{})
-		if err != nil {
-			return 0, 0, err
-		}
-		fit := estimators.TreatRegML
-		if m == "treatreg-twostep" {
-			fit = estimators.TreatRegTwoStep
-		}
-		res, err := fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, sp.treat, estimators.Options{})
-		if err != nil {
-			return 0, 0, err
-		}
-		return effect(res, "ate")
+	if m == estimate.Naive {
+		es.Outcome = sp.y + " ~ 1"
 	}
-	return 0, 0, fmt.Errorf("method %q does not apply to %s", m, sp.estimand)
+	res, err := estimate.Fit(t, es)
+	if err != nil {
+		return 0, 0, err
+	}
+	switch {
+	case sp.treat != "" && m == estimate.OLS:
+		return coef(res.Result, "outcome", sp.treat)
+	case sp.treat != "":
+		return effect(res.Result, "ate")
+	case m == estimate.Naive:
+		return coef(res.Result, "outcome", "mean")
+	case sp.coef != "":
+		return coef(res.Result, "outcome", sp.coef)
+	}
+	// Population mean of the outcome: x̄'β̂ over all rows, SE √(x̄'V x̄).
+	of, err := formula.Parse(es.Outcome)
+	if err != nil {
+		return 0, 0, err
+	}
+	all, err := formula.NewDesign(t, &formula.Formula{Terms: of.Terms, Intercept: of.Intercept}, formula.DesignOptions{})
+	if err != nil {
+		return 0, 0, err
+	}
+	return predictMean(res.Result, all.X)
 }
 
 func effect(res *estimators.Result, name string) (float64, float64, error) {
@@ -416,93 +340,6 @@ func effect(res *estimators.Result, name string) (float64, float64, error) {
 		}
 	}
 	return 0, 0, fmt.Errorf("%s: no effect %q", res.Method, name)
-}
-
-// runSelection estimates a coefficient of, or the population mean of, an
-// outcome observed only where the selection indicator is 1.
-func runSelection(t *table.Table, sp *spec, m string) (float64, float64, error) {
-	sel, err := t.Col(sp.sel)
-	if err != nil {
-		return 0, 0, err
-	}
-	selected := make([]bool, len(sel))
-	for i, v := range sel {
-		selected[i] = v == 1
-	}
-	of, err := formula.Parse(sp.y + " ~ " + rhs(sp.xs))
-	if err != nil {
-		return 0, 0, err
-	}
-	if m == "naive" {
-		y, err := t.Col(sp.y)
-		if err != nil {
-			return 0, 0, err
-		}
-		res, err := estimators.NaiveMean(y, sel)
-		if err != nil {
-			return 0, 0, err
-		}
-		return coef(res, "outcome", "mean")
-	}
-	od, err := formula.NewDesign(t, of, formula.DesignOptions{Subset: selected})
-	if err != nil {
-		return 0, 0, err
-	}
-	var res *estimators.Result
-	switch m {
-	case "ols":
-		res, err = estimators.OLS(od.X, od.Y, od.Names, estimators.Options{VCE: estimators.HC1})
-	case "heckit", "heckman":
-		sf, perr := formula.Parse(sp.sel + " ~ " + rhs(append(append([]string{}, sp.xs...), sp.extraSel...)))
-		if perr != nil {
-			return 0, 0, perr
-		}
-		sd, derr := formula.NewDesign(t, sf, formula.DesignOptions{})
-		if derr != nil {
-			return 0, 0, derr
-		}
-		X, y := spread(od, t.Len())
-		fit := estimators.Heckit
-		if m == "heckman" {
-			fit = estimators.Heckman
-		}
-		res, err = fit(sd.X, sd.Y, sd.Names, X, y, od.Names, estimators.Options{})
-	default:
-		return 0, 0, fmt.Errorf("method %q does not apply to %s", m, sp.estimand)
-	}
-	if err != nil {
-		return 0, 0, err
-	}
-	if sp.coef != "" {
-		return coef(res, "outcome", sp.coef)
-	}
-	// Population mean of the outcome: x̄'β̂ over all rows, SE √(x̄'V x̄).
-	all, err := formula.NewDesign(t, &formula.Formula{Terms: of.Terms, Intercept: of.Intercept}, formula.DesignOptions{})
-	if err != nil {
-		return 0, 0, err
-	}
-	return predictMean(res, all.X)
-}
-
-// spread places the rows of a subset design into an n-row matrix (NaN in
-// rows outside the subset), as Heckit expects.
-func spread(d *formula.Design, n int) (*mat.Dense, []float64) {
-	_, k := d.X.Dims()
-	X := mat.NewDense(n, k, nil)
-	y := make([]float64, n)
-	for i := range n {
-		y[i] = math.NaN()
-		for c := range k {
-			X.Set(i, c, math.NaN())
-		}
-	}
-	for j, row := range d.Rows {
-		y[row] = d.Y[j]
-		for c := range k {
-			X.Set(row, c, d.X.At(j, c))
-		}
-	}
-	return X, y
 }
 
 func coef(res *estimators.Result, eq, term string) (float64, float64, error) {

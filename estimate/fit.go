@@ -1,0 +1,240 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/formula"
+	"github.com/redress-sim/redress/table"
+)
+
+// Spec says which model to fit to which columns of a table.
+type Spec struct {
+	Method Method
+	// Outcome is the outcome equation, R style: "y ~ x1 + x2" (intercept
+	// included; "- 1" drops it). For ipw, aipw and psm its right-hand
+	// side is also the propensity model; for iv it holds the exogenous
+	// regressors.
+	Outcome string
+	// Selection is the selection equation "s ~ z1 + z2" of heckit and
+	// heckman (s is 1 where the outcome is observed, 0 elsewhere), or the
+	// treatment equation "d ~ z1 + z2" of treatreg (d is added to the
+	// outcome equation). For naive, ols, logit and probit only its
+	// left-hand side is read: they use the rows where it is 1 (naive: the
+	// mean outcome there).
+	Selection string
+	// Treatment is the 0/1 treatment column of naive, ipw, aipw and psm,
+	// or iv's endogenous regressor.
+	Treatment string
+	// Instruments are iv's excluded instruments, "z1 + z2".
+	Instruments string
+	// DropMissing drops the rows with a missing value in a column the
+	// model uses (listwise deletion; Result.Dropped counts them) instead
+	// of failing with a *MissingValueError.
+	DropMissing bool
+	// VCE is the covariance of least-squares fits: ols, iv and aipw's
+	// outcome models (the zero value is classical).
+	VCE estimators.VCE
+	// MaxIter caps maximum-likelihood iterations (0: 100).
+	MaxIter int
+	// Neighbours is psm's number of matches per unit (0: 1).
+	Neighbours int
+}
+
+// Result is a fitted model and the rows it left out.
+type Result struct {
+	*estimators.Result
+	// Dropped is the number of rows left out for missing values (only
+	// with Spec.DropMissing).
+	Dropped int
+}
+
+// SpecError is a Spec that does not suit its method or its table. Field
+// names the Spec field at fault.
+type SpecError struct {
+	Field string // the name of a field of Spec
+	Msg   string
+}
+
+func (e *SpecError) Error() string { return strings.ToLower(e.Field) + ": " + e.Msg }
+
+// MissingValueError is a missing value in a column the model uses, when
+// Spec.DropMissing is not set.
+type MissingValueError struct {
+	Row      int // 1-based data row
+	Column   string
+	Selected bool // the row is selected (the outcome is read there)
+}
+
+func (e *MissingValueError) Error() string {
+	which := "row"
+	if e.Selected {
+		which = "selected row"
+	}
+	return fmt.Sprintf("%s %d: column %q is missing (DropMissing drops such rows)", which, e.Row, e.Column)
+}
+
+// Fit fits spec's model to t.
+func Fit(t *table.Table, spec Spec) (*Result, error) {
+	mi, ok := spec.Method.Info()
+	if !ok {
+		return nil, &SpecError{"Method", fmt.Sprintf("unknown method %q; methods are %s", spec.Method, MethodNames())}
+	}
+	for _, need := range []Need{NeedSelection, NeedTreatment, NeedInstruments} {
+		given, reads := spec.field(need) != "", spec.Method.Reads(need)
+		switch {
+		case !given && slices.Contains(mi.Needs, need):
+			return nil, &SpecError{fieldName(need), "required by " + string(spec.Method)}
+		case given && !reads:
+			return nil, &SpecError{fieldName(need), "not used by " + string(spec.Method)}
+		}
+	}
+	switch {
+	case spec.VCE != estimators.Classical && !spec.Method.Uses("vce"):
+		return nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
+	case spec.Neighbours != 0 && !spec.Method.Uses("neighbours"):
+		return nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
+	case spec.Neighbours < 0:
+		return nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
+	case spec.MaxIter < 0:
+		return nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
+	}
+	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE}}
+	var res *estimators.Result
+	var err error
+	switch spec.Method {
+	case Naive:
+		res, err = f.naive()
+	case OLS:
+		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
+			return estimators.OLS(d.X, d.Y, d.Names, f.opts)
+		})
+	case Logit, Probit:
+		fit := map[Method]func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error){
+			Logit: estimators.Logit, Probit: estimators.Probit}[spec.Method]
+		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
+			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter})
+		})
+	case Heckit, Heckman:
+		res, err = f.selection()
+	case TreatReg, TreatRegTwoStep:
+		res, err = f.treatReg()
+	case IPW, AIPW, PSM:
+		res, err = f.weighting()
+	case IV:
+		res, err = f.iv()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Result: res, Dropped: f.dropped}, nil
+}
+
+func (s Spec) field(n Need) string {
+	switch n {
+	case NeedSelection:
+		return s.Selection
+	case NeedTreatment:
+		return s.Treatment
+	}
+	return s.Instruments
+}
+
+func fieldName(n Need) string { return strings.ToUpper(string(n[:1])) + string(n[1:]) }
+
+// fitter is one Fit in progress.
+type fitter struct {
+	t       *table.Table
+	spec    Spec
+	opts    estimators.Options
+	dropped int
+}
+
+// parse parses the formula of the Spec field named field; with lhs, it
+// must have a left-hand side.
+func parse(field, s string, lhs bool) (*formula.Formula, error) {
+	f, err := formula.Parse(s)
+	if err != nil {
+		return nil, &SpecError{field, err.Error()}
+	}
+	if lhs && f.Response == "" {
+		return nil, &SpecError{field, `needs a left-hand side ("y ~ ...")`}
+	}
+	return f, nil
+}
+
+// single fits a one-equation model of the outcome over its complete
+// rows, or with a selection equation over its complete selected rows.
+func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (*estimators.Result, error) {
+	of, err := parse("Outcome", f.spec.Outcome, false)
+	if err != nil {
+		return nil, err
+	}
+	var keep []bool
+	if f.spec.Selection != "" {
+		sf, err := parse("Selection", f.spec.Selection, true)
+		if err != nil {
+			return nil, err
+		}
+		_, keep, err = f.selectionRows(sf.Response, nil, of.Vars(), false)
+		if err != nil {
+			return nil, err
+		}
+	} else if keep, err = f.modelRows(of.Vars()); err != nil {
+		return nil, err
+	}
+	d, err := formula.NewDesign(f.t, of, formula.DesignOptions{Subset: keep})
+	if err != nil {
+		return nil, err
+	}
+	return fit(d)
+}
+
+// modelRows returns the rows complete in vars. A missing value is a
+// *MissingValueError unless the Spec drops such rows.
+func (f *fitter) modelRows(vars []string) ([]bool, error) {
+	keep, err := f.t.Complete(vars)
+	if err != nil {
+		return nil, err
+	}
+	dropped := 0
+	for i, ok := range keep {
+		if ok {
+			continue
+		}
+		if !f.spec.DropMissing {
+			for _, name := range vars {
+				if c, _ := f.t.Col(name); math.IsNaN(c[i]) {
+					return nil, &MissingValueError{Row: i + 1, Column: name}
+				}
+			}
+		}
+		dropped++
+	}
+	if dropped == len(keep) {
+		return nil, fmt.Errorf("no rows left: all %d have missing values in the model's columns", dropped)
+	}
+	f.dropped = dropped
+	return keep, nil
+}
+
+// column returns the rows of column name where keep is true (all rows
+// when keep is nil).
+func (f *fitter) column(name string, keep []bool) ([]float64, error) {
+	c, err := f.t.Col(name)
+	if err != nil {
+		return nil, err
+	}
+	var out []float64
+	for i, v := range c {
+		if keep == nil || keep[i] {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}

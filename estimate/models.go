@@ -1,0 +1,292 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/formula"
+)
+
+// naive: with a treatment, the difference in mean outcome between
+// treated and untreated; with a selection equation, the mean outcome
+// where its indicator is 1; else the mean outcome.
+func (f *fitter) naive() (*estimators.Result, error) {
+	of, err := parse("Outcome", f.spec.Outcome, true)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case f.spec.Treatment != "":
+		keep, err := f.modelRows([]string{of.Response, f.spec.Treatment})
+		if err != nil {
+			return nil, err
+		}
+		y, d, err := f.columns(of.Response, f.spec.Treatment, keep)
+		if err != nil {
+			return nil, err
+		}
+		return estimators.Naive(y, d)
+	case f.spec.Selection != "":
+		sf, err := parse("Selection", f.spec.Selection, true)
+		if err != nil {
+			return nil, err
+		}
+		keep, _, err := f.selectionRows(sf.Response, nil, []string{of.Response}, false)
+		if err != nil {
+			return nil, err
+		}
+		y, sel, err := f.columns(of.Response, sf.Response, keep)
+		if err != nil {
+			return nil, err
+		}
+		return estimators.NaiveMean(y, sel)
+	}
+	keep, err := f.modelRows([]string{of.Response})
+	if err != nil {
+		return nil, err
+	}
+	y, err := f.column(of.Response, keep)
+	if err != nil {
+		return nil, err
+	}
+	return estimators.NaiveMean(y, nil)
+}
+
+// columns returns the kept rows of two columns.
+func (f *fitter) columns(a, b string, keep []bool) ([]float64, []float64, error) {
+	ca, err := f.column(a, keep)
+	if err != nil {
+		return nil, nil, err
+	}
+	cb, err := f.column(b, keep)
+	return ca, cb, err
+}
+
+// selectionRows returns the rows a selection model uses and which of them
+// are selected: a row is used when the selection indicator ind and the
+// columns selVars are present and, if it is selected, the columns outVars
+// too (the outcome may be missing where it is not observed). The
+// indicator must be 0 or 1 and must be 1 somewhere; a selection model
+// (model true) also needs rows where it is 0.
+func (f *fitter) selectionRows(ind string, selVars, outVars []string, model bool) (keep, selected []bool, err error) {
+	sc, err := f.t.Col(ind)
+	if err != nil {
+		return nil, nil, err
+	}
+	selected = make([]bool, f.t.Len())
+	for i, v := range sc {
+		switch {
+		case v == 1:
+			selected[i] = true
+		case v == 0 || math.IsNaN(v):
+		default:
+			return nil, nil, &SpecError{"Selection", fmt.Sprintf("the selection indicator %q must be 0 or 1; row %d has %g", ind, i+1, v)}
+		}
+	}
+	if keep, err = f.modelRows(append([]string{ind}, selVars...)); err != nil {
+		return nil, nil, err
+	}
+	if err := f.dropIncompleteSelected(keep, selected, outVars); err != nil {
+		return nil, nil, err
+	}
+	n, n1 := 0, 0
+	for i, k := range keep {
+		selected[i] = selected[i] && k
+		if k {
+			n++
+		}
+		if selected[i] {
+			n1++
+		}
+	}
+	switch {
+	case n1 == 0:
+		return nil, nil, &SpecError{"Selection", fmt.Sprintf("no selected observations: the selection indicator %q is 0 in all %d rows used", ind, n)}
+	case n1 == n && model:
+		return nil, nil, &SpecError{"Selection", fmt.Sprintf("no unselected observations: the selection indicator %q is 1 in all %d rows used, so there is no selection to model (use ols)", ind, n)}
+	}
+	return keep, selected, nil
+}
+
+// dropIncompleteSelected leaves out the kept, selected rows missing one of
+// vars (or fails, unless the Spec drops such rows).
+func (f *fitter) dropIncompleteSelected(keep, selected []bool, vars []string) error {
+	for _, name := range vars {
+		c, err := f.t.Col(name)
+		if err != nil {
+			return err
+		}
+		for i, v := range c {
+			if keep[i] && selected[i] && math.IsNaN(v) {
+				if !f.spec.DropMissing {
+					return &MissingValueError{Row: i + 1, Column: name, Selected: true}
+				}
+				keep[i] = false
+				f.dropped++
+			}
+		}
+	}
+	return nil
+}
+
+// selection fits heckit or heckman: the selection design over the rows
+// used and the outcome design over the selected ones (the outcome may be
+// missing elsewhere).
+func (f *fitter) selection() (*estimators.Result, error) {
+	sf, err := parse("Selection", f.spec.Selection, true)
+	if err != nil {
+		return nil, err
+	}
+	of, err := parse("Outcome", f.spec.Outcome, true)
+	if err != nil {
+		return nil, err
+	}
+	keep, selected, err := f.selectionRows(sf.Response, sf.Vars(), of.Vars(), true)
+	if err != nil {
+		return nil, err
+	}
+	sd, err := formula.NewDesign(f.t, sf, formula.DesignOptions{Subset: keep})
+	if err != nil {
+		return nil, fmt.Errorf("selection equation: %w", err)
+	}
+	od, err := formula.NewDesign(f.t, of, formula.DesignOptions{Subset: selected})
+	if err != nil {
+		return nil, fmt.Errorf("outcome equation: %w", err)
+	}
+	X, y, sel := spread(sd.Rows, od, selected)
+	fit := estimators.Heckit
+	if f.spec.Method == Heckman {
+		fit = estimators.Heckman
+	}
+	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: f.spec.MaxIter})
+}
+
+// spread lays the outcome design od (over the selected rows) onto rows,
+// the selection design's rows: NaN where a row is not selected. It
+// returns the outcome regressors, the outcome and the 0/1 indicator.
+func spread(rows []int, od *formula.Design, selected []bool) (*mat.Dense, []float64, []float64) {
+	n := len(rows)
+	_, kx := od.X.Dims()
+	X := mat.NewDense(n, kx, nil)
+	y := make([]float64, n)
+	sel := make([]float64, n)
+	j := 0
+	for k, row := range rows {
+		if !selected[row] {
+			for c := range kx {
+				X.Set(k, c, math.NaN())
+			}
+			y[k] = math.NaN()
+			continue
+		}
+		sel[k] = 1
+		for c := range kx {
+			X.Set(k, c, od.X.At(j, c))
+		}
+		y[k] = od.Y[j]
+		j++
+	}
+	return X, y, sel
+}
+
+// treatReg fits the endogenous-treatment model: Selection is the
+// treatment equation "d ~ z1 + z2", Outcome "y ~ x1 + x2" (without d,
+// which is added as the last outcome regressor).
+func (f *fitter) treatReg() (*estimators.Result, error) {
+	tf, err := parse("Selection", f.spec.Selection, true)
+	if err != nil {
+		return nil, err
+	}
+	of, err := parse("Outcome", f.spec.Outcome, true)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(of.Terms, tf.Response) {
+		return nil, &SpecError{"Outcome", fmt.Sprintf("leave the treatment %q out: %s adds it", tf.Response, f.spec.Method)}
+	}
+	// One set of rows for both equations.
+	keep, err := f.modelRows(append(tf.Vars(), of.Vars()...))
+	if err != nil {
+		return nil, err
+	}
+	opts := formula.DesignOptions{Subset: keep}
+	td, err := formula.NewDesign(f.t, tf, opts)
+	if err != nil {
+		return nil, fmt.Errorf("treatment equation: %w", err)
+	}
+	od, err := formula.NewDesign(f.t, of, opts)
+	if err != nil {
+		return nil, fmt.Errorf("outcome equation: %w", err)
+	}
+	fit := estimators.TreatRegML
+	if f.spec.Method == TreatRegTwoStep {
+		fit = estimators.TreatRegTwoStep
+	}
+	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: f.spec.MaxIter})
+}
+
+// weighting fits ipw, aipw or psm: the propensity (and for aipw the
+// outcome) model uses the right-hand side of Outcome.
+func (f *fitter) weighting() (*estimators.Result, error) {
+	of, err := parse("Outcome", f.spec.Outcome, true)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(of.Terms, f.spec.Treatment) {
+		return nil, &SpecError{"Outcome", fmt.Sprintf("leave the treatment %q out", f.spec.Treatment)}
+	}
+	keep, err := f.modelRows(append(of.Vars(), f.spec.Treatment))
+	if err != nil {
+		return nil, err
+	}
+	d, err := formula.NewDesign(f.t, of, formula.DesignOptions{Subset: keep})
+	if err != nil {
+		return nil, err
+	}
+	treat, err := f.column(f.spec.Treatment, keep)
+	if err != nil {
+		return nil, err
+	}
+	switch f.spec.Method {
+	case IPW:
+		return estimators.IPW(d.X, treat, d.Names, d.Y, f.opts)
+	case AIPW:
+		return estimators.AIPW(d.X, treat, d.Names, d.X, d.Y, d.Names, f.opts)
+	}
+	return estimators.PSM(d.X, treat, d.Names, d.Y, max(f.spec.Neighbours, 1), f.opts)
+}
+
+// iv fits 2SLS: Outcome holds the exogenous regressors, Treatment the
+// endogenous one, Instruments the excluded instruments.
+func (f *fitter) iv() (*estimators.Result, error) {
+	of, err := parse("Outcome", f.spec.Outcome, true)
+	if err != nil {
+		return nil, err
+	}
+	zf, err := formula.ParseTerms(f.spec.Instruments)
+	if err != nil {
+		return nil, &SpecError{"Instruments", err.Error()}
+	}
+	keep, err := f.modelRows(append(append(of.Vars(), f.spec.Treatment), zf.Terms...))
+	if err != nil {
+		return nil, err
+	}
+	opts := formula.DesignOptions{Subset: keep}
+	xd, err := formula.NewDesign(f.t, of, opts)
+	if err != nil {
+		return nil, err
+	}
+	dd, err := formula.NewDesign(f.t, &formula.Formula{Terms: []string{f.spec.Treatment}}, opts)
+	if err != nil {
+		return nil, err
+	}
+	zd, err := formula.NewDesign(f.t, &formula.Formula{Terms: zf.Terms}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, f.opts)
+}
