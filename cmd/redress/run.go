@@ -41,6 +41,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *workers < 0 {
 		return usageError("--workers must be ≥ 0, got %d", *workers)
 	}
+	warnLarge(stderr, sc, *workers, *estimates)
 	start := time.Now()
 	prog := newProgress(stderr, "weeks")
 	res, err := sim.Run(ctx, sc, sim.Options{Out: *out, Workers: *workers, Replication: *rep, Collect: *estimates,
