@@ -20,12 +20,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/redress-sim/redress/internal/parallel"
 	"github.com/redress-sim/redress/scenarios"
 	"github.com/redress-sim/redress/sim"
 )
@@ -169,77 +168,43 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.FailureValues[p] = alloc3(len(res.FailureTypes), len(gms), cfg.Reps)
 	}
 
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, cfg.Reps)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan int)
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		done     int
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range jobs {
-				outs, err := sim.RunPolicies(ctx, sc, cfg.FirstRep+uint64(r), 1)
-				mu.Lock()
-				if err != nil {
-					if firstErr == nil {
-						firstErr = fmt.Errorf("replication %d: %w", cfg.FirstRep+uint64(r), err)
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				// Each replication writes only its own cells.
-				for p := range outs {
-					for m := range ms {
-						res.Values[p][m][r] = ms[m].Value(&outs[p].Summary)
-					}
-					for g := range res.Segments {
-						for k := range gms {
-							res.SegmentValues[p][g][k][r] = groupValue(&outs[p].Breakdown.Segments[g], gms[k].Name)
-						}
-					}
-					for g := range res.FailureTypes {
-						for k := range gms {
-							res.FailureValues[p][g][k][r] = groupValue(&outs[p].Breakdown.FailureTypes[g], gms[k].Name)
-						}
-					}
-				}
-				done++
-				if cfg.Progress != nil {
-					cfg.Progress(done, cfg.Reps)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for r := range cfg.Reps {
-		if ctx.Err() != nil {
-			break
+	work := func(ctx context.Context, r int) ([]sim.PolicyOutcome, error) {
+		outs, err := sim.RunPolicies(ctx, sc, cfg.FirstRep+uint64(r), 1)
+		if err != nil {
+			return nil, fmt.Errorf("replication %d: %w", cfg.FirstRep+uint64(r), err)
 		}
-		select {
-		case jobs <- r:
-		case <-ctx.Done():
+		return outs, nil
+	}
+	emit := func(r int, outs []sim.PolicyOutcome) error {
+		res.record(r, outs, ms, gms)
+		if cfg.Progress != nil {
+			cfg.Progress(r+1, cfg.Reps)
 		}
+		return nil
 	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := ctx.Err(); err != nil {
+	if _, err := parallel.Ordered(ctx, cfg.Reps, cfg.Workers, work, emit); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// record stores replication r's outcomes of every policy.
+func (res *Result) record(r int, outs []sim.PolicyOutcome, ms, gms []Metric) {
+	for p := range outs {
+		for m := range ms {
+			res.Values[p][m][r] = ms[m].Value(&outs[p].Summary)
+		}
+		for g := range res.Segments {
+			for k := range gms {
+				res.SegmentValues[p][g][k][r] = groupValue(&outs[p].Breakdown.Segments[g], gms[k].Name)
+			}
+		}
+		for g := range res.FailureTypes {
+			for k := range gms {
+				res.FailureValues[p][g][k][r] = groupValue(&outs[p].Breakdown.FailureTypes[g], gms[k].Name)
+			}
+		}
+	}
 }
 
 func alloc3(a, b, c int) [][][]float64 {

@@ -3,12 +3,12 @@ package estimators
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/redress-sim/redress/internal/parallel"
 )
 
 // blockRows is the number of rows in one block of work. Blocks are fixed
@@ -21,29 +21,7 @@ const blockRows = 8192
 // of blocks.
 func forBlocks(n int, fn func(b, lo, hi int)) int {
 	nb := (n + blockRows - 1) / blockRows
-	workers := min(runtime.GOMAXPROCS(0), nb)
-	if workers <= 1 {
-		for b := 0; b < nb; b++ {
-			fn(b, b*blockRows, min(n, (b+1)*blockRows))
-		}
-		return nb
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, nb)
-	for b := 0; b < nb; b++ {
-		next <- b
-	}
-	close(next)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range next {
-				fn(b, b*blockRows, min(n, (b+1)*blockRows))
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(nb, 0, func(b int) { fn(b, b*blockRows, min(n, (b+1)*blockRows)) })
 	return nb
 }
 

@@ -2,11 +2,9 @@ package sim
 
 import (
 	"math"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/redress-sim/redress/agents"
+	"github.com/redress-sim/redress/internal/parallel"
 	"github.com/redress-sim/redress/network"
 	"github.com/redress-sim/redress/rng"
 	"github.com/redress-sim/redress/scenarios"
@@ -240,27 +238,8 @@ func (p *population) draw(i int, dr *drawer, join int) {
 // forBlocks calls f on consecutive blocks [lo, hi) of [0, n) using up to
 // workers goroutines (0 = GOMAXPROCS).
 func forBlocks(n, workers int, f func(lo, hi int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	nb := (n + blockSize - 1) / blockSize
-	workers = max(1, min(workers, nb))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				b := int(next.Add(1)) - 1
-				if b >= nb {
-					return
-				}
-				f(b*blockSize, min((b+1)*blockSize, n))
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(nb, workers, func(b int) { f(b*blockSize, min((b+1)*blockSize, n)) })
 }
 
 // segmentLogit is the logit of customer i's segment's purchase

@@ -7,10 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
+	"github.com/redress-sim/redress/internal/parallel"
 	"github.com/redress-sim/redress/scenarios"
 	"github.com/redress-sim/redress/sim"
 )
@@ -74,95 +73,26 @@ func (st *studyRun) put(rows []RepRow) error {
 
 // runTasks runs the n tasks at(0), …, at(n−1) on cfg.Workers goroutines
 // and appends their rows to replications.csv in task order as they
-// finish. At most a few tasks per worker run ahead of the first
-// unfinished one, so the memory held does not grow with n.
+// finish (parallel.Ordered: the memory held does not grow with n).
 func (st *studyRun) runTasks(ctx context.Context, n int, at func(k int) task, progress func(done, total int)) error {
-	if n <= 0 {
+	work := func(ctx context.Context, k int) ([]RepRow, error) {
+		return runOne(ctx, st.scs, st.man, at(k), st.cfg.alter)
+	}
+	emit := func(k int, rows []RepRow) error {
+		if err := st.put(rows); err != nil {
+			return err
+		}
+		st.res.Ran++
+		if progress != nil {
+			progress(k+1, n)
+		}
 		return nil
 	}
-	workers := st.cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	done, err := parallel.Ordered(ctx, n, st.cfg.Workers, work, emit)
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w after %d of %d replications", ErrInterrupted, done, n)
 	}
-	workers = min(workers, n)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	type result struct {
-		k    int
-		rows []RepRow
-		err  error
-	}
-	jobs := make(chan int)
-	results := make(chan result, workers)
-	window := make(chan struct{}, 4*workers) // tasks started and not yet written
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for k := range jobs {
-				rows, err := runOne(ctx, st.scs, st.man, at(k), st.cfg.alter)
-				results <- result{k, rows, err}
-			}
-		})
-	}
-	go func() {
-		defer close(jobs)
-		for k := range n {
-			// select picks at random among ready cases, so check the
-			// context first: no new replication starts after a cancel.
-			if ctx.Err() != nil {
-				return
-			}
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- k:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-
-	pending := map[int][]RepRow{}
-	next := 0
-	var firstErr error
-	for r := range results {
-		if r.err != nil {
-			if firstErr == nil && ctx.Err() == nil {
-				firstErr = r.err
-				cancel()
-			}
-			continue
-		}
-		pending[r.k] = r.rows
-		for rows, ok := pending[next]; ok; rows, ok = pending[next] {
-			delete(pending, next)
-			<-window
-			if firstErr == nil {
-				if err := st.put(rows); err != nil {
-					firstErr = err
-					cancel()
-					continue
-				}
-				st.res.Ran++
-			}
-			next++
-			if progress != nil {
-				progress(next, n)
-			}
-		}
-	}
-	if firstErr != nil {
-		return firstErr
-	}
-	if next < n {
-		return fmt.Errorf("%w after %d of %d replications", ErrInterrupted, next, n)
-	}
-	return nil
+	return err
 }
 
 // runOne simulates one replication of one point and runs the estimators.
