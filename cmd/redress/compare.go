@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/redress-sim/redress/compare"
@@ -398,34 +400,68 @@ func compareJSON(r *compare.Result) ([]byte, error) {
 // compareCSV has one row per policy and metric: the estimate and the
 // paired difference from the baseline with their intervals.
 func compareCSV(r *compare.Result) []byte {
-	var b strings.Builder
-	b.WriteString("policy,metric,mean,se,lo,hi,diff,diff_se,diff_lo,diff_hi,diff_if_independent_lo,diff_if_independent_hi\n")
-	f := func(x float64) string {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return ""
-		}
-		return fmt.Sprint(x)
-	}
-	for p, name := range r.Policies {
-		for m, mt := range r.Metrics {
-			e := r.Estimate(p, m)
-			fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s", csvField(name), mt.Name, f(e.Mean), f(e.SE), f(e.Lo), f(e.Hi))
-			if p == r.Baseline {
-				b.WriteString(",,,,,,\n")
-				continue
+	return csvBytes(func(w *csv.Writer) {
+		w.Write([]string{"policy", "metric", "mean", "se", "lo", "hi", "diff", "diff_se", "diff_lo", "diff_hi", "diff_if_independent_lo", "diff_if_independent_hi"})
+		for p, name := range r.Policies {
+			for m, mt := range r.Metrics {
+				e := r.Estimate(p, m)
+				rec := []string{name, mt.Name, cell(e.Mean), cell(e.SE), cell(e.Lo), cell(e.Hi)}
+				if p == r.Baseline {
+					w.Write(append(rec, "", "", "", "", "", ""))
+					continue
+				}
+				d, u := r.Paired(p, m), r.Unpaired(p, m)
+				w.Write(append(rec, cell(d.Mean), cell(d.SE), cell(d.Lo), cell(d.Hi), cell(u.Lo), cell(u.Hi)))
 			}
-			d, u := r.Paired(p, m), r.Unpaired(p, m)
-			fmt.Fprintf(&b, ",%s,%s,%s,%s,%s,%s\n", f(d.Mean), f(d.SE), f(d.Lo), f(d.Hi), f(u.Lo), f(u.Hi))
 		}
-	}
-	return []byte(b.String())
+	})
 }
 
-func csvField(s string) string {
-	if strings.ContainsAny(s, ",\"\n") {
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+// csvBytes returns what write writes through a csv.Writer.
+func csvBytes(write func(w *csv.Writer)) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	write(w)
+	w.Flush()
+	return b.Bytes()
+}
+
+// cell is a number as a CSV cell: shortest exact form, empty when not
+// finite.
+func cell(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
 	}
-	return s
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// breakdownCSV has one row per policy, replication and group (segment or
+// failure type) with the group metrics.
+func breakdownCSV(r *compare.Result) []byte {
+	return csvBytes(func(w *csv.Writer) {
+		head := []string{"policy", "replication", "kind", "group"}
+		for _, gm := range r.GroupMetrics {
+			head = append(head, gm.Name)
+		}
+		w.Write(head)
+		for p, name := range r.Policies {
+			for rep := range r.Reps {
+				for _, g := range []struct {
+					kind   string
+					names  []string
+					values [][][]float64
+				}{{"segment", r.Segments, r.SegmentValues[p]}, {"failure_type", r.FailureTypes, r.FailureValues[p]}} {
+					for k, gname := range g.names {
+						rec := []string{name, strconv.FormatUint(r.FirstRep+uint64(rep), 10), g.kind, gname}
+						for j := range r.GroupMetrics {
+							rec = append(rec, cell(g.values[k][j][rep]))
+						}
+						w.Write(rec)
+					}
+				}
+			}
+		}
+	})
 }
 
 // writeCompare writes the comparison's files into dir.
@@ -443,53 +479,26 @@ func writeCompare(dir string, r *compare.Result) error {
 	if err := outfile.WriteFile(filepath.Join(dir, "compare.csv"), compareCSV(r)); err != nil {
 		return err
 	}
-	var b strings.Builder
-	b.WriteString("policy,replication")
-	for _, mt := range r.Metrics {
-		b.WriteString("," + mt.Name)
-	}
-	b.WriteString("\n")
-	for p, name := range r.Policies {
-		for rep := range r.Reps {
-			fmt.Fprintf(&b, "%s,%d", csvField(name), r.FirstRep+uint64(rep))
-			for m := range r.Metrics {
-				fmt.Fprintf(&b, ",%v", r.Values[p][m][rep])
-			}
-			b.WriteString("\n")
+	reps := csvBytes(func(w *csv.Writer) {
+		head := []string{"policy", "replication"}
+		for _, mt := range r.Metrics {
+			head = append(head, mt.Name)
 		}
-	}
-	if err := outfile.WriteFile(filepath.Join(dir, "replications.csv"), []byte(b.String())); err != nil {
+		w.Write(head)
+		for p, name := range r.Policies {
+			for rep := range r.Reps {
+				rec := []string{name, strconv.FormatUint(r.FirstRep+uint64(rep), 10)}
+				for m := range r.Metrics {
+					rec = append(rec, strconv.FormatFloat(r.Values[p][m][rep], 'g', -1, 64))
+				}
+				w.Write(rec)
+			}
+		}
+	})
+	if err := outfile.WriteFile(filepath.Join(dir, "replications.csv"), reps); err != nil {
 		return err
 	}
-	b.Reset()
-	b.WriteString("policy,replication,kind,group")
-	for _, gm := range r.GroupMetrics {
-		b.WriteString("," + gm.Name)
-	}
-	b.WriteString("\n")
-	for p, name := range r.Policies {
-		for rep := range r.Reps {
-			for _, g := range []struct {
-				kind   string
-				names  []string
-				values [][][]float64
-			}{{"segment", r.Segments, r.SegmentValues[p]}, {"failure_type", r.FailureTypes, r.FailureValues[p]}} {
-				for k, gname := range g.names {
-					fmt.Fprintf(&b, "%s,%d,%s,%s", csvField(name), r.FirstRep+uint64(rep), g.kind, csvField(gname))
-					for j := range r.GroupMetrics {
-						v := g.values[k][j][rep]
-						if math.IsNaN(v) {
-							b.WriteString(",")
-						} else {
-							fmt.Fprintf(&b, ",%v", v)
-						}
-					}
-					b.WriteString("\n")
-				}
-			}
-		}
-	}
-	if err := outfile.WriteFile(filepath.Join(dir, "breakdown.csv"), []byte(b.String())); err != nil {
+	if err := outfile.WriteFile(filepath.Join(dir, "breakdown.csv"), breakdownCSV(r)); err != nil {
 		return err
 	}
 	return comparePlots(dir, r)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/redress-sim/redress/compare"
@@ -230,20 +231,25 @@ func (f *frontier) json() ([]byte, error) {
 }
 
 func (f *frontier) csv() []byte {
-	var b strings.Builder
-	for _, l := range f.levers {
-		b.WriteString(csvField(l.Key) + ",")
-	}
-	b.WriteString("recovery_cost,recovery_cost_lo,recovery_cost_hi,retention,retention_lo,retention_hi,profit,profit_lo,profit_hi,pareto,best_profit\n")
-	for p := range f.res.Policies {
-		for _, v := range f.combos[p] {
-			b.WriteString(csvField(v) + ",")
+	return csvBytes(func(w *csv.Writer) {
+		var head []string
+		for _, l := range f.levers {
+			head = append(head, l.Key)
 		}
-		fmt.Fprintf(&b, "%v,%v,%v,%v,%v,%v,%v,%v,%v,%t,%t\n", f.cost[p].Mean, f.cost[p].Lo, f.cost[p].Hi,
-			f.ret[p].Mean, f.ret[p].Lo, f.ret[p].Hi, f.profit[p].Mean, f.profit[p].Lo, f.profit[p].Hi, f.onSet[p], p == f.best)
-	}
-	return []byte(b.String())
+		w.Write(append(head, "recovery_cost", "recovery_cost_lo", "recovery_cost_hi", "retention", "retention_lo", "retention_hi",
+			"profit", "profit_lo", "profit_hi", "pareto", "best_profit"))
+		for p := range f.res.Policies {
+			rec := slices.Clone(f.combos[p])
+			for _, iv := range []compare.Interval{f.cost[p], f.ret[p], f.profit[p]} {
+				rec = append(rec, num64(iv.Mean), num64(iv.Lo), num64(iv.Hi))
+			}
+			w.Write(append(rec, strconv.FormatBool(f.onSet[p]), strconv.FormatBool(p == f.best)))
+		}
+	})
 }
+
+// num64 is x in the shortest form that reads back exactly (NaN as NaN).
+func num64(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func writeFrontier(dir string, r *compare.Result, f *frontier) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
