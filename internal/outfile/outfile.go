@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -169,8 +170,11 @@ func WriteFile(path string, data []byte) error {
 	return f.Commit()
 }
 
-// Row builds one CSV row of plain cells (numbers, identifiers, no quoting
-// needed) into a reusable buffer, so streaming rows allocates nothing.
+// Row builds one CSV row of numbers and identifiers into a reusable
+// buffer, so streaming the simulator's millions of rows allocates
+// nothing (encoding/csv wants a []string per row). Its output is what
+// encoding/csv writes for the same cells; files with free text use
+// encoding/csv itself.
 type Row struct {
 	buf []byte
 	n   int
@@ -254,10 +258,17 @@ func (r *Row) Bool(b bool) {
 	}
 }
 
-// Str appends a string cell; it must not contain commas, quotes or newlines.
+// Str appends a string cell, quoted as encoding/csv would when it holds
+// a comma, a quote or a line break.
 func (r *Row) Str(s string) {
 	r.sep()
-	r.buf = append(r.buf, s...)
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		r.buf = append(r.buf, s...)
+		return
+	}
+	r.buf = append(r.buf, '"')
+	r.buf = append(r.buf, strings.ReplaceAll(s, `"`, `""`)...)
+	r.buf = append(r.buf, '"')
 }
 
 // Empty appends an empty (missing) cell.

@@ -1,6 +1,8 @@
 package outfile
 
 import (
+	"bytes"
+	"encoding/csv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -149,5 +151,21 @@ func TestCommitAll(t *testing.T) {
 	// c, the last name, fails first: nothing is removed or published.
 	if m := got(); len(m) != 3 || m["a"] != "new a" || m["b"] != "new b" || m["c"] != "" {
 		t.Fatalf("after the failed set: %v", m)
+	}
+}
+
+// TestRowMatchesEncodingCSV: Row writes what encoding/csv writes.
+func TestRowMatchesEncodingCSV(t *testing.T) {
+	cells := []string{"plain", "a,b", `say "hi"`, "two\nlines", ""}
+	var r Row
+	for _, c := range cells {
+		r.Str(c)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(cells)
+	w.Flush()
+	if got := string(r.Bytes()); got != b.String() {
+		t.Errorf("Row gives %q, encoding/csv %q", got, b.String())
 	}
 }
