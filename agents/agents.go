@@ -114,24 +114,6 @@ func Clamp01(x float64) float64 {
 	return x
 }
 
-// Apology levels.
-const (
-	ApologyNone = iota
-	ApologyScripted
-	ApologySincere
-)
-
-// ApologyLevel maps the scenario's apology name to its level.
-func ApologyLevel(name string) int {
-	switch name {
-	case "scripted":
-		return ApologyScripted
-	case "sincere":
-		return ApologySincere
-	}
-	return ApologyNone
-}
-
 // Model holds the scenario's psychological coefficients.
 type Model struct {
 	O          scenarios.Outcomes
@@ -228,8 +210,8 @@ func (m *Model) Procedural(waitHours, patience float64, unresolvedContacts int, 
 
 // Interactional is J_i: the apology level plus the weights of staff
 // empathy and personalisation, clamped to [0,1].
-func (m *Model) Interactional(apology int, empathy, personalisation float64) float64 {
-	return Clamp01(m.apology[apology] + m.J.EmpathyWeight*empathy + m.J.PersonalisationWeight*personalisation)
+func (m *Model) Interactional(apology scenarios.Apology, empathy, personalisation float64) float64 {
+	return Clamp01(m.apology[apology.Level()] + m.J.EmpathyWeight*empathy + m.J.PersonalisationWeight*personalisation)
 }
 
 // Recovery describes what a recovery delivered.
@@ -249,7 +231,7 @@ type Recovery struct {
 	// FollowUp is the weight of a follow-up contact: 0 none, else
 	// exp(−hours until the follow-up / decay hours).
 	FollowUp        float64
-	Apology         int
+	Apology         scenarios.Apology
 	Empathy         float64
 	Personalisation float64
 }
@@ -447,8 +429,8 @@ type Traits struct {
 func DrawTraits(k rng.Key, t *scenarios.Traits) Traits {
 	var c Traits
 	s := new(rng.Stream) // one allocation, reset per trait
-	next := func(trait uint64) *rng.Stream {
-		*s = rng.NewStream(k.Purpose(trait))
+	next := func(trait int) *rng.Stream {
+		*s = rng.NewStream(k.Purpose(rng.TraitPurpose(trait)))
 		return s
 	}
 	c.OrderValue = t.OrderValueMedian * math.Exp(t.OrderValueSigma*next(0).Normal())

@@ -96,15 +96,15 @@ func TestProceduralAndInteractional(t *testing.T) {
 	if !(m.Procedural(24, 24, 0, 1) > m.Procedural(24, 24, 0, 0)) {
 		t.Error("a follow-up does not raise procedural justice")
 	}
-	if !(m.Interactional(ApologySincere, 0.5, 0) > m.Interactional(ApologyScripted, 0.5, 0) &&
-		m.Interactional(ApologyScripted, 0.5, 0) > m.Interactional(ApologyNone, 0.5, 0)) {
+	if !(m.Interactional(scenarios.ApologySincere, 0.5, 0) > m.Interactional(scenarios.ApologyScripted, 0.5, 0) &&
+		m.Interactional(scenarios.ApologyScripted, 0.5, 0) > m.Interactional(scenarios.ApologyNone, 0.5, 0)) {
 		t.Error("apologies are not ordered none < scripted < sincere")
 	}
 }
 
 func TestPersonalisationTargets(t *testing.T) {
 	m := model()
-	r := Recovery{Compensation: 0.5, WaitHours: 10, Apology: ApologyScripted, Empathy: 0.5, Personalisation: 1}
+	r := Recovery{Compensation: 0.5, WaitHours: 10, Apology: scenarios.ApologyScripted, Empathy: 0.5, Personalisation: 1}
 	base := r
 	base.Personalisation = 0
 	w := [3]float64{0.2, 0.7, 0.1} // procedural matters most to this customer

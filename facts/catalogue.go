@@ -62,8 +62,8 @@ func refundArm(r float64, name string) arm {
 }
 
 // apologyArm sets the active policy's apology.
-func apologyArm(a string) arm {
-	return arm{name: "apology " + a, apply: func(sc *scenarios.Scenario) error {
+func apologyArm(a scenarios.Apology) arm {
+	return arm{name: "apology " + string(a), apply: func(sc *scenarios.Scenario) error {
 		sc.Policies[0].Apology = a
 		return nil
 	}}

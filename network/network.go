@@ -122,15 +122,6 @@ import (
 	"github.com/redress-sim/redress/rng"
 )
 
-// Purposes of the streams derived from the caller's key.
-const (
-	purposeLabels = 1 // ring position → node label permutation
-	purposeRewire = 2 // per-edge rewiring streams (unit = edge index)
-	purposeDegree = 3 // per-node degree draws (draw i = node i)
-	purposeParity = 4 // the node that fixes an odd stub count
-	purposeMatch  = 5 // stub shuffle
-)
-
 // MaxNodes is the largest N: node labels are int32.
 const MaxNodes = math.MaxInt32
 
@@ -539,7 +530,7 @@ func buildConfiguration(key rng.Key, s Spec) (*Graph, error) {
 			at++
 		}
 	}
-	shuffle(stubs, key.Purpose(purposeMatch))
+	shuffle(stubs, key.Purpose(rng.PurposeMatch))
 	g.adj = make([]int32, total)
 	fillCSR(g.off, g.adj, func(emit func(a, b int32)) {
 		for t := 0; t+1 < len(stubs); t += 2 {
@@ -553,7 +544,7 @@ func buildConfiguration(key rng.Key, s Spec) (*Graph, error) {
 // drawDegrees puts d_i in off[i+1], node i's degree being a function of
 // draw i of its own stream, fixes the parity of Σd_i and returns it.
 func (g *Graph) drawDegrees(key rng.Key, tab *degrees) int64 {
-	dk := key.Purpose(purposeDegree)
+	dk := key.Purpose(rng.PurposeDegree)
 	var total int64
 	for i := range g.N() {
 		g.off[i+1] = int64(tab.draw(dk.Uint64(uint64(i))))
@@ -562,7 +553,7 @@ func (g *Graph) drawDegrees(key rng.Key, tab *degrees) int64 {
 	if total%2 == 0 {
 		return total
 	}
-	ps := rng.NewStream(key.Purpose(purposeParity))
+	ps := rng.NewStream(key.Purpose(rng.PurposeParity))
 	j := below(&ps, uint64(g.N())) + 1
 	if g.off[j] < int64(tab.cap) {
 		g.off[j]++

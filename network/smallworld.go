@@ -15,16 +15,16 @@ import (
 type ring struct {
 	n, h, span int64   // nodes, k/2, N−1−k rewiring targets
 	p          float64 // rewiring probability
-	key        rng.Key // purposeRewire; edge e's stream is key.Unit(e)
+	key        rng.Key // rng.PurposeRewire; edge e's stream is key.Unit(e)
 	label, pos []int32 // position → label and back; nil: identity
 }
 
 func newRing(key rng.Key, s Spec) ring {
 	k := int64(s.MeanDegree)
 	r := ring{n: int64(s.N), h: k / 2, span: int64(s.N) - 1 - k, p: s.Rewire,
-		key: key.Purpose(purposeRewire)}
+		key: key.Purpose(rng.PurposeRewire)}
 	if !s.LatticeOrder {
-		r.label = permutation(key.Purpose(purposeLabels), s.N)
+		r.label = permutation(key.Purpose(rng.PurposeLabels), s.N)
 		r.pos = make([]int32, s.N)
 		for x, l := range r.label {
 			r.pos[l] = int32(x)

@@ -15,7 +15,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/redress-sim/redress/agents"
 	"github.com/redress-sim/redress/scenarios"
 )
 
@@ -27,10 +26,8 @@ type Policy struct {
 	scenarios.Policy
 	// Index is the policy's position in the scenario.
 	Index int
-	// ApologyLevel is agents.ApologyNone, Scripted or Sincere.
-	ApologyLevel int
-	// ProactiveApologyLevel is the apology of proactive outreach.
-	ProactiveApologyLevel int
+	// ProactiveApology is the apology of proactive outreach.
+	ProactiveApology scenarios.Apology
 	segments              []bool // eligible segment indices (nil = all)
 	failureTypes          []bool // eligible failure types (nil = all)
 }
@@ -40,10 +37,9 @@ type Policy struct {
 func Compile(sc *scenarios.Scenario) ([]Policy, error) {
 	out := make([]Policy, len(sc.Policies))
 	for i, p := range sc.Policies {
-		cp := Policy{Policy: p, Index: i, ApologyLevel: agents.ApologyLevel(p.Apology)}
-		cp.ProactiveApologyLevel = cp.ApologyLevel
+		cp := Policy{Policy: p, Index: i, ProactiveApology: p.Apology}
 		if a := p.ProactiveRemedy.Apology; a != nil {
-			cp.ProactiveApologyLevel = agents.ApologyLevel(*a)
+			cp.ProactiveApology = *a
 		}
 		if len(p.Eligibility.Segments) > 0 {
 			cp.segments = make([]bool, len(sc.Population.Segments))
@@ -95,9 +91,9 @@ func SeverityCategory(severity float64, cuts []float64) int {
 
 // ContactHours is the agent time one contact takes under p: the handle
 // time plus the extra time of empathy and of a sincere apology.
-func (p *Policy) ContactHours(apology int) float64 {
+func (p *Policy) ContactHours(apology scenarios.Apology) float64 {
 	h := p.HandleHours + p.Empathy*p.EmpathyHours
-	if apology == agents.ApologySincere {
+	if apology == scenarios.ApologySincere {
 		h += p.SincereApologyHours
 	}
 	return h
@@ -115,8 +111,8 @@ func (p *Policy) RefundFraction(category int) float64 {
 // Remedy returns the apology level, the refund (fraction of the loss)
 // and the coupon value (fraction of order value) an episode of the given severity category gets:
 // the proactive remedy when the firm reached out first, else the policy's.
-func (p *Policy) Remedy(proactive bool, category int) (apology int, refund, coupon float64) {
-	apology, refund, coupon = p.ApologyLevel, p.RefundFraction(category), p.CouponValue
+func (p *Policy) Remedy(proactive bool, category int) (apology scenarios.Apology, refund, coupon float64) {
+	apology, refund, coupon = p.Apology, p.RefundFraction(category), p.CouponValue
 	if !proactive {
 		return apology, refund, coupon
 	}
@@ -127,7 +123,7 @@ func (p *Policy) Remedy(proactive bool, category int) (apology int, refund, coup
 	if r.CouponValue != nil {
 		coupon = *r.CouponValue
 	}
-	return p.ProactiveApologyLevel, refund, coupon
+	return p.ProactiveApology, refund, coupon
 }
 
 // Staffed reports whether response times come from a queue.
@@ -153,7 +149,7 @@ type Queue struct {
 
 // NewQueue returns an empty queue for p.
 func NewQueue(p *Policy) *Queue {
-	q := &Queue{Agents: p.Staffing, HandleHours: p.ContactHours(p.ApologyLevel)}
+	q := &Queue{Agents: p.Staffing, HandleHours: p.ContactHours(p.Apology)}
 	q.MeanWait = q.wait(0)
 	return q
 }

@@ -42,12 +42,12 @@ type Key uint64
 
 // NewKey folds seed, replication, unit (customer or observation), period
 // and purpose into one stream key.
-func NewKey(seed, rep, unit, period, purpose uint64) Key {
+func NewKey(seed, rep, unit, period uint64, purpose Purpose) Key {
 	h := Mix(seed + golden)
 	h = Mix(h ^ (rep+1)*kRep)
 	h = Mix(h ^ (unit+1)*kUnit)
 	h = Mix(h ^ (period+1)*kPer)
-	h = Mix(h ^ (purpose+1)*kPurp)
+	h = Mix(h ^ (uint64(purpose)+1)*kPurp)
 	return Key(h)
 }
 
@@ -64,8 +64,8 @@ func (k Key) Unit(u uint64) Key { return Key(Mix(uint64(k) ^ (u+1)*kUnit)) }
 // Period refines k by a period index.
 func (k Key) Period(p uint64) Key { return Key(Mix(uint64(k) ^ (p+1)*kPer)) }
 
-// Purpose refines k by a purpose code.
-func (k Key) Purpose(q uint64) Key { return Key(Mix(uint64(k) ^ (q+1)*kPurp)) }
+// Purpose refines k by a purpose.
+func (k Key) Purpose(q Purpose) Key { return Key(Mix(uint64(k) ^ (uint64(q)+1)*kPurp)) }
 
 // Uint64 returns the i-th 64-bit draw of stream k.
 func (k Key) Uint64(i uint64) uint64 { return Mix(uint64(k) + (i+1)*golden) }

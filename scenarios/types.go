@@ -16,7 +16,7 @@ type Scenario struct {
 	Description string `toml:"description"`
 	// Mode is "behavioral" (agent-based model) or "textbook" (exact
 	// Heckman/Maddala data-generating process).
-	Mode string `toml:"mode"`
+	Mode Mode `toml:"mode"`
 	// Seed is the root of every random stream.
 	Seed uint64 `toml:"seed"`
 	// Policy names the policy that `redress run` simulates; empty means
@@ -598,7 +598,7 @@ type Policy struct {
 	CouponValue      float64 `toml:"coupon_value"`
 	CouponRedemption float64 `toml:"coupon_redemption"`
 	// Apology is "none", "scripted" or "sincere".
-	Apology string `toml:"apology"`
+	Apology Apology `toml:"apology"`
 	// Empathy of staff in [0,1].
 	Empathy float64 `toml:"empathy"`
 	// Personalisation in [0,1].
@@ -644,7 +644,7 @@ type ProactiveRemedy struct {
 	// CouponValue as a fraction of order value.
 	CouponValue *float64 `toml:"coupon_value"`
 	// Apology is "none", "scripted" or "sincere".
-	Apology *string `toml:"apology"`
+	Apology *Apology `toml:"apology"`
 }
 
 // Eligibility restricts which episodes receive refunds and coupons.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,15 +19,14 @@ const (
 	shareTolerance = 1e-9
 )
 
-// Allowed values of the enumerated keys.
-var (
-	modes          = []string{"behavioral", "textbook"}
-	apologies      = []string{"none", "scripted", "sincere"}
-	covariateKinds = []string{"normal", "uniform", "binary"}
-	errorKinds     = []string{"normal", "t", "skew_normal", "uniform", "mixture"}
-	surveyScales   = []int{5, 7}
-	networks       = []string{"small_world", "configuration", "mean_field", "none"}
-)
+// Allowed values of the enumerated keys without a type of their own
+// (Modes and Apologies list those of Mode and Apology).
+func covariateKinds() []string { return []string{"normal", "uniform", "binary"} }
+func errorKinds() []string     { return []string{"normal", "t", "skew_normal", "uniform", "mixture"} }
+func networks() []string       { return []string{"small_world", "configuration", "mean_field", "none"} }
+
+// surveyScaleLo and surveyScaleHi are the survey scales allowed.
+const surveyScaleLo, surveyScaleHi = 5, 7
 
 // Validate checks every value of s against its allowed range and the
 // references between sections (the active policy, eligibility segments
@@ -38,7 +38,7 @@ func (s *Scenario) Validate() error {
 	v := &validator{}
 
 	// Top level. Name and Description are free text; any seed is valid.
-	v.oneOf("mode", s.Mode, modes)
+	oneOf(v, "mode", s.Mode, Modes())
 	if s.Policy != "" && !hasPolicy(s.Policies, s.Policy) {
 		v.add("policy", "undefined policy %q; defined policies are: %s", s.Policy, strings.Join(policyNames(s.Policies), ", "))
 	}
@@ -256,7 +256,7 @@ func (v *validator) loyalty(l *Loyalty) {
 }
 
 func (v *validator) wordOfMouth(w *WordOfMouth) {
-	v.oneOf("word_of_mouth.network", w.Network, networks)
+	oneOf(v, "word_of_mouth.network", w.Network, networks())
 	v.intIn("word_of_mouth.mean_degree", w.MeanDegree, 0, 1000, "a mean number of acquaintances (even for small_world)")
 	if w.Network == "small_world" && w.MeanDegree%2 != 0 {
 		v.add("word_of_mouth.mean_degree", "%d is not allowed: a small world needs an even mean degree", w.MeanDegree)
@@ -313,7 +313,7 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 		}
 		v.in(k("coupon_value"), p.CouponValue, rNonNeg("a coupon value (a fraction of order value)"))
 		v.in(k("coupon_redemption"), p.CouponRedemption, rUnit("a redemption share"))
-		v.oneOf(k("apology"), p.Apology, apologies)
+		oneOf(v, k("apology"), p.Apology, Apologies())
 		v.in(k("empathy"), p.Empathy, rUnit("empathy"))
 		v.in(k("personalisation"), p.Personalisation, rUnit("personalisation"))
 		v.in(k("follow_up_hours"), p.FollowUpHours, rHours)
@@ -325,7 +325,7 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 			v.in(k("proactive_remedy.coupon_value"), *c, rNonNeg("a coupon value (a fraction of order value)"))
 		}
 		if a := p.ProactiveRemedy.Apology; a != nil {
-			v.oneOf(k("proactive_remedy.apology"), *a, apologies)
+			oneOf(v, k("proactive_remedy.apology"), *a, Apologies())
 		}
 		v.in(k("first_contact_resolution"), p.FirstContactResolution, rProb)
 		v.intIn(k("max_contacts"), p.MaxContacts, 1, 10, "a number of contacts")
@@ -352,7 +352,7 @@ func (v *validator) policies(ps []Policy, segs []Segment) {
 }
 
 func (v *validator) survey(s *Survey) {
-	if s.Scale != surveyScales[0] && s.Scale != surveyScales[1] {
+	if s.Scale != surveyScaleLo && s.Scale != surveyScaleHi {
 		v.add("survey.scale", "%d is not allowed: the survey scale must be 5 or 7 (points)", s.Scale)
 	}
 	v.real("survey.response_intercept", s.ResponseIntercept)
@@ -420,7 +420,7 @@ func (v *validator) textbook(t *Textbook) {
 	v.in("textbook.rho", t.Rho, rCorr)
 	v.in("textbook.sigma", t.Sigma, rPositive("a standard deviation"))
 	v.real("textbook.delta", t.Delta)
-	v.oneOf("textbook.covariates", t.Covariates, covariateKinds)
+	oneOf(v, "textbook.covariates", t.Covariates, covariateKinds())
 	if v.in("textbook.covariate_correlation", t.CovariateCorrelation, rCorr) {
 		// k covariates and z share one correlation r; the (k+1)×(k+1)
 		// equicorrelation matrix is positive definite iff r > −1/k.
@@ -440,7 +440,7 @@ func (v *validator) textbook(t *Textbook) {
 			}
 		}
 	}
-	v.oneOf("textbook.errors", t.Errors, errorKinds)
+	oneOf(v, "textbook.errors", t.Errors, errorKinds())
 	if t.Errors == "t" {
 		v.in("textbook.df", t.DF, rng{2, math.Inf(1), true, true, "the degrees of freedom of t errors (finite variance)"})
 	} else {
@@ -547,8 +547,8 @@ func (v *validator) intIn(key string, x, lo, hi int, what string) {
 	}
 }
 
-func (v *validator) oneOf(key, x string, allowed []string) {
-	if !contains(allowed, x) {
+func oneOf[T ~string](v *validator, key string, x T, allowed []T) {
+	if !slices.Contains(allowed, x) {
 		v.add(key, "%q is not allowed: the value must be one of %s", x, quoteList(allowed))
 	}
 }
@@ -636,10 +636,10 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-func quoteList(xs []string) string {
+func quoteList[T ~string](xs []T) string {
 	q := make([]string, len(xs))
 	for i, x := range xs {
-		q[i] = strconv.Quote(x)
+		q[i] = strconv.Quote(string(x))
 	}
 	return strings.Join(q, ", ")
 }

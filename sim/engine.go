@@ -43,7 +43,7 @@ type engine struct {
 	// wk are the week's keys, one per purpose: a customer's draw for a
 	// purpose is wk[purpose].Unit(node), keyed by (seed, replication,
 	// week, purpose, node) with one mix per customer.
-	wk        [purposeCount]rng.Key
+	wk        [rng.SimPurposes]rng.Key
 	meanWait  float64
 	popRS     float64 // recovery satisfaction people hear of
 	fieldBuzz float64 // mean-field word of mouth
@@ -152,7 +152,7 @@ func (e *engine) cover() {
 // planShift staffs a response-time target for the given weekly contacts.
 func (e *engine) planShift(contacts float64) {
 	p := e.pol
-	e.shift = policies.PlanShift(contacts, p.ContactHours(p.ApologyLevel), p.ResponseHours, p.MinShiftHours)
+	e.shift = policies.PlanShift(contacts, p.ContactHours(p.Apology), p.ResponseHours, p.MinShiftHours)
 	e.meanWait = e.shift.MeanWait
 }
 
@@ -274,7 +274,7 @@ func (e *engine) setWeek(w int) {
 	e.week = w
 	pk := e.base.Period(uint64(w))
 	for q := range e.wk {
-		e.wk[q] = pk.Purpose(uint64(q))
+		e.wk[q] = pk.Purpose(rng.Purpose(q))
 	}
 }
 
@@ -312,7 +312,7 @@ func (e *engine) runBlock(b *block) {
 	week := int32(e.week)
 	st := &b.stats
 	decay := float32(1 - e.sc.WordOfMouth.BuzzDecay)
-	intent, keep, exitLoy, key := e.sc.WordOfMouth.IntentEffect, e.keep, e.exitLoy, e.wk[purposeWeek]
+	intent, keep, exitLoy, key := e.sc.WordOfMouth.IntentEffect, e.keep, e.exitLoy, e.wk[rng.PurposeWeek]
 	// The block's slices of the customer arrays, all of one length, so
 	// that the loop needs no bounds checks.
 	exitWeek := p.exitWeek[b.lo:b.hi]
@@ -383,7 +383,7 @@ func (e *engine) prospects(b *prospectBlock) {
 		}
 		buzz := e.nodeBuzz(k)
 		p.buzz[k] *= decay
-		u := e.wk[purposeJoin].Unit(uint64(k)).Float64(0)
+		u := e.wk[rng.PurposeJoin].Unit(uint64(k)).Float64(0)
 		if agents.Below(u, e.joinLog+e.sc.WordOfMouth.ReferralEffect*buzz) {
 			b.joiners = append(b.joiners, int32(k))
 		}
@@ -437,7 +437,7 @@ func (e *engine) buy(b *block, i int, node uint64, m *mind, real bool) bool {
 		e.redeem(&b.stats, m, node, real)
 	}
 	os := &b.str.order
-	*os = rng.NewStream(e.wk[purposeOrder].Unit(node))
+	*os = rng.NewStream(e.wk[rng.PurposeOrder].Unit(node))
 	uf := os.Float64() / float64(p.prone[i])
 	noise := os.Normal()
 	perf := e.sc.Firm.BaseQuality + e.sc.Firm.QualityNoise*noise
@@ -471,7 +471,7 @@ func (e *engine) buy(b *block, i int, node uint64, m *mind, real bool) bool {
 // coupon that meets an order costs anything, so coupons given to
 // customers who never come back are free.
 func (e *engine) redeem(st *Stats, m *mind, node uint64, real bool) {
-	u := e.wk[purposeCoupon].Unit(node).Float64(0)
+	u := e.wk[rng.PurposeCoupon].Unit(node).Float64(0)
 	if real && u < e.pol.CouponRedemption {
 		st.Costs.Coupons += float64(m.coupon)
 		st.CouponsRedeemed++

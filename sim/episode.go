@@ -6,6 +6,7 @@ import (
 	"github.com/redress-sim/redress/agents"
 	"github.com/redress-sim/redress/policies"
 	"github.com/redress-sim/redress/rng"
+	"github.com/redress-sim/redress/scenarios"
 )
 
 // Branches of an episode's potential outcomes.
@@ -67,7 +68,7 @@ func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf floa
 		Tenure: float64(p.tenure[i]) + float64(e.week), OrderValue: v, RevenueBase: p.revenue[i]}
 
 	es := &b.str.episode
-	*es = rng.NewStream(e.wk[purposeEpisode].Unit(node))
+	*es = rng.NewStream(e.wk[rng.PurposeEpisode].Unit(node))
 	z1, z2 := es.Normal2()
 	ep.U = z1
 	ep.E = sc.Contact.Rho*z1 + e.rhoC*z2
@@ -273,9 +274,9 @@ func (j *judge) partialEffects(ep *Episode, rec *agents.Recovery) {
 	x, _ = j.s1(&r2)
 	ep.APERefund = (x - ep.S1) / 0.01
 	r2 = *rec
-	r2.Apology = agents.ApologySincere
+	r2.Apology = scenarios.ApologySincere
 	hi, _ := j.s1(&r2)
-	r2.Apology = agents.ApologyNone
+	r2.Apology = scenarios.ApologyNone
 	lo, _ := j.s1(&r2)
 	ep.APEApology = hi - lo
 }
@@ -291,7 +292,7 @@ func (e *engine) recovery(b *block, node uint64, proactive bool, sevCat uint8, f
 	p := e.pop
 	ft := e.types[ftype]
 	rs := &b.str.recovery
-	*rs = rng.NewStream(e.wk[purposeRecovery].Unit(node))
+	*rs = rng.NewStream(e.wk[rng.PurposeRecovery].Unit(node))
 	apology, refund, coupon := pol.Remedy(proactive, int(sevCat))
 	rec := agents.Recovery{Apology: apology, Rejected: ft.Rejected,
 		Empathy: pol.Empathy, Personalisation: pol.Personalisation}
@@ -394,7 +395,7 @@ func (e *engine) stepShadows(b *block, frozen bool) {
 			buzz *= math.Pow(1-e.sc.WordOfMouth.BuzzDecay, float64(e.week-(e.warmup+e.weeks)))
 		}
 		node := uint64(e.pop.node[i])
-		ue, ub := e.wk[purposeWeek].Unit(node).Uniform2(0)
+		ue, ub := e.wk[rng.PurposeWeek].Unit(node).Uniform2(0)
 		for s := range oe.path {
 			oe.path[s].step(e, b, i, node, buzz*intent, ue, ub)
 		}

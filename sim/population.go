@@ -10,22 +10,10 @@ import (
 	"github.com/redress-sim/redress/scenarios"
 )
 
-// Purposes of the random streams. Every draw is keyed by (seed,
-// replication, customer, week, purpose), so a counterfactual replay — for
-// another policy, or for the potential outcome of the other contact
-// decision — reuses exactly the same numbers.
-const (
-	purposeSegment  = 1 // segment membership
-	purposeTraits   = 2 // trait draws
-	purposeWeek     = 3 // exit and purchase decisions
-	purposeOrder    = 4 // failure, its type and severity, performance noise
-	purposeEpisode  = 5 // contact error, satisfaction error, instrument, survey
-	purposeRecovery = 6 // response times and resolution draws
-	purposeJoin     = 7 // a prospect's weekly joining decision
-	purposeNetwork  = 8 // the social network
-	purposeCoupon   = 9 // whether a coupon is redeemed at an order
-	purposeCount    = 10
-)
+// Every draw of the simulator is keyed by (seed, replication, customer,
+// week, purpose) — the purposes are rng's PurposeSegment … PurposeCoupon —
+// so a counterfactual replay, for another policy or for the potential
+// outcome of the other contact decision, reuses exactly the same numbers.
 
 // population holds customer state as flat slices (struct of arrays) so
 // the weekly loop touches only what it needs. Customers [0, size) are
@@ -194,9 +182,9 @@ func (p *population) draw(i int, dr *drawer, join int) {
 	L := sc.Loyalty
 	{
 		uk := base.Unit(uint64(p.node[i]))
-		ss := rng.NewStream(uk.Purpose(purposeSegment))
+		ss := rng.NewStream(uk.Purpose(rng.PurposeSegment))
 		k := ss.Categorical(shares)
-		c := agents.DrawTraits(uk.Purpose(purposeTraits), &traits[k])
+		c := agents.DrawTraits(uk.Purpose(rng.PurposeTraits), &traits[k])
 		if join >= 0 {
 			c.TenureWeeks = -float64(join) // tenure + week = weeks since joining
 		}
@@ -326,5 +314,5 @@ func buildNetwork(sc *scenarios.Scenario, base rng.Key, n int) (*network.Graph, 
 		return nil, nil
 	}
 	spec.MeanDegree = math.Min(spec.MeanDegree, float64(n-1)-float64((n-1)%2))
-	return network.Build(base.Purpose(purposeNetwork), spec)
+	return network.Build(base.Purpose(rng.PurposeNetwork), spec)
 }

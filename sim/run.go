@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/redress-sim/redress/agents"
 	"github.com/redress-sim/redress/internal/outfile"
 	"github.com/redress-sim/redress/policies"
 	"github.com/redress-sim/redress/rng"
@@ -120,7 +119,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	tf := &truth.File{Scenario: sc.Name, ScenarioHash: hash, Mode: sc.Mode, Seed: sc.Seed,
+	tf := &truth.File{Scenario: sc.Name, ScenarioHash: hash, Mode: string(sc.Mode), Seed: sc.Seed,
 		Replication: opts.Replication, Version: truth.Version, Policy: pols[active].Name,
 		Estimands: estimands(sc, &st)}
 	if len(pols) > 1 {
@@ -245,10 +244,10 @@ func (w *writer) weekDone(int) error { return nil }
 func (w *writer) write(eps []Episode) error {
 	h, weeks := w.sc.Outcomes.HorizonWeeks, w.sc.Population.Weeks
 	r := &w.row
-	reactive := float64(agents.ApologyLevel(w.policy().Apology))
+	reactive := float64(w.policy().Apology.Level())
 	proactive := reactive
 	if a := w.policy().ProactiveRemedy.Apology; a != nil {
-		proactive = float64(agents.ApologyLevel(*a))
+		proactive = float64(a.Level())
 	}
 	pers := w.policy().Personalisation
 	nan := math.NaN()

@@ -534,7 +534,7 @@ func TestRunPoliciesBreakdown(t *testing.T) {
 	sc := small(4000, 20)
 	a, b := scenarios.DefaultPolicy("a"), scenarios.DefaultPolicy("b")
 	b.Proactive = 0.8
-	zero, coupon, sincere := 0.0, 0.1, "sincere"
+	zero, coupon, sincere := 0.0, 0.1, scenarios.ApologySincere
 	b.ProactiveRemedy = scenarios.ProactiveRemedy{Refund: &zero, CouponValue: &coupon, Apology: &sincere}
 	sc.Policies = []scenarios.Policy{a, b}
 	outs, err := RunPolicies(context.Background(), sc, 3, 2)

@@ -347,7 +347,7 @@ func codebook(sc *scenarios.Scenario) *outfile.Codebook {
 	for i, s := range sc.Population.Segments {
 		segs[i] = s.Name
 	}
-	cb := &outfile.Codebook{Scenario: sc.Name, Mode: sc.Mode,
+	cb := &outfile.Codebook{Scenario: sc.Name, Mode: string(sc.Mode),
 		Files: []outfile.FileSpec{customersSpec, episodesSpec}}
 	if sc.Output.TruthEpisodes {
 		cb.Files = append(cb.Files, truthEpisodesSpec)

@@ -87,13 +87,13 @@ type Config struct {
 // Manifest describes a study; it is written to study.json and must
 // match for --resume and merge.
 type Manifest struct {
-	Version      int      `json:"version"`
-	Scenario     string   `json:"scenario"`
-	ScenarioHash string   `json:"scenario_hash"`
-	Mode         string   `json:"mode"`
-	Seed         uint64   `json:"seed"`
-	Reps         int      `json:"reps"`
-	Estimators   []string `json:"estimators"`
+	Version      int            `json:"version"`
+	Scenario     string         `json:"scenario"`
+	ScenarioHash string         `json:"scenario_hash"`
+	Mode         scenarios.Mode `json:"mode"`
+	Seed         uint64         `json:"seed"`
+	Reps         int            `json:"reps"`
+	Estimators   []string       `json:"estimators"`
 	// Pairs are the (estimand, method) rows of every replication.
 	Pairs  []Pair  `json:"pairs"`
 	Sweeps []Sweep `json:"sweeps"`
@@ -176,7 +176,7 @@ func (r *Results) pointSummary(p int) []Measures {
 }
 
 // ValidateEstimators checks method names against the mode's estimators.
-func ValidateEstimators(mode string, names []string) error {
+func ValidateEstimators(mode scenarios.Mode, names []string) error {
 	all := Methods(mode)
 	for _, n := range names {
 		if !wanted(all, n) {
@@ -237,7 +237,7 @@ func mechanism(sc *scenarios.Scenario) []string {
 		}
 		return "[" + strings.Join(s, ", ") + "]"
 	}
-	out := []string{"mode = " + sc.Mode, fmt.Sprintf("seed = %d", sc.Seed), fmt.Sprintf("population.size = %d", sc.Population.Size)}
+	out := []string{"mode = " + string(sc.Mode), fmt.Sprintf("seed = %d", sc.Seed), fmt.Sprintf("population.size = %d", sc.Population.Size)}
 	if sc.Mode == "textbook" {
 		t := sc.Textbook
 		out = append(out, "textbook.beta = "+fs(t.Beta), "textbook.gamma = "+fs(t.Gamma),

@@ -78,7 +78,7 @@ type spec struct {
 }
 
 // Specs for the two model modes.
-func specs(mode string) []spec {
+func specs(mode scenarios.Mode) []spec {
 	if mode == "textbook" {
 		return []spec{
 			{estimand: "mean_satisfaction_given_x", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
@@ -163,13 +163,13 @@ func b2i(b bool) int {
 // simulated dataset (episodes.csv as a table) and pairs each estimate with
 // the truth. An estimator that fails yields a Row with Err set; Evaluate
 // itself fails only when the table lacks the columns the mode needs.
-func Evaluate(t *table.Table, mode string, tf *truth.File) ([]Row, error) {
+func Evaluate(t *table.Table, mode scenarios.Mode, tf *truth.File) ([]Row, error) {
 	return EvaluateMethods(t, mode, tf, nil)
 }
 
 // Methods returns every estimator that applies to some estimand of the
 // mode, in display order.
-func Methods(mode string) []string {
+func Methods(mode scenarios.Mode) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, sp := range specs(mode) {
@@ -191,7 +191,7 @@ type Pair struct {
 
 // Pairs returns the (estimand, method) pairs EvaluateMethods yields for
 // the mode and method filter (nil: all methods), in its row order.
-func Pairs(mode string, methods []string) []Pair {
+func Pairs(mode scenarios.Mode, methods []string) []Pair {
 	var out []Pair
 	for _, sp := range specs(mode) {
 		for _, m := range sp.methods {
@@ -204,7 +204,7 @@ func Pairs(mode string, methods []string) []Pair {
 }
 
 // Definition returns the definition in words of an estimand of the mode.
-func Definition(mode, estimand string) string {
+func Definition(mode scenarios.Mode, estimand string) string {
 	for _, sp := range specs(mode) {
 		if sp.estimand == estimand {
 			return sp.definition
@@ -228,7 +228,7 @@ func wanted(methods []string, m string) bool {
 // EvaluateMethods is Evaluate restricted to the named methods (nil: all);
 // estimands none of them applies to are left out. A panic inside an
 // estimator is turned into that row's Err.
-func EvaluateMethods(t *table.Table, mode string, tf *truth.File, methods []string) ([]Row, error) {
+func EvaluateMethods(t *table.Table, mode scenarios.Mode, tf *truth.File, methods []string) ([]Row, error) {
 	if mode != "textbook" && t.Has("survey_score") && !t.Has("responded") {
 		sc, _ := t.Col("survey_score")
 		r := make([]float64, len(sc))

@@ -62,13 +62,6 @@ import (
 	"github.com/redress-sim/redress/scenarios"
 )
 
-// Purpose codes of the random streams: stream (seed, rep, i, purpose).
-const (
-	// purposeCovariates draws the k+1 standard normals behind x1…xk, z.
-	purposeCovariates uint64 = 1
-	// purposeErrors draws the two standardised error components a1, a2.
-	purposeErrors uint64 = 2
-)
 
 // ctxEvery is how many observations Simulate draws between checks of
 // its context.
@@ -356,7 +349,7 @@ func Simulate(ctx context.Context, tb scenarios.Textbook, n int, seed, rep uint6
 		unit := base.Unit(uint64(i))
 
 		// Covariates and z.
-		cs := rng.NewStream(unit.Purpose(purposeCovariates))
+		cs := rng.NewStream(unit.Purpose(rng.PurposeCovariates))
 		sum := 0.0
 		for j := 0; j < m; j += 2 {
 			eps[j], eps[j+1] = cs.Normal2()
@@ -378,7 +371,7 @@ func Simulate(ctx context.Context, tb scenarios.Textbook, n int, seed, rep uint6
 		xg += tb.Exclusion * z
 
 		// Errors.
-		es := rng.NewStream(unit.Purpose(purposeErrors))
+		es := rng.NewStream(unit.Purpose(rng.PurposeErrors))
 		a1, a2 := el.pair(&es)
 		u := a1
 		e := rho*a1 + rhoC*a2
