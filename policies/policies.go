@@ -28,8 +28,8 @@ type Policy struct {
 	Index int
 	// ProactiveApology is the apology of proactive outreach.
 	ProactiveApology scenarios.Apology
-	segments              []bool // eligible segment indices (nil = all)
-	failureTypes          []bool // eligible failure types (nil = all)
+	segments         []bool // eligible segment indices (nil = all)
+	failureTypes     []bool // eligible failure types (nil = all)
 }
 
 // Compile turns the scenario's policies into Policies. The scenario must

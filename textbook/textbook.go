@@ -62,7 +62,6 @@ import (
 	"github.com/redress-sim/redress/scenarios"
 )
 
-
 // ctxEvery is how many observations Simulate draws between checks of
 // its context.
 const ctxEvery = 1 << 16
