@@ -238,6 +238,57 @@ func (c *Costs) Add(o Costs) {
 	c.Resolution += o.Resolution
 }
 
+// Handling is what a recovery did for one contacted episode, as far as
+// its cost depends on it.
+type Handling struct {
+	// Value is the order value; LossFraction the failure type's share of
+	// it the customer lost; SeverityCat the severity category.
+	Value, LossFraction float64
+	SeverityCat         int
+	// Eligible: the episode meets the policy's eligibility rules.
+	Eligible bool
+	// Proactive: the firm reached out first; Abandoned: the customer gave
+	// up waiting (the last contact was never handled); Resolved: the issue
+	// was put right.
+	Proactive, Abandoned, Resolved bool
+	// Contacts is the number of contacts; Apology the apology given.
+	Contacts int
+	Apology  scenarios.Apology
+}
+
+// EpisodeCost returns the recovery costs of one contacted episode, the
+// refund granted (a fraction of the loss) and the agent hours its
+// handled contacts took. Refunds, a share of the loss, go to eligible
+// episodes not abandoned; follow-ups to those not abandoned; the
+// proactive cost to outreach; personalisation per handled contact; the
+// resolution cost, a share of order value, to resolved episodes. Staff
+// time is paid by the week (WeeklyStaffCost, ShiftCost), not here.
+func (p *Policy) EpisodeCost(h Handling) (c Costs, refund, hours float64) {
+	if h.Eligible && !h.Abandoned {
+		_, refund, _ = p.Remedy(h.Proactive, h.SeverityCat)
+		c.Refunds = refund * h.LossFraction * h.Value
+	}
+	n := float64(h.Contacts)
+	if h.Abandoned {
+		n-- // the abandoned contact was never handled
+	}
+	hours = n * p.ContactHours(h.Apology)
+	if p.FollowUp && !h.Abandoned {
+		c.FollowUps = p.FollowUpCost
+	}
+	if h.Proactive {
+		c.Proactive = p.ProactiveCost
+	}
+	c.Personalisation = n * p.Personalisation * p.PersonalisationCost
+	if h.Resolved {
+		c.Resolution = p.ResolutionCost * h.Value
+	}
+	return c, refund, hours
+}
+
+// ShiftCost is the pay of a planned daily shift for one week, busy or not.
+func (p *Policy) ShiftCost(s Shift) float64 { return s.PaidHours() * p.StaffCostPerHour }
+
 // WeeklyStaffCost is the cost of a staffed team for one week.
 func (p *Policy) WeeklyStaffCost() float64 {
 	return p.Staffing * HoursPerWeek * p.StaffCostPerHour

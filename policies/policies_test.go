@@ -107,3 +107,38 @@ func TestResponseTimeMean(t *testing.T) {
 		t.Errorf("mean response %g h, want 24", got)
 	}
 }
+
+// TestEpisodeCost: each recovery cost is booked where the policy says and
+// only then: refunds to eligible episodes not abandoned, follow-ups to
+// those not abandoned, personalisation and hours per handled contact.
+func TestEpisodeCost(t *testing.T) {
+	sc := scenarios.Default()
+	p := &sc.Policies[0]
+	p.Refund, p.FollowUp, p.FollowUpCost, p.ProactiveCost = 0.5, true, 2, 3
+	p.Personalisation, p.PersonalisationCost, p.ResolutionCost = 1, 4, 0.1
+	pols, err := Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := &pols[0]
+	base := Handling{Value: 100, LossFraction: 0.2, Eligible: true, Contacts: 2, Apology: scenarios.ApologyScripted}
+	for _, c := range []struct {
+		name   string
+		change func(h *Handling)
+		want   Costs
+		hours  float64
+	}{
+		{"handled", func(*Handling) {}, Costs{Refunds: 10, FollowUps: 2, Personalisation: 8}, 2},
+		{"resolved", func(h *Handling) { h.Resolved = true }, Costs{Refunds: 10, FollowUps: 2, Personalisation: 8, Resolution: 10}, 2},
+		{"not eligible", func(h *Handling) { h.Eligible = false }, Costs{FollowUps: 2, Personalisation: 8}, 2},
+		{"abandoned", func(h *Handling) { h.Abandoned = true }, Costs{Personalisation: 4}, 1},
+		{"proactive", func(h *Handling) { h.Proactive = true }, Costs{Refunds: 10, FollowUps: 2, Proactive: 3, Personalisation: 8}, 2},
+	} {
+		h := base
+		c.change(&h)
+		got, _, hours := pol.EpisodeCost(h)
+		if got != c.want || hours != c.hours*pol.ContactHours(h.Apology) {
+			t.Errorf("%s: %+v, %g hours; want %+v, %g contacts' hours", c.name, got, hours, c.want, c.hours)
+		}
+	}
+}

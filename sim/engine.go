@@ -287,7 +287,7 @@ func (e *engine) endWeek(ws *Stats, wk *weekly) {
 		ws.Costs.Staff += e.pol.WeeklyStaffCost()
 		ws.AgentHours += e.pol.Staffing * policies.HoursPerWeek
 	} else {
-		ws.Costs.Staff += e.shift.PaidHours() * e.pol.StaffCostPerHour
+		ws.Costs.Staff += e.pol.ShiftCost(e.shift)
 		ws.AgentHours += e.shift.PaidHours()
 		e.planShift(float64(wk.contacts))
 	}

@@ -352,28 +352,15 @@ const minLoss = 0.05
 // cost books the recovery costs of a contacted episode.
 func (e *engine) cost(st *Stats, ep *Episode, rec *agents.Recovery, v float64, contacts int) {
 	pol := e.pol
-	ft := e.types[ep.FailureType]
-	if pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure) && !rec.Abandoned {
-		_, refund, _ := pol.Remedy(ep.Proactive, int(ep.SeverityCat))
+	eligible := pol.Eligible(int(ep.Segment), int(ep.FailureType), v, ep.Tenure)
+	c, refund, hours := pol.EpisodeCost(policies.Handling{Value: v, LossFraction: e.types[ep.FailureType].LossFraction,
+		SeverityCat: int(ep.SeverityCat), Eligible: eligible, Proactive: ep.Proactive, Abandoned: rec.Abandoned,
+		Resolved: rec.Resolved, Contacts: contacts, Apology: rec.Apology})
+	if eligible && !rec.Abandoned {
 		ep.Refund = refund
-		st.Costs.Refunds += refund * ft.LossFraction * v
 	}
-	n := float64(contacts)
-	if rec.Abandoned {
-		n-- // the abandoned contact was never handled
-	}
-	hours := n * pol.ContactHours(rec.Apology)
+	st.Costs.Add(c)
 	st.AgentHoursWorked += hours
-	if pol.FollowUp && !rec.Abandoned {
-		st.Costs.FollowUps += pol.FollowUpCost
-	}
-	if ep.Proactive {
-		st.Costs.Proactive += pol.ProactiveCost
-	}
-	st.Costs.Personalisation += n * pol.Personalisation * pol.PersonalisationCost
-	if rec.Resolved {
-		st.Costs.Resolution += pol.ResolutionCost * v
-	}
 	st.SupportContacts += int64(contacts)
 	if rec.Abandoned {
 		st.Abandoned++
