@@ -159,16 +159,45 @@ func (e *engine) planShift(contacts float64) {
 // recording reports whether the current week is recorded.
 func (e *engine) recording() bool { return e.week >= e.warmup }
 
-// sink receives a run's episodes: each week's, block by block in
-// customer order, then the end of the week.
-type sink interface {
-	add(eps []Episode) error
-	weekDone(week int) error
+// A Collector receives a run's failure episodes as their outcome
+// horizons close — after each recorded week the episodes it closed, in
+// customer order, then the week's end; after the last week those still
+// open — in the same order whatever the number of workers. It is how a
+// library user adds a measurement to a run without changing sim (Mesa's
+// DataCollector). Episodes of the warm-up weeks are not passed on. The
+// slice is valid only during the call: copy what you keep.
+type Collector interface {
+	// Episodes receives episodes whose horizons have closed.
+	Episodes(eps []Episode) error
+	// WeekDone is called after each recorded week 0, 1, … has passed on
+	// its episodes.
+	WeekDone(week int) error
+}
+
+// collectors passes everything on to each of its collectors in turn.
+type collectors []Collector
+
+func (cs collectors) Episodes(eps []Episode) error {
+	for _, c := range cs {
+		if err := c.Episodes(eps); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (cs collectors) WeekDone(week int) error {
+	for _, c := range cs {
+		if err := c.WeekDone(week); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // run simulates the warm-up and the recorded weeks, passing each episode
 // to out (if not nil) when its horizon has closed.
-func (e *engine) run(ctx context.Context, workers int, out sink) (Stats, error) {
+func (e *engine) run(ctx context.Context, workers int, out Collector) (Stats, error) {
 	var total Stats
 	for w := 0; w < e.warmup+e.weeks; w++ {
 		if err := ctx.Err(); err != nil {
@@ -233,22 +262,22 @@ func (w *weekly) add(o *weekly) {
 }
 
 // emit passes the episodes whose horizon closed this week to out.
-func (e *engine) emit(out sink, week int) error {
+func (e *engine) emit(out Collector, week int) error {
 	if out == nil || week < 0 {
 		return nil
 	}
 	for b := range e.blocks {
-		if err := out.add(e.blocks[b].done); err != nil {
+		if err := out.Episodes(e.blocks[b].done); err != nil {
 			return err
 		}
 	}
-	return out.weekDone(week)
+	return out.WeekDone(week)
 }
 
 // finish closes the episodes still open after the last week: their
 // shadow paths run on with the world held as it was (buzz decaying, no
 // new talk), and they are passed to out.
-func (e *engine) finish(total *Stats, out sink) error {
+func (e *engine) finish(total *Stats, out Collector) error {
 	end := e.week
 	for h := 1; h <= e.horizon; h++ {
 		e.setWeek(end + h)
@@ -259,7 +288,7 @@ func (e *engine) finish(total *Stats, out sink) error {
 			e.stepShadows(blk, true)
 			total.add(&blk.stats)
 			if out != nil {
-				if err := out.add(blk.done); err != nil {
+				if err := out.Episodes(blk.done); err != nil {
 					return err
 				}
 			}

@@ -58,10 +58,10 @@ type Breakdown struct {
 type breakdownSink struct {
 	b    *Breakdown
 	m    *agents.Model
-	next sink
+	next Collector
 }
 
-func (s *breakdownSink) add(eps []Episode) error {
+func (s *breakdownSink) Episodes(eps []Episode) error {
 	for k := range eps {
 		ep := &eps[k]
 		sc1 := s.m.Score(ep.S1)
@@ -86,14 +86,14 @@ func (s *breakdownSink) add(eps []Episode) error {
 		}
 	}
 	if s.next != nil {
-		return s.next.add(eps)
+		return s.next.Episodes(eps)
 	}
 	return nil
 }
 
-func (s *breakdownSink) weekDone(week int) error {
+func (s *breakdownSink) WeekDone(week int) error {
 	if s.next != nil {
-		return s.next.weekDone(week)
+		return s.next.WeekDone(week)
 	}
 	return nil
 }
@@ -152,7 +152,7 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 // replay simulates policy pol on a fresh population drawn from the
 // replication's streams base — the same customers and draws for every
 // policy — passing the episodes to out (if not nil).
-func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out sink, onWeek func()) (Summary, *population, error) {
+func replay(ctx context.Context, sc *scenarios.Scenario, pol *policies.Policy, base rng.Key, workers int, out Collector, onWeek func()) (Summary, *population, error) {
 	pop := newPopulation(sc, base, workers)
 	net, err := buildNetwork(sc, base, pop.nodes)
 	if err != nil {

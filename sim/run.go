@@ -44,6 +44,9 @@ type Options struct {
 	// policies that truth.json compares, included) with the weeks done
 	// and the total. It does not change the results.
 	Progress func(done, total int)
+	// Collectors receive the episodes of the simulated policy's run as
+	// they close (see Collector); a collector's error stops the run.
+	Collectors []Collector
 }
 
 // Result is what a run produced.
@@ -105,9 +108,12 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 			w.collect()
 		}
 	}
-	var out sink
-	if w != nil {
-		out = w
+	var out Collector
+	if all := append(collectors{}, opts.Collectors...); w != nil || len(all) > 0 {
+		if w != nil {
+			all = append(collectors{w}, all...)
+		}
+		out = all
 	}
 	st, err := eng.run(ctx, opts.Workers, out)
 	if err != nil {
@@ -235,9 +241,9 @@ func (w *writer) abort() {
 // its horizon has closed, so its spend within H weeks is known from the
 // simulation itself; episodes passed on after the last week have
 // windows that run past it.
-func (w *writer) add(eps []Episode) error { return w.write(eps) }
+func (w *writer) Episodes(eps []Episode) error { return w.write(eps) }
 
-func (w *writer) weekDone(int) error { return nil }
+func (w *writer) WeekDone(int) error { return nil }
 
 // write writes episodes, each marked complete when its spend window lies
 // within the simulated weeks.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -413,8 +414,8 @@ func TestStaffedQueue(t *testing.T) {
 // collector is a sink that keeps every episode.
 type collector struct{ eps []Episode }
 
-func (c *collector) add(eps []Episode) error { c.eps = append(c.eps, eps...); return nil }
-func (c *collector) weekDone(int) error      { return nil }
+func (c *collector) Episodes(eps []Episode) error { c.eps = append(c.eps, eps...); return nil }
+func (c *collector) WeekDone(int) error           { return nil }
 
 // TestSpendWithinHorizon: spend_h in episodes.csv is what the customer
 // really spent in the H weeks after the episode, and repurchased agrees.
@@ -748,3 +749,33 @@ func TestProgress(t *testing.T) {
 		t.Error("truth differs with a progress callback")
 	}
 }
+
+// TestCollectors: a collector sees every recorded failure episode once, in
+// the same order for any number of workers, and a collector's error stops
+// the run.
+func TestCollectors(t *testing.T) {
+	sc := small(3000, 20)
+	var runs [2]collector
+	var res *Result
+	for i, w := range []int{1, 3} {
+		var err error
+		if res, err = Run(context.Background(), sc, Options{Workers: w, Collectors: []Collector{&runs[i]}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if int64(len(runs[0].eps)) != res.Summary.Failures {
+		t.Errorf("collected %d episodes, the summary counts %d failures", len(runs[0].eps), res.Summary.Failures)
+	}
+	if !reflect.DeepEqual(runs[0].eps, runs[1].eps) {
+		t.Error("1 and 3 workers pass different episodes")
+	}
+	stop := errors.New("enough")
+	if _, err := Run(context.Background(), sc, Options{Collectors: []Collector{failing{stop}}}); !errors.Is(err, stop) {
+		t.Errorf("a failing collector: %v", err)
+	}
+}
+
+type failing struct{ err error }
+
+func (f failing) Episodes([]Episode) error { return f.err }
+func (f failing) WeekDone(int) error       { return nil }
