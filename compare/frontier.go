@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -88,11 +89,31 @@ func GridScenario(sc *scenarios.Scenario, template string, levers []Lever) (*sce
 	return out, combos, nil
 }
 
-// leverError restates a scenario error about policies[0] as one about the
-// lever.
+// leverError restates scenario errors about the grid point's policy
+// (policies[0], a key of it) as errors about the lever setting: the
+// setting is the key, the policy's key leads the message.
 func leverError(lever string, err error) error {
-	msg := strings.ReplaceAll(err.Error(), "policies[0].", "")
-	return &scenarios.Error{Key: lever, Msg: msg}
+	var es scenarios.Errors
+	var e *scenarios.Error
+	switch {
+	case errors.As(err, &es):
+	case errors.As(err, &e):
+		es = scenarios.Errors{e}
+	default:
+		return &scenarios.Error{Key: lever, Msg: err.Error()}
+	}
+	out := make(scenarios.Errors, len(es))
+	for i, e := range es {
+		msg := e.Msg
+		if key := strings.TrimPrefix(e.Key, "policies[0]."); key != "" {
+			msg = key + ": " + msg
+		}
+		out[i] = &scenarios.Error{Key: lever, Msg: msg}
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return out
 }
 
 // Pareto returns the policies on the Pareto frontier of two metrics, x
