@@ -103,7 +103,7 @@ func plotRows(r *Report) []plotRow {
 		e, l, h, ok := normalise(f.Estimate, f.Low, f.High)
 		row := plotRow{title: f.Title, est: e, lo: l, hi: h, holds: f.Holds, want: want[f.ID], numbers: "n/a"}
 		if ok {
-			row.numbers = fmt.Sprintf("%+.4g  [%+.4g, %+.4g]", f.Estimate, f.Low, f.High)
+			row.numbers = fmt.Sprintf("%s  [%s, %s]", report.Signed(f.Estimate, 4), report.Signed(f.Low, 4), report.Signed(f.High, 4))
 		}
 		if row.title == "" {
 			row.title = f.ID

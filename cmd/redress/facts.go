@@ -16,6 +16,7 @@ import (
 
 	"github.com/redress-sim/redress/facts"
 	"github.com/redress-sim/redress/internal/outfile"
+	"github.com/redress-sim/redress/internal/report"
 )
 
 func cmdFacts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -94,7 +95,9 @@ func checkFactsArgs(pos []string, reps, workers int, format, only, out string) (
 		return nil, nil
 	}
 	ids := strings.Split(only, ",")
-	for _, id := range ids {
+	for i, id := range ids {
+		id = strings.TrimSpace(id)
+		ids[i] = id
 		if !slices.Contains(facts.IDs(), id) {
 			return nil, usageError("--only: unknown fact %q; facts are: %s", id, strings.Join(facts.IDs(), ", "))
 		}
@@ -171,7 +174,7 @@ func printFacts(w io.Writer, r *facts.Report, elapsed time.Duration, md bool) {
 		if !f.Holds {
 			holds = "NO"
 		}
-		rows = append(rows, []string{f.Title, fmt.Sprintf("%+.4g", f.Estimate), fmt.Sprintf("[%+.4g, %+.4g]", f.Low, f.High), holds})
+		rows = append(rows, []string{f.Title, report.Signed(f.Estimate, 4), fmt.Sprintf("[%s, %s]", report.Signed(f.Low, 4), report.Signed(f.High, 4)), holds})
 	}
 	grid(w, head, rows, md)
 	fmt.Fprintln(w)

@@ -23,7 +23,7 @@ func smallFacts(t *testing.T) string {
 func TestFactsCommand(t *testing.T) {
 	sc := smallFacts(t)
 	dir := filepath.Join(t.TempDir(), "facts")
-	code, out, errs := runCLI(t, "facts", sc, "--reps", "2", "--only", "assimilation,exit_voice_churn", "--out", dir)
+	code, out, errs := runCLI(t, "facts", sc, "--reps", "2", "--only", "assimilation, exit_voice_churn", "--out", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

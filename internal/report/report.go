@@ -267,6 +267,21 @@ func Thousands(x float64, decimals int) string {
 	return b.String()
 }
 
+// Signed writes x with its sign and sig significant digits (more for
+// numbers of more than sig integer digits), grouping thousands and never
+// in scientific notation: +0.2276, -0.04508, -41.88, +106,400.
+func Signed(x float64, sig int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) || x == 0 {
+		return Thousands(x, max(0, sig-1))
+	}
+	dec := max(0, sig-1-int(math.Floor(math.Log10(math.Abs(x)))))
+	s := Thousands(x, dec)
+	if !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return s
+}
+
 // exactTick labels a tick at x with x's shortest exact decimals.
 func exactTick(x float64) string {
 	_, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', -1, 64), ".")

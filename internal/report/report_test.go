@@ -328,3 +328,17 @@ func TestTickLabels(t *testing.T) {
 		t.Errorf("exactTick(0.3) = %q", got)
 	}
 }
+
+func TestSigned(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{
+		{0.22763, "+0.2276"}, {-0.045704, "-0.04570"}, {-41.883, "-41.88"}, {106412.7, "+106,413"},
+		{-54712.2, "-54,712"}, {0.0033126, "+0.003313"}, {0, "0.000"}, {math.NaN(), "NaN"}, {9.99996, "+10.000"},
+	} {
+		if got := Signed(c.x, 4); got != c.want {
+			t.Errorf("Signed(%v, 4) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}
