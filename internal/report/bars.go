@@ -22,6 +22,7 @@ type Bar struct {
 	Value     float64
 	Lo, Hi    float64
 	Highlight bool // drawn in the accent colour (e.g. the baseline policy); others in the palette colour of their position
+	Marked    bool // outlined in black (e.g. the recommended policy); say why in the title
 }
 
 // BarPanel is one panel: a metric across policies.
@@ -287,7 +288,11 @@ func (bp *barPlot) Plot(c draw.Canvas, p *plot.Plot) {
 			col = accent
 		}
 		y := trY(b.Value)
-		c.FillPolygon(col, []vg.Point{{X: x - half, Y: y0}, {X: x + half, Y: y0}, {X: x + half, Y: y}, {X: x - half, Y: y}})
+		box := []vg.Point{{X: x - half, Y: y0}, {X: x + half, Y: y0}, {X: x + half, Y: y}, {X: x - half, Y: y}}
+		c.FillPolygon(col, box)
+		if b.Marked {
+			c.StrokeLines(draw.LineStyle{Color: black, Width: vg.Points(2.2)}, append(box, box[0]))
+		}
 	}
 	// A line at 0 when it is inside the axis, not at its bottom.
 	if bp.amin < 0 {

@@ -310,7 +310,7 @@ func placeLabel(area vg.Rectangle, m vg.Point, label string, sty draw.TextStyle,
 	var best vg.Rectangle
 	bestCost := math.Inf(1)
 	k := 0
-	for ring, g := range []vg.Length{vg.Points(markerRadius + 2.5), vg.Points(markerRadius + 10)} {
+	for ring, g := range []vg.Length{vg.Points(markerRadius + 2.5), vg.Points(markerRadius + 10), vg.Points(markerRadius + 20)} {
 		for _, corner := range corners(g) {
 			ll := m.Add(corner)
 			rect := vg.Rectangle{Min: ll, Max: ll.Add(vg.Point{X: w, Y: h})}
