@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -51,164 +52,228 @@ import (
 // beyond X — as well as non-finite values and mismatched dimensions.
 func IV(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Dense, zNames []string, y []float64, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("iv: %w", err) }
-	if D == nil {
-		return fail(fmt.Errorf("no endogenous regressors"))
-	}
-	if Z == nil {
-		return fail(fmt.Errorf("under-identified: no excluded instruments for %d endogenous regressors", len(dNames)))
-	}
-	n, p := D.Dims()
-	nz, q := Z.Dims()
-	kx := 0
-	if X != nil {
-		var nx int
-		nx, kx = X.Dims()
-		if nx != n {
-			return fail(fmt.Errorf("exogenous design has %d rows but the endogenous regressors %d", nx, n))
-		}
-	}
-	if nz != n {
-		return fail(fmt.Errorf("instruments have %d rows but the endogenous regressors %d", nz, n))
-	}
-	if len(xNames) != kx || len(dNames) != p || len(zNames) != q {
-		return fail(fmt.Errorf("%d/%d/%d names for %d exogenous regressors, %d endogenous regressors and %d instruments",
-			len(xNames), len(dNames), len(zNames), kx, p, q))
-	}
-	if q < p {
-		return fail(fmt.Errorf("under-identified: %d excluded instruments for %d endogenous regressors", q, p))
-	}
-	if err := checkOutcome(y, n); err != nil {
+	d, err := newIVData(X, xNames, D, dNames, Z, zNames, y)
+	if err != nil {
 		return fail(err)
 	}
-	l := kx + q // instruments
-	k := kx + p // regressors
-	if n <= l {
-		return fail(fmt.Errorf("%d observations are too few for %d instruments", n, l))
-	}
-	// Column accessors and finiteness.
-	dr, zr := D.RawMatrix(), Z.RawMatrix()
-	var xd []float64
-	xs := 0
-	if X != nil {
-		raw := X.RawMatrix()
-		xd, xs = raw.Data, raw.Stride
-	}
-	for i := 0; i < n; i++ {
-		for j := 0; j < kx; j++ {
-			if v := xd[i*xs+j]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return fail(fmt.Errorf("column %q is %v in row %d", xNames[j], v, i+1))
-			}
-		}
-		for j := 0; j < p; j++ {
-			if v := dr.Data[i*dr.Stride+j]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return fail(fmt.Errorf("column %q is %v in row %d", dNames[j], v, i+1))
-			}
-		}
-		for j := 0; j < q; j++ {
-			if v := zr.Data[i*zr.Stride+j]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return fail(fmt.Errorf("column %q is %v in row %d", zNames[j], v, i+1))
-			}
-		}
-	}
-	wNames := append(append([]string(nil), xNames...), zNames...)
-	wRow := func(i int, dst []float64) {
-		copy(dst, xd[i*xs:i*xs+kx])
-		copy(dst[kx:], zr.Data[i*zr.Stride:i*zr.Stride+q])
-	}
-	// W as a dense matrix for the first-stage covariances.
-	W := mat.NewDense(n, l, nil)
-	wr := W.RawMatrix()
-	for i := 0; i < n; i++ {
-		wRow(i, wr.Data[i*l:(i+1)*l])
-	}
-
-	res := &Result{Method: "iv", N: n, Converged: true}
-	xhat := mat.NewDense(n, k, nil)
+	res := &Result{Method: "iv", N: d.n, Converged: true}
+	// X̂ = [X D̂]: the exogenous columns now, the fitted ones by stage one.
+	xhat := mat.NewDense(d.n, d.k, nil)
 	hr := xhat.RawMatrix()
-	for i := 0; i < n; i++ {
-		copy(hr.Data[i*k:i*k+kx], xd[i*xs:i*xs+kx])
+	for i := 0; i < d.n; i++ {
+		copy(hr.Data[i*d.k:i*d.k+d.kx], d.xd[i*d.xs:i*d.xs+d.kx])
 	}
 	var firstEqs []Equation
-	for j := 0; j < p; j++ {
-		dj := make([]float64, n)
-		for i := range dj {
-			dj[i] = dr.Data[i*dr.Stride+j]
-		}
-		r := qrRFactor(n, l+1, func(i int, dst []float64) {
-			wRow(i, dst)
-			dst[l] = dj[i]
-		})
-		fit, err := solveLS(r, l, wNames)
-		if err != nil {
-			return fail(fmt.Errorf("first stage for %q: %w", dNames[j], err))
-		}
-		cov, err := lsCov(W, dj, fit, n, l, opts.VCE)
-		if err != nil {
-			return fail(err)
-		}
-		name := "first_stage"
-		fname := "first_stage_F"
-		if p > 1 {
-			name += ":" + dNames[j]
-			fname += ":" + dNames[j]
-		}
-		eq, err := equation(name, wNames, fit.beta, cov)
+	for j := 0; j < d.p; j++ {
+		eq, F, err := d.firstStage(j, hr.Data, opts)
 		if err != nil {
 			return fail(err)
 		}
 		firstEqs = append(firstEqs, eq)
-		for i := 0; i < n; i++ {
-			w := wr.Data[i*l : (i+1)*l]
-			var s float64
-			for a, v := range w {
-				s += v * fit.beta[a]
-			}
-			hr.Data[i*k+kx+j] = s
-		}
-		// Restricted first stage: dj on X alone.
-		rssR := 0.0
-		if kx == 0 {
-			for _, v := range dj {
-				rssR += v * v
-			}
-		} else {
-			rr := qrRFactor(n, kx+1, func(i int, dst []float64) {
-				copy(dst, xd[i*xs:i*xs+kx])
-				dst[kx] = dj[i]
-			})
-			rfit, err := solveLS(rr, kx, xNames)
-			if err != nil {
-				return fail(fmt.Errorf("exogenous regressors: %w", err))
-			}
-			rssR = rfit.sse
-		}
-		if !(fit.sse > 0) {
-			return fail(fmt.Errorf("first stage for %q fits perfectly (zero residual sum of squares)", dNames[j]))
-		}
-		F := ((rssR - fit.sse) / float64(q)) / (fit.sse / float64(n-l))
-		res.Auxiliary = append(res.Auxiliary, Aux{Name: fname, Estimate: F})
+		res.Auxiliary = append(res.Auxiliary, F)
 	}
+	outEq, err := d.secondStage(xhat, y, opts)
+	if err != nil {
+		return fail(err)
+	}
+	res.Equations = append([]Equation{outEq}, firstEqs...)
+	if d.p == 1 {
+		c := outEq.Coefs[d.kx]
+		res.Effects = []Aux{{Name: "ate", Estimate: c.Estimate, StdError: c.StdError, HasSE: true}}
+	}
+	if err := res.check(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
-	// Second stage.
-	names := append(append([]string(nil), xNames...), dNames...)
+// ivData is the checked input of IV: its dimensions (n rows; kx
+// exogenous, p endogenous, q excluded instruments; l = kx + q
+// instruments, k = kx + p regressors), row-major access to X, D and Z,
+// and the instrument matrix W = [X Z].
+type ivData struct {
+	n, p, q, kx, l, k int
+	xd                []float64
+	xs                int
+	dr, zr            blas64.General
+	W                 *mat.Dense
+	xNames, dNames    []string
+	wNames            []string
+}
+
+// newIVData checks IV's input and lays it out.
+func newIVData(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Dense, zNames []string, y []float64) (*ivData, error) {
+	if D == nil {
+		return nil, fmt.Errorf("no endogenous regressors")
+	}
+	if Z == nil {
+		return nil, fmt.Errorf("under-identified: no excluded instruments for %d endogenous regressors", len(dNames))
+	}
+	d := &ivData{xNames: xNames, dNames: dNames}
+	var nz int
+	d.n, d.p = D.Dims()
+	nz, d.q = Z.Dims()
+	if X != nil {
+		var nx int
+		nx, d.kx = X.Dims()
+		if nx != d.n {
+			return nil, fmt.Errorf("exogenous design has %d rows but the endogenous regressors %d", nx, d.n)
+		}
+		raw := X.RawMatrix()
+		d.xd, d.xs = raw.Data, raw.Stride
+	}
+	if nz != d.n {
+		return nil, fmt.Errorf("instruments have %d rows but the endogenous regressors %d", nz, d.n)
+	}
+	if len(xNames) != d.kx || len(dNames) != d.p || len(zNames) != d.q {
+		return nil, fmt.Errorf("%d/%d/%d names for %d exogenous regressors, %d endogenous regressors and %d instruments",
+			len(xNames), len(dNames), len(zNames), d.kx, d.p, d.q)
+	}
+	if d.q < d.p {
+		return nil, fmt.Errorf("under-identified: %d excluded instruments for %d endogenous regressors", d.q, d.p)
+	}
+	if err := checkOutcome(y, d.n); err != nil {
+		return nil, err
+	}
+	d.l, d.k = d.kx+d.q, d.kx+d.p
+	if d.n <= d.l {
+		return nil, fmt.Errorf("%d observations are too few for %d instruments", d.n, d.l)
+	}
+	d.dr, d.zr = D.RawMatrix(), Z.RawMatrix()
+	if err := d.checkFinite(zNames); err != nil {
+		return nil, err
+	}
+	d.wNames = append(append([]string(nil), xNames...), zNames...)
+	d.W = mat.NewDense(d.n, d.l, nil)
+	wr := d.W.RawMatrix()
+	for i := 0; i < d.n; i++ {
+		d.wRow(i, wr.Data[i*d.l:(i+1)*d.l])
+	}
+	return d, nil
+}
+
+// checkFinite refuses a non-finite value in X, D or Z, naming it.
+func (d *ivData) checkFinite(zNames []string) error {
+	for i := 0; i < d.n; i++ {
+		for j := 0; j < d.kx; j++ {
+			if v := d.xd[i*d.xs+j]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("column %q is %v in row %d", d.xNames[j], v, i+1)
+			}
+		}
+		for j := 0; j < d.p; j++ {
+			if v := d.dr.Data[i*d.dr.Stride+j]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("column %q is %v in row %d", d.dNames[j], v, i+1)
+			}
+		}
+		for j := 0; j < d.q; j++ {
+			if v := d.zr.Data[i*d.zr.Stride+j]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("column %q is %v in row %d", zNames[j], v, i+1)
+			}
+		}
+	}
+	return nil
+}
+
+// wRow writes row i of W = [X Z] to dst.
+func (d *ivData) wRow(i int, dst []float64) {
+	copy(dst, d.xd[i*d.xs:i*d.xs+d.kx])
+	copy(dst[d.kx:], d.zr.Data[i*d.zr.Stride:i*d.zr.Stride+d.q])
+}
+
+// firstStage regresses the j-th endogenous regressor on W, writes its
+// fitted values into column kx + j of X̂ (row-major in hat, k columns),
+// and returns the first-stage equation and its F statistic of the
+// excluded instruments.
+func (d *ivData) firstStage(j int, hat []float64, opts Options) (Equation, Aux, error) {
+	n, l := d.n, d.l
+	dj := make([]float64, n)
+	for i := range dj {
+		dj[i] = d.dr.Data[i*d.dr.Stride+j]
+	}
+	r := qrRFactor(n, l+1, func(i int, dst []float64) {
+		d.wRow(i, dst)
+		dst[l] = dj[i]
+	})
+	fit, err := solveLS(r, l, d.wNames)
+	if err != nil {
+		return Equation{}, Aux{}, fmt.Errorf("first stage for %q: %w", d.dNames[j], err)
+	}
+	cov, err := lsCov(d.W, dj, fit, n, l, opts.VCE)
+	if err != nil {
+		return Equation{}, Aux{}, err
+	}
+	name, fname := "first_stage", "first_stage_F"
+	if d.p > 1 {
+		name += ":" + d.dNames[j]
+		fname += ":" + d.dNames[j]
+	}
+	eq, err := equation(name, d.wNames, fit.beta, cov)
+	if err != nil {
+		return Equation{}, Aux{}, err
+	}
+	wr := d.W.RawMatrix()
+	for i := 0; i < n; i++ {
+		w := wr.Data[i*l : (i+1)*l]
+		var s float64
+		for a, v := range w {
+			s += v * fit.beta[a]
+		}
+		hat[i*d.k+d.kx+j] = s
+	}
+	rssR, err := d.restrictedRSS(dj)
+	if err != nil {
+		return Equation{}, Aux{}, err
+	}
+	if !(fit.sse > 0) {
+		return Equation{}, Aux{}, fmt.Errorf("first stage for %q fits perfectly (zero residual sum of squares)", d.dNames[j])
+	}
+	F := ((rssR - fit.sse) / float64(d.q)) / (fit.sse / float64(n-l))
+	return eq, Aux{Name: fname, Estimate: F}, nil
+}
+
+// restrictedRSS is the residual sum of squares of dj on X alone.
+func (d *ivData) restrictedRSS(dj []float64) (float64, error) {
+	if d.kx == 0 {
+		rss := 0.0
+		for _, v := range dj {
+			rss += v * v
+		}
+		return rss, nil
+	}
+	rr := qrRFactor(d.n, d.kx+1, func(i int, dst []float64) {
+		copy(dst, d.xd[i*d.xs:i*d.xs+d.kx])
+		dst[d.kx] = dj[i]
+	})
+	rfit, err := solveLS(rr, d.kx, d.xNames)
+	if err != nil {
+		return 0, fmt.Errorf("exogenous regressors: %w", err)
+	}
+	return rfit.sse, nil
+}
+
+// secondStage regresses y on X̂ and returns the outcome equation, its
+// covariance from the residuals with the actual endogenous regressors.
+func (d *ivData) secondStage(xhat *mat.Dense, y []float64, opts Options) (Equation, error) {
+	n, k, kx := d.n, d.k, d.kx
+	hr := xhat.RawMatrix()
+	names := append(append([]string(nil), d.xNames...), d.dNames...)
 	r := qrRFactor(n, k+1, func(i int, dst []float64) {
 		copy(dst, hr.Data[i*k:(i+1)*k])
 		dst[k] = y[i]
 	})
 	fit, err := solveLS(r, k, names)
 	if err != nil {
-		return fail(fmt.Errorf("second stage (the excluded instruments do not identify the endogenous regressors beyond the exogenous ones): %w", err))
+		return Equation{}, fmt.Errorf("second stage (the excluded instruments do not identify the endogenous regressors beyond the exogenous ones): %w", err)
 	}
-	// Residuals with the actual endogenous regressors.
 	e := make([]float64, n)
 	var sse float64
 	for i := 0; i < n; i++ {
 		s := y[i]
 		for j := 0; j < kx; j++ {
-			s -= xd[i*xs+j] * fit.beta[j]
+			s -= d.xd[i*d.xs+j] * fit.beta[j]
 		}
-		for j := 0; j < p; j++ {
-			s -= dr.Data[i*dr.Stride+j] * fit.beta[kx+j]
+		for j := 0; j < d.p; j++ {
+			s -= d.dr.Data[i*d.dr.Stride+j] * fit.beta[kx+j]
 		}
 		e[i] = s
 		sse += s * s
@@ -217,19 +282,7 @@ func IV(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Den
 		return hcMeat(xhat, n, k, func(i int, _ []float64) float64 { return e[i] })
 	}, n, k, opts.VCE)
 	if err != nil {
-		return fail(err)
+		return Equation{}, err
 	}
-	outEq, err := equation("outcome", names, fit.beta, cov)
-	if err != nil {
-		return fail(err)
-	}
-	res.Equations = append([]Equation{outEq}, firstEqs...)
-	if p == 1 {
-		c := outEq.Coefs[kx]
-		res.Effects = []Aux{{Name: "ate", Estimate: c.Estimate, StdError: c.StdError, HasSE: true}}
-	}
-	if err := res.check(); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return equation("outcome", names, fit.beta, cov)
 }
