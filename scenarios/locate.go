@@ -279,6 +279,25 @@ func (sc *keyScanner) basicEnd(i int) int {
 	return -1
 }
 
+// separator reads what follows an element of an array or inline table:
+// a comma (another element follows) or the closing bracket close (the
+// value is done). ok is false for anything else or the end of input.
+func (sc *keyScanner) separator(close byte) (done, ok bool) {
+	sc.skipSpaceLines()
+	if sc.eof() {
+		return false, false
+	}
+	switch sc.s[sc.i] {
+	case ',':
+		sc.i++
+		return false, true
+	case close:
+		sc.i++
+		return true, true
+	}
+	return false, false
+}
+
 // value skips one value, recording the keys of inline tables and the
 // elements of arrays under path. It reports false on text it does not
 // understand.
@@ -321,18 +340,8 @@ func (sc *keyScanner) value(path []seg, depth int) bool {
 			if !sc.value(elem, depth+1) {
 				return false
 			}
-			sc.skipSpaceLines()
-			if sc.eof() {
-				return false
-			}
-			switch sc.s[sc.i] {
-			case ',':
-				sc.i++
-			case ']':
-				sc.i++
-				return true
-			default:
-				return false
+			if done, ok := sc.separator(']'); done || !ok {
+				return ok
 			}
 		}
 	case sc.s[sc.i] == '{':
@@ -358,18 +367,8 @@ func (sc *keyScanner) value(path []seg, depth int) bool {
 			if !sc.value(sub, depth+1) {
 				return false
 			}
-			sc.skipSpaceLines()
-			if sc.eof() {
-				return false
-			}
-			switch sc.s[sc.i] {
-			case ',':
-				sc.i++
-			case '}':
-				sc.i++
-				return true
-			default:
-				return false
+			if done, ok := sc.separator('}'); done || !ok {
+				return ok
 			}
 		}
 	default:

@@ -161,7 +161,7 @@ func linePlot(path, title, xLabel, yLabel string, series []Series, ref *float64,
 			line.Dashes = []vg.Length{vg.Points(6), vg.Points(2)}
 		}
 		marks := &plotter.Scatter{XYs: xys, GlyphStyle: draw.GlyphStyle{
-			Color: col, Radius: vg.Points(3.2), Shape: shapes[i%len(shapes)],
+			Color: col, Radius: vg.Points(3.2), Shape: markerShape(i, false),
 		}}
 		if len(xys) == 0 {
 			label += " (no data)"
@@ -228,14 +228,14 @@ func linePlot(path, title, xLabel, yLabel string, series []Series, ref *float64,
 	})
 }
 
-// shapes are the marker shapes of the series, by position.
-var shapes = []draw.GlyphDrawer{
-	draw.CircleGlyph{},
-	draw.BoxGlyph{},
-	draw.PyramidGlyph{},
-	draw.RingGlyph{},
-	draw.SquareGlyph{},
-	draw.TriangleGlyph{},
-	draw.CrossGlyph{},
-	draw.PlusGlyph{},
+// markerShape is the marker shape of the i-th series or point. Scatter
+// plots (diamond) draw a diamond where line plots draw a plus, which is
+// lost among interval crosses.
+func markerShape(i int, diamond bool) draw.GlyphDrawer {
+	shapes := [...]draw.GlyphDrawer{draw.CircleGlyph{}, draw.BoxGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{},
+		draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+	if diamond {
+		shapes[len(shapes)-1] = diamondGlyph{}
+	}
+	return shapes[i%len(shapes)]
 }

@@ -157,19 +157,6 @@ type scatterPlot struct {
 
 const markerRadius = 3.5 // points
 
-// scatterShapes are the marker shapes of the non-grey points, by position:
-// those of LinePlot, with a diamond in place of the plus.
-var scatterShapes = []draw.GlyphDrawer{
-	draw.CircleGlyph{},
-	draw.BoxGlyph{},
-	draw.PyramidGlyph{},
-	draw.RingGlyph{},
-	draw.SquareGlyph{},
-	draw.TriangleGlyph{},
-	draw.CrossGlyph{},
-	diamondGlyph{},
-}
-
 // diamondGlyph is a filled square standing on a corner.
 type diamondGlyph struct{}
 
@@ -250,7 +237,7 @@ func (sp *scatterPlot) Plot(c draw.Canvas, p *plot.Plot) {
 			c.DrawGlyph(draw.GlyphStyle{Color: white, Radius: r + vg.Points(1.2), Shape: draw.CircleGlyph{}}, pt)
 			shape := draw.GlyphDrawer(draw.CircleGlyph{})
 			if !grey {
-				shape = scatterShapes[it.colour%len(scatterShapes)]
+				shape = markerShape(it.colour, true)
 			}
 			c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: r, Shape: shape}, pt)
 			if it.Ringed {
