@@ -88,44 +88,16 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 		return fail(fmt.Errorf("outcome equation: %w", err))
 	}
 
-	// X*'ΔX* (p×p) and X*'ΔZ₁ (p×kz) and Σδ, by blocks.
+	// X*'ΔX* (p×p) and X*'ΔZ₁ (p×kz) and Σδ over the selected rows.
 	zr := Z.RawMatrix()
-	nb := (n1 + blockRows - 1) / blockRows
-	m1s := make([]float64, nb*p*p)
-	m2s := make([]float64, nb*p*kz)
-	ds := make([]float64, nb)
-	forBlocks(n1, func(b, lo, hi int) {
-		m1 := m1s[b*p*p : (b+1)*p*p]
-		m2 := m2s[b*p*kz : (b+1)*p*kz]
-		xs := make([]float64, p)
-		var sd float64
-		for a := lo; a < hi; a++ {
-			i := sel[a]
-			copy(xs, xr.Data[i*xr.Stride:i*xr.Stride+kx])
-			xs[kx] = lam[a]
-			z := zr.Data[i*zr.Stride : i*zr.Stride+kz]
-			d := delta[a]
-			sd += d
-			addOuter(m1, xs, d, p)
-			for u, xv := range xs {
-				dx := d * xv
-				row := m2[u*kz : (u+1)*kz]
-				for v, zv := range z {
-					row[v] += dx * zv
-				}
-			}
-		}
-		ds[b] = sd
-	})
-	m1 := sumParts(m1s, nb, p)
-	m2 := make([]float64, p*kz)
-	var sumDelta float64
-	for b := 0; b < nb; b++ {
-		sumDelta += ds[b]
-		for j := range m2 {
-			m2[j] += m2s[b*p*kz+j]
-		}
-	}
+	m1, m2, sumDelta := deltaMoments(n1, p, kz, func(a int, dst []float64) {
+		i := sel[a]
+		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
+		dst[kx] = lam[a]
+	}, func(a int) []float64 {
+		i := sel[a]
+		return zr.Data[i*zr.Stride : i*zr.Stride+kz]
+	}, delta)
 
 	bl := fit.beta[kx]
 	sigma2 := fit.sse/float64(n1) + bl*bl*sumDelta/float64(n1)
@@ -160,6 +132,49 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 		return nil, err
 	}
 	return res, nil
+}
+
+// deltaMoments returns the pieces of the two-step covariance over m
+// rows: W'ΔW (p×p, full), W'ΔZ (p×kz) and Σδ, with wₐ written by
+// row(a, dst), zₐ returned by z(a) and δₐ = delta[a]. Rows are reduced in
+// fixed blocks, in block order, so the result does not depend on the
+// number of goroutines. Heckit and the two-step treatment-effects model
+// share it.
+func deltaMoments(m, p, kz int, row func(a int, dst []float64), z func(a int) []float64, delta []float64) (m1, m2 []float64, sumDelta float64) {
+	nb := (m + blockRows - 1) / blockRows
+	m1s := make([]float64, nb*p*p)
+	m2s := make([]float64, nb*p*kz)
+	ds := make([]float64, nb)
+	forBlocks(m, func(b, lo, hi int) {
+		b1 := m1s[b*p*p : (b+1)*p*p]
+		b2 := m2s[b*p*kz : (b+1)*p*kz]
+		w := make([]float64, p)
+		var sd float64
+		for a := lo; a < hi; a++ {
+			row(a, w)
+			za := z(a)
+			d := delta[a]
+			sd += d
+			addOuter(b1, w, d, p)
+			for u, wu := range w {
+				dw := d * wu
+				r := b2[u*kz : (u+1)*kz]
+				for v, zv := range za {
+					r[v] += dw * zv
+				}
+			}
+		}
+		ds[b] = sd
+	})
+	m1 = sumParts(m1s, nb, p)
+	m2 = make([]float64, p*kz)
+	for b := 0; b < nb; b++ {
+		sumDelta += ds[b]
+		for j := range m2 {
+			m2[j] += m2s[b*p*kz+j]
+		}
+	}
+	return m1, m2, sumDelta
 }
 
 // twoStepCov is the Heckman (1979) / Greene (1981) covariance of a second

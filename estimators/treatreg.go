@@ -144,49 +144,11 @@ func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []
 		return nil, nil, fmt.Errorf("outcome equation: %w", err)
 	}
 
-	// W'ΔW (p×p), W'ΔZ (p×kz) and Σδ, by blocks.
+	// W'ΔW (p×p), W'ΔZ (p×kz) and Σδ.
 	zr := Z.RawMatrix()
-	nb := (n + blockRows - 1) / blockRows
-	m1s := make([]float64, nb*p*p)
-	m2s := make([]float64, nb*p*kz)
-	ds := make([]float64, nb)
-	forBlocks(n, func(b, lo, hi int) {
-		m1 := m1s[b*p*p : (b+1)*p*p]
-		m2 := m2s[b*p*kz : (b+1)*p*kz]
-		w := make([]float64, p)
-		var sd float64
-		for i := lo; i < hi; i++ {
-			row(i, w)
-			z := zr.Data[i*zr.Stride : i*zr.Stride+kz]
-			dv := delta[i]
-			sd += dv
-			for u, wu := range w {
-				dw := dv * wu
-				r1 := m1[u*p : (u+1)*p]
-				for v := u; v < p; v++ {
-					r1[v] += dw * w[v]
-				}
-				r2 := m2[u*kz : (u+1)*kz]
-				for v, zv := range z {
-					r2[v] += dw * zv
-				}
-			}
-		}
-		ds[b] = sd
-	})
-	m1 := make([]float64, p*p)
-	m2 := make([]float64, p*kz)
-	var sumDelta float64
-	for b := 0; b < nb; b++ {
-		sumDelta += ds[b]
-		for j := range m1 {
-			m1[j] += m1s[b*p*p+j]
-		}
-		for j := range m2 {
-			m2[j] += m2s[b*p*kz+j]
-		}
-	}
-	fillLower(m1, p)
+	m1, m2, sumDelta := deltaMoments(n, p, kz, row, func(i int) []float64 {
+		return zr.Data[i*zr.Stride : i*zr.Stride+kz]
+	}, delta)
 
 	bh := fit.beta[kx+1]
 	sigma2 := fit.sse/float64(n) + bh*bh*sumDelta/float64(n)
