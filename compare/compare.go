@@ -168,14 +168,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.FailureValues[p] = alloc3(len(res.FailureTypes), len(gms), cfg.Reps)
 	}
 
-	work := func(ctx context.Context, r int) ([]sim.PolicyOutcome, error) {
+	work := func(ctx context.Context, r int) ([]sim.PolicyRun, error) {
 		outs, err := sim.RunPolicies(ctx, sc, cfg.FirstRep+uint64(r), 1)
 		if err != nil {
 			return nil, fmt.Errorf("replication %d: %w", cfg.FirstRep+uint64(r), err)
 		}
 		return outs, nil
 	}
-	emit := func(r int, outs []sim.PolicyOutcome) error {
+	emit := func(r int, outs []sim.PolicyRun) error {
 		res.record(r, outs, ms, gms)
 		if cfg.Progress != nil {
 			cfg.Progress(r+1, cfg.Reps)
@@ -189,7 +189,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 }
 
 // record stores replication r's outcomes of every policy.
-func (res *Result) record(r int, outs []sim.PolicyOutcome, ms, gms []Metric) {
+func (res *Result) record(r int, outs []sim.PolicyRun, ms, gms []Metric) {
 	for p := range outs {
 		for m := range ms {
 			res.Values[p][m][r] = ms[m].Value(&outs[p].Summary)

@@ -113,8 +113,10 @@ func (b *Breakdown) churn(pop *population, warmup int) {
 	}
 }
 
-// PolicyOutcome is one policy's outcome in one replication.
-type PolicyOutcome struct {
+// PolicyRun is one policy's run in one replication: its summary and its
+// breakdown by segment and failure type (truth.PolicyOutcome is what
+// truth.json records of it).
+type PolicyRun struct {
 	Policy    string
 	Summary   Summary
 	Breakdown Breakdown
@@ -126,7 +128,7 @@ type PolicyOutcome struct {
 // order. Differences between policies are then free of sampling noise in
 // who the customers are and what happens to them, which makes paired
 // comparisons precise.
-func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, workers int) ([]PolicyOutcome, error) {
+func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, workers int) ([]PolicyRun, error) {
 	if sc.Mode != "behavioral" {
 		return nil, fmt.Errorf("policy comparison needs a behavioral scenario; %q is in %s mode", sc.Name, sc.Mode)
 	}
@@ -136,7 +138,7 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 	}
 	base := rng.Base(sc.Seed, rep)
 	m := agents.NewModel(sc)
-	out := make([]PolicyOutcome, len(pols))
+	out := make([]PolicyRun, len(pols))
 	for k := range pols {
 		bd := Breakdown{Segments: make([]Group, len(sc.Population.Segments))}
 		sum, pop, err := replay(ctx, sc, &pols[k], base, workers, &breakdownSink{b: &bd, m: m}, nil)
@@ -144,7 +146,7 @@ func RunPolicies(ctx context.Context, sc *scenarios.Scenario, rep uint64, worker
 			return nil, err
 		}
 		bd.churn(pop, sc.Population.WarmupWeeks)
-		out[k] = PolicyOutcome{Policy: pols[k].Name, Summary: sum, Breakdown: bd}
+		out[k] = PolicyRun{Policy: pols[k].Name, Summary: sum, Breakdown: bd}
 	}
 	return out, nil
 }
