@@ -129,6 +129,16 @@ type Result struct {
 // policy of the scenario.
 var ErrNoPolicy = errors.New("no such policy in the scenario")
 
+// MaxPolicyRuns is the most policies × replications a comparison runs:
+// every replication's values are kept for the paired intervals and the
+// replication files (about 0.6 KB a policy run), so the product is
+// capped before anything is allocated, at about 120 MB.
+const MaxPolicyRuns = 200_000
+
+// ErrTooLarge is returned (wrapped) for a comparison of more than
+// MaxPolicyRuns policy runs.
+var ErrTooLarge = errors.New("too many policy runs")
+
 // Run runs the comparison. It stops early, with the context's error, when
 // ctx is cancelled.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
@@ -141,6 +151,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if cfg.Reps < 1 {
 		return nil, fmt.Errorf("compare: %d replications; need at least 1", cfg.Reps)
+	}
+	if runs := float64(len(sc.Policies)) * float64(cfg.Reps); runs > MaxPolicyRuns {
+		return nil, fmt.Errorf("%w: %d policies × %d replications = %.0f; at most %d (fewer replications, or fewer policies)",
+			ErrTooLarge, len(sc.Policies), cfg.Reps, runs, MaxPolicyRuns)
 	}
 	names := make([]string, len(sc.Policies))
 	for i, p := range sc.Policies {

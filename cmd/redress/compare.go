@@ -57,6 +57,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if errors.Is(err, compare.ErrNoPolicy) {
 			return usageError("compare: --baseline: %v", err)
 		}
+		if errors.Is(err, compare.ErrTooLarge) {
+			return usageError("--reps: %v", err)
+		}
 		return fmt.Errorf("compare: %w", err)
 	}
 	elapsed := time.Since(start)

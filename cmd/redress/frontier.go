@@ -68,6 +68,9 @@ func cmdFrontier(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	res, err := compare.Run(ctx, compare.Config{Scenario: grid, Reps: *reps, Workers: *workers, Progress: prog.update})
 	prog.finish()
 	if err != nil {
+		if errors.Is(err, compare.ErrTooLarge) {
+			return usageError("frontier: --reps or --grid: %v", err)
+		}
 		return fmt.Errorf("frontier: %w", err)
 	}
 	f := newFrontier(res, levers.items, combos, *retention)

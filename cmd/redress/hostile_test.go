@@ -43,6 +43,9 @@ func TestHostileInput(t *testing.T) {
 		want string
 	}{
 		{"tiny grid step", []string{"frontier", "policy-showdown", "--grid", "refund=0:2:1e-300", "--reps", "2"}, "at most 2000"},
+		{"huge compare", []string{"compare", "policy-showdown", "--reps", "2000000000"}, "too many policy runs"},
+		{"huge frontier", []string{"frontier", "policy-showdown", "--grid", "refund=0:2:0.01", "--grid", "apology=none,scripted,sincere", "--reps", "500"}, "at most 200000"},
+		{"selection for ipw", []string{"estimate", "--data", csv, "--method", "ipw", "--outcome", "y ~ x", "--treatment", "d", "--selection", "d ~ x"}, "--selection is not used by ipw"},
 		{"huge reps", []string{"bias", "textbook-selection", "--reps", "2000000000", "--out", filepath.Join(dir, "huge")}, "at most 10000000"},
 		{"huge sweep", []string{"bias", "textbook-selection", "--reps", "2", "--out", filepath.Join(dir, "grid"),
 			"--sweep", "textbook.rho=" + strings.Repeat("0.1,", 299) + "0.2",
