@@ -81,15 +81,21 @@ func IDs() []string {
 	return ids
 }
 
+// MaxReps is the most replications Run runs: on the default scenario
+// one takes about 1.4 s, so 10,000 is some four hours, with intervals
+// far narrower than any fact needs.
+const MaxReps = 10_000
+
 // Run measures every fact (or those in opts.Only) on the scenario, which
-// must be a valid behavioral scenario. Its active policy is the one
-// experiments start from; other policies are ignored.
+// must be a valid behavioral scenario, over 2 to MaxReps replications.
+// Its active policy is the one experiments start from; other policies are
+// ignored.
 func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Report, error) {
 	if sc.Mode != "behavioral" {
 		return nil, fmt.Errorf("facts need a behavioral scenario; %q is in %s mode", sc.Name, sc.Mode)
 	}
-	if opts.Reps < 2 {
-		return nil, fmt.Errorf("facts need at least 2 replications for an interval, not %d", opts.Reps)
+	if opts.Reps < 2 || opts.Reps > MaxReps {
+		return nil, fmt.Errorf("facts need 2 to %d replications, not %d", MaxReps, opts.Reps)
 	}
 	cat := catalogue()
 	for _, id := range opts.Only {

@@ -79,8 +79,8 @@ func checkFactsArgs(pos []string, reps, workers int, format, only, out string) (
 	if len(pos) > 1 {
 		return nil, usageError("facts takes at most one scenario (file or preset), got %d", len(pos))
 	}
-	if reps < 2 {
-		return nil, usageError("facts: --reps must be ≥ 2 for intervals, got %d", reps)
+	if reps < 2 || reps > facts.MaxReps {
+		return nil, usageError("facts: --reps must be from 2 (for intervals) to %d, got %d", facts.MaxReps, reps)
 	}
 	if workers < 0 {
 		return nil, usageError("--workers must be ≥ 0, got %d", workers)

@@ -43,6 +43,7 @@ func TestHostileInput(t *testing.T) {
 		want string
 	}{
 		{"tiny grid step", []string{"frontier", "policy-showdown", "--grid", "refund=0:2:1e-300", "--reps", "2"}, "at most 2000"},
+		{"huge facts", []string{"facts", "--reps", "2000000000"}, "to 10000"},
 		{"huge compare", []string{"compare", "policy-showdown", "--reps", "2000000000"}, "too many policy runs"},
 		{"huge frontier", []string{"frontier", "policy-showdown", "--grid", "refund=0:2:0.01", "--grid", "apology=none,scripted,sincere", "--reps", "500"}, "at most 200000"},
 		{"selection for ipw", []string{"estimate", "--data", csv, "--method", "ipw", "--outcome", "y ~ x", "--treatment", "d", "--selection", "d ~ x"}, "--selection is not used by ipw"},
