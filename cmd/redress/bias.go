@@ -125,14 +125,17 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // tuneGC raises the GC target for a study unless GOGC is set, and
-// returns the function that restores it. Each replication allocates a
-// few MB that die young while the live heap stays small, so the default
-// GC target (100%) collects every few replications, and on few cores the
-// collector's work halves the parallel speed-up. GOGC=200 gives about
-// 1.6× the throughput on 2 cores for twice the heap (textbook-selection,
-// 1000 replications: 12.1 s and 27 MB at 100, 7.3 s and 52 MB at 200,
-// 6.8 s but 210 MB at 400, up to 1 GB on larger grids). The library
-// leaves the process's GC alone; the command tunes it.
+// returns the function that restores it. Each replication allocates
+// short-lived memory (about 0.9 MB at n = 100, all garbage by its end)
+// while the live heap stays small, so the default GC target (100%)
+// collects every few replications, and on few cores the collector's
+// work halves the parallel speed-up. GOGC=200 gives about 1.6× the
+// throughput on 2 cores for twice a small heap (textbook-selection,
+// 1,000 replications: 7.3 s and 51 MB peak RSS). Large transient
+// allocations defeat it: when the bivariate probit sized its scratch for
+// 8,192 rows whatever n, the heap ran away to 860 MB at 1,000
+// replications of n = 100; keep per-fit scratch sized to the data. The
+// library leaves the process's GC alone; the command tunes it.
 func tuneGC() (restore func()) {
 	if os.Getenv("GOGC") != "" {
 		return func() {}
