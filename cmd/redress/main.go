@@ -63,6 +63,7 @@ func commands() []command {
 		{"compare", "compare the scenario's policies on common random numbers: truth, dashboard, costs", cmdCompare},
 		{"frontier", "evaluate a grid of policy levers: cost–retention Pareto frontier and best profit", cmdFrontier},
 		{"facts", "run the service-recovery literature's regularities as experiments on a scenario", cmdFacts},
+		{"serve", "the classroom page: lessons with sliders, in a browser", cmdServe},
 		{"validate", "check scenario files", cmdValidate},
 		{"init", "print the documented default scenario", cmdInit},
 		{"scenarios", "list the preset scenarios and what each teaches", cmdScenarios},
