@@ -73,9 +73,13 @@ func TestSimulate(t *testing.T) {
 		if err := json.Unmarshal(b, &res); err != nil {
 			t.Fatalf("%s: %v", l.ID, err)
 		}
-		if len(res.Headline) != 2 || len(res.Messages) == 0 || !strings.Contains(res.Reproduce.TOML, "seed = 3") ||
-			!strings.HasPrefix(res.Reproduce.Command, "redress ") {
+		if len(res.Headline) != 2 || len(res.Messages) == 0 || !strings.Contains(res.Reproduce.TOML, "seed = 3") {
 			t.Errorf("%s: headline %v, messages %v, reproduce %+v", l.ID, res.Headline, res.Messages, res.Reproduce)
+		}
+		for _, line := range strings.Split(res.Reproduce.Command, "\n") {
+			if !strings.HasPrefix(line, "redress ") || !strings.Contains(line, "classroom-"+l.ID+".toml") {
+				t.Errorf("%s: command line %q", l.ID, line)
+			}
 		}
 		switch l.ID {
 		case "survey", "contact":

@@ -161,10 +161,14 @@ func (l Lesson) Scenario(v Values, seed uint64) (*scenarios.Scenario, error) {
 	return scenarios.Parse("classroom-"+l.ID+".toml", []byte(l.toml(v, seed)))
 }
 
-// Command is the redress command that reproduces the lesson from its
-// TOML saved as classroom-ID.toml.
+// Command is the redress commands (one a line) that reproduce the lesson
+// from its TOML saved as classroom-ID.toml.
 func (l Lesson) Command() string {
-	return "redress " + strings.ReplaceAll(l.command, "FILE", "classroom-"+l.ID+".toml")
+	var lines []string
+	for _, c := range strings.Split(l.command, "\n") {
+		lines = append(lines, "redress "+strings.ReplaceAll(c, "FILE", "classroom-"+l.ID+".toml"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Run computes what the lesson shows for v, seed and replication rep.

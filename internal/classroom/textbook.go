@@ -62,7 +62,7 @@ func surveyLesson() Lesson {
 		},
 		command: "run FILE\nbias FILE --reps 200 --estimators naive,ols,heckit,heckman",
 		run: func(ctx context.Context, sc *scenarios.Scenario, v Values, rep uint64) (*Result, error) {
-			return textbookResult(ctx, sc, rep, "mean_satisfaction_given_x", "population mean satisfaction",
+			return textbookResult(ctx, sc, rep, "mean_satisfaction_given_x", "true mean satisfaction (everyone)",
 				[]string{"naive", "ols", "heckit", "heckman"}, map[string]string{
 					"naive": "survey mean (respondents)", "ols": "OLS on respondents", "heckit": "Heckman two-step", "heckman": "Heckman ML"})
 		},
@@ -126,7 +126,7 @@ func textbookResult(ctx context.Context, sc *scenarios.Scenario, rep uint64, est
 		}
 		out.Headline = []Figure{{"contacted minus not (what the firm sees)", Num(t.NaiveEffect), "dashboard"}, {"true effect of contact", Num(t.TrueEffect), "truth"}}
 	} else {
-		out.Headline = []Figure{{"survey mean (respondents)", Num(t.MeanSatisfactionObserved), "dashboard"}, {"true mean (everyone)", Num(t.MeanSatisfactionPopulation), "truth"}}
+		out.Headline = []Figure{{"survey mean (respondents)", Num(t.MeanSatisfactionObserved), "dashboard"}, {"true mean (everyone)", Num(tr.Value), "truth"}}
 	}
 	out.Messages = []string{fmt.Sprintf("%d of %d customers (%.0f%%) contacted support and are observed.", t.Selected, t.N, 100*t.SelectionRate)}
 	if out.Points, err = samplePoints(ctx, sc, rep); err != nil {

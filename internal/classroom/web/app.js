@@ -94,11 +94,17 @@ function scatter(p, lines) {
     const sel = p.selected[i];
     el("circle", { cx: X(x), cy: Y(p.y[i]), r: 2.6, fill: sel ? COLORS[0] : "none", stroke: sel ? COLORS[0] : "#999", "stroke-width": 1, opacity: sel ? 0.75 : 0.8 }, s);
   });
-  for (const ln of lines) {
-    if (!isFinite(ln.value)) continue;
+  // Two lines' labels: the upper one above its line at the right, the
+  // lower one below its line at the left, so that they never collide.
+  const shown = lines.filter((ln) => isFinite(ln.value)).sort((a, b) => b.value - a.value);
+  shown.forEach((ln, i) => {
     el("line", { x1: L, x2: W - R, y1: Y(ln.value), y2: Y(ln.value), stroke: ln.color, "stroke-width": 2.5, "stroke-dasharray": ln.dash || "" }, s);
-    text(s, W - R - 4, Y(ln.value) - 5, ln.label, { "text-anchor": "end", "font-weight": 600 });
-  }
+    const upper = i === 0;
+    const t = text(s, upper ? W - R - 4 : L + 6, Y(ln.value) + (upper ? -6 : 15), ln.label, { "text-anchor": upper ? "end" : "start", "font-weight": 600 });
+    t.setAttribute("paint-order", "stroke");
+    t.setAttribute("stroke", "#fff");
+    t.setAttribute("stroke-width", "4");
+  });
   return s;
 }
 

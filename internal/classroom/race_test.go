@@ -1,0 +1,5 @@
+//go:build race
+
+package classroom
+
+const raceEnabled = true
