@@ -122,17 +122,33 @@ func disagreements(rows []MetricRow) []string {
 		if !d.Dashboard || sign(d) == 0 {
 			continue
 		}
+		var against []string
 		for _, t := range rows {
-			if !cares[t.Name] || sign(t) == 0 || sign(t) == sign(d) {
-				continue
+			if cares[t.Name] && sign(t) != 0 && sign(t) != sign(d) {
+				against = append(against, t.Label)
 			}
-			out = append(out, fmt.Sprintf("The dashboard and the truth disagree: %s looks %s, but %s is %s.", d.Label, word[sign(d)], t.Label, word[sign(t)]))
+		}
+		if len(against) > 0 {
+			verb := "is"
+			if len(against) > 1 {
+				verb = "are"
+			}
+			out = append(out, fmt.Sprintf("The dashboard and the truth disagree: %s looks %s, but %s %s %s.",
+				d.Label, word[sign(d)], joinAnd(against), verb, word[-sign(d)]))
 		}
 	}
 	if len(out) == 0 {
 		out = append(out, "The dashboard and the truth do not disagree here (no change of more than 0.1% in opposite directions).")
 	}
 	return out
+}
+
+// joinAnd joins items as "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 func paradoxLesson() Lesson {
@@ -210,11 +226,11 @@ func runParadox(ctx context.Context, sc *scenarios.Scenario, _ Values, rep uint6
 	s := &res.Summary
 	out := &Result{
 		Bars: []Figure{
-			{"first failure, mild: satisfaction after recovery − had nothing failed", Num(s.ParadoxGap), "effect"},
-			{"first failure, severe: the same", Num(s.ParadoxGapSevere), "effect"},
-			{"repeat failure: the same", Num(s.RepeatGap), "effect"},
-			{"failed recoveries: contacting − not contacting (double deviation)", Num(s.FailedRecoveryGap), "effect"},
-			{"first failure, mild: repurchase after recovery − had nothing failed", Num(s.ParadoxRepurchaseGap), "effect"},
+			{"mild first failure: recovered − no failure", Num(s.ParadoxGap), "effect"},
+			{"severe first failure: recovered − no failure", Num(s.ParadoxGapSevere), "effect"},
+			{"repeat failure: recovered − no failure", Num(s.RepeatGap), "effect"},
+			{"failed recovery: contacted − not", Num(s.FailedRecoveryGap), "effect"},
+			{"mild first failure: repurchase, recovered − no failure", Num(s.ParadoxRepurchaseGap), "effect"},
 		},
 		Headline: []Figure{
 			{"survey satisfaction (dashboard)", Num(s.SurveyMean), "dashboard"},

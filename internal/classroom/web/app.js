@@ -157,24 +157,25 @@ function forest(rows, truth, label) {
   return s;
 }
 
-// diverging bars of labelled values around zero.
+// diverging bars of labelled values around zero: labels left, bars in
+// the middle, values in a column of their own at the right.
 function bars(items, label, digits) {
-  const W = 640, rowH = 30, L = 330, R = 70, T = 8, B = 26;
+  const W = 640, rowH = 30, L = 330, V = 70, T = 8, B = 26;
   const H = T + B + rowH * items.length;
   const s = svg(W, H, label);
   const vals = items.map((b) => b.value).filter(isFinite);
-  const m = Math.max(1e-9, ...vals.map(Math.abs)) * 1.1;
-  const X = (v) => L + (v + m) / (2 * m) * (W - L - R);
+  const m = Math.max(1e-9, ...vals.map(Math.abs)) * 1.05;
+  const X = (v) => L + (v + m) / (2 * m) * (W - L - V);
   el("line", { x1: X(0), x2: X(0), y1: T, y2: H - B, stroke: "#000", "stroke-width": 1.5 }, s);
   items.forEach((b, i) => {
     const y = T + rowH * i + 4;
     text(s, L - 8, y + 15, b.label, { "text-anchor": "end" });
-    if (!isFinite(b.value)) { text(s, X(0) + 6, y + 15, "n/a"); return; }
+    text(s, W - 2, y + 15, isFinite(b.value) ? signed(b.value, digits) : "n/a", { "text-anchor": "end", "font-weight": 600 });
+    if (!isFinite(b.value)) return;
     const c = b.color || (b.value >= 0 ? COLORS[0] : COLORS[5]);
     el("rect", { x: Math.min(X(0), X(b.value)), y, width: Math.abs(X(b.value) - X(0)), height: rowH - 10, fill: c }, s);
-    text(s, b.value >= 0 ? X(b.value) + 4 : X(b.value) - 4, y + 15, signed(b.value, digits), { "text-anchor": b.value >= 0 ? "start" : "end" });
   });
-  text(s, X(0), H - 6, label, { "text-anchor": "middle" });
+  text(s, (L + W - V) / 2, H - 6, label, { "text-anchor": "middle" });
   return s;
 }
 
@@ -363,22 +364,26 @@ function renderEstimates(res, tables) {
     res.estimates.map((r) => [r.label || r.method, fmt(r.estimate), fmt(r.se), isFinite(r.lo) ? `[${fmt(r.lo)}, ${fmt(r.hi)}]` : r.error, r.covers ? "yes" : "no"])));
 }
 
+function metricLabel(m) {
+  return m.dashboard ? "dashboard: " + m.label.replace(" (dashboard)", "") : m.label;
+}
+
 function renderMetrics(res, tables) {
   const items = res.metrics.map((m, i) => ({
-    label: (m.dashboard ? "dashboard: " : "") + m.label,
+    label: metricLabel(m),
     value: m.baseline ? 100 * m.diff / Math.abs(m.baseline) : NaN,
     color: m.dashboard ? COLORS[1] : (m.diff * m.better >= 0 ? COLORS[0] : COLORS[5]),
   }));
-  figure("fig1", bars(items, "your policy minus the standard one, % of the standard's value", 1),
+  figure("fig1", bars(items, "yours − standard, % of the standard's value", 1),
     "Orange: what the firm's dashboard shows. Blue: truth better for the firm or its customers; red: worse.");
   tables.appendChild(table("Standard policy vs yours (same customers, same random events)",
     ["metric", "standard", "yours", "difference"],
-    res.metrics.map((m) => [(m.dashboard ? "dashboard: " : "") + m.label, fmt(m.baseline, m.digits), fmt(m.yours, m.digits), signed(m.diff, m.digits)])));
+    res.metrics.map((m) => [metricLabel(m), fmt(m.baseline, m.digits), fmt(m.yours, m.digits), signed(m.diff, m.digits)])));
 }
 
 function renderBars(res, tables) {
-  figure("fig1", bars(res.bars.map((b) => ({ label: b.label, value: b.value })), "difference (satisfaction on the latent scale; repurchase as a probability)", 3),
-    "Above zero after a recovery: a recovery paradox. Below zero for failed recoveries: the double deviation.");
+  figure("fig1", bars(res.bars.map((b) => ({ label: b.label, value: b.value })), "difference", 3),
+    "Satisfaction on the latent scale, repurchase as a probability. Above zero after a recovery: a recovery paradox. Below zero for failed recoveries: the double deviation.");
   tables.appendChild(table("Effects", ["effect", "value"], res.bars.map((b) => [b.label, signed(b.value, 4)])));
 }
 
