@@ -3,6 +3,7 @@ package classroom
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -265,4 +266,37 @@ func FuzzParseFields(f *testing.F) {
 			t.Errorf("%s: accepted %+v", s, req)
 		}
 	})
+}
+
+// TestCancel: when the browser goes away, its replications stop: the
+// server's one worker is soon free for good.
+func TestCancel(t *testing.T) {
+	s := NewServer(Limits{MaxBody: 1 << 16, MaxQuery: 4096, MaxReps: 500, Workers: 1, Queue: 10, Wait: time.Second, Timeout: 10 * time.Second})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/api/replicate", strings.NewReader(`{"lesson":"survey","reps":500,"params":{"n":5000}}`))
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bufio.NewReader(r.Body).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	r.Body.Close()
+	time.Sleep(300 * time.Millisecond)
+	busy := 0
+	for range 50 {
+		select {
+		case s.slots <- struct{}{}:
+			<-s.slots
+		default:
+			busy++
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if busy > 0 {
+		t.Errorf("the worker was busy %d of 50 times after the browser went away", busy)
+	}
 }
