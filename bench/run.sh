@@ -187,4 +187,15 @@ measure "$tmp/time.txt" "$tmp/redress" compare policy-showdown --reps 20 > /dev/
 read -r secs kb < "$tmp/time.txt"
 awk -v s="$secs" 'BEGIN { printf "%.1f s (target: a few seconds, say 5 s; ratio %.2f), ", s, 5/s }'
 rss "$kb"; echo
+
+echo
+echo "== classroom: 50 simulated students moving survey-lesson sliders (n up to 5,000) on loopback, 4 s"
+if go test ./internal/classroom -run '^TestLoad$' -count=1 -v > "$tmp/load.txt" 2>&1; then
+  grep -o '50 students.*' "$tmp/load.txt" | sed 's/^/  /'
+  awk '/50 students/ { for (i = 1; i <= NF; i++) if ($i == "p95") { v = $(i+1); sub(/,$/, "", v)
+      s = (v ~ /ms$/) ? substr(v, 1, length(v)-2) / 1000 : substr(v, 1, length(v)-1) + 0
+      printf "  p95 %.3f s (target < 1 s; ratio %.2f)\n", s, 1 / s } }' "$tmp/load.txt"
+else
+  echo "  load test failed:"; sed 's/^/  /' "$tmp/load.txt"; status=1
+fi
 exit "$status"
