@@ -77,8 +77,10 @@ type Points struct {
 	X        []Num  `json:"x"`
 	Y        []Num  `json:"y"`
 	Selected []bool `json:"selected"`
-	// N is the sample size the points are drawn from.
-	N int `json:"n"`
+	// N is the sample size the points are drawn from, Observed how many
+	// of the N the firm observes.
+	N        int `json:"n"`
+	Observed int `json:"observed"`
 }
 
 // MetricRow is one metric under the baseline policy and the student's.

@@ -168,7 +168,7 @@ func samplePoints(ctx context.Context, sc *scenarios.Scenario, rep uint64) (*Poi
 		return nil, err
 	}
 	m := min(s.N, maxPoints)
-	p := &Points{XLabel: "x1 (recorded)", YLabel: "satisfaction (latent)", N: s.N,
+	p := &Points{XLabel: "x1 (recorded)", YLabel: "satisfaction (latent)", N: s.N, Observed: s.Selected(),
 		X: make([]Num, m), Y: make([]Num, m), Selected: make([]bool, m)}
 	for i := range m { // observations are independent: the first m are a random sample
 		p.X[i], p.Y[i], p.Selected[i] = Num(s.X[0][i]), Num(s.Y[i]), s.S[i]

@@ -355,7 +355,11 @@ function renderEstimates(res, tables) {
     lines.push({ value: dash.value, color: COLORS[1], dash: "7 4", label: "survey mean (respondents)" });
   }
   if (res.points) {
-    figure("fig1", scatter(res.points, lines), `${res.points.x.length} of ${res.points.n} customers; filled: contacted support (observed by the firm), hollow: not observed.`);
+    const p = res.points;
+    figure("fig1", scatter(p, lines), `${p.x.length} of ${p.n} customers; filled: contacted support (observed by the firm), hollow: not observed.`);
+    const rows = [["customers", String(p.n)], ["observed by the firm", `${p.observed} (${fmt(100 * p.observed / p.n, 1)}%)`]];
+    for (const f of res.headline) rows.push([f.label, fmt(f.value)]);
+    tables.appendChild(table("The population in the scatter plot", ["", "value"], rows));
   }
   figure("fig2", forest(res.estimates, e.truth, e.label), `Blue: the 95% interval covers the truth; red: it misses. Truth = ${fmt(e.truth)}.`);
   const others = (e.others || []).map((o) => `${o.label} ${fmt(o.value)}`).join(", ");
