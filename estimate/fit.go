@@ -198,6 +198,11 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 // modelRows returns the rows complete in vars. A missing value is a
 // *MissingValueError unless the Spec drops such rows.
 func (f *fitter) modelRows(vars []string) ([]bool, error) {
+	for _, name := range vars {
+		if _, err := f.t.Col(name); err != nil { // absent, or text
+			return nil, err
+		}
+	}
 	keep, err := f.t.Complete(vars)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -204,6 +205,38 @@ func TestFitErrors(t *testing.T) {
 	res, err = Fit(tab, Spec{Method: Heckit, Outcome: "y ~ x1", Selection: "s ~ x1 + z"})
 	if err != nil || res.Dropped != 0 || res.N != tab.Len() {
 		t.Errorf("heckit: %v, dropped %d, n %d", err, res.Dropped, res.N)
+	}
+}
+
+// TestTextColumns: a text column the model does not use is ignored; one
+// it uses is an error naming the cell, for every kind of model.
+func TestTextColumns(t *testing.T) {
+	tab := testTable(t, 200)
+	ids := make([]string, tab.Len())
+	for i := range ids {
+		ids[i] = fmt.Sprintf("C%d", i)
+	}
+	if err := tab.AddText("id", ids); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Fit(tab, Spec{Method: OLS, Outcome: "w ~ x1"}); err != nil {
+		t.Errorf("an unused text column: %v", err)
+	}
+	for _, spec := range []Spec{
+		{Method: OLS, Outcome: "w ~ x1 + id"},
+		{Method: OLS, Outcome: "w ~ x1", Selection: "id ~ 1"},
+		{Method: Heckit, Outcome: "y ~ x1", Selection: "s ~ id + z"},
+		{Method: Heckman, Outcome: "y ~ id", Selection: "s ~ x1 + z"},
+		{Method: TreatReg, Outcome: "w ~ x1", Selection: "id ~ z"},
+		{Method: IPW, Outcome: "w ~ x1", Treatment: "id"},
+		{Method: IV, Outcome: "w ~ x1", Treatment: "d", Instruments: "id"},
+		{Method: Naive, Outcome: "id ~ 1", Treatment: "d"},
+		{Method: Naive, Outcome: "y ~ 1", Selection: "id ~ 1"},
+	} {
+		_, err := Fit(tab, spec)
+		if !errors.Is(err, table.ErrText) {
+			t.Errorf("%s %q/%q/%q/%q: %v", spec.Method, spec.Outcome, spec.Selection, spec.Treatment, spec.Instruments, err)
+		}
 	}
 }
 

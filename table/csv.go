@@ -82,16 +82,21 @@ func ReadCSVFile(path string) (*Table, error) {
 // The first record is the header: it must name every column, without
 // duplicates or control characters (line breaks, tabs). Surrounding
 // spaces are trimmed from names and cells, and a leading UTF-8 byte
-// order mark is ignored. Every cell must be a number
-// as strconv.ParseFloat reads it, or missing: empty, "NA" or "NaN" (in
-// any case) are missing and read as NaN. Infinite values are an error.
-// Every record must have as many fields as the header.
+// order mark is ignored. A cell is a number as strconv.ParseFloat reads
+// it, TRUE or FALSE (any case; read as 1 and 0), or missing: empty, "NA",
+// "NaN" (any case) and "." (Stata's missing) read as NaN. A column with
+// any other cell is a text column (its cells kept as text, its earlier
+// numeric cells written back in their shortest form, missing ones as
+// ""): it can be carried along but not used as a number, and Col reports
+// the cell that made it text. Infinite values are an error. Every record
+// must have as many fields as the header.
 //
 // As encoding/csv does, ReadCSV skips blank lines; in a one-column table
 // write a missing value as NA (WriteCSV does) or "" rather than as an
 // empty line.
 //
-// ReadCSV reads the input as a stream, holding only the parsed numbers.
+// ReadCSV reads the input as a stream, holding only the parsed numbers
+// and the text columns' cells.
 // Errors about the content are *CSVError values.
 func ReadCSV(r io.Reader, name string) (*Table, error) {
 	br := bufio.NewReader(r)
@@ -129,7 +134,8 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 		names[j] = s
 	}
 
-	cols := make([][]float64, len(names))
+	t := &Table{names: names, cols: make([][]float64, len(names)), index: seen}
+	text := make([][]string, len(names)) // the text columns, as they turn up
 	row := 0
 	for {
 		rec, err := cr.Read()
@@ -146,27 +152,68 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 				Err: fmt.Errorf("%w: %d, but the header has %d", ErrRagged, len(rec), len(names))}
 		}
 		for j, s := range rec {
+			if text[j] != nil {
+				text[j] = append(text[j], textCell(s))
+				continue
+			}
 			v, err := parseCell(s)
+			if errors.Is(err, ErrNotNumber) {
+				// The column is text from here on; its earlier cells
+				// are written back as the numbers they read as.
+				l, _ := cr.FieldPos(j)
+				if t.why == nil {
+					t.why = map[int]*CSVError{}
+				}
+				t.why[j] = &CSVError{File: name, Line: l, Row: row, Column: names[j], Text: strings.TrimSpace(s), Err: textCellError{}}
+				text[j] = numbersAsText(t.cols[j], row)
+				text[j] = append(text[j], textCell(s))
+				t.cols[j] = nil
+				continue
+			}
 			if err != nil {
 				l, _ := cr.FieldPos(j)
 				return nil, &CSVError{File: name, Line: l, Row: row, Column: names[j], Text: s, Err: err}
 			}
-			cols[j] = append(cols[j], v)
+			t.cols[j] = append(t.cols[j], v)
 		}
 	}
-
-	t := &Table{
-		names: names,
-		cols:  cols,
-		index: seen,
-		n:     row,
-	}
+	t.n = row
 	for j := range t.cols {
-		if t.cols[j] == nil {
+		if text[j] != nil {
+			t.setText(j, text[j])
+		} else if t.cols[j] == nil {
 			t.cols[j] = []float64{}
 		}
 	}
 	return t, nil
+}
+
+// textCellError is the error of the cell that made a column text: it is
+// both ErrNotNumber and ErrText.
+type textCellError struct{}
+
+func (textCellError) Error() string        { return ErrNotNumber.Error() }
+func (textCellError) Is(target error) bool { return target == ErrNotNumber || target == ErrText }
+
+// numbersAsText writes back the numeric cells read before a column
+// turned out to hold text (missing as "").
+func numbersAsText(col []float64, capacity int) []string {
+	out := make([]string, len(col), capacity)
+	for i, v := range col {
+		if !math.IsNaN(v) {
+			out[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+	}
+	return out
+}
+
+// textCell is a cell of a text column: trimmed, a missing marker as "".
+func textCell(s string) string {
+	s = strings.TrimSpace(s)
+	if missingCell(s) {
+		return ""
+	}
+	return strings.Clone(s)
 }
 
 // csvReadError converts an error from encoding/csv.
@@ -181,11 +228,24 @@ func csvReadError(name string, row int, err error) error {
 	return err
 }
 
-// parseCell reads one cell: a finite number, or NaN for a missing value.
+// missingCell reports whether a trimmed cell marks a missing value:
+// empty, NA, NaN (any case) or "." (Stata's missing).
+func missingCell(s string) bool {
+	return s == "" || s == "." || strings.EqualFold(s, "NA") || strings.EqualFold(s, "NaN")
+}
+
+// parseCell reads one cell: a finite number, TRUE or FALSE (any case) as
+// 1 or 0, or NaN for a missing value.
 func parseCell(s string) (float64, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.EqualFold(s, "NA") || strings.EqualFold(s, "NaN") {
+	if missingCell(s) {
 		return math.NaN(), nil
+	}
+	switch {
+	case strings.EqualFold(s, "TRUE"):
+		return 1, nil
+	case strings.EqualFold(s, "FALSE"):
+		return 0, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
@@ -207,7 +267,8 @@ func parseCell(s string) (float64, error) {
 
 // WriteCSV writes the table to w as CSV: a header row, then one record
 // per row. Numbers are written in the shortest form that reads back
-// exactly; missing values (NaN) are empty cells, except in a one-column
+// exactly, text cells as they are (quoted where CSV needs it); missing
+// values (NaN, "") are empty cells, except in a one-column
 // table, where they are written as NA so that the row is not a blank
 // line. Infinite values are written as +Inf and -Inf, which ReadCSV
 // rejects.
@@ -234,6 +295,10 @@ func (t *Table) WriteCSV(w io.Writer) error {
 			if j > 0 {
 				buf = append(buf, ',')
 			}
+			if c == nil {
+				buf = appendText(buf, t.text[j][i], missing)
+				continue
+			}
 			buf = appendFloat(buf, c[i], missing)
 		}
 		buf = append(buf, '\n')
@@ -242,6 +307,20 @@ func (t *Table) WriteCSV(w io.Writer) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// appendText appends a text cell, quoted as encoding/csv quotes it (and
+// always when it has surrounding spaces, which ReadCSV would trim).
+func appendText(b []byte, s, missing string) []byte {
+	if s == "" {
+		return append(b, missing...)
+	}
+	if !strings.ContainsAny(s, ",\"\r\n") && strings.TrimSpace(s) == s {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
+	return append(b, '"')
 }
 
 // appendFloat appends v in the shortest form that reads back exactly,

@@ -36,7 +36,12 @@ func ExampleReadCSV_error() {
 1,34
 2,thirty
 `
-	_, err := table.ReadCSV(strings.NewReader(data), "customers.csv")
+	t, err := table.ReadCSV(strings.NewReader(data), "customers.csv")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The text column is read; using it as numbers is the error.
+	_, err = t.Col("age")
 	fmt.Println(err)
 	// Output:
 	// customers.csv: line 3 (row 2), column "age": "thirty" is not a number

@@ -17,13 +17,19 @@ import (
 // not exist.
 var ErrNoColumn = errors.New("no such column")
 
-// Table is a set of named float64 columns of equal length. Missing values
-// are NaN.
+// Table is a set of named columns of equal length: numbers (float64,
+// missing values NaN) or text (missing values ""). A CSV column whose
+// cells are not all numbers is read as text; it can be carried along
+// (an id, a name) but not used as a number.
 //
 // The zero value is an empty table ready to use.
 type Table struct {
 	names []string
-	cols  [][]float64
+	cols  [][]float64 // nil for a text column
+	text  [][]string  // nil for a numeric column
+	// why[j] says, for a text column read from a CSV file, which cell made
+	// it text: the error Col returns for it.
+	why   map[int]*CSVError
 	index map[string]int
 	n     int
 }
@@ -66,12 +72,62 @@ func (t *Table) Has(name string) bool {
 //
 // If there is no such column, the error wraps ErrNoColumn and lists the
 // columns the table does have.
+//
+// A text column is an error wrapping ErrText: when the table was read
+// from a CSV file, the *CSVError of the first cell that is not a number
+// (it wraps ErrNotNumber too).
 func (t *Table) Col(name string) ([]float64, error) {
 	j, ok := t.index[name]
 	if !ok {
 		return nil, t.noColumn(name)
 	}
+	if t.cols[j] == nil && t.text != nil && t.text[j] != nil {
+		if e := t.why[j]; e != nil {
+			return nil, e
+		}
+		return nil, fmt.Errorf("column %q: %w", name, ErrText)
+	}
 	return t.cols[j], nil
+}
+
+// ErrText is wrapped by the error Col returns for a text column.
+var ErrText = errors.New("holds text, not numbers")
+
+// IsText reports whether the column called name holds text.
+func (t *Table) IsText(name string) bool {
+	j, ok := t.index[name]
+	return ok && t.text != nil && t.text[j] != nil
+}
+
+// Text returns the text column called name (missing values are ""). The
+// returned slice shares storage with the table.
+func (t *Table) Text(name string) ([]string, error) {
+	j, ok := t.index[name]
+	if !ok {
+		return nil, t.noColumn(name)
+	}
+	if !t.IsText(name) {
+		return nil, fmt.Errorf("column %q holds numbers, not text", name)
+	}
+	return t.text[j], nil
+}
+
+// AddText appends a text column, as Add appends a numeric one.
+func (t *Table) AddText(name string, col []string) error {
+	if err := t.add(name, len(col)); err != nil {
+		return err
+	}
+	t.cols = append(t.cols, nil)
+	t.setText(len(t.names)-1, col)
+	return nil
+}
+
+// setText makes column j the text column col.
+func (t *Table) setText(j int, col []string) {
+	for len(t.text) < len(t.names) {
+		t.text = append(t.text, nil)
+	}
+	t.text[j] = col
 }
 
 func (t *Table) noColumn(name string) error {
@@ -91,24 +147,35 @@ func (t *Table) noColumn(name string) error {
 // error if name is empty, if the table already has a column called name,
 // or if the length is wrong.
 func (t *Table) Add(name string, col []float64) error {
+	if err := t.add(name, len(col)); err != nil {
+		return err
+	}
+	if col == nil {
+		col = []float64{}
+	}
+	t.cols = append(t.cols, col)
+	return nil
+}
+
+// add registers a column of n rows called name.
+func (t *Table) add(name string, n int) error {
 	if name == "" {
 		return errors.New("table: empty column name")
 	}
 	if j, ok := t.index[name]; ok {
 		return fmt.Errorf("table: duplicate column %q (column %d)", name, j+1)
 	}
-	if len(t.names) > 0 && len(col) != t.n {
-		return fmt.Errorf("table: column %q has %d rows, want %d", name, len(col), t.n)
+	if len(t.names) > 0 && n != t.n {
+		return fmt.Errorf("table: column %q has %d rows, want %d", name, n, t.n)
 	}
 	if t.index == nil {
 		t.index = make(map[string]int)
 	}
 	if len(t.names) == 0 {
-		t.n = len(col)
+		t.n = n
 	}
 	t.index[name] = len(t.names)
 	t.names = append(t.names, name)
-	t.cols = append(t.cols, col)
 	return nil
 }
 
@@ -147,18 +214,27 @@ func (t *Table) Rows(rows []int) *Table {
 		}
 	}
 	for j, src := range t.cols {
+		if src == nil { // text
+			dst := make([]string, len(rows))
+			for i, r := range rows {
+				dst[i] = t.text[j][r]
+			}
+			out.setText(j, dst)
+			continue
+		}
 		dst := make([]float64, len(rows))
 		for i, r := range rows {
 			dst[i] = src[r]
 		}
 		out.cols[j] = dst
 	}
+	out.why = t.why
 	return out
 }
 
 // Complete returns, for each row, whether none of the given columns is
-// missing (NaN) in it. If cols is empty, every column is checked. It
-// returns an error if a column does not exist.
+// missing (NaN, or "" in a text column) in it. If cols is empty, every
+// column is checked. It returns an error if a column does not exist.
 func (t *Table) Complete(cols []string) ([]bool, error) {
 	if len(cols) == 0 {
 		cols = t.names
@@ -168,6 +244,15 @@ func (t *Table) Complete(cols []string) ([]bool, error) {
 		ok[i] = true
 	}
 	for _, name := range cols {
+		if t.IsText(name) {
+			tc, _ := t.Text(name)
+			for i, v := range tc {
+				if v == "" {
+					ok[i] = false
+				}
+			}
+			continue
+		}
 		c, err := t.Col(name)
 		if err != nil {
 			return nil, err

@@ -31,6 +31,14 @@ func equalTables(a, b *Table) bool {
 		return false
 	}
 	for _, name := range a.Names() {
+		if a.IsText(name) || b.IsText(name) {
+			ta, _ := a.Text(name)
+			tb, _ := b.Text(name)
+			if !reflect.DeepEqual(ta, tb) {
+				return false
+			}
+			continue
+		}
 		ca, _ := a.Col(name)
 		cb, _ := b.Col(name)
 		if !equalCols(ca, cb) {
@@ -278,9 +286,9 @@ func TestReadCSVErrors(t *testing.T) {
 		},
 		{
 			name:    "line and row differ",
-			in:      "id,age\n1,30\n\n\n\"2\n\",3\n4,TRUE\n",
+			in:      "id,age\n1,30\n\n\n\"2\n\",3\n4,yes\n",
 			file:    "data.csv",
-			want:    `data.csv: line 7 (row 3), column "age": "TRUE" is not a number`,
+			want:    `data.csv: line 7 (row 3), column "age": "yes" is not a number`,
 			wantErr: ErrNotNumber, line: 7, row: 3, column: "age",
 		},
 		{
@@ -346,7 +354,15 @@ func TestReadCSVErrors(t *testing.T) {
 			line: 3, row: 2,
 		},
 	} {
-		_, err := ReadCSV(strings.NewReader(test.in), test.file)
+		tab, err := ReadCSV(strings.NewReader(test.in), test.file)
+		if errors.Is(test.wantErr, ErrNotNumber) {
+			// A text column reads fine; using it as numbers is the error.
+			if err != nil {
+				t.Errorf("%s: %v", test.name, err)
+				continue
+			}
+			_, err = tab.Col(test.column)
+		}
 		if err == nil {
 			t.Errorf("%s: no error", test.name)
 			continue
@@ -366,6 +382,45 @@ func TestReadCSVErrors(t *testing.T) {
 			t.Errorf("%s: got file %q line %d row %d column %q, want %q %d %d %q",
 				test.name, ce.File, ce.Line, ce.Row, ce.Column, test.file, test.line, test.row, test.column)
 		}
+	}
+}
+
+// TestReadCSVRealFiles: text columns are carried, missing markers and
+// TRUE/FALSE read as R and Stata write them, and a text column is an
+// error only when used as numbers.
+func TestReadCSVRealFiles(t *testing.T) {
+	in := "id,region,score,paid,w\nA1,north,3,TRUE,.\nA2, south ,NA,false,2\n7,\"east, far\",4.5,True,1\n"
+	tab, err := ReadCSV(strings.NewReader(in), "firm.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := tab.Text("id")
+	regions, _ := tab.Text("region")
+	score, _ := tab.Col("score")
+	paid, _ := tab.Col("paid")
+	w, _ := tab.Col("w")
+	if !reflect.DeepEqual(ids, []string{"A1", "A2", "7"}) || !reflect.DeepEqual(regions, []string{"north", "south", "east, far"}) {
+		t.Errorf("text columns %q %q", ids, regions)
+	}
+	if !equalCols(score, []float64{3, nan, 4.5}) || !equalCols(paid, []float64{1, 0, 1}) || !equalCols(w, []float64{nan, 2, 1}) {
+		t.Errorf("numbers %v %v %v", score, paid, w)
+	}
+	if _, err := tab.Col("id"); err == nil || err.Error() != `firm.csv: line 2 (row 1), column "id": "A1" is not a number` {
+		t.Errorf("Col of a text column: %v", err)
+	}
+	// A column that turns text late keeps its earlier cells as text.
+	tab, _ = ReadCSV(strings.NewReader("code\n1.50\n\n2\nX9\n"), "")
+	if got, _ := tab.Text("code"); !reflect.DeepEqual(got, []string{"1.5", "2", "X9"}) {
+		t.Errorf("late text column %q", got)
+	}
+	keep, _ := tab.Rows([]int{2, 0}).Text("code")
+	if !reflect.DeepEqual(keep, []string{"X9", "1.5"}) {
+		t.Errorf("Rows of a text column %q", keep)
+	}
+	var b strings.Builder
+	tab2, _ := ReadCSV(strings.NewReader(in), "")
+	if err := tab2.WriteCSV(&b); err != nil || !strings.Contains(b.String(), `"east, far"`) {
+		t.Errorf("WriteCSV: %v %q", err, b.String())
 	}
 }
 
@@ -454,6 +509,14 @@ func FuzzReadCSV(f *testing.F) {
 			return
 		}
 		for _, name := range tab.Names() {
+			if tab.IsText(name) {
+				tc, err := tab.Text(name)
+				_, cerr := tab.Col(name)
+				if err != nil || len(tc) != tab.Len() || !errors.Is(cerr, ErrNotNumber) {
+					t.Fatalf("text column %q: %d values for %d rows, %v, %v", name, len(tc), tab.Len(), err, cerr)
+				}
+				continue
+			}
 			c, err := tab.Col(name)
 			if err != nil || len(c) != tab.Len() {
 				t.Fatalf("column %q: %d values for %d rows, %v", name, len(c), tab.Len(), err)
@@ -476,4 +539,24 @@ func FuzzReadCSV(f *testing.F) {
 			t.Fatalf("round trip of %q changed the table", in)
 		}
 	})
+}
+
+func TestTextColumnErrors(t *testing.T) {
+	tab, err := ReadCSV(strings.NewReader("a,b\nx,1\n"), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tab.Col("a")
+	if !errors.Is(err, ErrText) || !errors.Is(err, ErrNotNumber) {
+		t.Errorf("Col of a text column read from CSV: %v", err)
+	}
+	if err := tab.AddText("c", []string{"y"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tab.Col("c"); !errors.Is(err, ErrText) || errors.Is(err, ErrNotNumber) {
+		t.Errorf("Col of an added text column: %v", err)
+	}
+	if _, err := tab.Text("b"); err == nil {
+		t.Error("Text of a numeric column")
+	}
 }

@@ -278,3 +278,22 @@ func TestEstimateIVDefaultsToHC1(t *testing.T) {
 		t.Error("--robust differs from --vce hc1")
 	}
 }
+
+// TestEstimateRealFile: a file as people bring it — an id column of text,
+// Stata's "." and R's TRUE/FALSE — fits when the model uses none of the
+// text; a text column the model names is an error naming the cell.
+func TestEstimateRealFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "firm.csv")
+	data := "id,y,x,paid,region\nA1,1,0.5,TRUE,n\nA2,2.1,1.1,FALSE,s\nA3,2.9,1.4,TRUE,n\nA4,4.2,2.2,false,s\nA5,5,2.4,true,.\nA6,.,3,TRUE,n\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "estimate", "--data", path, "--method", "ols", "--outcome", "y ~ x + paid", "--drop-missing")
+	if code != 0 || !strings.Contains(out, "n = 5") {
+		t.Errorf("exit %d: %s %s", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "estimate", "--data", path, "--method", "ols", "--outcome", "y ~ x + region", "--drop-missing")
+	if code != 2 || !strings.Contains(errs, `column "region": "n" is not a number: the column holds text`) {
+		t.Errorf("a text regressor: exit %d: %s", code, errs)
+	}
+}
