@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Errors wrapped by CSVError. Use errors.Is to tell them apart.
@@ -99,11 +100,23 @@ func ReadCSVFile(path string) (*Table, error) {
 // and the text columns' cells.
 // Errors about the content are *CSVError values.
 func ReadCSV(r io.Reader, name string) (*Table, error) {
+	return ReadCSVSep(r, name, ',')
+}
+
+// ReadCSVSep is ReadCSV with the field separator sep: ',' (ReadCSV), ';'
+// (spreadsheets where the comma is the decimal mark), '\t' or another
+// character that is not a quote, a line break or the Unicode
+// replacement character.
+func ReadCSVSep(r io.Reader, name string, sep rune) (*Table, error) {
+	if sep == '"' || sep == '\r' || sep == '\n' || sep == utf8.RuneError || !utf8.ValidRune(sep) {
+		return nil, fmt.Errorf("%s: %q cannot separate fields", name, sep)
+	}
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
 		br.Discard(3)
 	}
 	cr := csv.NewReader(br)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 

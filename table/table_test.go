@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var nan = math.NaN()
@@ -558,5 +559,22 @@ func TestTextColumnErrors(t *testing.T) {
 	}
 	if _, err := tab.Text("b"); err == nil {
 		t.Error("Text of a numeric column")
+	}
+}
+
+func TestReadCSVSep(t *testing.T) {
+	tab, err := ReadCSVSep(strings.NewReader("a\tb\n1\t2\n3\tx y\n"), "t.tsv", '\t')
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := tab.Col("a")
+	b, _ := tab.Text("b")
+	if !equalCols(a, []float64{1, 3}) || !reflect.DeepEqual(b, []string{"2", "x y"}) {
+		t.Errorf("tab-separated: %v %q", a, b)
+	}
+	for _, bad := range []rune{'"', '\n', utf8.RuneError} {
+		if _, err := ReadCSVSep(strings.NewReader("a\n1\n"), "f", bad); err == nil {
+			t.Errorf("separator %q accepted", bad)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -17,7 +18,7 @@ import (
 
 // estimateFlags are what `redress estimate` was asked to do.
 type estimateFlags struct {
-	data, method, outcome, selection, treatment, instruments, format, vce string
+	data, method, outcome, selection, treatment, instruments, format, vce, sep string
 	robust, dropMissing                                                   bool
 	neighbours, maxIter                                                   int
 }
@@ -59,7 +60,8 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
 func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stdout)
 	var s estimateFlags
-	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row and numeric cells (empty or NA = missing)")
+	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row (- reads standard input); cells are numbers, TRUE/FALSE, missing (empty, NA, .) or text, which is carried but not modelled")
+	fs.StringVar(&s.sep, "sep", ",", "field `separator`: one character, or tab")
 	fs.StringVar(&s.method, "method", "", "estimator: "+estimate.MethodNames())
 	fs.StringVar(&s.outcome, "outcome", "", "outcome `formula`, R style: \"y ~ x1 + x2\" (intercept included; - 1 drops it)")
 	fs.StringVar(&s.selection, "selection", "", "selection `formula` \"s ~ z1 + z2\": for heckit/heckman s is the 0/1 selection indicator, for treatreg the 0/1 treatment; naive, ols, logit and probit use the rows where s is 1")
@@ -94,9 +96,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := checkEstimateFlags(fs, &s, m); err != nil {
 		return err
 	}
-	t, err := table.ReadCSVFile(s.data)
+	t, err := readData(s.data, s.sep)
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return err
 	}
 	res, err := estimate.Fit(t, s.spec(m))
 	if err != nil {
@@ -110,6 +112,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stderr, "redress: %s: %d of %s dropped for missing values (--drop-missing)\n", s.data, res.Dropped, rowsWord(t.Len()))
 	}
 	mi, _ := m.Info()
+	if s.data == "-" {
+		s.data = "standard input"
+	}
 	switch s.format {
 	case "json":
 		b, err := json.MarshalIndent(res, "", "  ")
@@ -124,6 +129,33 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		printResult(stdout, res, mi.Title, s.data, false)
 	}
 	return nil
+}
+
+// readData reads --data (a file, or - for standard input) with --sep.
+func readData(path, sep string) (*table.Table, error) {
+	r := []rune(sep)
+	if sep == "tab" || sep == `\t` {
+		r = []rune{'\t'}
+	}
+	if len(r) != 1 {
+		return nil, usageError("--sep %q: one character, e.g. ';', or tab", sep)
+	}
+	var t *table.Table
+	var err error
+	if path == "-" {
+		t, err = table.ReadCSVSep(os.Stdin, "standard input", r[0])
+	} else {
+		var f *os.File
+		if f, err = os.Open(path); err != nil {
+			return nil, &exitError{code: 2, err: err}
+		}
+		defer f.Close()
+		t, err = table.ReadCSVSep(f, path, r[0])
+	}
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	return t, nil
 }
 
 // setVCE resolves --robust and --vce into s.vce: hc1 for iv, classical

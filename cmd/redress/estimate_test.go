@@ -297,3 +297,30 @@ func TestEstimateRealFile(t *testing.T) {
 		t.Errorf("a text regressor: exit %d: %s", code, errs)
 	}
 }
+
+// TestEstimateSepAndStdin: --sep reads ';'- or tab-separated files, and
+// --data - reads standard input.
+func TestEstimateSepAndStdin(t *testing.T) {
+	dir := t.TempDir()
+	semi := filepath.Join(dir, "semi.csv")
+	if err := os.WriteFile(semi, []byte("y;x;id\n1;0.5;a\n2.1;1.1;b\n2.9;1.4;c\n4.2;2.2;d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCLI(t, "estimate", "--data", semi, "--sep", ";", "--method", "ols", "--outcome", "y ~ x"); code != 0 || !strings.Contains(out, "n = 4") {
+		t.Errorf("--sep ';': exit %d: %s %s", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "estimate", "--data", semi, "--sep", ";;", "--method", "ols", "--outcome", "y ~ x"); code != 2 || !strings.Contains(errs, "--sep") {
+		t.Errorf("--sep ';;': exit %d: %s", code, errs)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old }()
+	go func() { w.Write([]byte("y,x\n1,0.5\n2.1,1.1\n2.9,1.4\n4.2,2.2\n")); w.Close() }()
+	if code, out, errs := runCLI(t, "estimate", "--data", "-", "--method", "ols", "--outcome", "y ~ x"); code != 0 || !strings.Contains(out, "data standard input; n = 4") {
+		t.Errorf("--data -: exit %d: %s %s", code, out, errs)
+	}
+}
