@@ -19,8 +19,8 @@ import (
 // estimateFlags are what `redress estimate` was asked to do.
 type estimateFlags struct {
 	data, method, outcome, selection, treatment, instruments, format, vce, sep string
-	robust, dropMissing                                                   bool
-	neighbours, maxIter                                                   int
+	robust, dropMissing                                                        bool
+	neighbours, maxIter                                                        int
 }
 
 const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1) standard errors
