@@ -76,6 +76,7 @@ func IV(X *mat.Dense, xNames []string, D *mat.Dense, dNames []string, Z *mat.Den
 	if err != nil {
 		return fail(err)
 	}
+	outEq.DF = float64(d.n - d.k) // t statistics, as AER::ivreg and ivregress's small option
 	res.Equations = append([]Equation{outEq}, firstEqs...)
 	if d.p == 1 {
 		c := outEq.Coefs[d.kx]
@@ -211,6 +212,7 @@ func (d *ivData) firstStage(j int, hat []float64, opts Options) (Equation, Aux, 
 	if err != nil {
 		return Equation{}, Aux{}, err
 	}
+	eq.DF = float64(n - l)
 	wr := d.W.RawMatrix()
 	for i := 0; i < n; i++ {
 		w := wr.Data[i*l : (i+1)*l]

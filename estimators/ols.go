@@ -2,8 +2,10 @@ package estimators
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/mathext"
 )
 
 // VCE selects the covariance estimator of least squares.
@@ -74,7 +76,8 @@ func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, erro
 	if err != nil {
 		return nil, fmt.Errorf("ols: %w", err)
 	}
-	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true}
+	eq.DF = float64(n - k)
+	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true, Fit: linearFit(X, y, n, k, fit.sse)}
 	if err := res.check(); err != nil {
 		return nil, err
 	}
@@ -106,6 +109,48 @@ func hcMeat(X *mat.Dense, n, k int, resid func(i int, x []float64) float64) []fl
 		}
 	})
 	return sumParts(parts, nb, k)
+}
+
+// linearFit returns R², adjusted R², the F test of all slopes and the
+// residual SE of a least-squares fit with residual sum of squares sse.
+// The total sum of squares is centred when X has a constant column (an
+// intercept), uncentred otherwise, as R's summary(lm) does.
+func linearFit(X *mat.Dense, y []float64, n, k int, sse float64) *LinearFit {
+	raw := X.RawMatrix()
+	intercept := false
+	for j := 0; j < k && !intercept; j++ {
+		c0 := raw.Data[j]
+		constant := c0 != 0
+		for i := 1; i < n && constant; i++ {
+			constant = raw.Data[i*raw.Stride+j] == c0
+		}
+		intercept = constant
+	}
+	var mean, tss float64
+	if intercept {
+		for _, v := range y {
+			mean += v
+		}
+		mean /= float64(n)
+	}
+	for _, v := range y {
+		tss += (v - mean) * (v - mean)
+	}
+	df1 := float64(k)
+	dfInt := 0.0
+	if intercept {
+		df1, dfInt = float64(k-1), 1
+	}
+	df2 := float64(n - k)
+	f := &LinearFit{R2: 1 - sse/tss, DF1: df1, DF2: df2, ResidualSE: math.Sqrt(sse / df2)}
+	f.AdjR2 = 1 - (1-f.R2)*(float64(n)-dfInt)/df2
+	f.F, f.FPValue = math.NaN(), math.NaN()
+	if df1 > 0 && sse > 0 {
+		f.F = ((tss - sse) / df1) / (sse / df2)
+		// P(F > f) = I_{d2/(d2+d1 f)}(d2/2, d1/2): accurate however small.
+		f.FPValue = mathext.RegIncBeta(df2/2, df1/2, df2/(df2+df1*f.F))
+	}
+	return f
 }
 
 // lsCovariance is the classical, s²(X'X)⁻¹ with s² = sse/(n − k), or the

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/mathext"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -27,10 +28,14 @@ func (c Coef) PValue() float64 {
 }
 
 // PValueT returns the two-sided p-value of the t statistic with df degrees
-// of freedom (as reported by R's lm).
+// of freedom (as reported by R's lm): I_{df/(df+t²)}(df/2, 1/2), the
+// regularised incomplete beta, accurate however small.
 func (c Coef) PValueT(df float64) float64 {
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-	return 2 * t.Survival(math.Abs(c.Stat()))
+	t := c.Stat()
+	if math.IsNaN(t) {
+		return math.NaN()
+	}
+	return mathext.RegIncBeta(df/2, 0.5, df/(df+t*t))
 }
 
 // CI95 returns the normal-approximation 95% confidence interval
@@ -49,6 +54,43 @@ type Equation struct {
 	// Cov is the estimated covariance of the coefficients, in the order
 	// of Coefs. It is not part of the JSON form.
 	Cov *mat.SymDense
+	// DF is the residual degrees of freedom n − k of a linear model's
+	// equation, whose Wald statistics are t(DF) as R's summary(lm) and
+	// Stata's regress report them; 0 for the asymptotic (z) inference of
+	// maximum-likelihood and two-step estimators.
+	DF float64
+}
+
+// PValue is the two-sided p-value of c's Wald statistic: against t(DF)
+// when the equation has residual degrees of freedom, else the normal.
+func (e Equation) PValue(c Coef) float64 {
+	if e.DF > 0 {
+		return c.PValueT(e.DF)
+	}
+	return c.PValue()
+}
+
+// CI95 is c's 95% interval: estimate ± t(0.975, DF)·SE when the equation
+// has residual degrees of freedom (R's confint for lm), else the normal
+// interval.
+func (e Equation) CI95(c Coef) (lo, hi float64) {
+	if e.DF > 0 {
+		q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: e.DF}.Quantile(0.975)
+		return c.Estimate - q*c.StdError, c.Estimate + q*c.StdError
+	}
+	return c.CI95()
+}
+
+// LinearFit are a least-squares fit's summary statistics, as R's
+// summary(lm) reports them: R² (centred when the design has an intercept
+// column, else uncentred), adjusted R², the F statistic of all slopes on
+// (DF1, DF2) degrees of freedom with its p-value, and the residual
+// standard error. F is the classical statistic whatever the covariance.
+type LinearFit struct {
+	R2, AdjR2  float64
+	F, FPValue float64
+	DF1, DF2   float64
+	ResidualSE float64
 }
 
 // Coef returns the coefficient named term and whether it exists.
@@ -84,6 +126,8 @@ type Result struct {
 	Converged  bool
 	Iterations int
 	LogLik     *float64
+	// Fit holds a least-squares fit's R², F and residual SE (ols).
+	Fit *LinearFit
 }
 
 // Equation returns the equation called name and whether it exists.
@@ -204,11 +248,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			return nil, err
 		}
 		b.WriteByte(':')
-		coefs := e.Coefs
-		if coefs == nil {
-			coefs = []Coef{}
-		}
-		if err := put(coefs); err != nil {
+		if err := put(jsonCoefs(e)); err != nil {
 			return nil, err
 		}
 	}
@@ -226,6 +266,56 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	} else if err := put(*r.LogLik); err != nil {
 		return nil, err
 	}
+	if r.Fit != nil {
+		b.WriteString(`,"fit":`)
+		f := r.Fit
+		if err := put(jsonFit{finitePtr(f.R2), finitePtr(f.AdjR2), finitePtr(f.F), f.DF1, f.DF2, finitePtr(f.FPValue), finitePtr(f.ResidualSE)}); err != nil {
+			return nil, err
+		}
+	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// jsonCoef is a coefficient in the JSON form: with its Wald statistic,
+// p-value and, for a linear model, the residual degrees of freedom (null
+// for z statistics).
+type jsonCoef struct {
+	Term      string   `json:"term"`
+	Estimate  float64  `json:"estimate"`
+	StdError  float64  `json:"std_error"`
+	Statistic *float64 `json:"statistic"`
+	PValue    *float64 `json:"p_value"`
+	DF        *float64 `json:"df"`
+}
+
+// finitePtr is x, or nil (null) when x is not finite.
+func finitePtr(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func jsonCoefs(e Equation) []jsonCoef {
+	out := make([]jsonCoef, 0, len(e.Coefs))
+	var df *float64
+	if e.DF > 0 {
+		df = &e.DF
+	}
+	for _, c := range e.Coefs { // a zero SE has no statistic: null
+		out = append(out, jsonCoef{Term: c.Term, Estimate: c.Estimate, StdError: c.StdError,
+			Statistic: finitePtr(c.Stat()), PValue: finitePtr(e.PValue(c)), DF: df})
+	}
+	return out
+}
+
+type jsonFit struct {
+	R2         *float64 `json:"r_squared"`
+	AdjR2      *float64 `json:"adj_r_squared"`
+	F          *float64 `json:"f"`
+	DF1        float64  `json:"f_df1"`
+	DF2        float64  `json:"f_df2"`
+	FPValue    *float64 `json:"f_p_value"`
+	ResidualSE *float64 `json:"residual_se"`
 }

@@ -220,9 +220,11 @@ func numbersAsText(col []float64, capacity int) []string {
 	return out
 }
 
-// textCell is a cell of a text column: trimmed, a missing marker as "".
+// textCell is a cell of a text column: trimmed, carriage returns dropped
+// (encoding/csv turns a quoted \r\n into \n, so a \r could not survive a
+// round trip), a missing marker as "".
 func textCell(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
 	if missingCell(s) {
 		return ""
 	}
@@ -250,7 +252,7 @@ func missingCell(s string) bool {
 // parseCell reads one cell: a finite number, TRUE or FALSE (any case) as
 // 1 or 0, or NaN for a missing value.
 func parseCell(s string) (float64, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r", ""))
 	if missingCell(s) {
 		return math.NaN(), nil
 	}

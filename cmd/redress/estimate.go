@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -229,13 +230,17 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 		fmt.Fprintf(w, "; %s with missing values dropped (listwise)", rowsWord(r.Dropped))
 	}
 	fmt.Fprintln(w)
-	head := []string{"term", "estimate", "std. error", "z", "p-value", "95% interval"}
 	for _, e := range r.Equations {
+		stat := "z"
+		if e.DF > 0 {
+			stat = fmt.Sprintf("t(%g)", e.DF)
+		}
+		head := []string{"term", "estimate", "std. error", stat, "p-value", "95% interval"}
 		var rows [][]string
 		for _, c := range e.Coefs {
-			lo, hi := c.CI95()
+			lo, hi := e.CI95(c)
 			rows = append(rows, []string{c.Term, f4(c.Estimate), f4(c.StdError), fmt.Sprintf("%.2f", c.Stat()),
-				fmt.Sprintf("%.4f", c.PValue()), fmt.Sprintf("[%s, %s]", f4(lo), f4(hi))})
+				pValue(e.PValue(c)), fmt.Sprintf("[%s, %s]", f4(lo), f4(hi))})
 		}
 		fmt.Fprintln(w)
 		if md {
@@ -279,7 +284,25 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 	if r.LogLik != nil {
 		line += fmt.Sprintf("; log-likelihood %.4f", *r.LogLik)
 	}
+	if f := r.Fit; f != nil {
+		line += fmt.Sprintf("; R² %.4f, adjusted %.4f; F %.4g on %g and %g df, p-value %s; residual SE %.4g on %g df",
+			f.R2, f.AdjR2, f.F, f.DF1, f.DF2, pValue(f.FPValue), f.ResidualSE, f.DF2)
+	}
 	fmt.Fprintln(w, line)
+}
+
+// pValue writes a p-value with four decimals, or as "< 1e-16"-style
+// bounds R uses below them.
+func pValue(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "n/a"
+	case p < 2e-16:
+		return "< 2e-16"
+	case p < 1e-4:
+		return fmt.Sprintf("%.2e", p)
+	}
+	return fmt.Sprintf("%.4f", p)
 }
 
 // rowsWord is "1 row" or "n rows".
