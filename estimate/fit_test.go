@@ -255,3 +255,34 @@ func TestParseMethod(t *testing.T) {
 		t.Error("ParseMethod is case-insensitive")
 	}
 }
+
+// TestIVFormulas: the endogenous regressor may stand in the outcome
+// formula as R's ivreg writes it, several may be named, and an excluded
+// instrument among the regressors is refused.
+func TestIVFormulas(t *testing.T) {
+	tab := testTable(t, 600)
+	a, err := Fit(tab, Spec{Method: IV, Outcome: "w ~ x1 + x2", Treatment: "d", Instruments: "z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Fit(tab, Spec{Method: IV, Outcome: "w ~ x1 + d + x2", Treatment: "d", Instruments: "z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := a.MarshalJSON()
+	jb, _ := b.MarshalJSON()
+	if string(ja) != string(jb) {
+		t.Errorf("d in the outcome formula changes the fit:\n%s\n%s", ja, jb)
+	}
+	two, err := Fit(tab, Spec{Method: IV, Outcome: "w ~ 1", Treatment: "d + x2", Instruments: "z + x1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eq, _ := two.Equation("outcome"); len(eq.Coefs) != 3 || len(two.Equations) != 3 {
+		t.Errorf("two endogenous regressors: %d coefficients, %d equations", len(eq.Coefs), len(two.Equations))
+	}
+	var se *SpecError
+	if _, err := Fit(tab, Spec{Method: IV, Outcome: "w ~ x1 + z", Treatment: "d", Instruments: "z"}); !errors.As(err, &se) || se.Field != "Instruments" {
+		t.Errorf("an instrument among the regressors: %v", err)
+	}
+}

@@ -260,27 +260,46 @@ func (f *fitter) weighting() (*estimators.Result, error) {
 	return estimators.PSM(d.X, treat, d.Names, d.Y, max(f.spec.Neighbours, 1), f.opts)
 }
 
-// iv fits 2SLS: Outcome holds the exogenous regressors, Treatment the
-// endogenous one, Instruments the excluded instruments.
+// iv fits 2SLS: Treatment names the endogenous regressors ("d", or
+// "d1 + d2" for several), Instruments the excluded instruments, and
+// Outcome the outcome and the exogenous regressors — with or without the
+// endogenous ones, which may appear there as R's ivreg formula writes
+// them ("y ~ x + d").
 func (f *fitter) iv() (*estimators.Result, error) {
 	of, err := parse("Outcome", f.spec.Outcome, true)
 	if err != nil {
 		return nil, err
 	}
+	df, err := formula.ParseTerms(f.spec.Treatment)
+	if err != nil {
+		return nil, &SpecError{"Treatment", err.Error()}
+	}
 	zf, err := formula.ParseTerms(f.spec.Instruments)
 	if err != nil {
 		return nil, &SpecError{"Instruments", err.Error()}
 	}
-	keep, err := f.modelRows(append(append(of.Vars(), f.spec.Treatment), zf.Terms...))
+	endog := df.Terms
+	exog := &formula.Formula{Response: of.Response, Intercept: of.Intercept}
+	for _, t := range of.Terms {
+		if !slices.Contains(endog, t) {
+			exog.Terms = append(exog.Terms, t)
+		}
+	}
+	for _, z := range zf.Terms {
+		if slices.Contains(of.Terms, z) || slices.Contains(endog, z) {
+			return nil, &SpecError{"Instruments", fmt.Sprintf("%q is a regressor: an excluded instrument must stay out of the outcome equation and the treatment", z)}
+		}
+	}
+	keep, err := f.modelRows(append(append(exog.Vars(), endog...), zf.Terms...))
 	if err != nil {
 		return nil, err
 	}
 	opts := formula.DesignOptions{Subset: keep}
-	xd, err := formula.NewDesign(f.t, of, opts)
+	xd, err := formula.NewDesign(f.t, exog, opts)
 	if err != nil {
 		return nil, err
 	}
-	dd, err := formula.NewDesign(f.t, &formula.Formula{Terms: []string{f.spec.Treatment}}, opts)
+	dd, err := formula.NewDesign(f.t, &formula.Formula{Terms: endog}, opts)
 	if err != nil {
 		return nil, err
 	}

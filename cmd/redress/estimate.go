@@ -66,7 +66,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.method, "method", "", "estimator: "+estimate.MethodNames())
 	fs.StringVar(&s.outcome, "outcome", "", "outcome `formula`, R style: \"y ~ x1 + x2\" (intercept included; - 1 drops it)")
 	fs.StringVar(&s.selection, "selection", "", "selection `formula` \"s ~ z1 + z2\": for heckit/heckman s is the 0/1 selection indicator, for treatreg the 0/1 treatment; naive, ols, logit and probit use the rows where s is 1")
-	fs.StringVar(&s.treatment, "treatment", "", "treatment or endogenous `column`")
+	fs.StringVar(&s.treatment, "treatment", "", "treatment `column`; for iv the endogenous regressors, \"d\" or \"d1 + d2\" (they may also stand in --outcome, as in R's ivreg)")
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
 	fs.StringVar(&s.vce, "vce", "", "least-squares `covariance` for ols, iv and aipw's outcome models: classical or hc1 (default: hc1 for iv, classical otherwise)")
