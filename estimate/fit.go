@@ -35,8 +35,16 @@ type Spec struct {
 	Instruments string
 	// DropMissing drops the rows with a missing value in a column the
 	// model uses (listwise deletion; Result.Dropped counts them) instead
-	// of failing with a *MissingValueError.
+	// of failing with a *MissingValueError. It never changes a selection
+	// model's selection sample: a selected row whose outcome is missing is
+	// an error, unless DeselectMissing counts it as not selected.
 	DropMissing bool
+	// DeselectMissing counts a selected row whose outcome equation has a
+	// missing value as not selected (its outcome was not observed after
+	// all), keeping it in the selection equation with s = 0: for
+	// selection models, and naive, ols, logit and probit with a
+	// selection indicator.
+	DeselectMissing bool
 	// VCE is the covariance of least-squares fits: ols, iv and aipw's
 	// outcome models (the zero value is classical).
 	VCE estimators.VCE
@@ -50,8 +58,9 @@ type Spec struct {
 type Result struct {
 	*estimators.Result
 	// Dropped is the number of rows left out for missing values (only
-	// with Spec.DropMissing).
-	Dropped int
+	// with Spec.DropMissing); Deselected the selected rows counted as not
+	// selected for a missing outcome (only with Spec.DeselectMissing).
+	Dropped, Deselected int
 }
 
 // SpecError is a Spec that does not suit its method or its table. Field
@@ -72,11 +81,10 @@ type MissingValueError struct {
 }
 
 func (e *MissingValueError) Error() string {
-	which := "row"
 	if e.Selected {
-		which = "selected row"
+		return fmt.Sprintf("selected row %d: column %q is missing; a selected row needs its outcome (select on the indicator of an observed outcome, or set DeselectMissing to count such rows as not selected)", e.Row, e.Column)
 	}
-	return fmt.Sprintf("%s %d: column %q is missing (DropMissing drops such rows)", which, e.Row, e.Column)
+	return fmt.Sprintf("row %d: column %q is missing (DropMissing drops such rows)", e.Row, e.Column)
 }
 
 // Fit fits spec's model to t.
@@ -132,7 +140,7 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Result: res, Dropped: f.dropped}, nil
+	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected}, nil
 }
 
 func (s Spec) field(n Need) string {
@@ -149,10 +157,10 @@ func fieldName(n Need) string { return strings.ToUpper(string(n[:1])) + string(n
 
 // fitter is one Fit in progress.
 type fitter struct {
-	t       *table.Table
-	spec    Spec
-	opts    estimators.Options
-	dropped int
+	t                   *table.Table
+	spec                Spec
+	opts                estimators.Options
+	dropped, deselected int
 }
 
 // parse parses the formula of the Spec field named field; with lhs, it

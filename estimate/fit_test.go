@@ -286,3 +286,47 @@ func TestIVFormulas(t *testing.T) {
 		t.Errorf("an instrument among the regressors: %v", err)
 	}
 }
+
+// TestSelectionSampleKept: listwise deletion never changes a selection
+// model's selection sample; a selected row missing its outcome is an
+// error, or, asked for by name, a row counted as not selected.
+func TestSelectionSampleKept(t *testing.T) {
+	tab := testTable(t, 400)
+	// "c" marks contact: every selected row and some more, whose outcome
+	// the firm never saw (as contacted-but-silent customers).
+	s, _ := tab.Col("s")
+	z, _ := tab.Col("z")
+	c := make([]float64, len(s))
+	for i := range c {
+		if s[i] == 1 || z[i] > 1 {
+			c[i] = 1
+		}
+	}
+	if err := tab.Add("c", c); err != nil {
+		t.Fatal(err)
+	}
+	spec := Spec{Method: Heckit, Outcome: "y ~ x1 + x2", Selection: "c ~ x1 + x2 + z", DropMissing: true}
+	var me *MissingValueError
+	if _, err := Fit(tab, spec); !errors.As(err, &me) || !me.Selected {
+		t.Errorf("--drop-missing on selected rows missing the outcome: %v", err)
+	}
+	spec.DeselectMissing = true
+	a, err := Fit(tab, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Fit(tab, Spec{Method: Heckit, Outcome: "y ~ x1 + x2", Selection: "s ~ x1 + x2 + z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := a.MarshalJSON()
+	jb, _ := b.MarshalJSON()
+	if a.N != tab.Len() || a.Deselected == 0 || a.Dropped != 0 || string(ja) != string(jb) {
+		t.Errorf("deselected fit (n %d, deselected %d, dropped %d) differs from the fit on the observed-outcome indicator", a.N, a.Deselected, a.Dropped)
+	}
+	n, err := Fit(tab, Spec{Method: Naive, Outcome: "y ~ 1", Selection: "c ~ 1", DeselectMissing: true})
+	m, _ := Fit(tab, Spec{Method: Naive, Outcome: "y ~ 1", Selection: "s ~ 1"})
+	if err != nil || n.Equations[0].Coefs[0] != m.Equations[0].Coefs[0] {
+		t.Errorf("naive with deselection: %v", err)
+	}
+}

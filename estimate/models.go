@@ -35,13 +35,19 @@ func (f *fitter) naive() (*estimators.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		keep, _, err := f.selectionRows(sf.Response, nil, []string{of.Response}, false)
+		keep, selected, err := f.selectionRows(sf.Response, nil, []string{of.Response}, false)
 		if err != nil {
 			return nil, err
 		}
-		y, sel, err := f.columns(of.Response, sf.Response, keep)
+		y, err := f.column(of.Response, keep)
 		if err != nil {
 			return nil, err
+		}
+		var sel []float64 // the indicator after any deselection
+		for i, k := range keep {
+			if k {
+				sel = append(sel, b2f(selected[i]))
+			}
 		}
 		return estimators.NaiveMean(y, sel)
 	}
@@ -54,6 +60,13 @@ func (f *fitter) naive() (*estimators.Result, error) {
 		return nil, err
 	}
 	return estimators.NaiveMean(y, nil)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // columns returns the kept rows of two columns.
@@ -112,8 +125,10 @@ func (f *fitter) selectionRows(ind string, selVars, outVars []string, model bool
 	return keep, selected, nil
 }
 
-// dropIncompleteSelected leaves out the kept, selected rows missing one of
-// vars (or fails, unless the Spec drops such rows).
+// dropIncompleteSelected handles the kept, selected rows missing one of
+// vars: an error, unless the Spec deselects them (they stay in the
+// selection equation as not selected). Dropping them would change the
+// selection sample, so DropMissing does not.
 func (f *fitter) dropIncompleteSelected(keep, selected []bool, vars []string) error {
 	for _, name := range vars {
 		c, err := f.t.Col(name)
@@ -122,11 +137,11 @@ func (f *fitter) dropIncompleteSelected(keep, selected []bool, vars []string) er
 		}
 		for i, v := range c {
 			if keep[i] && selected[i] && math.IsNaN(v) {
-				if !f.spec.DropMissing {
+				if !f.spec.DeselectMissing {
 					return &MissingValueError{Row: i + 1, Column: name, Selected: true}
 				}
-				keep[i] = false
-				f.dropped++
+				selected[i] = false
+				f.deselected++
 			}
 		}
 	}

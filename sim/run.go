@@ -269,7 +269,7 @@ func (w *writer) write(eps []Episode) error {
 		*v = [len(episodeDecimals)]float64{float64(id), float64(w.pop.node[ep.Customer]), float64(ep.Week),
 			float64(ep.Segment), float64(ep.AgeBand), float64(ep.Region), ep.Tenure, ep.OrderValue,
 			float64(ep.FailureType), float64(ep.SeverityCat), ep.Instrument, b2f(ep.Contacted),
-			b2f(ep.Proactive), b2f(ep.Repeat), nan, nan, nan, nan, nan, 0, nan, nan, nan,
+			b2f(ep.Proactive), b2f(ep.Repeat), nan, nan, nan, nan, nan, 0, nan, nan, nan, b2f(ep.Survey >= 0),
 			b2f(ep.Repurchased), w.pop.revenue[ep.Customer] - ep.RevenueBase, b2f(int(ep.Week)+h < weeks)}
 		if ep.Contacted {
 			v[14], v[15], v[16], v[17], v[18], v[19], v[20] = ep.ResponseHours, ep.Refund, apology, pers, b2f(ep.Resolved), float64(ep.Contacts), b2f(ep.Abandoned)
@@ -313,7 +313,7 @@ func (w *writer) write(eps []Episode) error {
 
 // episodeDecimals are the decimals each episodes.csv column is written
 // with, in episodesSpec order.
-var episodeDecimals = [...]int{0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 2, -1, 0, -1, 0, 0, 0, 0, 0, 0, 2, 0}
+var episodeDecimals = [...]int{0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 2, -1, 0, -1, 0, 0, 0, 0, 0, 0, 0, 2, 0}
 
 func (w *writer) policy() *scenarios.Policy { return &w.sc.Policies[w.sc.ActivePolicy()] }
 

@@ -20,7 +20,7 @@ import (
 // estimateFlags are what `redress estimate` was asked to do.
 type estimateFlags struct {
 	data, method, outcome, selection, treatment, instruments, format, vce, sep string
-	robust, dropMissing                                                        bool
+	robust, dropMissing, deselectMissing                                       bool
 	neighbours, maxIter                                                        int
 }
 
@@ -73,7 +73,8 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.BoolVar(&s.robust, "robust", false, "short for --vce hc1")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
 	fs.IntVar(&s.maxIter, "max-iter", 100, "iteration limit of maximum-likelihood fits")
-	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing")
+	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing; never changes a selection model's selection sample")
+	fs.BoolVar(&s.deselectMissing, "deselect-missing", false, "with --selection: count a selected row whose outcome is missing as not selected")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -111,6 +112,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if res.Dropped > 0 {
 		fmt.Fprintf(stderr, "redress: %s: %d of %s dropped for missing values (--drop-missing)\n", s.data, res.Dropped, rowsWord(t.Len()))
+	}
+	if res.Deselected > 0 {
+		fmt.Fprintf(stderr, "redress: %s: %s selected but missing the outcome counted as not selected (--deselect-missing)\n", s.data, rowsWord(res.Deselected))
 	}
 	mi, _ := m.Info()
 	if s.data == "-" {
@@ -181,7 +185,7 @@ func (s *estimateFlags) setVCE() error {
 // spec is the estimation the flags ask for.
 func (s *estimateFlags) spec(m estimate.Method) estimate.Spec {
 	sp := estimate.Spec{Method: m, Outcome: s.outcome, Selection: s.selection, Treatment: s.treatment,
-		Instruments: s.instruments, DropMissing: s.dropMissing, MaxIter: s.maxIter}
+		Instruments: s.instruments, DropMissing: s.dropMissing, DeselectMissing: s.deselectMissing, MaxIter: s.maxIter}
 	if m.Uses("neighbours") {
 		sp.Neighbours = s.neighbours
 	}
@@ -205,11 +209,10 @@ func flagError(err error) error {
 	}
 	var me *estimate.MissingValueError
 	if errors.As(err, &me) {
-		which := "row"
 		if me.Selected {
-			which = "selected row"
+			return fmt.Errorf("selected row %d: column %q is missing; a selected row needs its outcome: select on the indicator of an observed outcome (in episodes.csv, responded for survey_score), or add --deselect-missing to count such rows as not selected", me.Row, me.Column)
 		}
-		return fmt.Errorf("%s %d: column %q is missing; use --drop-missing for listwise deletion", which, me.Row, me.Column)
+		return fmt.Errorf("row %d: column %q is missing; use --drop-missing for listwise deletion", me.Row, me.Column)
 	}
 	return err
 }
@@ -381,6 +384,9 @@ func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) e
 		if f.given != "" && !m.Reads(f.need) {
 			return usageError("--%s is not used by %s", f.need, m)
 		}
+	}
+	if s.deselectMissing && !m.Reads(estimate.NeedSelection) {
+		return usageError("--deselect-missing applies to a model with --selection, not %s", m)
 	}
 	if s.maxIter < 1 {
 		return usageError("--max-iter %d: the iteration limit must be ≥ 1", s.maxIter)

@@ -205,7 +205,7 @@ func TestEstimateDropMissing(t *testing.T) {
 	inlf, age, exper := col("inlf"), col("age"), col("exper")
 	var holey, kept []string
 	holey, kept = append(holey, lines[0]), append(kept, lines[0])
-	dropped, droppedSel := 0, 0
+	dropped, droppedSel, deselected := 0, 0, 0
 	for i, l := range lines[1:] {
 		cells := strings.Split(l, ",")
 		selected := cells[inlf] == "1"
@@ -216,10 +216,12 @@ func TestEstimateDropMissing(t *testing.T) {
 			if selected {
 				droppedSel++
 			}
-		case i%41 == 3 && selected: // outcome covariate missing where selected: dropped
+		case i%41 == 3 && selected: // outcome covariate missing where selected: deselected on request
 			cells[exper] = ""
-			dropped++
-			droppedSel++
+			deselected++
+			kc := append([]string(nil), cells...)
+			kc[inlf] = "0"
+			kept = append(kept, strings.Join(kc, ","))
 		case i%41 == 3: // outcome covariate missing where not selected: kept
 			cells[exper] = ""
 			kept = append(kept, strings.Join(cells, ","))
@@ -233,12 +235,20 @@ func TestEstimateDropMissing(t *testing.T) {
 	if code, _, errs := runCLI(t, append([]string{"estimate", "--data", holeyPath}, args...)...); code != 2 || !strings.Contains(errs, "use --drop-missing") {
 		t.Errorf("without --drop-missing: exit %d, %s", code, errs)
 	}
-	code, got, errs := runCLI(t, append([]string{"estimate", "--data", holeyPath, "--drop-missing"}, args...)...)
+	// Listwise deletion never changes the selection sample: a selected
+	// row missing its outcome covariate is an error ...
+	if code, _, errs := runCLI(t, append([]string{"estimate", "--data", holeyPath, "--drop-missing"}, args...)...); code != 2 || !strings.Contains(errs, "--deselect-missing") {
+		t.Errorf("--drop-missing with selected rows missing the outcome: exit %d, %s", code, errs)
+	}
+	// ... or, asked for by name, a row counted as not selected.
+	code, got, errs := runCLI(t, append([]string{"estimate", "--data", holeyPath, "--drop-missing", "--deselect-missing"}, args...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if want := fmt.Sprintf("%d of 753 rows dropped for missing values", dropped); !strings.Contains(errs, want) {
-		t.Errorf("stderr %q lacks %q", errs, want)
+	for _, want := range []string{fmt.Sprintf("%d of 753 rows dropped for missing values", dropped), fmt.Sprintf("%d rows selected but missing the outcome counted as not selected", deselected)} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr %q lacks %q", errs, want)
+		}
 	}
 	code, want, errs := runCLI(t, append([]string{"estimate", "--data", keptPath}, args...)...)
 	if code != 0 {
@@ -247,7 +257,7 @@ func TestEstimateDropMissing(t *testing.T) {
 	if got != want {
 		t.Errorf("fit after dropping differs from the fit on the kept rows:\n%s\n%s", got, want)
 	}
-	if n := fmt.Sprintf(`"n": %d,`, 753-dropped); !strings.Contains(got, n) || !strings.Contains(got, fmt.Sprintf(`"n_selected": %d,`, 428-droppedSel)) {
+	if n := fmt.Sprintf(`"n": %d,`, 753-dropped); !strings.Contains(got, n) || !strings.Contains(got, fmt.Sprintf(`"n_selected": %d,`, 428-droppedSel-deselected)) {
 		t.Errorf("counts: %s", got[:200])
 	}
 	_, text, _ := runCLI(t, "estimate", "--data", holeyPath, "--drop-missing", "--method", "ols", "--outcome", "lwage ~ age")
