@@ -83,7 +83,7 @@ func binary(l link, X *mat.Dense, y []float64, names []string, opts Options) (*R
 	res := &Result{
 		Method: l.String(), N: fit.n,
 		Equations: []Equation{eq, ame},
-		Converged: true, Iterations: fit.iter, LogLik: &ll,
+		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: len(eq.Coefs),
 	}
 	if err := res.check(); err != nil {
 		return nil, err

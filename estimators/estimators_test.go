@@ -189,7 +189,7 @@ func TestJSON(t *testing.T) {
 	js := string(j)
 	order := []string{`"method":"heckit"`, `"n":400`, `"n_selected":`, `"equations":{"selection":[{"term":"(Intercept)","estimate":`,
 		`"std_error":`, `"outcome":[`, `"auxiliary":{"lambda":{"estimate":`, `"sigma":{"estimate":`, `"rho":{"estimate":`,
-		`"effects":{}`, `"converged":true`, `"iterations":`, `"log_likelihood":null}`}
+		`"effects":{}`, `"converged":true`, `"iterations":`, `"log_likelihood":null`, `"aic":null`, `"bic":null}`}
 	pos := 0
 	for _, o := range order {
 		k := strings.Index(js[pos:], o)

@@ -133,7 +133,7 @@ func bvResult(method, first string, fit *bvFit, n, n1, kz, kx int, zNames, xName
 		Method: method, N: n, NSelected: n1,
 		Equations: []Equation{eqZ, eqX},
 		Auxiliary: bvAux(th[ia], th[il], fit.cov[ia*p+ia], fit.cov[ia*p+il], fit.cov[il*p+il]),
-		Converged: true, Iterations: fit.iter, LogLik: &ll,
+		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}
 	if err := res.check(); err != nil {
 		return nil, err

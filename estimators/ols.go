@@ -77,7 +77,11 @@ func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, erro
 		return nil, fmt.Errorf("ols: %w", err)
 	}
 	eq.DF = float64(n - k)
-	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true, Fit: linearFit(X, y, n, k, fit.sse)}
+	// The Gaussian log-likelihood at the ML variance SSE/n, with σ counted
+	// among the parameters, as R's logLik.lm.
+	ll := -0.5 * float64(n) * (math.Log(2*math.Pi) + math.Log(fit.sse/float64(n)) + 1)
+	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true, Fit: linearFit(X, y, n, k, fit.sse),
+		LogLik: &ll, Params: k + 1}
 	if err := res.check(); err != nil {
 		return nil, err
 	}

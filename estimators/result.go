@@ -128,6 +128,26 @@ type Result struct {
 	LogLik     *float64
 	// Fit holds a least-squares fit's R², F and residual SE (ols).
 	Fit *LinearFit
+	// Params is the number of estimated parameters behind LogLik (AIC and
+	// BIC count them); 0 without a log-likelihood.
+	Params int
+}
+
+// AIC is Akaike's criterion −2ℓ + 2p, and false without a log-likelihood.
+func (r *Result) AIC() (float64, bool) {
+	if r.LogLik == nil || r.Params == 0 {
+		return 0, false
+	}
+	return -2**r.LogLik + 2*float64(r.Params), true
+}
+
+// BIC is Schwarz's criterion −2ℓ + p·ln n, and false without a
+// log-likelihood.
+func (r *Result) BIC() (float64, bool) {
+	if r.LogLik == nil || r.Params == 0 {
+		return 0, false
+	}
+	return -2**r.LogLik + math.Log(float64(r.N))*float64(r.Params), true
 }
 
 // Equation returns the equation called name and whether it exists.
@@ -265,6 +285,19 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		b.WriteString("null")
 	} else if err := put(*r.LogLik); err != nil {
 		return nil, err
+	}
+	for _, ic := range []struct {
+		key string
+		f   func() (float64, bool)
+	}{{"aic", r.AIC}, {"bic", r.BIC}} {
+		fmt.Fprintf(&b, `,%q:`, ic.key)
+		if v, ok := ic.f(); ok {
+			if err := put(v); err != nil {
+				return nil, err
+			}
+		} else {
+			b.WriteString("null")
+		}
 	}
 	if r.Fit != nil {
 		b.WriteString(`,"fit":`)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -122,7 +123,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	switch s.format {
 	case "json":
-		b, err := json.MarshalIndent(res, "", "  ")
+		b, err := resultJSON(res)
 		if err != nil {
 			return err
 		}
@@ -287,11 +288,30 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 	if r.LogLik != nil {
 		line += fmt.Sprintf("; log-likelihood %.4f", *r.LogLik)
 	}
+	if aic, ok := r.AIC(); ok {
+		bic, _ := r.BIC()
+		line += fmt.Sprintf("; AIC %.4f, BIC %.4f", aic, bic)
+	}
 	if f := r.Fit; f != nil {
 		line += fmt.Sprintf("; R² %.4f, adjusted %.4f; F %.4g on %g and %g df, p-value %s; residual SE %.4g on %g df",
 			f.R2, f.AdjR2, f.F, f.DF1, f.DF2, pValue(f.FPValue), f.ResidualSE, f.DF2)
 	}
 	fmt.Fprintln(w, line)
+}
+
+// resultJSON is the result's JSON (SPEC §11) with the rows dropped for
+// missing values and the rows deselected, indented.
+func resultJSON(res *estimate.Result) ([]byte, error) {
+	b, err := res.Result.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	b = append(b[:len(b)-1], fmt.Sprintf(`,"dropped":%d,"deselected":%d}`, res.Dropped, res.Deselected)...)
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // pValue writes a p-value with four decimals, or as "< 1e-16"-style
