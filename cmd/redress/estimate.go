@@ -20,9 +20,9 @@ import (
 
 // estimateFlags are what `redress estimate` was asked to do.
 type estimateFlags struct {
-	data, method, outcome, selection, treatment, instruments, format, vce, sep string
-	robust, dropMissing, deselectMissing                                       bool
-	neighbours, maxIter                                                        int
+	data, method, compare, outcome, selection, treatment, instruments, format, vce, sep string
+	robust, dropMissing, deselectMissing                                                bool
+	neighbours, maxIter                                                                 int
 }
 
 const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1) standard errors
@@ -65,11 +65,12 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row (- reads standard input); cells are numbers, TRUE/FALSE, missing (empty, NA, .) or text, which is carried but not modelled")
 	fs.StringVar(&s.sep, "sep", ",", "field `separator`: one character, or tab")
 	fs.StringVar(&s.method, "method", "", "estimator: "+estimate.MethodNames())
+	fs.StringVar(&s.compare, "compare", "", "several `methods`, comma-separated, side by side (as esttab): each gets the flags it reads")
 	fs.StringVar(&s.outcome, "outcome", "", "outcome `formula`, R style: \"y ~ x1 + x2\" (intercept included; - 1 drops it)")
 	fs.StringVar(&s.selection, "selection", "", "selection `formula` \"s ~ z1 + z2\": for heckit/heckman s is the 0/1 selection indicator, for treatreg the 0/1 treatment; naive, ols, logit and probit use the rows where s is 1")
 	fs.StringVar(&s.treatment, "treatment", "", "treatment `column`; for iv the endogenous regressors, \"d\" or \"d1 + d2\" (they may also stand in --outcome, as in R's ivreg)")
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
-	fs.StringVar(&s.format, "format", "text", "output `format`: text, json or markdown")
+	fs.StringVar(&s.format, "format", "text", "output `format`: text, json, markdown or latex (latex: the side-by-side table)")
 	fs.StringVar(&s.vce, "vce", "", "least-squares `covariance` for ols, iv and aipw's outcome models: classical or hc1 (default: hc1 for iv, classical otherwise)")
 	fs.BoolVar(&s.robust, "robust", false, "short for --vce hc1")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
@@ -83,25 +84,29 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if len(pos) > 0 {
 		return usageError("estimate takes no positional arguments (got %q); name the data with --data", strings.Join(pos, " "))
 	}
-	if s.data == "" || s.method == "" || s.outcome == "" {
-		return usageError("estimate needs --data, --method and --outcome; see redress estimate --help")
+	if s.method != "" && s.compare != "" {
+		return usageError("--method and --compare: name one method, or several with --compare")
 	}
-	if !slices.Contains([]string{"text", "json", "markdown"}, s.format) {
-		return usageError("--format %q: use text, json or markdown", s.format)
+	if s.data == "" || (s.method == "" && s.compare == "") || s.outcome == "" {
+		return usageError("estimate needs --data, --method (or --compare) and --outcome; see redress estimate --help")
+	}
+	if !slices.Contains([]string{"text", "json", "markdown", "latex"}, s.format) {
+		return usageError("--format %q: use text, json, markdown or latex", s.format)
 	}
 	if err := s.setVCE(); err != nil {
 		return err
 	}
-	m, err := estimate.ParseMethod(s.method)
+	methods, err := s.methods(fs)
 	if err != nil {
-		return usageError("--method %q: available methods are %s", s.method, estimate.MethodNames())
-	}
-	if err := checkEstimateFlags(fs, &s, m); err != nil {
 		return err
 	}
+	m := methods[0]
 	t, err := readData(s.data, s.sep)
 	if err != nil {
 		return err
+	}
+	if s.compare != "" || s.format == "latex" {
+		return compareMethods(stdout, t, &s, methods)
 	}
 	res, err := estimate.Fit(t, s.spec(m))
 	if err != nil {
@@ -172,15 +177,45 @@ func (s *estimateFlags) setVCE() error {
 		return usageError("--robust and --vce classical contradict each other")
 	case s.robust:
 		s.vce = "hc1"
-	case s.vce == "":
-		s.vce = "classical"
-		if s.method == "iv" {
-			s.vce = "hc1"
-		}
-	case s.vce != "classical" && s.vce != "hc1":
+	case s.vce != "" && s.vce != "classical" && s.vce != "hc1":
 		return usageError("--vce %q: use classical or hc1", s.vce)
 	}
 	return nil
+}
+
+// vceOf is the least-squares covariance of method m: --vce or --robust
+// when given, else HC1 for iv and classical otherwise.
+func (s *estimateFlags) vceOf(m estimate.Method) estimators.VCE {
+	if s.vce == "hc1" || (s.vce == "" && m == estimate.IV) {
+		return estimators.HC1
+	}
+	return estimators.Classical
+}
+
+// methods checks --method or --compare and the flags each method needs
+// or may not take.
+func (s *estimateFlags) methods(fs *flag.FlagSet) ([]estimate.Method, error) {
+	names := []string{s.method}
+	if s.compare != "" {
+		names = strings.Split(s.compare, ",")
+	}
+	var out []estimate.Method
+	for _, name := range names {
+		name = strings.TrimSpace(name)
+		m, err := estimate.ParseMethod(name)
+		if err != nil {
+			return nil, usageError("--%s %q: available methods are %s", map[bool]string{true: "compare", false: "method"}[s.compare != ""], name, estimate.MethodNames())
+		}
+		if s.compare == "" {
+			if err := checkEstimateFlags(fs, s, m); err != nil {
+				return nil, err
+			}
+		} else if err := checkNeeds(s, m); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // spec is the estimation the flags ask for.
@@ -190,8 +225,8 @@ func (s *estimateFlags) spec(m estimate.Method) estimate.Spec {
 	if m.Uses("neighbours") {
 		sp.Neighbours = s.neighbours
 	}
-	if s.vce == "hc1" {
-		sp.VCE = estimators.HC1
+	if m.Uses("vce") {
+		sp.VCE = s.vceOf(m)
 	}
 	return sp
 }
@@ -375,6 +410,22 @@ func grid(w io.Writer, head []string, rows [][]string, md bool) {
 	}
 }
 
+// checkNeeds refuses a method whose required flags are missing.
+func checkNeeds(s *estimateFlags, m estimate.Method) error {
+	mi, _ := m.Info()
+	for _, need := range mi.Needs {
+		switch {
+		case need == estimate.NeedSelection && s.selection == "":
+			return usageError("%s needs --selection \"s ~ z1 + z2\"", m)
+		case need == estimate.NeedTreatment && s.treatment == "":
+			return usageError("%s needs --treatment COLUMN (the 0/1 treatment, or for iv the endogenous regressor)", m)
+		case need == estimate.NeedInstruments && s.instruments == "":
+			return usageError("%s needs --instruments \"z1 + z2\" (the excluded instruments)", m)
+		}
+	}
+	return nil
+}
+
 // checkEstimateFlags refuses flag values out of range and flags the
 // chosen method would silently ignore.
 func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) error {
@@ -386,16 +437,8 @@ func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) e
 	if set["neighbours"] && !m.Uses("neighbours") {
 		return usageError("--neighbours applies to psm only, not %s", s.method)
 	}
-	mi, _ := m.Info()
-	for _, need := range mi.Needs {
-		switch {
-		case need == estimate.NeedSelection && s.selection == "":
-			return usageError("%s needs --selection \"s ~ z1 + z2\"", m)
-		case need == estimate.NeedTreatment && s.treatment == "":
-			return usageError("%s needs --treatment COLUMN (the 0/1 treatment, or for iv the endogenous regressor)", m)
-		case need == estimate.NeedInstruments && s.instruments == "":
-			return usageError("%s needs --instruments \"z1 + z2\" (the excluded instruments)", m)
-		}
+	if err := checkNeeds(s, m); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		need  estimate.Need

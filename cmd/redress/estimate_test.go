@@ -339,3 +339,42 @@ func TestEstimateSepAndStdin(t *testing.T) {
 		t.Errorf("--data -: exit %d: %s %s", code, out, errs)
 	}
 }
+
+// TestEstimateCompare: --compare sets methods side by side with the same
+// numbers each gives alone; latex and json too.
+func TestEstimateCompare(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tb")
+	if code, _, errs := runCLI(t, "run", "textbook-selection", "--out", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	data := filepath.Join(dir, "episodes.csv")
+	common := []string{"estimate", "--data", data, "--outcome", "satisfaction ~ x1 + x2", "--selection", "contacted ~ x1 + x2 + z"}
+	code, out, errs := runCLI(t, append(common, "--compare", "naive,ols,heckit,heckman")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, alone, _ := runCLI(t, append(common, "--method", "heckit", "--format", "json")...)
+	var r struct {
+		Equations map[string][]struct{ Estimate float64 }
+	}
+	if err := json.Unmarshal([]byte(alone), &r); err != nil {
+		t.Fatal(err)
+	}
+	x1 := fmt.Sprintf("%.4f", r.Equations["outcome"][1].Estimate)
+	if !strings.Contains(out, "heckman") || !strings.Contains(out, x1+"***") || !strings.Contains(out, "R²") {
+		t.Errorf("side by side lacks heckit's x1 %s:\n%s", x1, out)
+	}
+	if code, out, _ := runCLI(t, append(common, "--compare", "ols,heckman", "--format", "latex")...); code != 0 || !strings.Contains(out, `\begin{tabular}{lrr}`) || !strings.Contains(out, `$^{***}$`) {
+		t.Errorf("latex: exit %d\n%s", code, out)
+	}
+	var arr []json.RawMessage
+	if code, out, _ := runCLI(t, append(common, "--compare", "ols,heckit", "--format", "json")...); code != 0 || json.Unmarshal([]byte(out), &arr) != nil || len(arr) != 2 {
+		t.Errorf("json: exit %d, %d results", code, len(arr))
+	}
+	if code, _, errs := runCLI(t, append(common, "--compare", "ols,lasso")...); code != 2 || !strings.Contains(errs, `--compare "lasso"`) {
+		t.Errorf("unknown method: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, append(common, "--compare", "ols", "--method", "ols")...); code != 2 || !strings.Contains(errs, "--method and --compare") {
+		t.Errorf("both: exit %d: %s", code, errs)
+	}
+}
