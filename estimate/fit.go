@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -48,6 +49,10 @@ type Spec struct {
 	// VCE is the covariance of least-squares fits: ols, iv and aipw's
 	// outcome models (the zero value is classical).
 	VCE estimators.VCE
+	// Cluster names the column (numbers or text) whose values group the
+	// rows into clusters — customers, say — for the cluster-robust (CR1)
+	// covariance of ols and iv; it sets VCE to CR1.
+	Cluster string
 	// MaxIter caps maximum-likelihood iterations (0: 100).
 	MaxIter int
 	// Neighbours is psm's number of matches per unit (0: 1).
@@ -61,6 +66,9 @@ type Result struct {
 	// with Spec.DropMissing); Deselected the selected rows counted as not
 	// selected for a missing outcome (only with Spec.DeselectMissing).
 	Dropped, Deselected int
+	// Clusters is the number of clusters of a cluster-robust fit (0
+	// otherwise).
+	Clusters int
 }
 
 // SpecError is a Spec that does not suit its method or its table. Field
@@ -107,12 +115,19 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 		return nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
 	case spec.Neighbours != 0 && !spec.Method.Uses("neighbours"):
 		return nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
+	case spec.Cluster != "" && !spec.Method.Uses("cluster"):
+		return nil, &SpecError{"Cluster", "cluster-robust standard errors are computed for ols and iv only, not " + string(spec.Method)}
+	case spec.Cluster != "" && spec.VCE == estimators.HC1:
+		return nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
 	case spec.Neighbours < 0:
 		return nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
 	case spec.MaxIter < 0:
 		return nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
 	}
 	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE}}
+	if spec.Cluster != "" {
+		f.opts.VCE = estimators.CR1
+	}
 	var res *estimators.Result
 	var err error
 	switch spec.Method {
@@ -140,7 +155,7 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected}, nil
+	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters}, nil
 }
 
 func (s Spec) field(n Need) string {
@@ -161,6 +176,7 @@ type fitter struct {
 	spec                Spec
 	opts                estimators.Options
 	dropped, deselected int
+	nclusters           int
 }
 
 // parse parses the formula of the Spec field named field; with lhs, it
@@ -200,7 +216,48 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 	if err != nil {
 		return nil, err
 	}
+	if err := f.clusters(d.Rows); err != nil {
+		return nil, err
+	}
 	return fit(d)
+}
+
+// clusters sets the cluster ids (0 … G−1, in order of first appearance)
+// of the design rows from the Spec's cluster column; a missing value is
+// an error.
+func (f *fitter) clusters(rows []int) error {
+	if f.spec.Cluster == "" {
+		return nil
+	}
+	ids := make([]int, len(rows))
+	seen := map[string]int{}
+	var key func(i int) (string, bool)
+	if f.t.IsText(f.spec.Cluster) {
+		col, _ := f.t.Text(f.spec.Cluster)
+		key = func(i int) (string, bool) { return col[i], col[i] != "" }
+	} else {
+		col, err := f.t.Col(f.spec.Cluster)
+		if err != nil {
+			return &SpecError{"Cluster", err.Error()}
+		}
+		key = func(i int) (string, bool) {
+			return strconv.FormatFloat(col[i], 'g', -1, 64), !math.IsNaN(col[i])
+		}
+	}
+	for j, r := range rows {
+		k, ok := key(r)
+		if !ok {
+			return &MissingValueError{Row: r + 1, Column: f.spec.Cluster}
+		}
+		id, found := seen[k]
+		if !found {
+			id = len(seen)
+			seen[k] = id
+		}
+		ids[j] = id
+	}
+	f.opts.Clusters, f.nclusters = ids, len(seen)
+	return nil
 }
 
 // modelRows returns the rows complete in vars. A missing value is a

@@ -61,7 +61,8 @@ type MethodInfo struct {
 	// Needs lists the parts of a Spec it requires besides Outcome, and
 	// May those it reads if given; it refuses the others.
 	Needs, May []Need
-	// Uses lists the options it reads besides MaxIter: "vce", "neighbours".
+	// Uses lists the options it reads besides MaxIter: "vce", "neighbours",
+	// "cluster".
 	Uses []string
 }
 
@@ -69,7 +70,7 @@ type MethodInfo struct {
 func Methods() []MethodInfo {
 	return []MethodInfo{
 		{Naive, "difference in means (with a treatment) or mean of the observed outcome", nil, []Need{NeedSelection, NeedTreatment}, nil},
-		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce"}},
+		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster"}},
 		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, nil},
 		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, nil},
 		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, nil},
@@ -79,7 +80,7 @@ func Methods() []MethodInfo {
 		{IPW, "inverse probability weighting (normalised weights, logit propensity)", []Need{NeedTreatment}, nil, nil},
 		{AIPW, "augmented IPW (doubly robust)", []Need{NeedTreatment}, nil, []string{"vce"}},
 		{PSM, "nearest-neighbour propensity-score matching with replacement", []Need{NeedTreatment}, nil, []string{"neighbours"}},
-		{IV, "two-stage least squares", []Need{NeedTreatment, NeedInstruments}, nil, []string{"vce"}},
+		{IV, "two-stage least squares", []Need{NeedTreatment, NeedInstruments}, nil, []string{"vce", "cluster"}},
 	}
 }
 

@@ -322,5 +322,8 @@ func (f *fitter) iv() (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := f.clusters(xd.Rows); err != nil {
+		return nil, err
+	}
 	return estimators.IV(xd.X, xd.Names, dd.X, dd.Names, zd.X, zd.Names, xd.Y, f.opts)
 }

@@ -199,7 +199,7 @@ func (d *ivData) firstStage(j int, hat []float64, opts Options) (Equation, Aux, 
 	if err != nil {
 		return Equation{}, Aux{}, fmt.Errorf("first stage for %q: %w", d.dNames[j], err)
 	}
-	cov, err := lsCov(d.W, dj, fit, n, l, opts.VCE)
+	cov, err := lsCov(d.W, dj, fit, n, l, opts)
 	if err != nil {
 		return Equation{}, Aux{}, err
 	}
@@ -280,9 +280,7 @@ func (d *ivData) secondStage(xhat *mat.Dense, y []float64, opts Options) (Equati
 		e[i] = s
 		sse += s * s
 	}
-	cov, err := lsCovariance(fit.xtxInv, sse, func() []float64 {
-		return hcMeat(xhat, n, k, func(i int, _ []float64) float64 { return e[i] })
-	}, n, k, opts.VCE)
+	cov, err := lsCovariance(fit.xtxInv, sse, meatOf(xhat, n, k, func(i int, _ []float64) float64 { return e[i] }, opts.VCE, opts.Clusters), n, k, opts.VCE)
 	if err != nil {
 		return Equation{}, err
 	}

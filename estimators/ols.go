@@ -18,6 +18,12 @@ const (
 	// the n/(n−k) small-sample factor (MacKinnon & White 1985):
 	// n/(n−k)·(X'X)⁻¹(Σ eᵢ²xᵢxᵢ')(X'X)⁻¹.
 	HC1
+	// CR1 is the cluster-robust covariance (Liang & Zeger 1986; Arellano
+	// 1987) over the clusters of Options.Clusters, with the small-sample
+	// factor G/(G−1)·(n−1)/(n−k) of Stata's vce(cluster) and R's
+	// sandwich::vcovCL(type = "HC1"): the factor times
+	// (X'X)⁻¹(Σ_g s_g s_g')(X'X)⁻¹, s_g = Σ_{i∈g} eᵢxᵢ.
+	CR1
 )
 
 func (v VCE) String() string {
@@ -26,6 +32,8 @@ func (v VCE) String() string {
 		return "classical"
 	case HC1:
 		return "HC1"
+	case CR1:
+		return "CR1"
 	}
 	return fmt.Sprintf("VCE(%d)", int(v))
 }
@@ -37,6 +45,8 @@ type Options struct {
 	// MaxIter caps Newton iterations of maximum-likelihood fits
 	// (default 100).
 	MaxIter int
+	// Clusters gives each row's cluster, 0 … G−1, for VCE CR1 (ols, iv).
+	Clusters []int
 }
 
 func (o Options) maxIter() int {
@@ -68,7 +78,7 @@ func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, erro
 	if err != nil {
 		return nil, fmt.Errorf("ols: %w", err)
 	}
-	cov, err := lsCov(X, y, fit, n, k, opts.VCE)
+	cov, err := lsCov(X, y, fit, n, k, opts)
 	if err != nil {
 		return nil, fmt.Errorf("ols: %w", err)
 	}
@@ -115,6 +125,48 @@ func hcMeat(X *mat.Dense, n, k int, resid func(i int, x []float64) float64) []fl
 	return sumParts(parts, nb, k)
 }
 
+// clusterMeat returns Σ_g s_g s_g' with s_g = Σ_{i∈g} eᵢxᵢ over the
+// clusters 0 … G−1 of the rows, and G. Rows are summed in row order.
+func clusterMeat(X *mat.Dense, n, k int, resid func(i int, x []float64) float64, clusters []int) ([]float64, int, error) {
+	if len(clusters) != n {
+		return nil, 0, fmt.Errorf("%d cluster ids for %d rows", len(clusters), n)
+	}
+	g := 0
+	for _, c := range clusters {
+		if c < 0 || c >= n {
+			return nil, 0, fmt.Errorf("cluster id %d out of range [0, %d)", c, n)
+		}
+		g = max(g, c+1)
+	}
+	raw := X.RawMatrix()
+	s := make([]float64, g*k)
+	for i := 0; i < n; i++ {
+		x := raw.Data[i*raw.Stride : i*raw.Stride+k]
+		e := resid(i, x)
+		sg := s[clusters[i]*k : (clusters[i]+1)*k]
+		for j, v := range x {
+			sg[j] += e * v
+		}
+	}
+	m := make([]float64, k*k)
+	for c := 0; c < g; c++ {
+		addOuter(m, s[c*k:(c+1)*k], 1, k)
+	}
+	fillLower(m, k)
+	return m, g, nil
+}
+
+// meatOf returns the meat lsCovariance needs for vce: Σ eᵢ²xᵢxᵢ' (HC1)
+// or the cluster sums (CR1), with the number of clusters (0 for HC1).
+func meatOf(X *mat.Dense, n, k int, resid func(i int, x []float64) float64, vce VCE, clusters []int) func() ([]float64, int, error) {
+	return func() ([]float64, int, error) {
+		if vce == CR1 {
+			return clusterMeat(X, n, k, resid, clusters)
+		}
+		return hcMeat(X, n, k, resid), 0, nil
+	}
+}
+
 // linearFit returns R², adjusted R², the F test of all slopes and the
 // residual SE of a least-squares fit with residual sum of squares sse.
 // The total sum of squares is centred when X has a constant column (an
@@ -157,10 +209,11 @@ func linearFit(X *mat.Dense, y []float64, n, k int, sse float64) *LinearFit {
 	return f
 }
 
-// lsCovariance is the classical, s²(X'X)⁻¹ with s² = sse/(n − k), or the
-// HC1, n/(n − k)·(X'X)⁻¹ meat (X'X)⁻¹, covariance of a least-squares fit;
-// meat is called only for HC1.
-func lsCovariance(xtxInv []float64, sse float64, meat func() []float64, n, k int, vce VCE) ([]float64, error) {
+// lsCovariance is the classical, s²(X'X)⁻¹ with s² = sse/(n − k), the
+// HC1, n/(n − k)·(X'X)⁻¹ meat (X'X)⁻¹, or the CR1,
+// G/(G−1)·(n−1)/(n−k)·(X'X)⁻¹ meat (X'X)⁻¹, covariance of a least-squares
+// fit; meat is called only for HC1 and CR1.
+func lsCovariance(xtxInv []float64, sse float64, meat func() ([]float64, int, error), n, k int, vce VCE) ([]float64, error) {
 	var cov []float64
 	switch vce {
 	case Classical:
@@ -169,9 +222,19 @@ func lsCovariance(xtxInv []float64, sse float64, meat func() []float64, n, k int
 		for i := range cov {
 			cov[i] = s2 * xtxInv[i]
 		}
-	case HC1:
-		cov = sandwich(xtxInv, meat(), k)
+	case HC1, CR1:
+		m, g, err := meat()
+		if err != nil {
+			return nil, err
+		}
+		cov = sandwich(xtxInv, m, k)
 		c := float64(n) / float64(n-k)
+		if vce == CR1 {
+			if g < 2 {
+				return nil, fmt.Errorf("cluster-robust covariance needs at least 2 clusters, got %d", g)
+			}
+			c = float64(g) / float64(g-1) * float64(n-1) / float64(n-k)
+		}
 		for i := range cov {
 			cov[i] *= c
 		}
@@ -183,16 +246,14 @@ func lsCovariance(xtxInv []float64, sse float64, meat func() []float64, n, k int
 
 // lsCov returns the covariance (classical or HC1) of fit, the regression
 // of y on X.
-func lsCov(X *mat.Dense, y []float64, fit *lsFit, n, k int, vce VCE) ([]float64, error) {
-	return lsCovariance(fit.xtxInv, fit.sse, func() []float64 {
-		return hcMeat(X, n, k, func(i int, x []float64) float64 {
-			e := y[i]
-			for j, v := range x {
-				e -= v * fit.beta[j]
-			}
-			return e
-		})
-	}, n, k, vce)
+func lsCov(X *mat.Dense, y []float64, fit *lsFit, n, k int, opts Options) ([]float64, error) {
+	return lsCovariance(fit.xtxInv, fit.sse, meatOf(X, n, k, func(i int, x []float64) float64 {
+		e := y[i]
+		for j, v := range x {
+			e -= v * fit.beta[j]
+		}
+		return e
+	}, opts.VCE, opts.Clusters), n, k, opts.VCE)
 }
 
 // addOuter adds w·xx' to the upper triangle of the k×k matrix m.

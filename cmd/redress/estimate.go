@@ -15,14 +15,15 @@ import (
 
 	"github.com/redress-sim/redress/estimate"
 	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/internal/report"
 	"github.com/redress-sim/redress/table"
 )
 
 // estimateFlags are what `redress estimate` was asked to do.
 type estimateFlags struct {
-	data, method, compare, outcome, selection, treatment, instruments, format, vce, sep string
-	robust, dropMissing, deselectMissing                                                bool
-	neighbours, maxIter                                                                 int
+	data, method, compare, outcome, selection, treatment, instruments, format, vce, sep, cluster string
+	robust, dropMissing, deselectMissing                                                         bool
+	neighbours, maxIter                                                                          int
 }
 
 const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1) standard errors
@@ -73,6 +74,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json, markdown or latex (latex: the side-by-side table)")
 	fs.StringVar(&s.vce, "vce", "", "least-squares `covariance` for ols, iv and aipw's outcome models: classical or hc1 (default: hc1 for iv, classical otherwise)")
 	fs.BoolVar(&s.robust, "robust", false, "short for --vce hc1")
+	fs.StringVar(&s.cluster, "cluster", "", "cluster-robust (CR1) standard errors for ols and iv, clustered by `column` (numbers or text: customer ids, say)")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
 	fs.IntVar(&s.maxIter, "max-iter", 100, "iteration limit of maximum-likelihood fits")
 	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing; never changes a selection model's selection sample")
@@ -228,6 +230,9 @@ func (s *estimateFlags) spec(m estimate.Method) estimate.Spec {
 	if m.Uses("vce") {
 		sp.VCE = s.vceOf(m)
 	}
+	if m.Uses("cluster") && s.cluster != "" {
+		sp.Cluster, sp.VCE = s.cluster, estimators.Classical
+	}
 	return sp
 }
 
@@ -267,6 +272,9 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 	}
 	if r.Dropped > 0 {
 		fmt.Fprintf(w, "; %s with missing values dropped (listwise)", rowsWord(r.Dropped))
+	}
+	if r.Clusters > 0 {
+		fmt.Fprintf(w, "; standard errors cluster-robust (CR1) over %s clusters", report.Thousands(float64(r.Clusters), 0))
 	}
 	fmt.Fprintln(w)
 	for _, e := range r.Equations {
@@ -341,7 +349,7 @@ func resultJSON(res *estimate.Result) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b = append(b[:len(b)-1], fmt.Sprintf(`,"dropped":%d,"deselected":%d}`, res.Dropped, res.Deselected)...)
+	b = append(b[:len(b)-1], fmt.Sprintf(`,"dropped":%d,"deselected":%d,"clusters":%d}`, res.Dropped, res.Deselected, res.Clusters)...)
 	var out bytes.Buffer
 	if err := json.Indent(&out, b, "", "  "); err != nil {
 		return nil, err
@@ -453,6 +461,12 @@ func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) e
 	}
 	if s.maxIter < 1 {
 		return usageError("--max-iter %d: the iteration limit must be ≥ 1", s.maxIter)
+	}
+	if s.cluster != "" && !m.Uses("cluster") {
+		return usageError("--cluster applies to ols and iv only, not %s", m)
+	}
+	if s.cluster != "" && (set["vce"] || set["robust"]) {
+		return usageError("--cluster and --vce/--robust: clusters give the cluster-robust covariance; name one")
 	}
 	if (set["vce"] || set["robust"]) && !m.Uses("vce") {
 		return usageError("--vce and --robust apply to ols, iv and aipw only, not %s", s.method)

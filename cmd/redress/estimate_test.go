@@ -378,3 +378,25 @@ func TestEstimateCompare(t *testing.T) {
 		t.Errorf("both: exit %d: %s", code, errs)
 	}
 }
+
+// TestEstimateCluster: --cluster gives cluster-robust SEs for ols and iv
+// and says over how many clusters; elsewhere, or with --robust, exit 2.
+func TestEstimateCluster(t *testing.T) {
+	data := "../../estimators/testdata/mroz87.csv"
+	code, out, errs := runCLI(t, "estimate", "--data", data, "--method", "ols", "--outcome", "lwage ~ educ + exper + expersq", "--drop-missing", "--cluster", "age")
+	if code != 0 || !strings.Contains(out, "cluster-robust (CR1) over 31 clusters") || !strings.Contains(out, "0.0112") {
+		t.Errorf("exit %d: %s %s", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--method", "probit", "--outcome", "inlf ~ educ", "--cluster", "age"}, "applies to ols and iv only"},
+		{[]string{"--method", "ols", "--outcome", "inlf ~ educ", "--cluster", "age", "--robust"}, "name one"},
+	} {
+		code, _, errs := runCLI(t, append([]string{"estimate", "--data", data}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d: %s", c.args, code, errs)
+		}
+	}
+}
