@@ -264,7 +264,7 @@ func (f *fitter) clusters(rows []int) error {
 // *MissingValueError unless the Spec drops such rows.
 func (f *fitter) modelRows(vars []string) ([]bool, error) {
 	for _, name := range vars {
-		if _, err := f.t.Col(name); err != nil { // absent, or text
+		if _, err := f.t.Col(name); err != nil && !f.t.IsText(name) { // absent (a text column is checked by the design: factor() only)
 			return nil, err
 		}
 	}
@@ -279,7 +279,7 @@ func (f *fitter) modelRows(vars []string) ([]bool, error) {
 		}
 		if !f.spec.DropMissing {
 			for _, name := range vars {
-				if c, _ := f.t.Col(name); math.IsNaN(c[i]) {
+				if f.missing(name, i) {
 					return nil, &MissingValueError{Row: i + 1, Column: name}
 				}
 			}
@@ -291,6 +291,16 @@ func (f *fitter) modelRows(vars []string) ([]bool, error) {
 	}
 	f.dropped = dropped
 	return keep, nil
+}
+
+// missing reports whether column name misses row i (NaN, or "" in text).
+func (f *fitter) missing(name string, i int) bool {
+	if f.t.IsText(name) {
+		tc, _ := f.t.Text(name)
+		return tc[i] == ""
+	}
+	c, _ := f.t.Col(name)
+	return math.IsNaN(c[i])
 }
 
 // column returns the rows of column name where keep is true (all rows

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/floats"
@@ -84,48 +86,127 @@ func NewDesign(t *table.Table, f *Formula, opts DesignOptions) (*Design, error) 
 	if opts.Subset != nil && len(opts.Subset) != n {
 		return nil, fmt.Errorf("formula: subset has %d rows, the table %d", len(opts.Subset), n)
 	}
-	vars := f.Vars()
-	cols := make([][]float64, len(vars))
-	for j, name := range vars {
-		c, err := t.Col(name)
-		if err != nil {
-			return nil, err
-		}
-		cols[j] = c
-	}
 	if len(f.Terms) == 0 && !f.Intercept {
 		return nil, fmt.Errorf("formula %q: the model is empty: no variables and no intercept", f)
 	}
-
-	// Find the rows to use and count the missing values.
-	use := make([]bool, n)
-	for i := range use {
-		use[i] = opts.Subset == nil || opts.Subset[i]
+	terms := make([]term, len(f.Terms))
+	for j, l := range f.Terms {
+		tm, err := parseTerm(l)
+		if err != nil { // a column name that is not a term label
+			tm = term{{v: l}}
+		}
+		terms[j] = tm
 	}
-	counts := make([]int, len(vars))
-	for j, c := range cols {
-		for i, v := range c {
-			if !use[i] {
-				continue
-			}
-			if math.IsNaN(v) {
-				counts[j]++
-			} else if math.IsInf(v, 0) {
-				return nil, fmt.Errorf("formula: column %q has an infinite value in row %d", vars[j], i+1)
-			}
+	vars := f.Vars()
+	missing, err := missingOf(t, vars, terms)
+	if err != nil {
+		return nil, err
+	}
+	rows, dropped, err := usableRows(n, vars, missing, opts)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := expand(t, f, terms, rows)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	if f.Intercept {
+		names = append(names, InterceptName)
+	}
+	for _, c := range cols {
+		names = append(names, c.name)
+	}
+	p := len(names)
+	switch {
+	case len(rows) == 0 && dropped > 0:
+		return nil, fmt.Errorf("formula: no rows left: all %d have missing values", dropped)
+	case len(rows) == 0:
+		return nil, errors.New("formula: no rows")
+	case len(rows) < p:
+		return nil, fmt.Errorf("formula: %d rows for %d regressors", len(rows), p)
+	}
+	d := &Design{X: mat.NewDense(len(rows), p, nil), Names: names, Rows: rows, Dropped: dropped}
+	if f.Response != "" {
+		yc, err := t.Col(f.Response)
+		if err != nil {
+			return nil, err
+		}
+		d.Y = make([]float64, len(rows))
+		for i, r := range rows {
+			d.Y[i] = yc[r]
 		}
 	}
+	raw := d.X.RawMatrix()
+	for i, r := range rows {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
+		k := 0
+		if f.Intercept {
+			row[0] = 1
+			k = 1
+		}
+		for j, c := range cols {
+			row[k+j] = c.at(r)
+		}
+	}
+	if err := CheckRank(d.X, names); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// missingOf returns, per variable, whether each row misses it (NaN, or ""
+// in a text column). A text column is allowed only inside factor().
+func missingOf(t *table.Table, vars []string, terms []term) ([][]bool, error) {
+	out := make([][]bool, len(vars))
+	for j, v := range vars {
+		m := make([]bool, t.Len())
+		if t.IsText(v) {
+			for _, tm := range terms {
+				for _, a := range tm {
+					if a.v == v && a.fn != "factor" {
+						_, err := t.Col(v) // the text column's error
+						return nil, err
+					}
+				}
+			}
+			tc, _ := t.Text(v)
+			for i, s := range tc {
+				m[i] = s == ""
+			}
+			out[j] = m
+			continue
+		}
+		c, err := t.Col(v)
+		if err != nil {
+			return nil, err
+		}
+		for i, x := range c {
+			if math.IsInf(x, 0) {
+				return nil, fmt.Errorf("formula: column %q has an infinite value in row %d", v, i+1)
+			}
+			m[i] = math.IsNaN(x)
+		}
+		out[j] = m
+	}
+	return out, nil
+}
+
+// usableRows returns the rows of the subset complete in every variable,
+// and how many were left out; missing values are an error unless dropped.
+func usableRows(n int, vars []string, missing [][]bool, opts DesignOptions) ([]int, int, error) {
+	counts := make([]int, len(vars))
 	rows := make([]int, 0, n)
 	dropped := 0
-	for i := range use {
-		if !use[i] {
+	for i := range n {
+		if opts.Subset != nil && !opts.Subset[i] {
 			continue
 		}
 		complete := true
-		for _, c := range cols {
-			if math.IsNaN(c[i]) {
+		for j := range vars {
+			if missing[j][i] {
+				counts[j]++
 				complete = false
-				break
 			}
 		}
 		if complete {
@@ -142,55 +223,129 @@ func NewDesign(t *table.Table, f *Formula, opts DesignOptions) (*Design, error) 
 				e.Counts = append(e.Counts, k)
 			}
 		}
-		return nil, e
+		return nil, 0, e
 	}
+	return rows, dropped, nil
+}
 
-	var names []string
-	if f.Intercept {
-		names = append(names, InterceptName)
+// expand returns the design columns of the terms over rows: an atom's
+// values, or for factor(x) a 0/1 column per level (sorted: numbers in
+// order, text by code point), the first left out where R's contrast rule
+// says so — when the term without that factor is in the model (the
+// intercept for a main effect); an interaction's columns are the
+// products, the first atom varying fastest.
+func expand(t *table.Table, f *Formula, terms []term, rows []int) ([]column, error) {
+	inModel := map[string]bool{}
+	for _, tm := range terms {
+		inModel[tm.key()] = true
 	}
-	names = append(names, f.Terms...)
-	p := len(names)
-	switch {
-	case len(rows) == 0 && dropped > 0:
-		return nil, fmt.Errorf("formula: no rows left: all %d have missing values", dropped)
-	case len(rows) == 0:
-		return nil, errors.New("formula: no rows")
-	case len(rows) < p:
-		return nil, fmt.Errorf("formula: %d rows for %d regressors", len(rows), p)
+	var out []column
+	for _, tm := range terms {
+		cols := []column{{name: "", at: func(int) float64 { return 1 }}}
+		for j, a := range tm {
+			margin := append(append(term{}, tm[:j]...), tm[j+1:]...)
+			contrasts := f.Intercept
+			if len(margin) > 0 {
+				contrasts = inModel[margin.key()]
+			}
+			ac, err := atomColumns(t, a, rows, contrasts)
+			if err != nil {
+				return nil, err
+			}
+			var next []column
+			for _, c2 := range ac {
+				for _, c1 := range cols {
+					name := c2.name
+					if c1.name != "" {
+						name = c1.name + ":" + c2.name
+					}
+					f1, f2 := c1.at, c2.at
+					next = append(next, column{name: name, at: func(r int) float64 { return f1(r) * f2(r) }})
+				}
+			}
+			cols = next
+		}
+		out = append(out, cols...)
 	}
+	return out, nil
+}
 
-	d := &Design{
-		X:       mat.NewDense(len(rows), p, nil),
-		Names:   names,
-		Rows:    rows,
-		Dropped: dropped,
-	}
-	terms := cols
-	if f.Response != "" {
-		y := make([]float64, len(rows))
-		for i, r := range rows {
-			y[i] = cols[0][r]
+// atomColumns returns an atom's columns: one for a variable or a
+// transformation (checked finite on rows), or the level dummies of a
+// factor.
+func atomColumns(t *table.Table, a atom, rows []int, contrasts bool) ([]column, error) {
+	if a.fn == "factor" {
+		key, err := levelKey(t, a.v)
+		if err != nil {
+			return nil, err
 		}
-		d.Y = y
-		terms = cols[1:]
-	}
-	raw := d.X.RawMatrix()
-	for i, r := range rows {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
-		k := 0
-		if f.Intercept {
-			row[0] = 1
-			k = 1
+		levels := levelsOf(t, a.v, key, rows)
+		if contrasts {
+			levels = levels[1:]
 		}
-		for j, c := range terms {
-			row[k+j] = c[r]
+		out := make([]column, len(levels))
+		for i, l := range levels {
+			out[i] = column{name: a.label() + l, at: func(r int) float64 {
+				if key(r) == l {
+					return 1
+				}
+				return 0
+			}}
 		}
+		return out, nil
 	}
-	if err := CheckRank(d.X, names); err != nil {
+	c, err := t.Col(a.v)
+	if err != nil {
 		return nil, err
 	}
-	return d, nil
+	if a.fn == "" {
+		return []column{{name: a.label(), at: func(r int) float64 { return c[r] }}}, nil
+	}
+	vals := make(map[int]float64, len(rows))
+	for _, r := range rows {
+		v, err := a.transform(c[r])
+		if err != nil {
+			return nil, fmt.Errorf("formula: row %d: %w", r+1, err)
+		}
+		vals[r] = v
+	}
+	return []column{{name: a.label(), at: func(r int) float64 { return vals[r] }}}, nil
+}
+
+// levelKey returns the level of row r of column v, as text.
+func levelKey(t *table.Table, v string) (func(r int) string, error) {
+	if t.IsText(v) {
+		tc, _ := t.Text(v)
+		return func(r int) string { return tc[r] }, nil
+	}
+	c, err := t.Col(v)
+	if err != nil {
+		return nil, err
+	}
+	return func(r int) string { return strconv.FormatFloat(c[r], 'g', -1, 64) }, nil
+}
+
+// levelsOf returns the levels of v over rows: numbers in numeric order,
+// text by code point.
+func levelsOf(t *table.Table, v string, key func(int) string, rows []int) []string {
+	seen := map[string]bool{}
+	var levels []string
+	for _, r := range rows {
+		if k := key(r); !seen[k] {
+			seen[k] = true
+			levels = append(levels, k)
+		}
+	}
+	if t.IsText(v) {
+		sort.Strings(levels)
+	} else {
+		sort.Slice(levels, func(i, j int) bool {
+			a, _ := strconv.ParseFloat(levels[i], 64)
+			b, _ := strconv.ParseFloat(levels[j], 64)
+			return a < b
+		})
+	}
+	return levels
 }
 
 // rankTol is the relative tolerance of CheckRank: a column is collinear

@@ -24,14 +24,18 @@ func ExampleParse() {
 }
 
 func ExampleParse_errors() {
-	for _, s := range []string{"y ~ x1 +", "y ~ x1 * x2", "y ~ log(x)"} {
-		_, err := formula.Parse(s)
-		fmt.Println(err)
+	for _, s := range []string{"y ~ x1 +", "y ~ poly(x1)", "y ~ x1 * x2 + log(x3) + factor(region)"} {
+		f, err := formula.Parse(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%q\n", f.Terms)
 	}
 	// Output:
 	// formula "y ~ x1 +": expected a variable name after "+" at position 8
-	// formula "y ~ x1 * x2": "*" at position 8: interactions are not supported yet; add the product as a variable to the data
-	// formula "y ~ log(x)": log( at position 5: transformations such as log(x) or I(x^2) are not supported yet; add the transformed variable to the data
+	// formula "y ~ poly(x1)": poly( at position 5: the functions are factor, C, log, exp, sqrt and I(x^k)
+	// ["x1" "x2" "log(x3)" "factor(region)" "x1:x2"]
 }
 
 func ExampleParseTerms() {

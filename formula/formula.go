@@ -5,9 +5,12 @@
 // right, separated by "+". An intercept is included unless the formula
 // says "- 1" or "+ 0"; "y ~ 1" fits the intercept alone. A variable name
 // is a run of letters, digits, "_" and "."; any other name, such as one
-// with spaces, is written in backquotes: `my col`. Interactions (x1:x2,
-// x1*x2), transformations (log(x), I(x^2)) and "." for all other columns
-// are not supported yet: put the variable you want in the table instead.
+// with spaces, is written in backquotes: `my col`. A term may be a
+// categorical variable, factor(x) or C(x) (treatment contrasts: a dummy
+// per level but the first, as R codes it); a transformation, log(x),
+// exp(x), sqrt(x) or I(x^k); or an interaction of these, x1:x2, where
+// x1*x2 means x1 + x2 + x1:x2. "." for all other columns and poly() are
+// not supported.
 //
 // NewDesign builds the design matrix of a formula on a table, with the
 // checks an estimator needs: every column exists, missing values are
@@ -17,6 +20,7 @@ package formula
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,7 +60,11 @@ func (f *Formula) String() string {
 			if i > 0 {
 				b.WriteString(" + ")
 			}
-			b.WriteString(quoteName(t))
+			if tm, err := parseTerm(t); err == nil && (len(tm) > 1 || tm[0].fn != "") {
+				b.WriteString(t) // a compound term's label is formula text
+			} else {
+				b.WriteString(quoteName(t))
+			}
 		}
 		if !f.Intercept {
 			b.WriteString(" - 1")
@@ -66,13 +74,24 @@ func (f *Formula) String() string {
 }
 
 // Vars returns the variables the formula uses: the response, if any,
-// then the terms.
+// then the terms' variables, each once.
 func (f *Formula) Vars() []string {
 	var vars []string
 	if f.Response != "" {
 		vars = append(vars, f.Response)
 	}
-	return append(vars, f.Terms...)
+	for _, l := range f.Terms {
+		t, err := parseTerm(l)
+		if err != nil { // not a term label: a column name
+			t = term{{v: l}}
+		}
+		for _, v := range t.vars() {
+			if !slices.Contains(vars, v) {
+				vars = append(vars, v)
+			}
+		}
+	}
+	return vars
 }
 
 // SyntaxError is the error Parse and ParseTerms return for a formula they
@@ -302,7 +321,7 @@ func (p *parser) formula() (*Formula, error) {
 // checkName rejects names the grammar reserves.
 func (p *parser) checkName(t token) error {
 	if t.call {
-		return p.errorf(t.pos, "%s( at position %d: transformations such as log(x) or I(x^2) are not supported yet; add the transformed variable to the data", t.text, t.pos)
+		return p.errorf(t.pos, "%s( at position %d: transformations such as log(x) or I(x^2) are not supported on the left side; add the transformed variable to the data", t.text, t.pos)
 	}
 	if t.text == "." && !t.quoted {
 		return p.errorf(t.pos, `"." at position %d: "all other columns" is not supported yet; list the variables`, t.pos)
@@ -343,20 +362,25 @@ func (p *parser) rhs(f *Formula, after token) (*Formula, error) {
 				return nil, p.errorf(t.pos, "expected a variable name, 1 or 0 at position %d, found %q (backquote a name that looks like a number)", t.pos, t.text)
 			}
 		case tokName:
-			if err := p.checkName(t); err != nil {
-				return nil, err
-			}
 			if sign.kind == tokMinus {
 				return nil, p.errorf(sign.pos, `"- %s" at position %d: removing a variable is not supported; only "- 1" (drop the intercept) is`, t.text, sign.pos)
 			}
-			if t.text == f.Response {
+			if t.text == f.Response && !t.call {
 				return nil, p.errorf(t.pos, "the response %q also appears on the right-hand side at position %d", t.text, t.pos)
 			}
-			if at, ok := seen[t.text]; ok {
-				return nil, p.errorf(t.pos, "%q appears twice, at positions %d and %d", t.text, at, t.pos)
+			p.i-- // the term starts with this name
+			terms, err := p.product()
+			if err != nil {
+				return nil, err
 			}
-			seen[t.text] = t.pos
-			f.Terms = append(f.Terms, t.text)
+			for _, tm := range terms {
+				l, key := tm.label(), tm.key()
+				if at, ok := seen[key]; ok {
+					return nil, p.errorf(t.pos, "%q appears twice, at positions %d and %d", l, at, t.pos)
+				}
+				seen[key] = t.pos
+				f.Terms = append(f.Terms, l)
+			}
 		default:
 			if prev.pos == 0 {
 				return nil, p.errorf(t.pos, "expected a variable name, 1 or 0 at position %d, found %s", t.pos, describe(t))
@@ -371,6 +395,9 @@ func (p *parser) rhs(f *Formula, after token) (*Formula, error) {
 			if len(f.Terms) == 0 && !f.Intercept {
 				return nil, p.errorf(0, "the model is empty: no variables and no intercept")
 			}
+			// As R: main effects first, then two-way interactions, …,
+			// each in the order written.
+			slices.SortStableFunc(f.Terms, func(a, b string) int { return termDegree(a) - termDegree(b) })
 			return f, nil
 		case tokPlus, tokMinus:
 			sign = op
@@ -382,8 +409,8 @@ func (p *parser) rhs(f *Formula, after token) (*Formula, error) {
 			return nil, p.errorf(op.pos, `a second "~" at position %d`, op.pos)
 		}
 		switch op.text {
-		case "*", ":", "^", "/":
-			return nil, p.errorf(op.pos, "%q at position %d: interactions are not supported yet; add the product as a variable to the data", op.text, op.pos)
+		case "^", "/":
+			return nil, p.errorf(op.pos, "%q at position %d: write interactions with \":\" or \"*\", powers as I(x^2)", op.text, op.pos)
 		case "|":
 			return nil, p.errorf(op.pos, `"|" at position %d: conditioning and instruments are not written in the formula; give instruments as a separate term list`, op.pos)
 		default:

@@ -114,7 +114,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		var ce *table.CSVError
 		if errors.As(err, &ce) && errors.Is(err, table.ErrText) { // names the file itself
-			return &exitError{code: 2, err: fmt.Errorf("%s: %w: the column holds text, and a model uses numbers", m, err)}
+			return &exitError{code: 2, err: fmt.Errorf("%s: %w: the column holds text; write factor(%s) to use its values as categories", m, err, ce.Column)}
 		}
 		return &exitError{code: 2, err: fmt.Errorf("%s on %s: %w", m, s.data, flagError(err))}
 	}

@@ -308,7 +308,7 @@ func TestEstimateRealFile(t *testing.T) {
 		t.Errorf("exit %d: %s %s", code, out, errs)
 	}
 	code, _, errs = runCLI(t, "estimate", "--data", path, "--method", "ols", "--outcome", "y ~ x + region", "--drop-missing")
-	if code != 2 || !strings.Contains(errs, `column "region": "n" is not a number: the column holds text`) {
+	if code != 2 || !strings.Contains(errs, `column "region": "n" is not a number: the column holds text; write factor(region)`) {
 		t.Errorf("a text regressor: exit %d: %s", code, errs)
 	}
 }
