@@ -365,15 +365,15 @@ func (p *parser) rhs(f *Formula, after token) (*Formula, error) {
 			if sign.kind == tokMinus {
 				return nil, p.errorf(sign.pos, `"- %s" at position %d: removing a variable is not supported; only "- 1" (drop the intercept) is`, t.text, sign.pos)
 			}
-			if t.text == f.Response && !t.call {
-				return nil, p.errorf(t.pos, "the response %q also appears on the right-hand side at position %d", t.text, t.pos)
-			}
 			p.i-- // the term starts with this name
 			terms, err := p.product()
 			if err != nil {
 				return nil, err
 			}
 			for _, tm := range terms {
+				if f.Response != "" && slices.Contains(tm.vars(), f.Response) {
+					return nil, p.errorf(t.pos, "the response %q also appears on the right-hand side at position %d", f.Response, t.pos)
+				}
 				l, key := tm.label(), tm.key()
 				if at, ok := seen[key]; ok {
 					return nil, p.errorf(t.pos, "%q appears twice, at positions %d and %d", l, at, t.pos)
