@@ -125,6 +125,8 @@ func NewDesign(t *table.Table, f *Formula, opts DesignOptions) (*Design, error) 
 		return nil, errors.New("formula: no rows")
 	case len(rows) < p:
 		return nil, fmt.Errorf("formula: %d rows for %d regressors", len(rows), p)
+	case float64(len(rows))*float64(p) > maxCells:
+		return nil, fmt.Errorf("formula: a design of %d rows × %d columns is too large (at most %.0f cells); fewer factor levels or interactions", len(rows), p, float64(maxCells))
 	}
 	d := &Design{X: mat.NewDense(len(rows), p, nil), Names: names, Rows: rows, Dropped: dropped}
 	if f.Response != "" {
@@ -154,6 +156,13 @@ func NewDesign(t *table.Table, f *Formula, opts DesignOptions) (*Design, error) 
 	}
 	return d, nil
 }
+
+// maxCells bounds a design's size (8 bytes each: 4 GB), maxColumns its
+// columns (a factor of many levels, or an interaction of factors).
+const (
+	maxCells   = 5e8
+	maxColumns = 100_000
+)
 
 // missingOf returns, per variable, whether each row misses it (NaN, or ""
 // in a text column). A text column is allowed only inside factor().
@@ -251,6 +260,9 @@ func expand(t *table.Table, f *Formula, terms []term, rows []int) ([]column, err
 			ac, err := atomColumns(t, a, rows, contrasts)
 			if err != nil {
 				return nil, err
+			}
+			if len(out)+len(cols)*len(ac) > maxColumns {
+				return nil, fmt.Errorf("formula: term %s has more than %d columns; fewer factor levels or interactions", tm.label(), maxColumns)
 			}
 			var next []column
 			for _, c2 := range ac {

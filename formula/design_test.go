@@ -284,3 +284,47 @@ func dummy(n, k int) []float64 {
 	}
 	return x
 }
+
+// FuzzDesign: any formula on a table with numbers, missing values and
+// text either builds a finite design or fails with an error, never a
+// panic.
+func FuzzDesign(f *testing.F) {
+	for _, s := range []string{"y ~ x + factor(g)", "y ~ x*z + log(z)", "y ~ 0 + factor(g):x", "y ~ I(x^2) + sqrt(z) + exp(x)", "y ~ factor(x)*factor(g)", "y ~ C(g) + g"} {
+		f.Add(s)
+	}
+	tab := &table.Table{}
+	for _, c := range []struct {
+		name string
+		col  []float64
+	}{{"y", []float64{1, 2, 3, 4, 5, 6, 7, math.NaN()}}, {"x", []float64{0.5, -1, 2, 0, 3, 1, -2, 4}}, {"z", []float64{1, 2, 3, 4, 0, 6, 7, 8}}} {
+		if err := tab.Add(c.name, c.col); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := tab.AddText("g", []string{"a", "b", "a", "c", "", "b", "c", "a"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fm, err := Parse(s)
+		if err != nil {
+			return
+		}
+		for _, drop := range []bool{false, true} {
+			d, err := NewDesign(tab, fm, DesignOptions{DropMissing: drop})
+			if err != nil {
+				continue
+			}
+			r, c := d.X.Dims()
+			if r != len(d.Rows) || c != len(d.Names) {
+				t.Fatalf("%q: %d×%d design for %d rows, %d names", s, r, c, len(d.Rows), len(d.Names))
+			}
+			for i := range r {
+				for j := range c {
+					if v := d.X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+						t.Fatalf("%q: X[%d,%d] = %v", s, i, j, v)
+					}
+				}
+			}
+		}
+	})
+}

@@ -189,3 +189,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestFormulaBounds: a formula cannot ask for an exponential number of
+// terms or a design beyond memory.
+func TestFormulaBounds(t *testing.T) {
+	if _, err := Parse("y ~ " + strings.Repeat("a*", 12) + "b"); err == nil || !strings.Contains(err.Error(), "at most 8 may be joined") {
+		t.Errorf("13 terms joined by *: %v", err)
+	}
+	if _, err := Parse("y ~ a*b*c*d*e*f*g*h"); err != nil {
+		t.Errorf("8 terms joined by *: %v", err)
+	}
+}

@@ -28,6 +28,9 @@ func (a atom) label() string {
 	return a.fn + "(" + v + ")"
 }
 
+// maxStar is the most terms a*b*… may join: 2^8 − 1 = 255 expanded terms.
+const maxStar = 8
+
 // term is a product of atoms (an interaction when there are several).
 type term []atom
 
@@ -117,6 +120,9 @@ func (p *parser) product() ([]term, error) {
 		}
 		groups = append(groups, cur)
 		break
+	}
+	if len(groups) > maxStar {
+		return nil, p.errorf(0, "a product of %d terms joined by \"*\" expands to %d terms; at most %d may be joined", len(groups), 1<<len(groups)-1, maxStar)
 	}
 	// Every non-empty subset of the groups, by size, then in order.
 	var out []term
