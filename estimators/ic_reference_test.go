@@ -1,9 +1,7 @@
 package estimators
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 )
@@ -13,15 +11,7 @@ import (
 // counted) and of logit and probit (glm) equal R's on the Mroz data
 // (testdata/r_ic_reference.R) to 1e-6.
 func TestInformationCriteriaAgainstR(t *testing.T) {
-	f, err := os.Open("testdata/r_ic_reference.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readReference(t, "testdata/r_ic_reference.csv")
 	m := loadMroz(t)
 	keep := make([]bool, len(m["wage"]))
 	for i, w := range m["wage"] {

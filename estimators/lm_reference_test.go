@@ -17,15 +17,7 @@ import (
 // 1e-6, down to 8.6e-42) — including a 48-row fit
 // where t and z differ, and a fit without intercept (uncentred R²).
 func TestOLSAgainstSummaryLM(t *testing.T) {
-	f, err := os.Open("testdata/r_lm_reference.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readReference(t, "testdata/r_lm_reference.csv")
 	head := map[string]int{}
 	for j, h := range recs[0] {
 		head[h] = j
@@ -106,4 +98,19 @@ func TestOLSAgainstSummaryLM(t *testing.T) {
 			}
 		}
 	}
+}
+
+// readReference reads a CSV of reference values from R.
+func readReference(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
