@@ -49,6 +49,10 @@ type Spec struct {
 	// VCE is the covariance of least-squares fits: ols, iv and aipw's
 	// outcome models (the zero value is classical).
 	VCE estimators.VCE
+	// EffectVCE is the standard error of aipw's effects: the stacked
+	// sandwich (the zero value, as Stata's teffects aipw) or the
+	// influence function alone, treating the fitted models as known.
+	EffectVCE estimators.EffectVCE
 	// Cluster names the column (numbers or text) whose values group the
 	// rows into clusters — customers, say — for the cluster-robust (CR1)
 	// covariance of ols and iv; it sets VCE to CR1.
@@ -113,6 +117,8 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 	switch {
 	case spec.VCE != estimators.Classical && !spec.Method.Uses("vce"):
 		return nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
+	case spec.EffectVCE != estimators.Stacked && spec.Method != AIPW:
+		return nil, &SpecError{"EffectVCE", "not used by " + string(spec.Method)}
 	case spec.Neighbours != 0 && !spec.Method.Uses("neighbours"):
 		return nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
 	case spec.Cluster != "" && !spec.Method.Uses("cluster"):
@@ -124,7 +130,7 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 	case spec.MaxIter < 0:
 		return nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
 	}
-	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE}}
+	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE, EffectVCE: spec.EffectVCE}}
 	if spec.Cluster != "" {
 		f.opts.VCE = estimators.CR1
 	}

@@ -3,15 +3,18 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
 
+// TestAIPWVsR checks the estimates and the influence-only SEs against R
+// by hand (reference_te.R) on te_sim.csv.
 func TestAIPWVsR(t *testing.T) {
 	tb := loadTable(t, "te_sim.csv")
 	Z, zn := tb.design(true, "x1", "x2")
-	res, err := AIPW(Z, tb.cols["d"], zn, Z, tb.cols["y"], zn, Options{})
+	res, err := AIPW(Z, tb.cols["d"], zn, Z, tb.cols["y"], zn, Options{EffectVCE: Influence})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +34,60 @@ func TestAIPWVsR(t *testing.T) {
 		}
 	}
 	t.Logf("AIPW vs R (by hand): max rel. diff estimates %.2g, std. errors %.2g", me, ms)
+}
+
+// TestAIPWStackedVsR checks the stacked SEs against R's sandwich of the
+// stacked estimating equations with a numerical Jacobian
+// (testdata/r_aipw_stacked.R) on te_sim.csv, where both models are nearly
+// right, and on the Lalonde NSW/PSID data, where they are not and the
+// influence-only SE of the ATE is too small (the 925 against 1180 that
+// Stata's teffects aipw reports).
+func TestAIPWStackedVsR(t *testing.T) {
+	ref := map[[2]string][2]float64{}
+	for _, r := range readReference(t, "testdata/r_aipw_stacked.csv")[1:] {
+		est, err1 := strconv.ParseFloat(r[2], 64)
+		se, err2 := strconv.ParseFloat(r[3], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("r_aipw_stacked.csv row %v: %v %v", r, err1, err2)
+		}
+		ref[[2]string{r[0], r[1]}] = [2]float64{est, se}
+	}
+	for _, tc := range []struct {
+		data, d, y string
+		covs       []string
+		// ratio bounds the stacked SE of the ATE over the influence-only one.
+		lo, hi float64
+	}{
+		{"te_sim", "d", "y", []string{"x1", "x2"}, 0.9, 1.1},
+		{"lalonde", "treat", "re78", []string{"age", "educ", "black", "hispan", "married", "nodegree", "re74", "re75"}, 1.2, 1.4},
+	} {
+		tb := loadTable(t, tc.data+".csv")
+		Z, zn := tb.design(true, tc.covs...)
+		st, err := AIPW(Z, tb.cols[tc.d], zn, Z, tb.cols[tc.y], zn, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inf, err := AIPW(Z, tb.cols[tc.d], zn, Z, tb.cols[tc.y], zn, Options{EffectVCE: Influence})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []string{"ate", "att", "atu"} {
+			a, b, want := effect(t, st, e), effect(t, inf, e), ref[[2]string{tc.data, e}]
+			for _, c := range []struct {
+				what           string
+				got, want, tol float64
+			}{{"estimate", a.Estimate, want[0], 1e-6}, {"stacked SE", a.StdError, want[1], 1e-4}, {"influence-only estimate", b.Estimate, a.Estimate, 1e-12}} {
+				if d := math.Abs(c.got-c.want) / math.Abs(c.want); d > c.tol {
+					t.Errorf("%s %s %s: got %.10g, want %.10g (rel. diff %.2g > %g)", tc.data, e, c.what, c.got, c.want, d, c.tol)
+				}
+			}
+			t.Logf("%s %s: estimate %.6g, stacked SE %.6g (R %.6g), influence-only SE %.6g", tc.data, e, a.Estimate, a.StdError, want[1], b.StdError)
+		}
+		a, b := effect(t, st, "ate"), effect(t, inf, "ate")
+		if r := a.StdError / b.StdError; r < tc.lo || r > tc.hi {
+			t.Errorf("%s: ATE stacked/influence SE ratio %.3f outside [%g, %g]", tc.data, r, tc.lo, tc.hi)
+		}
+	}
 }
 
 func TestAIPWErrors(t *testing.T) {

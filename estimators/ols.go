@@ -47,6 +47,32 @@ type Options struct {
 	MaxIter int
 	// Clusters gives each row's cluster, 0 … G−1, for VCE CR1 (ols, iv).
 	Clusters []int
+	// EffectVCE is the standard error of AIPW's effects (default Stacked).
+	EffectVCE EffectVCE
+}
+
+// EffectVCE selects the standard errors of AIPW's effects.
+type EffectVCE int
+
+const (
+	// Stacked is the sandwich of the stacked M-estimator — propensity,
+	// outcome regressions and effect estimated jointly — as Stata's
+	// teffects aipw reports it (Cattaneo 2010).
+	Stacked EffectVCE = iota
+	// Influence treats the propensity and outcome fits as known: the
+	// effect's own influence function alone. It is exact asymptotically
+	// when both models are correct and too small when one is wrong.
+	Influence
+)
+
+func (v EffectVCE) String() string {
+	switch v {
+	case Stacked:
+		return "stacked"
+	case Influence:
+		return "influence"
+	}
+	return fmt.Sprintf("EffectVCE(%d)", int(v))
 }
 
 func (o Options) maxIter() int {

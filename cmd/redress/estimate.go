@@ -72,7 +72,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.treatment, "treatment", "", "treatment `column`; for iv the endogenous regressors, \"d\" or \"d1 + d2\" (they may also stand in --outcome, as in R's ivreg)")
 	fs.StringVar(&s.instruments, "instruments", "", "excluded instruments \"z1 + z2\"")
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json, markdown or latex (latex: the side-by-side table)")
-	fs.StringVar(&s.vce, "vce", "", "least-squares `covariance` for ols, iv and aipw's outcome models: classical or hc1 (default: hc1 for iv, classical otherwise)")
+	fs.StringVar(&s.vce, "vce", "", "`covariance`: for ols, iv and aipw's outcome models classical or hc1 (default: hc1 for iv, classical otherwise); for aipw's effects stacked (default, as Stata's teffects) or influence (the fitted models treated as known)")
 	fs.BoolVar(&s.robust, "robust", false, "short for --vce hc1")
 	fs.StringVar(&s.cluster, "cluster", "", "cluster-robust (CR1) standard errors for ols and iv, clustered by `column` (numbers or text: customer ids, say)")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
@@ -177,10 +177,12 @@ func (s *estimateFlags) setVCE() error {
 	switch {
 	case s.robust && s.vce == "classical":
 		return usageError("--robust and --vce classical contradict each other")
+	case s.robust && (s.vce == "stacked" || s.vce == "influence"):
+		return usageError("--robust and --vce %s: name one (--vce takes one value)", s.vce)
 	case s.robust:
 		s.vce = "hc1"
-	case s.vce != "" && s.vce != "classical" && s.vce != "hc1":
-		return usageError("--vce %q: use classical or hc1", s.vce)
+	case s.vce != "" && s.vce != "classical" && s.vce != "hc1" && s.vce != "stacked" && s.vce != "influence":
+		return usageError("--vce %q: use classical or hc1 (least squares), or stacked or influence (aipw's effects)", s.vce)
 	}
 	return nil
 }
@@ -229,6 +231,9 @@ func (s *estimateFlags) spec(m estimate.Method) estimate.Spec {
 	}
 	if m.Uses("vce") {
 		sp.VCE = s.vceOf(m)
+	}
+	if m == estimate.AIPW && s.vce == "influence" {
+		sp.EffectVCE = estimators.Influence
 	}
 	if m.Uses("cluster") && s.cluster != "" {
 		sp.Cluster, sp.VCE = s.cluster, estimators.Classical
@@ -470,6 +475,9 @@ func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) e
 	}
 	if (set["vce"] || set["robust"]) && !m.Uses("vce") {
 		return usageError("--vce and --robust apply to ols, iv and aipw only, not %s", s.method)
+	}
+	if (s.vce == "stacked" || s.vce == "influence") && m != estimate.AIPW {
+		return usageError("--vce %s applies to aipw's effects only, not %s; for %s use classical or hc1", s.vce, m, m)
 	}
 	return nil
 }
