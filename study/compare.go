@@ -242,6 +242,7 @@ func EvaluateMethods(t *table.Table, mode scenarios.Mode, tf *truth.File, method
 		}
 	}
 	var rows []Row
+	fits := newFitCache(t)
 	for _, sp := range specs(mode) {
 		var ms []estimate.Method
 		for _, m := range sp.methods {
@@ -264,26 +265,81 @@ func EvaluateMethods(t *table.Table, mode scenarios.Mode, tf *truth.File, method
 			sp.xs = append(append([]string{}, sp.xs...), dummies...)
 		}
 		for _, m := range ms {
-			est, se, err := safeRun(t, &sp, m)
+			est, se, err := safeRun(fits, &sp, m)
 			rows = append(rows, Row{Estimand: sp.estimand, Method: string(m), Truth: tr.Value, Estimate: est, StdError: se, Err: err})
 		}
 	}
 	return rows, nil
 }
 
+// fitCache fits each estimation once per table: estimands that share a
+// model (the survey mean and a coefficient of the same selection model)
+// read their numbers from the same fit, and the design of the population
+// mean is built once per outcome formula.
+type fitCache struct {
+	t       *table.Table
+	fits    map[estimate.Spec]fitted
+	designs map[string]*formula.Design
+}
+
+type fitted struct {
+	res *estimate.Result
+	err error
+}
+
+func newFitCache(t *table.Table) *fitCache {
+	return &fitCache{t: t, fits: map[estimate.Spec]fitted{}, designs: map[string]*formula.Design{}}
+}
+
+// fit returns the fit of es, fitting it on first use. A panic inside the
+// estimator is its error.
+func (c *fitCache) fit(es estimate.Spec) (*estimate.Result, error) {
+	if f, ok := c.fits[es]; ok {
+		return f.res, f.err
+	}
+	f := fitted{}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				f = fitted{err: fmt.Errorf("%s: internal error: %v", es.Method, p)}
+			}
+		}()
+		f.res, f.err = estimate.Fit(c.t, es)
+	}()
+	c.fits[es] = f
+	return f.res, f.err
+}
+
+// design returns the design of the outcome formula over all rows.
+func (c *fitCache) design(outcome string) (*formula.Design, error) {
+	if d, ok := c.designs[outcome]; ok {
+		return d, nil
+	}
+	of, err := formula.Parse(outcome)
+	if err != nil {
+		return nil, err
+	}
+	d, err := formula.NewDesign(c.t, &formula.Formula{Terms: of.Terms, Intercept: of.Intercept}, formula.DesignOptions{})
+	if err != nil {
+		return nil, err
+	}
+	c.designs[outcome] = d
+	return d, nil
+}
+
 // safeRun is run with a panic turned into an error.
-func safeRun(t *table.Table, sp *spec, m estimate.Method) (est, se float64, err error) {
+func safeRun(c *fitCache, sp *spec, m estimate.Method) (est, se float64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			est, se, err = 0, 0, fmt.Errorf("%s: internal error: %v", m, p)
 		}
 	}()
-	return run(t, sp, m)
+	return run(c, sp, m)
 }
 
-// run fits method m for spec sp and returns the estimate of the estimand
-// and its standard error.
-func run(t *table.Table, sp *spec, m estimate.Method) (float64, float64, error) {
+// run fits method m for spec sp (through the cache) and returns the
+// estimate of the estimand and its standard error.
+func run(c *fitCache, sp *spec, m estimate.Method) (float64, float64, error) {
 	xs := strings.Join(sp.xs, " + ")
 	es := estimate.Spec{Method: m, Outcome: sp.y + " ~ " + xs}
 	if m == estimate.OLS || m == estimate.IV {
@@ -307,7 +363,7 @@ func run(t *table.Table, sp *spec, m estimate.Method) (float64, float64, error) 
 	if m == estimate.Naive {
 		es.Outcome = sp.y + " ~ 1"
 	}
-	res, err := estimate.Fit(t, es)
+	res, err := c.fit(es)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -322,11 +378,7 @@ func run(t *table.Table, sp *spec, m estimate.Method) (float64, float64, error) 
 		return coef(res.Result, "outcome", sp.coef)
 	}
 	// Population mean of the outcome: x̄'β̂ over all rows, SE √(x̄'V x̄).
-	of, err := formula.Parse(es.Outcome)
-	if err != nil {
-		return 0, 0, err
-	}
-	all, err := formula.NewDesign(t, &formula.Formula{Terms: of.Terms, Intercept: of.Intercept}, formula.DesignOptions{})
+	all, err := c.design(es.Outcome)
 	if err != nil {
 		return 0, 0, err
 	}
