@@ -18,7 +18,7 @@ func runTextbook(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Re
 	if err != nil {
 		return nil, err
 	}
-	tf, err := textbook.NewTruthFile(sc, opts.Replication, s)
+	tf, err := textbook.NewTruthFile(sc, opts.ScenarioHash, opts.Replication, s)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ type studyRun struct {
 	man     Manifest
 	points  []Point
 	scs     []*scenarios.Scenario
+	hashes  []string // scs[p].Hash(), "" where it failed (sim.Run then reports it)
 	tl      taskList
 	repPath string
 	sum     *summarizer
@@ -30,7 +31,11 @@ type studyRun struct {
 }
 
 func newStudyRun(cfg *Config, man Manifest, points []Point, scs []*scenarios.Scenario) *studyRun {
-	return &studyRun{cfg: cfg, man: man, points: points, scs: scs, tl: newTaskList(man, len(points)),
+	hashes := make([]string, len(scs))
+	for p, sc := range scs {
+		hashes[p], _ = sc.Hash()
+	}
+	return &studyRun{cfg: cfg, man: man, points: points, scs: scs, hashes: hashes, tl: newTaskList(man, len(points)),
 		repPath: filepath.Join(cfg.Out, ReplicationsFile), sum: newSummarizer(man.Pairs, len(points)),
 		res: &Results{Manifest: man, Points: points}}
 }
@@ -76,7 +81,7 @@ func (st *studyRun) put(rows []RepRow) error {
 // finish (parallel.Ordered: the memory held does not grow with n).
 func (st *studyRun) runTasks(ctx context.Context, n int, at func(k int) task, progress func(done, total int)) error {
 	work := func(ctx context.Context, k int) ([]RepRow, error) {
-		return runOne(ctx, st.scs, st.man, at(k), st.cfg.alter)
+		return runOne(ctx, st, at(k))
 	}
 	emit := func(k int, rows []RepRow) error {
 		if err := st.put(rows); err != nil {
@@ -96,9 +101,9 @@ func (st *studyRun) runTasks(ctx context.Context, n int, at func(k int) task, pr
 }
 
 // runOne simulates one replication of one point and runs the estimators.
-func runOne(ctx context.Context, scs []*scenarios.Scenario, man Manifest, t task, alter func(point, rep int, rows []RepRow)) ([]RepRow, error) {
-	sc := scs[t.point]
-	res, err := sim.Run(ctx, sc, sim.Options{Replication: uint64(t.rep), Collect: true, Workers: 1})
+func runOne(ctx context.Context, st *studyRun, t task) ([]RepRow, error) {
+	sc, man, alter := st.scs[t.point], st.man, st.cfg.alter
+	res, err := sim.Run(ctx, sc, sim.Options{Replication: uint64(t.rep), Collect: true, Workers: 1, ScenarioHash: st.hashes[t.point]})
 	if err != nil {
 		return nil, err
 	}

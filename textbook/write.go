@@ -29,9 +29,13 @@ func FileNames(sc *scenarios.Scenario) []string {
 }
 
 // NewTruthFile returns the content of truth.json for sample s of
-// scenario sc, replication rep.
-func NewTruthFile(sc *scenarios.Scenario, rep uint64, s *Sample) (*truth.File, error) {
-	h, err := sc.Hash()
+// scenario sc, replication rep. hash is sc.Hash() when the caller has it
+// (a study computes it once, not per replication); empty, it is computed.
+func NewTruthFile(sc *scenarios.Scenario, hash string, rep uint64, s *Sample) (*truth.File, error) {
+	h, err := hash, error(nil)
+	if h == "" {
+		h, err = sc.Hash()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +114,7 @@ func Write(dir string, sc *scenarios.Scenario, rep uint64, s *Sample) (err error
 	if k := len(sc.Textbook.Beta) - 1; k != len(s.X) || len(sc.Textbook.Gamma) != len(sc.Textbook.Beta) {
 		return fmt.Errorf("textbook: write: the sample has %d covariates but the scenario's textbook.beta implies %d", len(s.X), k)
 	}
-	tf, err := NewTruthFile(sc, rep, s)
+	tf, err := NewTruthFile(sc, "", rep, s)
 	if err != nil {
 		return err
 	}
