@@ -213,6 +213,8 @@ func DefaultTextbook() Textbook {
 		MixtureWeight:        0.3,
 		MixtureShift:         2,
 		MixtureScale:         1.5,
+		Outcome:              "linear",
+		Cutpoints:            []float64{-0.5, 0.5, 1.5, 2.5},
 	}
 }
 

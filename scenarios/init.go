@@ -730,6 +730,15 @@ mixture_shift = 2.0
 # Standard deviation of the second component (the first is N(0, 1); the
 # mixture is standardised). > 0. Default 1.5.
 mixture_scale = 1.5
+# Kind of the satisfaction y and the outcome w: "linear" (y = xb + sigma e),
+# "binary" (y = 1 if xb + sigma e > 0, else 0) or "ordered" (y = 1 plus
+# the number of cutpoints below xb + sigma e). "binary" and "ordered" need
+# errors = "normal". Default "linear".
+outcome = "linear"
+# Thresholds of an ordered outcome on the latent scale xb + sigma e,
+# strictly increasing, at most 19 (20 categories). Default
+# [-0.5, 0.5, 1.5, 2.5] (five categories, as a 1-5 survey).
+cutpoints = [-0.5, 0.5, 1.5, 2.5]
 
 # Defaults of a Monte Carlo bias study of this scenario (redress bias);
 # the command's --reps, --estimators and --sweep flags override them.

@@ -729,4 +729,11 @@ type Textbook struct {
 	MixtureWeight float64 `toml:"mixture_weight"`
 	MixtureShift  float64 `toml:"mixture_shift"`
 	MixtureScale  float64 `toml:"mixture_scale"`
+	// Outcome is the kind of the satisfaction y and the outcome w:
+	// "linear" (y = xβ + σε), "binary" (y = 1{xβ + σε > 0}) or
+	// "ordered" (y = 1 + the number of Cutpoints below xβ + σε).
+	Outcome string `toml:"outcome"`
+	// Cutpoints are the thresholds κ₁ < … < κ_J of an ordered outcome
+	// on the latent scale xβ + σε (J + 1 categories).
+	Cutpoints []float64 `toml:"cutpoints"`
 }

@@ -23,7 +23,13 @@ const (
 // (Modes and Apologies list those of Mode and Apology).
 func covariateKinds() []string { return []string{"normal", "uniform", "binary"} }
 func errorKinds() []string     { return []string{"normal", "t", "skew_normal", "uniform", "mixture"} }
-func networks() []string       { return []string{"small_world", "configuration", "mean_field", "none"} }
+func outcomeKinds() []string   { return []string{"linear", "binary", "ordered"} }
+
+// maxCutpoints bounds textbook.cutpoints (an ordered outcome of at most
+// 20 categories).
+const maxCutpoints = 19
+
+func networks() []string { return []string{"small_world", "configuration", "mean_field", "none"} }
 
 // surveyScaleLo and surveyScaleHi are the survey scales allowed.
 const surveyScaleLo, surveyScaleHi = 5, 7
@@ -450,6 +456,28 @@ func (v *validator) textbook(t *Textbook) {
 	v.in("textbook.mixture_weight", t.MixtureWeight, rng{0, 1, false, true, "a mixture weight"})
 	v.real("textbook.mixture_shift", t.MixtureShift)
 	v.in("textbook.mixture_scale", t.MixtureScale, rPositive("a standard deviation"))
+	v.textbookOutcome(t)
+}
+
+// textbookOutcome checks textbook.outcome and textbook.cutpoints.
+func (v *validator) textbookOutcome(t *Textbook) {
+	oneOf(v, "textbook.outcome", t.Outcome, outcomeKinds())
+	if t.Outcome != "linear" && t.Outcome != "" && t.Errors != "normal" {
+		v.add("textbook.outcome", "%q needs errors = \"normal\" (got %q): the true effects and means of a binary or ordered outcome are computed from the normal law", t.Outcome, t.Errors)
+	}
+	if len(t.Cutpoints) > maxCutpoints {
+		v.add("textbook.cutpoints", "has %d values; at most %d (20 categories)", len(t.Cutpoints), maxCutpoints)
+		return
+	}
+	for i, c := range t.Cutpoints {
+		key := fmt.Sprintf("textbook.cutpoints[%d]", i)
+		if v.real(key, c) && i > 0 && !(c > t.Cutpoints[i-1]) {
+			v.add(key, "%s is not above cutpoints[%d] = %s: cutpoints must increase strictly", num(c), i-1, num(t.Cutpoints[i-1]))
+		}
+	}
+	if t.Outcome == "ordered" && len(t.Cutpoints) == 0 {
+		v.add("textbook.cutpoints", "[] has no values; an ordered outcome needs at least one cutpoint (two categories)")
+	}
 }
 
 // --- the checking machinery ---

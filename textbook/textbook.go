@@ -15,6 +15,12 @@
 // the observed contrast of w between contacted and non-contacted units,
 // and the mean of y among the contacted, biased whenever Rho ≠ 0.
 //
+// Outcome kinds. With Outcome "binary" y and w are 1{y* > 0}, and with
+// "ordered" 1 + the number of Cutpoints below y*, where y* is the linear
+// y (or w) above: the latent-index models of the probit family (heckprobit,
+// biprobit, ordered probit with selection), on the same draws as the
+// linear model. Their truth (Truth) is then on the probit scale β/σ.
+//
 // Covariates. "normal" draws standard normals; "uniform" draws uniforms on
 // [−√3, √3] (mean 0, variance 1); "binary" draws 0/1 dummies with
 // P(1) = 1/2. All k+1 variables (x1…xk, z) share the Pearson correlation
@@ -299,12 +305,38 @@ func compile(tb *scenarios.Textbook) (covariateLaw, errorLaw, error) {
 	if !(tb.Sigma > 0) {
 		return covariateLaw{}, errorLaw{}, fmt.Errorf("textbook.sigma = %v: a standard deviation must be > 0", tb.Sigma)
 	}
+	if err := checkOutcome(tb); err != nil {
+		return covariateLaw{}, errorLaw{}, err
+	}
 	cl, err := newCovariateLaw(tb)
 	if err != nil {
 		return cl, errorLaw{}, err
 	}
 	el, err := newErrorLaw(tb)
 	return cl, el, err
+}
+
+// checkOutcome checks the outcome kind and its cutpoints.
+func checkOutcome(tb *scenarios.Textbook) error {
+	switch tb.Outcome {
+	case "", "linear":
+		return nil
+	case "binary", "ordered":
+	default:
+		return fmt.Errorf("textbook.outcome = %q: must be one of linear, binary, ordered", tb.Outcome)
+	}
+	if tb.Errors != "normal" {
+		return fmt.Errorf("textbook.outcome = %q needs normal errors (errors = %q): its truth is computed from the normal law", tb.Outcome, tb.Errors)
+	}
+	if tb.Outcome == "ordered" && len(tb.Cutpoints) == 0 {
+		return errors.New("textbook.cutpoints is empty: an ordered outcome needs at least one cutpoint")
+	}
+	for j, c := range tb.Cutpoints {
+		if math.IsNaN(c) || math.IsInf(c, 0) || (j > 0 && !(c > tb.Cutpoints[j-1])) {
+			return fmt.Errorf("textbook.cutpoints = %v: cutpoints must be finite and strictly increasing", tb.Cutpoints)
+		}
+	}
+	return nil
 }
 
 // Simulate draws n observations of the textbook DGP for replication rep
@@ -377,11 +409,12 @@ func Simulate(ctx context.Context, tb scenarios.Textbook, n int, seed, rep uint6
 		s.U[i], s.E[i] = u, e
 
 		sel := xg+u > 0
-		y := xb + tb.Sigma*e
+		ys := xb + tb.Sigma*e
+		y := observe(tb, ys)
 		s.S[i] = sel
 		s.Y[i] = y
 		s.W0[i] = y
-		w1 := y + tb.Delta
+		w1 := observe(tb, ys+tb.Delta)
 		s.W1[i] = w1
 		if sel {
 			s.W[i] = w1
@@ -390,6 +423,28 @@ func Simulate(ctx context.Context, tb scenarios.Textbook, n int, seed, rep uint6
 		}
 	}
 	return s, nil
+}
+
+// observe maps the latent y* = xβ + σε (plus δ for w(1)) to the
+// observed value of the outcome kind: y* itself (linear), 1{y* > 0}
+// (binary), or 1 + the number of cutpoints below y* (ordered).
+func observe(tb scenarios.Textbook, ys float64) float64 {
+	switch tb.Outcome {
+	case "binary":
+		if ys > 0 {
+			return 1
+		}
+		return 0
+	case "ordered":
+		c := 1.0
+		for _, k := range tb.Cutpoints {
+			if ys > k {
+				c++
+			}
+		}
+		return c
+	}
+	return ys
 }
 
 // Index returns the selection index γ0 + Σ γj xj + γz z of observation i

@@ -585,3 +585,55 @@ func TestTruth(t *testing.T) {
 		t.Errorf("empty group should give NaN: %+v", sm)
 	}
 }
+
+// TestDiscreteOutcomes: binary and ordered outcomes are the latent
+// y* = xβ + σε cut at 0 or at the cutpoints (the same errors as the
+// linear model), and their truth — E[y | x] and the ATE as means of
+// F(xβ) and F(xβ + δ) − F(xβ) under normal errors — agrees with the
+// sample means of y and of w(1) − w(0) within 4 standard errors.
+func TestDiscreteOutcomes(t *testing.T) {
+	for _, kind := range []string{"binary", "ordered"} {
+		t.Run(kind, func(t *testing.T) {
+			lin := scenarios.DefaultTextbook()
+			lin.Sigma, lin.Delta = 1.3, 0.6
+			tb := lin
+			tb.Outcome = kind
+			sl := simulate(t, lin, nBig, 5, 0)
+			s := simulate(t, tb, nBig, 5, 0)
+			var dy, dd []float64
+			for i := range s.N {
+				if want := observe(tb, sl.Y[i]); s.Y[i] != want {
+					t.Fatalf("row %d: y = %v, want %v from y* = %v", i, s.Y[i], want, sl.Y[i])
+				}
+				if s.S[i] != sl.S[i] {
+					t.Fatalf("row %d: selection differs from the linear model's", i)
+				}
+				dy = append(dy, s.Y[i])
+				dd = append(dd, s.W1[i]-s.W0[i])
+			}
+			got := map[string]float64{}
+			for _, e := range Truth(tb, s) {
+				got[e.ID] = e.Value
+			}
+			for _, c := range []struct {
+				id string
+				v  []float64
+			}{{"mean_satisfaction_given_x", dy}, {"ate_contact_outcome", dd}} {
+				m, sd := stat.MeanStdDev(c.v, nil)
+				se := sd / math.Sqrt(float64(len(c.v)))
+				if d := got[c.id] - m; math.Abs(d) > 4*se {
+					t.Errorf("%s: truth %.5f, sample mean %.5f (SE %.5f)", c.id, got[c.id], m, se)
+				}
+			}
+			if _, ok := got["sigma"]; ok {
+				t.Error("sigma reported for a discrete outcome (not identified)")
+			}
+			if got["beta_x1"] != lin.Beta[1]/lin.Sigma {
+				t.Errorf("beta_x1 = %v, want β1/σ = %v", got["beta_x1"], lin.Beta[1]/lin.Sigma)
+			}
+			if kind == "ordered" && got["cut1"] != (lin.Cutpoints[0]-lin.Beta[0])/lin.Sigma {
+				t.Errorf("cut1 = %v, want (κ1 − β0)/σ", got["cut1"])
+			}
+		})
+	}
+}

@@ -43,6 +43,28 @@ func NewTruthFile(sc *scenarios.Scenario, hash string, rep uint64, s *Sample) (*
 		Replication: rep, Version: truth.Version, Estimands: Truth(sc.Textbook, s)}, nil
 }
 
+// outcomeType is the codebook type of y and w.
+func outcomeType(tb *scenarios.Textbook) string {
+	switch tb.Outcome {
+	case "binary":
+		return "binary"
+	case "ordered":
+		return "integer"
+	}
+	return "number"
+}
+
+// outcomeWord describes the variable v built from the latent index.
+func outcomeWord(tb *scenarios.Textbook, v, index string) string {
+	switch tb.Outcome {
+	case "binary":
+		return v + " = 1{" + index + " > 0}"
+	case "ordered":
+		return v + " = 1 + the number of textbook.cutpoints below " + index + fmt.Sprintf(" (1 to %d)", len(tb.Cutpoints)+1)
+	}
+	return v + " = " + index
+}
+
 // NewCodebook describes every column Write writes for sc.
 func NewCodebook(sc *scenarios.Scenario) *outfile.Codebook {
 	tb := &sc.Textbook
@@ -66,10 +88,10 @@ func NewCodebook(sc *scenarios.Scenario) *outfile.Codebook {
 			Description: "excluded instrument z: moves contact (coefficient textbook.exclusion) but not satisfaction or outcome; " + what + corr},
 		outfile.Column{Name: "contacted", Type: "binary", Observed: true,
 			Description: "selection / treatment s = 1{γ0 + Σ γj xj + γz z + u > 0}"},
-		outfile.Column{Name: "satisfaction", Type: "number", Observed: true,
-			Description: "y = β0 + Σ βj xj + σε; empty when not contacted (observed only for the selected)"},
-		outfile.Column{Name: "outcome", Type: "number", Observed: true,
-			Description: "w = β0 + Σ βj xj + δ·contacted + σε, observed for every observation"},
+		outfile.Column{Name: "satisfaction", Type: outcomeType(tb), Observed: true,
+			Description: outcomeWord(tb, "y", "β0 + Σ βj xj + σε") + "; empty when not contacted (observed only for the selected)"},
+		outfile.Column{Name: "outcome", Type: outcomeType(tb), Observed: true,
+			Description: outcomeWord(tb, "w", "β0 + Σ βj xj + δ·contacted + σε") + ", observed for every observation"},
 	)
 	cb := &outfile.Codebook{Scenario: sc.Name, Mode: "textbook", Files: []outfile.FileSpec{{
 		File:        EpisodesFile,
@@ -84,9 +106,9 @@ func NewCodebook(sc *scenarios.Scenario) *outfile.Codebook {
 				{Name: "episode_id", Type: "integer", Observed: false, Description: "observation identifier, as in episodes.csv"},
 				{Name: "u", Type: "number", Observed: false, Description: "selection error u (mean 0, variance 1)"},
 				{Name: "e", Type: "number", Observed: false, Description: "standardised outcome error ε (mean 0, variance 1, corr(u, ε) = rho); the outcome error is σε"},
-				{Name: "satisfaction_latent", Type: "number", Observed: false, Description: "y for every observation, contacted or not"},
-				{Name: "outcome_1", Type: "number", Observed: false, Description: "potential outcome w(1) = y + δ (had the observation contacted)"},
-				{Name: "outcome_0", Type: "number", Observed: false, Description: "potential outcome w(0) = y (had it not contacted)"},
+				{Name: "satisfaction_latent", Type: outcomeType(tb), Observed: false, Description: "y for every observation, contacted or not"},
+				{Name: "outcome_1", Type: outcomeType(tb), Observed: false, Description: "potential outcome w(1) had the observation contacted: " + outcomeWord(tb, "w(1)", "β0 + Σ βj xj + δ + σε")},
+				{Name: "outcome_0", Type: outcomeType(tb), Observed: false, Description: "potential outcome w(0) had it not contacted: " + outcomeWord(tb, "w(0)", "β0 + Σ βj xj + σε") + " = y"},
 			},
 		})
 	}

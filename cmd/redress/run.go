@@ -185,24 +185,36 @@ func printRows(w io.Writer, rows [][3]string) {
 	}
 }
 
+// effectNote says what the true effect of a textbook run is.
+func effectNote(outcome string) string {
+	if outcome == "binary" || outcome == "ordered" {
+		return " (ATE: mean of F(xβ + δ) − F(xβ))"
+	}
+	return " (δ = ATE = ATT = ATU)"
+}
+
 func printTextbook(w io.Writer, res *sim.Result, elapsed time.Duration) {
 	sc := res.Scenario
 	tb := sc.Textbook
 	t := res.Textbook
 	fmt.Fprintf(w, "redress run: %s (textbook), seed %d\n", sc.Name, sc.Seed)
-	fmt.Fprintf(w, "n = %s observations in %.2f s; %s contacted (%s); errors %s, rho %g, sigma %g, exclusion %g\n\n",
-		num(float64(t.N), 0), elapsed.Seconds(), num(float64(t.Selected), 0), pct(t.SelectionRate), tb.Errors, tb.Rho, tb.Sigma, tb.Exclusion)
+	kind := ""
+	if tb.Outcome == "binary" || tb.Outcome == "ordered" {
+		kind = "; " + tb.Outcome + " outcome"
+	}
+	fmt.Fprintf(w, "n = %s observations in %.2f s; %s contacted (%s); errors %s, rho %g, sigma %g, exclusion %g%s\n\n",
+		num(float64(t.N), 0), elapsed.Seconds(), num(float64(t.Selected), 0), pct(t.SelectionRate), tb.Errors, tb.Rho, tb.Sigma, tb.Exclusion, kind)
 	fmt.Fprintln(w, "What the firm sees vs what happened")
 	printRows(w, [][3]string{
 		{"", "firm sees", "truth"},
 		{"mean satisfaction y", fmt.Sprintf("%.3f", t.MeanSatisfactionObserved), fmt.Sprintf("%.3f", t.MeanSatisfactionPopulation) + " (all n)"},
-		{"effect of contact on outcome w", fmt.Sprintf("%+.3f", t.NaiveEffect), fmt.Sprintf("%+.3f", t.TrueEffect) + " (δ = ATE = ATT = ATU)"},
+		{"effect of contact on outcome w", fmt.Sprintf("%+.3f", t.NaiveEffect), fmt.Sprintf("%+.3f", t.TrueEffect) + effectNote(tb.Outcome)},
 	})
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "True parameters (truth.json)")
 	var rows [][3]string
 	for _, e := range res.Truth.Estimands {
-		if strings.HasPrefix(e.ID, "beta_") || strings.HasPrefix(e.ID, "gamma_") || e.ID == "rho" || e.ID == "sigma" || e.ID == "lambda" {
+		if strings.HasPrefix(e.ID, "beta_") || strings.HasPrefix(e.ID, "gamma_") || strings.HasPrefix(e.ID, "cut") || e.ID == "rho" || e.ID == "sigma" || e.ID == "lambda" {
 			rows = append(rows, [3]string{e.ID, fmt.Sprintf("%.4f", e.Value), ""})
 		}
 	}
