@@ -51,6 +51,18 @@ import (
 // separates the j-th and (j+1)-th smallest values of y), LogLik and Params
 // = k + K − 1.
 //
+// For every category j (value v) the equation "marginal_effects_v" holds
+// the average marginal effects of the regressors on P(y = j),
+//
+//	AMEⱼₗ = βₗ · (1/n)Σᵢ [φ(κⱼ₋₁ − xᵢ'β) − φ(κⱼ − xᵢ'β)],
+//
+// with delta-method standard errors from the full covariance of (β, κ),
+// the gradient being ∂AMEⱼₗ/∂βₘ = 1{l = m}Dⱼ + βₗ(1/n)Σᵢ xᵢₘ(aφ(a) − bφ(b)),
+// ∂AMEⱼₗ/∂κⱼ₋₁ = −βₗ(1/n)Σᵢ aφ(a), ∂AMEⱼₗ/∂κⱼ = βₗ(1/n)Σᵢ bφ(b) (Dⱼ the
+// mean bracket; Greene, "Ordered choice models"). Every column is treated
+// as continuous, as Stata's margins, dydx(*) predict(outcome(v)) does
+// for variables not declared as factors. They sum to zero over j.
+//
 // Errors: fewer than two categories, integer-coded categories with a gap
 // (a category inside the observed range with no observations: recode y
 // if the gap is intended), a constant or collinear column of X, too few
@@ -120,8 +132,16 @@ func OProbit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, 
 		v := fit.cov[(k+j)*p+k+j]
 		aux[j] = Aux{Name: pnames[k+j], Estimate: fit.theta[k+j], StdError: math.Sqrt(v), HasSE: true}
 	}
+	eqs := []Equation{eq}
+	for j := 0; j < K; j++ {
+		me, err := opMarginalEffects(m, fit, j, "marginal_effects_"+strconv.FormatFloat(cats[j], 'g', -1, 64), names)
+		if err != nil {
+			return fail(err)
+		}
+		eqs = append(eqs, me)
+	}
 	ll := fit.ll
-	res := &Result{Method: "oprobit", N: n, Equations: []Equation{eq}, Auxiliary: aux,
+	res := &Result{Method: "oprobit", N: n, Equations: eqs, Auxiliary: aux,
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p}
 	if err := res.check(); err != nil {
 		return nil, err
@@ -325,4 +345,70 @@ func (m *opModel) eval(theta, g, negH []float64) float64 {
 	}
 	fillLower(negH, p)
 	return ll
+}
+
+// opMarginalEffects returns the average marginal effects of the
+// regressors on the probability of category j with delta-method standard
+// errors (see OProbit).
+func opMarginalEffects(m *opModel, fit *mlFit, j int, name string, names []string) (Equation, error) {
+	k, K := m.k, m.K
+	p := k + K - 1
+	beta, cut := fit.theta[:k], fit.theta[k:]
+	var D, dLo, dHi float64 // means of φ(a) − φ(b), −aφ(a), bφ(b)
+	E := make([]float64, k) // mean of x(aφ(a) − bφ(b))
+	for i := 0; i < m.n; i++ {
+		xi := m.x[i*m.xs : i*m.xs+k]
+		var eta float64
+		for l, v := range xi {
+			eta += v * beta[l]
+		}
+		var fa, fb, afa, bfb float64
+		if j > 0 {
+			a := cut[j-1] - eta
+			fa = normPDF(a)
+			afa = a * fa
+		}
+		if j < K-1 {
+			b := cut[j] - eta
+			fb = normPDF(b)
+			bfb = b * fb
+		}
+		D += fa - fb
+		dLo -= afa
+		dHi += bfb
+		for l, v := range xi {
+			E[l] += v * (afa - bfb)
+		}
+	}
+	inv := 1 / float64(m.n)
+	D, dLo, dHi = D*inv, dLo*inv, dHi*inv
+	G := make([]float64, k*p)
+	est := make([]float64, k)
+	for l := 0; l < k; l++ {
+		est[l] = beta[l] * D
+		g := G[l*p : (l+1)*p]
+		for mm := 0; mm < k; mm++ {
+			g[mm] = beta[l] * E[mm] * inv
+		}
+		g[l] += D
+		if j > 0 {
+			g[k+j-1] = beta[l] * dLo
+		}
+		if j < K-1 {
+			g[k+j] = beta[l] * dHi
+		}
+	}
+	GV := matMul(G, fit.cov, k, p, p)
+	cov := make([]float64, k*k)
+	for a := 0; a < k; a++ {
+		for b := 0; b < k; b++ {
+			var s float64
+			for l := 0; l < p; l++ {
+				s += GV[a*p+l] * G[b*p+l]
+			}
+			cov[a*k+b] = s
+		}
+	}
+	symmetrize(cov, k)
+	return equation(name, names, est, cov)
 }

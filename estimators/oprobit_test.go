@@ -125,6 +125,32 @@ func TestOProbitVsR(t *testing.T) {
 	for _, a := range res.Auxiliary {
 		check(a.Name, a.Estimate, a.StdError, "cut."+a.Name, "cutse."+a.Name)
 	}
+	// Average marginal effects on each P(y = j) against numDeriv's
+	// jacobian; they sum to zero over the categories.
+	var maxAE, maxAS float64
+	sum := make([]float64, len(names))
+	for j := 1; j <= 5; j++ {
+		me, ok := res.Equation("marginal_effects_" + strconv.Itoa(j))
+		if !ok || len(me.Coefs) != len(names) {
+			t.Fatalf("equation marginal_effects_%d missing or wrong: %+v", j, me)
+		}
+		for l, c := range me.Coefs {
+			key := strconv.Itoa(j) + "." + c.Term
+			we, ws := refGet(t, ref, "op.ame.est."+key), refGet(t, ref, "op.ame.se."+key)
+			de, ds := math.Abs(c.Estimate-we), relDiff(c.StdError, ws)
+			maxAE, maxAS = math.Max(maxAE, de), math.Max(maxAS, ds)
+			if de > 1e-7 || ds > 1e-4 {
+				t.Errorf("AME on P(y = %d) of %s: %.10g (%.10g), R %.10g (%.10g)", j, c.Term, c.Estimate, c.StdError, we, ws)
+			}
+			sum[l] += c.Estimate
+		}
+	}
+	for l, v := range sum {
+		if math.Abs(v) > 1e-12 {
+			t.Errorf("AMEs of %s sum to %v over the categories", names[l], v)
+		}
+	}
+	t.Logf("marginal effects: max |Δ estimate| %.2g, max rel. Δ SE %.2g", maxAE, maxAS)
 	for _, src := range []string{"polr", "op"} {
 		if d := math.Abs(*res.LogLik - refGet(t, ref, src+".loglik")); d > 1e-6 {
 			t.Errorf("log-likelihood %.10f, R (%s) %.10f", *res.LogLik, src, refGet(t, ref, src+".loglik"))

@@ -89,6 +89,17 @@ kx <- ncol(X)
 putVec("op.est", th[1:kx]); putVec("op.se", se[1:kx])
 putVec("op.cut", th[-(1:kx)]); putVec("op.cutse", se[-(1:kx)])
 put("op.loglik", opLL(th))
+# Average marginal effects on P(y = j), delta method by numDeriv's jacobian.
+opAME <- function(th) {
+  b <- th[1:kx]; k <- c(-Inf, th[kx + 1:(K - 1)], Inf)
+  eta <- drop(X %*% b)
+  unlist(lapply(1:K, function(j) b * mean(dnorm(k[j] - eta) - dnorm(k[j + 1] - eta))))
+}
+ame <- opAME(th)
+names(ame) <- paste0(rep(1:K, each = kx), ".", colnames(X))
+Ja <- numDeriv::jacobian(opAME, th)
+putVec("op.ame.est", ame)
+putVec("op.ame.se", setNames(sqrt(diag(Ja %*% V %*% t(Ja))), names(ame)))
 cat("oprobit: polr ll", logLik(pf), "polished ll", opLL(th), "max |grad|", max(abs(numDeriv::grad(opLL, th))), "\n")
 print(cbind(polr = c(coef(pf), pf$zeta), polr.se = sp, est = th, se = se,
             relse = sp / se - 1), digits = 10)
