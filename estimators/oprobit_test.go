@@ -367,3 +367,57 @@ func TestOProbitTwoCategories(t *testing.T) {
 		t.Errorf("log-likelihood %v, probit %v", *op.LogLik, *pr.LogLik)
 	}
 }
+
+// TestOProbitEquivariance: the fit depends on the categories only
+// through their order (non-integer values allowed), and rescaling a
+// regressor by 1000 rescales its coefficient and standard error by 1/1000
+// while everything else is unchanged (large linear predictors in the
+// start's tails).
+func TestOProbitEquivariance(t *testing.T) {
+	X, y := oprobitDGP(rand.New(rand.NewPCG(11, 12)), 1500)
+	names := []string{"x1", "x2"}
+	base, err := OProbit(X, y, names, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y2 := make([]float64, len(y))
+	for i, v := range y {
+		y2[i] = math.Exp(v) / 7 // monotone, not integer
+	}
+	Xs := mat.DenseCopyOf(X)
+	for i := 0; i < 1500; i++ {
+		Xs.Set(i, 0, 1000*X.At(i, 0))
+	}
+	for _, tc := range []struct {
+		name  string
+		X     *mat.Dense
+		y     []float64
+		scale []float64
+	}{{"relabelled", X, y2, []float64{1, 1}}, {"rescaled", Xs, y, []float64{1e-3, 1}}} {
+		res, err := OProbit(tc.X, tc.y, names, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		for j, c := range res.Equations[0].Coefs {
+			w := base.Equations[0].Coefs[j]
+			if relDiff(c.Estimate, w.Estimate*tc.scale[j]) > 1e-8 || relDiff(c.StdError, w.StdError*tc.scale[j]) > 1e-6 {
+				t.Errorf("%s %s: %v (%v), want %v (%v)", tc.name, c.Term, c.Estimate, c.StdError, w.Estimate*tc.scale[j], w.StdError*tc.scale[j])
+			}
+		}
+		for j, a := range res.Auxiliary {
+			w := base.Auxiliary[j]
+			if math.Abs(a.Estimate-w.Estimate) > 1e-8 || relDiff(a.StdError, w.StdError) > 1e-6 {
+				t.Errorf("%s %s: %v (%v), want %v (%v)", tc.name, a.Name, a.Estimate, a.StdError, w.Estimate, w.StdError)
+			}
+		}
+		if math.Abs(*res.LogLik-*base.LogLik) > 1e-8 {
+			t.Errorf("%s: log-likelihood %v, want %v", tc.name, *res.LogLik, *base.LogLik)
+		}
+	}
+	if _, ok := func() (Equation, bool) {
+		res, _ := OProbit(X, y2, names, Options{})
+		return res.Equation("marginal_effects_" + strconv.FormatFloat(math.Exp(1)/7, 'g', -1, 64))
+	}(); !ok {
+		t.Errorf("marginal effects are not named by the category value")
+	}
+}

@@ -117,6 +117,9 @@ func (s *SwitchingResult) MarshalJSON() ([]byte, error) {
 // "lnsigma1", "lnsigma0" (Hessian SEs) and "rho1", "rho0", "sigma1",
 // "sigma0" (delta-method SEs).
 //
+// NSelected is the number of rows in regime 1; LogLik is ℓ at the
+// maximum and Params = kz + k₁ + k₀ + 4.
+//
 // Effects (Lokshin & Sajaia 2004, eqs. 6–9; Fuglie & Bosch 1995) are
 // averages of the model's conditional expectations over the sample:
 //

@@ -360,3 +360,58 @@ func TestSwitchingIndependentTests(t *testing.T) {
 		t.Errorf("LR test rejects a true null in %d of %d samples at 5%%", rejected, reps)
 	}
 }
+
+// TestSwitchingRelabel: exchanging the regimes (d → 1 − d, γ → −γ)
+// exchanges the outcome equations and σ's, flips the sign of the ρ's
+// (Corr(−u, εⱼ) = −ρⱼ) and turns the att into minus the atu; the ate
+// changes sign; the log-likelihood and the tests are unchanged.
+func TestSwitchingRelabel(t *testing.T) {
+	Z, d, X, y := loadSwitchingSim(t)
+	a, err := Switching(Z, d, swZNames, X, swXNames, X, swXNames, y, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2 := make([]float64, len(d))
+	for i, v := range d {
+		d2[i] = 1 - v
+	}
+	b, err := Switching(Z, d2, swZNames, X, swXNames, X, swXNames, y, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-7*(1+math.Abs(want)) {
+			t.Errorf("%s: %.10g, want %.10g", what, got, want)
+		}
+	}
+	for _, m := range []struct {
+		ea, eb string
+		sign   float64
+	}{{"selection", "selection", -1}, {"outcome1", "outcome0", 1}, {"outcome0", "outcome1", 1}} {
+		ea, _ := a.Equation(m.ea)
+		eb, _ := b.Equation(m.eb)
+		for j := range ea.Coefs {
+			near(m.ea+" "+ea.Coefs[j].Term, eb.Coefs[j].Estimate, m.sign*ea.Coefs[j].Estimate)
+			near(m.ea+" "+ea.Coefs[j].Term+" SE", eb.Coefs[j].StdError, ea.Coefs[j].StdError)
+		}
+	}
+	for _, m := range []struct {
+		na, nb string
+		sign   float64
+	}{{"rho1", "rho0", -1}, {"rho0", "rho1", -1}, {"sigma1", "sigma0", 1}, {"sigma0", "sigma1", 1}} {
+		xa, _ := a.Aux(m.na)
+		xb, _ := b.Aux(m.nb)
+		near(m.na, xb.Estimate, m.sign*xa.Estimate)
+		near(m.na+" SE", xb.StdError, xa.StdError)
+	}
+	for _, m := range [][2]string{{"att", "atu"}, {"atu", "att"}, {"ate", "ate"}} {
+		xa, _ := a.effect(m[0])
+		xb, _ := b.effect(m[1])
+		near(m[0], xb.Estimate, -xa.Estimate)
+		near(m[0]+" SE", xb.StdError, xa.StdError)
+	}
+	near("log-likelihood", *b.LogLik, *a.LogLik)
+	near("LR", b.LR.Statistic, a.LR.Statistic)
+	near("Wald", b.Wald.Statistic, a.Wald.Statistic)
+}
