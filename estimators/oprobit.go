@@ -109,12 +109,32 @@ func OProbit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, 
 	for j := 1; j < K; j++ {
 		pnames = append(pnames, "cut"+strconv.Itoa(j))
 	}
-	// Rank deficiency shows in −H at the start, where it is
-	// Σ wᵢxᵢxᵢ' (wᵢ > 0) in the β block.
+	// Rank deficiency shows in −H at the start (Σ wᵢxᵢxᵢ', wᵢ > 0, in the
+	// β block). Factored with the cutpoints first, the first failing
+	// pivot names the first column collinear with a constant and the
+	// columns before it (a combination of columns that is constant, such
+	// as dummies for every level of a factor, is an intercept in
+	// disguise).
 	g0, h0 := make([]float64, p), make([]float64, p*p)
 	m.eval(theta0, g0, h0)
-	if _, bad, ok := cholInverse(h0, p, hessPivot); !ok && bad < k {
-		return fail(fmt.Errorf("rank-deficient design: column %q is collinear with the columns before it", names[bad]))
+	perm := make([]int, 0, p)
+	for j := k; j < p; j++ {
+		perm = append(perm, j)
+	}
+	for j := 0; j < k; j++ {
+		perm = append(perm, j)
+	}
+	hp := make([]float64, p*p)
+	for a, i := range perm {
+		for b, j := range perm {
+			hp[a*p+b] = h0[i*p+j]
+		}
+	}
+	if _, bad, ok := cholInverse(hp, p, hessPivot); !ok {
+		if bad >= K-1 {
+			return fail(fmt.Errorf("rank-deficient design: column %q is collinear with the columns before it and a constant (the cutpoints take the place of an intercept)", names[bad-(K-1)]))
+		}
+		return fail(fmt.Errorf("the information matrix is singular at the starting values (cutpoint %q)", pnames[perm[bad]]))
 	}
 	fit, err := newtonMax(m.eval, theta0, pnames, opts.maxIter())
 	if errors.Is(err, errNotConverged) {

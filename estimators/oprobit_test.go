@@ -318,6 +318,8 @@ func TestOProbitErrors(t *testing.T) {
 		{"empty category", X, gap, names, "category 3 has no observations"},
 		{"intercept", withCol(func(int) float64 { return 1 }), y, []string{"x1", "x2", "(Intercept)"}, `column "(Intercept)" is constant`},
 		{"collinear", withCol(func(i int) float64 { return 2*X.At(i, 0) - X.At(i, 1) }), y, []string{"x1", "x2", "x3"}, `rank-deficient design: column "x3"`},
+		{"collinear with a constant", withCol(func(i int) float64 { return X.At(i, 0) + 5 }), y, []string{"x1", "x2", "x3"}, `rank-deficient design: column "x3"`},
+		{"dummy trap", withCol(func(i int) float64 { return 1 - X.At(i, 1) }), y, []string{"x1", "x2", "not_x2"}, `rank-deficient design: column "not_x2" is collinear with the columns before it and a constant`},
 		{"separation", X, sep, names, "did not converge"},
 		{"nan", X, append(append([]float64(nil), y[:299]...), math.NaN()), names, "outcome is NaN"},
 	} {
