@@ -120,8 +120,8 @@ func (s *SwitchingResult) MarshalJSON() ([]byte, error) {
 // NSelected is the number of rows in regime 1; LogLik is ℓ at the
 // maximum and Params = kz + k₁ + k₀ + 4.
 //
-// Effects (Lokshin & Sajaia 2004, eqs. 6–9; Fuglie & Bosch 1995) are
-// averages of the model's conditional expectations over the sample:
+// Effects (Lokshin & Sajaia 2004; Fuglie & Bosch 1995, Amer. J. Agr.
+// Econ. 77(4)) are averages of the model's conditional expectations over the sample:
 //
 //	att = mean_{d=1} [ x₁ᵢ'β₁ − x₀ᵢ'β₀ + (σ₁ρ₁ − σ₀ρ₀)·φ(cᵢ)/Φ(cᵢ) ],
 //	atu = mean_{d=0} [ x₁ᵢ'β₁ − x₀ᵢ'β₀ − (σ₁ρ₁ − σ₀ρ₀)·φ(cᵢ)/(1 − Φ(cᵢ)) ],
