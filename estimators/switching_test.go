@@ -415,3 +415,45 @@ func TestSwitchingRelabel(t *testing.T) {
 	near("LR", b.LR.Statistic, a.LR.Statistic)
 	near("Wald", b.Wald.Statistic, a.Wald.Statistic)
 }
+
+// TestSwitchingDifferentRegressorsVsR: x2 enters regime 1 only (k₁ = 3,
+// k₀ = 2), against sampleSelection (estimates, SEs, log-likelihood) and
+// the effects by numDeriv in R.
+func TestSwitchingDifferentRegressorsVsR(t *testing.T) {
+	ref := rOrdSwitch(t)
+	Z, d, X, y := loadSwitchingSim(t)
+	X0 := mat.NewDense(len(y), 2, nil)
+	X0.Copy(X.Slice(0, len(y), 0, 2))
+	res, err := Switching(Z, d, swZNames, X, swXNames, X0, swXNames[:2], y, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var maxE, maxS float64
+	check := func(what string, est, se float64, kEst, kSE string) {
+		t.Helper()
+		we, ws := refGet(t, ref, "sw2."+kEst), refGet(t, ref, "sw2."+kSE)
+		de, ds := math.Abs(est-we), relDiff(se, ws)
+		maxE, maxS = math.Max(maxE, de), math.Max(maxS, ds)
+		if de > 1e-6 || ds > 1e-4 {
+			t.Errorf("%s: %.10g (%.10g), R %.10g (%.10g)", what, est, se, we, ws)
+		}
+	}
+	eqKey := map[string]string{"selection": "sel", "outcome1": "out1", "outcome0": "out0"}
+	for _, eq := range res.Equations {
+		for _, c := range eq.Coefs {
+			k := eqKey[eq.Name]
+			check(eq.Name+" "+c.Term, c.Estimate, c.StdError, k+".est."+c.Term, k+".se."+c.Term)
+		}
+	}
+	for _, nm := range []string{"rho1", "rho0", "sigma1", "sigma0"} {
+		a, _ := res.Aux(nm)
+		check(nm, a.Estimate, a.StdError, "aux.est."+nm, "aux.se."+nm)
+	}
+	for _, e := range res.Effects {
+		check(e.Name, e.Estimate, e.StdError, "eff.est."+e.Name, "eff.se."+e.Name)
+	}
+	if dl := math.Abs(*res.LogLik - refGet(t, ref, "sw2.loglik")); dl > 1e-6 {
+		t.Errorf("log-likelihood %.10f, R %.10f", *res.LogLik, ref["sw2.loglik"])
+	}
+	t.Logf("max |Δ estimate| %.2g, max rel. Δ SE %.2g", maxE, maxS)
+}

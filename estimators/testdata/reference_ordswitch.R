@@ -202,6 +202,53 @@ cmp <- cbind(ss = c(cs[iG], cs[iB1], cs[iB0], cs[iR1], cs[iR0], cs[iS1], cs[iS0]
              own.se = c(se[1:(p - 4)], unlist(ref[paste0("sw.aux.se.", c("rho1", "rho0", "sigma1", "sigma0"))])))
 print(cbind(cmp, rel.est = cmp[, 1] / cmp[, 2] - 1, rel.se = cmp[, 3] / cmp[, 4] - 1), digits = 10)
 
+# ---- Switching with different regressors: x2 only in regime 1 --------------
+# ("sw2": sampleSelection's estimates and SEs, the effects by numDeriv on
+# the hand-written likelihood with X₁ = (1, x1, x2), X₀ = (1, x1)).
+ss2 <- selection(d ~ x1 + z1, list(y ~ x1, y ~ x1 + x2), data = sw, method = "ml",
+                 iterlim = 500, tol = 1e-14, reltol = 1e-14)
+c2 <- coef(ss2); s2 <- sqrt(diag(vcov(ss2)))
+X1 <- X; X0 <- X[, 1:2]; k1 <- ncol(X1); k0 <- ncol(X0)
+# sampleSelection's order: γ, β(d=0), sigma1, rho1, β(d=1), sigma2, rho2.
+j0 <- kz + 1:k0; j1 <- kz + k0 + 2 + 1:k1
+jS0 <- kz + k0 + 1; jR0 <- kz + k0 + 2; jS1 <- kz + k0 + k1 + 3; jR1 <- kz + k0 + k1 + 4
+swLL2 <- function(th) {
+  g <- th[1:kz]; b1 <- th[kz + 1:k1]; b0 <- th[kz + k1 + 1:k0]
+  q <- kz + k1 + k0
+  rho1 <- tanh(th[q + 1]); rho0 <- tanh(th[q + 2]); sg1 <- exp(th[q + 3]); sg0 <- exp(th[q + 4])
+  c <- drop(Z %*% g)
+  e1 <- (sw$y - drop(X1 %*% b1)) / sg1
+  e0 <- (sw$y - drop(X0 %*% b0)) / sg0
+  sum(ifelse(d1,
+             pnorm((c + rho1 * e1) / sqrt(1 - rho1^2), log.p = TRUE) + dnorm(e1, log = TRUE) - log(sg1),
+             pnorm(-(c + rho0 * e0) / sqrt(1 - rho0^2), log.p = TRUE) + dnorm(e0, log = TRUE) - log(sg0)))
+}
+th2 <- polish(swLL2, unname(c(c2[iG], c2[j1], c2[j0], atanh(c2[jR1]), atanh(c2[jR0]), log(c2[jS1]), log(c2[jS0]))))
+V2 <- solve(-numDeriv::hessian(swLL2, th2))
+p2 <- length(th2)
+effects2 <- function(th) {
+  g <- th[1:kz]; b1 <- th[kz + 1:k1]; b0 <- th[kz + k1 + 1:k0]
+  rho1 <- tanh(th[p2 - 3]); rho0 <- tanh(th[p2 - 2]); sg1 <- exp(th[p2 - 1]); sg0 <- exp(th[p2])
+  c <- drop(Z %*% g)
+  dx <- drop(X1 %*% b1 - X0 %*% b0)
+  k <- sg1 * rho1 - sg0 * rho0
+  c(att = mean(dx[d1] + k * dnorm(c[d1]) / pnorm(c[d1])),
+    atu = mean(dx[!d1] - k * dnorm(c[!d1]) / pnorm(-c[!d1])),
+    ate = mean(dx))
+}
+Je2 <- numDeriv::jacobian(effects2, th2)
+putVec("sw2.sel.est", setNames(c2[iG], colnames(Z))); putVec("sw2.sel.se", setNames(s2[iG], colnames(Z)))
+putVec("sw2.out1.est", setNames(c2[j1], colnames(X1))); putVec("sw2.out1.se", setNames(s2[j1], colnames(X1)))
+putVec("sw2.out0.est", setNames(c2[j0], colnames(X0))); putVec("sw2.out0.se", setNames(s2[j0], colnames(X0)))
+putVec("sw2.aux.est", c(sigma1 = c2[[jS1]], sigma0 = c2[[jS0]], rho1 = c2[[jR1]], rho0 = c2[[jR0]]))
+putVec("sw2.aux.se", c(sigma1 = s2[[jS1]], sigma0 = s2[[jS0]], rho1 = s2[[jR1]], rho0 = s2[[jR0]]))
+put("sw2.loglik", as.numeric(logLik(ss2)))
+putVec("sw2.eff.est", effects2(th2))
+putVec("sw2.eff.se", setNames(sqrt(diag(Je2 %*% V2 %*% t(Je2))), names(effects2(th2))))
+cat("switching, x2 only in regime 1: sampleSelection ll", logLik(ss2), "own", swLL2(th2),
+    "max |Δθ|", max(abs(th2[1:(p2 - 4)] - c(c2[iG], c2[j1], c2[j0]))), "\n")
+print(rbind(est = effects2(th2), se = sqrt(diag(Je2 %*% V2 %*% t(Je2)))), digits = 10)
+
 out <- data.frame(key = names(ref), value = sprintf("%.17g", unlist(ref)))
 write.csv(out, "r_ordswitch.csv", row.names = FALSE, quote = FALSE)
 cat(nrow(out), "reference values written\n")
