@@ -163,6 +163,8 @@ func execBounded(ctx context.Context, argv, env []string, stdin []byte, timeout 
 	switch {
 	case cctx.Err() != nil:
 		reason = fmt.Sprintf("timed out after %s", timeout)
+	case errors.Is(err, exec.ErrWaitDelay):
+		reason = "the command exited, but a process it started kept its standard output or error open"
 	case err != nil:
 		reason = runFailure(argv[0], err)
 	case stdout.over:
@@ -174,7 +176,7 @@ func execBounded(ctx context.Context, argv, env []string, stdin []byte, timeout 
 		}
 		return nil, reason, nil
 	}
-	return stdout.Bytes(), "", nil
+	return stdout.buf, "", nil
 }
 
 // runFailure describes why a command failed to run or finish.
@@ -186,20 +188,22 @@ func runFailure(name string, err error) string {
 	return fmt.Sprintf("cannot run %s: %v", name, err)
 }
 
-// capBuffer keeps the first max bytes written to it and notes more.
+// capBuffer keeps the first max bytes written to it and notes more. (It
+// has no ReadFrom, which would let io.Copy bypass the cap.)
 type capBuffer struct {
-	bytes.Buffer
+	buf  []byte
 	max  int
 	over bool
 }
 
 func (b *capBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); len(p) > room {
+	if room := b.max - len(b.buf); len(p) > room {
 		b.over = true
-		b.Buffer.Write(p[:max(room, 0)])
+		b.buf = append(b.buf, p[:max(room, 0)]...)
 		return len(p), nil
 	}
-	return b.Buffer.Write(p)
+	b.buf = append(b.buf, p...)
+	return len(p), nil
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -56,7 +56,7 @@ func readReps(t *testing.T, dir string) []RepRow {
 func extConfig(t *testing.T, bin, out string, workers int) Config {
 	sc := testScenario(t)
 	only := []string{"mean_satisfaction_given_x"}
-	return Config{Scenario: sc, Reps: 8, Estimators: []string{"naive"}, Out: out, Workers: workers,
+	return Config{Scenario: sc, Reps: 9, Estimators: []string{"naive"}, Out: out, Workers: workers,
 		ExternalTimeout: time.Second,
 		External: []External{
 			{Name: "byfile", Command: []string{bin, "{data}"}, Estimands: only},
@@ -100,12 +100,12 @@ func TestExternalEstimators(t *testing.T) {
 // mean_satisfaction_given_x: naive, byfile, stdin_nose, flaky.
 func checkExternalRows(t *testing.T, rows []RepRow) {
 	t.Helper()
-	if len(rows) != 8*5 { // the four, then naive for ate_contact_outcome
-		t.Fatalf("%d rows, want 40", len(rows))
+	if len(rows) != 9*5 { // the four, then naive for ate_contact_outcome
+		t.Fatalf("%d rows, want 45", len(rows))
 	}
 	reasons := []string{"", "exit status 3; stderr: boom: singular matrix", "not the JSON expected", "no estimate of mean_satisfaction_given_x",
-		`"estimate" is "NaN", not a finite number`, "did not converge", `"se" is null`, "timed out after 1s"}
-	for r := range 8 {
+		`"estimate" is "NaN", not a finite number`, "did not converge", `"se" is null`, "timed out after 1s", "standard output longer than 4194304 bytes"}
+	for r := range 9 {
 		nv, file, nose, flaky := rows[5*r], rows[5*r+1], rows[5*r+2], rows[5*r+3]
 		if nv.Method != "naive" || file.Method != "byfile" || nose.Method != "stdin_nose" || flaky.Method != "flaky" {
 			t.Fatalf("rep %d: methods %s %s %s %s", r, nv.Method, file.Method, nose.Method, flaky.Method)
@@ -145,11 +145,11 @@ func checkExternalSummary(t *testing.T, dir string) {
 		}
 	}
 	t.Logf("summary:\n%s", data)
-	if !strings.Contains(got["flaky"], ",8,1,7,") {
-		t.Errorf("flaky: want 8 reps, 1 ok, 7 failures: %s", got["flaky"])
+	if !strings.Contains(got["flaky"], ",9,1,8,") {
+		t.Errorf("flaky: want 9 reps, 1 ok, 8 failures: %s", got["flaky"])
 	}
-	if !strings.Contains(got["stdin_nose"], ",8,8,0,") {
-		t.Errorf("stdin_nose: want 8 reps, 8 ok: %s", got["stdin_nose"])
+	if !strings.Contains(got["stdin_nose"], ",9,9,0,") || !strings.HasSuffix(got["stdin_nose"], ",,,,,,,,,0,0") {
+		t.Errorf("stdin_nose: want 9 reps, 9 ok, no SE-based measure: %s", got["stdin_nose"])
 	}
 }
 

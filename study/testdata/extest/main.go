@@ -3,7 +3,7 @@
 // standard input) and prints the mean satisfaction of the contacted
 // rows — the naive estimator's estimate — for mean_satisfaction_given_x,
 // with no SE when REDRESS_METHOD ends in "nose". With -fail it fails
-// in the way REDRESS_REP mod 8 selects (0 succeeds).
+// in the way REDRESS_REP mod 9 selects (0 succeeds).
 package main
 
 import (
@@ -36,7 +36,7 @@ func main() {
 	mean, n := naive(in)
 	rep, _ := strconv.Atoi(os.Getenv("REDRESS_REP"))
 	if fail {
-		failAs(rep % 8)
+		failAs(rep % 9)
 	}
 	se := fmt.Sprintf(`, "se": %g`, 1/math.Sqrt(float64(n)))
 	if strings.HasSuffix(os.Getenv("REDRESS_METHOD"), "nose") {
@@ -85,6 +85,8 @@ func failAs(k int) {
 		os.Exit(3)
 	case 7:
 		time.Sleep(30 * time.Second)
+	case 8:
+		os.Stdout.Write(make([]byte, 5<<20))
 	}
 	fmt.Println(out[k])
 	os.Exit(0)
