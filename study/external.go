@@ -16,7 +16,7 @@ import (
 // External is a user's estimator: a command run once per replication on
 // that replication's observed data (the episodes table the built-in
 // estimators see, as CSV; never the truth), which prints the estimates
-// of named estimands as JSON on its standard output (see ParseExternal
+// of named estimands as JSON on its standard output (see docs/studies.md
 // for the format). Its estimates are scored against the truth like a
 // built-in estimator's.
 //

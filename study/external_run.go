@@ -229,7 +229,7 @@ func (b *tailBuffer) String() string {
 	return string(b.buf)
 }
 
-// ParseExternal reads an external command's standard output, which must
+// parseExternal reads an external command's standard output, which must
 // be one JSON object (white space around it is allowed, nothing else):
 //
 //	{"estimates": {
@@ -242,10 +242,6 @@ func (b *tailBuffer) String() string {
 // RMSE but not towards the model SE, coverage and power); "error" marks
 // the estimand as failed, with that reason. Other keys are ignored. It
 // returns each estimand's object, unparsed.
-func ParseExternal(out []byte) (map[string]json.RawMessage, error) {
-	return parseExternal(out)
-}
-
 func parseExternal(out []byte) (map[string]json.RawMessage, error) {
 	var doc struct {
 		Estimates map[string]json.RawMessage `json:"estimates"`
