@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/redress-sim/redress/study"
 )
 
 func TestSplitCommand(t *testing.T) {
@@ -87,5 +91,78 @@ func TestExternalCommand(t *testing.T) {
 	csv, _ := os.ReadFile(filepath.Join(out, "replications.csv"))
 	if n := strings.Count(string(csv), ",beta_x1,canned,0.5,0.5,0.1,"); n != 3 {
 		t.Errorf("%d replications with the canned estimate, want 3:\n%s", n, csv)
+	}
+}
+
+// naiveScript computes the naive estimate of mean_satisfaction_given_x
+// (the mean satisfaction of the contacted) from the textbook CSV, with
+// awk, from the file named or standard input.
+const naiveScript = `awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+$c["contacted"] == 1 { s += $c["satisfaction"]; n++ }
+END { printf "{\"estimates\": {\"mean_satisfaction_given_x\": {\"estimate\": %.17g, \"se\": %.17g}}}\n", s / n, 1 / sqrt(n) }' "$@"
+`
+
+// TestExternalWorkers runs two external estimators (an awk script given
+// the data as a file and on standard input) with 1 and 2 workers: every
+// file, plots included, must be identical, and their estimates must be
+// the built-in naive estimator's.
+func TestExternalWorkers(t *testing.T) {
+	for _, p := range []string{"sh", "awk"} {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Skipf("no %s", p)
+		}
+	}
+	base := t.TempDir()
+	script := filepath.Join(base, "naive.sh")
+	if err := os.WriteFile(script, []byte(naiveScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := smallTextbook(t)
+	for _, w := range []string{"1", "2"} {
+		code, _, errs := runCLI(t, "bias", sc, "--reps", "6", "--estimators", "naive", "--workers", w, "--out", filepath.Join(base, "w"+w),
+			"--external", "sh "+script+" {data}", "--external-name", "awk_file", "--external-estimands", "mean_satisfaction_given_x",
+			"--external", "sh "+script, "--external-name", "awk_stdin", "--external-estimands", "mean_satisfaction_given_x")
+		if code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, errs)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(base, "w1", "*"))
+	if len(files) < 7 {
+		t.Fatalf("only %d files: %v", len(files), files)
+	}
+	for _, f := range files {
+		a, _ := os.ReadFile(f)
+		b, _ := os.ReadFile(filepath.Join(base, "w2", filepath.Base(f)))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 2 workers", filepath.Base(f))
+		}
+	}
+	checkNaiveAgrees(t, filepath.Join(base, "w1"))
+}
+
+// checkNaiveAgrees checks that the awk estimates equal naive's.
+func checkNaiveAgrees(t *testing.T, dir string) {
+	t.Helper()
+	m, err := study.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := study.OpenReplications(filepath.Join(dir, study.ReplicationsFile), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	n := 0
+	for rows, err := rd.Next(); err == nil; rows, err = rd.Next() {
+		// mean_satisfaction_given_x: naive, awk_file, awk_stdin; then ate's naive
+		for _, x := range rows[1:3] {
+			if x.Error != "" || math.Abs(x.Estimate-rows[0].Estimate) > 1e-9 {
+				t.Errorf("rep %d %s: %v (%q), naive %v", x.Rep, x.Method, x.Estimate, x.Error, rows[0].Estimate)
+			}
+			n++
+		}
+	}
+	if n != 12 {
+		t.Errorf("%d external estimates compared, want 12", n)
 	}
 }
