@@ -84,6 +84,9 @@ func (x *extRunner) run(ctx context.Context, sc *scenarios.Scenario, tk task, da
 			}
 			r := externalRow(vals, est, reason)
 			r.Estimand, r.Method, r.Truth = est, e.Name, tr.Value
+			if r.Err != nil { // the temporary directory's name is random: keep it out
+				r.Err = errors.New(strings.ReplaceAll(r.Err.Error(), x.dir, "<tmp>"))
+			}
 			rows = append(rows, r)
 		}
 	}

@@ -103,7 +103,7 @@ func checkExternalRows(t *testing.T, rows []RepRow) {
 	if len(rows) != 9*5 { // the four, then naive for ate_contact_outcome
 		t.Fatalf("%d rows, want 45", len(rows))
 	}
-	reasons := []string{"", "exit status 3; stderr: boom: singular matrix", "not the JSON expected", "no estimate of mean_satisfaction_given_x",
+	reasons := []string{"", "exit status 3; stderr: boom: singular matrix in <tmp>/point0-rep1.csv", "not the JSON expected", "no estimate of mean_satisfaction_given_x",
 		`"estimate" is "NaN", not a finite number`, "did not converge", `"se" is null`, "timed out after 1s", "standard output longer than 4194304 bytes"}
 	for r := range 9 {
 		nv, file, nose, flaky := rows[5*r], rows[5*r+1], rows[5*r+2], rows[5*r+3]

@@ -81,7 +81,7 @@ func failAs(k int) {
 	case 0:
 		return
 	case 1:
-		fmt.Fprintln(os.Stderr, "boom: singular matrix")
+		fmt.Fprintln(os.Stderr, "boom: singular matrix in", os.Getenv("REDRESS_DATA"))
 		os.Exit(3)
 	case 7:
 		time.Sleep(30 * time.Second)
