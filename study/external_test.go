@@ -210,3 +210,46 @@ func TestExternalInterrupt(t *testing.T) {
 		t.Errorf("%d rows saved, want 21 (7 replications × 3 estimands)", len(rows))
 	}
 }
+
+// TestExternalOutput: what a command's output must be, estimand by
+// estimand.
+func TestExternalOutput(t *testing.T) {
+	for _, c := range []struct {
+		out, want string // want: "" for an estimate of 1 with SE 0.5, "-" for one without SE, else the failure
+	}{
+		{`{"estimates": {"b": {"estimate": 1, "se": 0.5}}}`, ""},
+		{" \n{\"estimates\": {\"b\": {\"estimate\": 1e0, \"se\": 5e-1, \"df\": 3}}, \"note\": 1}\n\n", ""},
+		{`{"estimates": {"b": {"estimate": 1}}}`, "-"},
+		{`{"estimates": {"b": {"estimate": 1}}} {}`, "more than one JSON value"},
+		{`{"estimates": {"b": {"estimate": 1}}} trailing`, "more than one JSON value"},
+		{``, "(empty)"},
+		{`{"estimate": 1}`, `no "estimates" object`},
+		{`{"estimates": []}`, "must be an object"},
+		{`{"estimates": {"a": {"estimate": 1}}}`, "no estimate of b in the output (it has: a)"},
+		{`{"estimates": {"b": 1}}`, "must be an object"},
+		{`{"estimates": {"b": {"se": 1}}}`, `no "estimate"`},
+		{`{"estimates": {"b": {"estimate": null}}}`, `"estimate" is null`},
+		{`{"estimates": {"b": {"estimate": "Inf"}}}`, `"estimate" is "Inf", not a finite number`},
+		{`{"estimates": {"b": {"estimate": 1e999}}}`, "not a finite number"},
+		{`{"estimates": {"b": {"estimate": 1, "se": -0.5}}}`, "se -0.5 is negative"},
+		{`{"estimates": {"b": {"estimate": 1, "error": "singular"}}}`, "singular"},
+	} {
+		vals, err := parseExternal([]byte(c.out))
+		reason := ""
+		if err != nil {
+			reason = err.Error()
+		}
+		r := externalRow(vals, "b", reason)
+		switch {
+		case c.want == "" && (r.Err != nil || r.Estimate != 1 || r.StdError != 0.5),
+			c.want == "-" && (r.Err != nil || r.Estimate != 1 || !r.noSE || !math.IsNaN(r.StdError)),
+			c.want != "" && c.want != "-" && (r.Err == nil || !strings.Contains(r.Err.Error(), c.want)):
+			t.Errorf("%q: %+v, want %q", c.out, r, c.want)
+		}
+	}
+	for _, rep := range []uint64{0, 1, 2, 1 << 40} {
+		if s := repSeed(7, rep); s < 1 || s >= 1<<31 || s == repSeed(8, rep) || s == repSeed(7, rep+1) {
+			t.Errorf("repSeed(7, %d) = %d", rep, s)
+		}
+	}
+}
