@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redress-sim/redress/internal/outfile"
 	"github.com/redress-sim/redress/scenarios"
@@ -79,6 +80,12 @@ type Config struct {
 	// combined with shards.
 	Until []Target
 	Batch int
+	// External are the user's estimators, run as commands (see
+	// External), each for at most ExternalTimeout per replication
+	// (0: DefaultExternalTimeout). Estimators does not filter them; an
+	// empty, non-nil Estimators runs them alone.
+	External        []External
+	ExternalTimeout time.Duration
 
 	// alter, when set (by tests), may alter a replication's rows.
 	alter func(point, rep int, rows []RepRow)
@@ -108,6 +115,9 @@ type Manifest struct {
 	// Reps is then the cap.
 	Until string `json:"until,omitempty"`
 	Batch int    `json:"batch,omitempty"`
+	// External are the external estimators, commands included: a study
+	// resumes or merges only with the same commands.
+	External []External `json:"external,omitempty"`
 }
 
 // Results is a study's outcome: its measures, not its replications,
@@ -192,7 +202,11 @@ func NewManifest(cfg *Config) (Manifest, error) {
 	if err := ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
 		return Manifest{}, err
 	}
-	pairs := Pairs(sc.Mode, cfg.Estimators)
+	exts, err := resolveExternals(sc.Mode, cfg.External)
+	if err != nil {
+		return Manifest{}, err
+	}
+	pairs := withExternals(sc.Mode, Pairs(sc.Mode, cfg.Estimators), exts)
 	if len(pairs) == 0 {
 		return Manifest{}, fmt.Errorf("no estimator applies")
 	}
@@ -206,7 +220,7 @@ func NewManifest(cfg *Config) (Manifest, error) {
 	}
 	m := Manifest{Version: 1, Scenario: sc.Name, ScenarioHash: hash, Mode: sc.Mode, Seed: sc.Seed,
 		Reps: cfg.Reps, Estimators: est, Pairs: pairs, Sweeps: cfg.Sweeps, Mechanism: mechanism(sc),
-		Definitions: map[string]string{}}
+		Definitions: map[string]string{}, External: exts}
 	if m.Sweeps == nil {
 		m.Sweeps = []Sweep{}
 	}
@@ -280,6 +294,10 @@ func Bias(ctx context.Context, cfg Config) (*Results, error) {
 		return nil, err
 	}
 	st := newStudyRun(&cfg, man, points, scs)
+	if st.ext, err = newExtRunner(man.External, cfg.ExternalTimeout); err != nil {
+		return nil, err
+	}
+	defer st.ext.close()
 	var prev *Manifest
 	if cfg.Resume {
 		if prev, err = resumable(&cfg, man, manBytes); err != nil {

@@ -35,6 +35,9 @@ type Row struct {
 	// Err is set when the estimator failed; Estimate and StdError are
 	// then meaningless.
 	Err error
+	// noSE marks an estimate given without a standard error (an
+	// external estimator may give none): StdError is then NaN.
+	noSE bool
 }
 
 // CI95 returns the normal 95% interval of the estimate.

@@ -86,6 +86,11 @@ func (m *Manifest) validate() error {
 			return inputErr("a sweep without a key or values")
 		}
 	}
+	for _, e := range m.External {
+		if e.Name == "" || len(e.Command) == 0 || len(e.Estimands) == 0 {
+			return inputErr("an external estimator without a name, a command or estimands")
+		}
+	}
 	return checkSize(m.Reps, m.Sweeps)
 }
 

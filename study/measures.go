@@ -94,6 +94,10 @@ func (m *Measure) UnmarshalJSON(data []byte) error {
 //	Coverage      share with θᵢ in the 95% interval   MCSE √(p(1−p)/n)
 //	Power         share whose 95% interval excludes 0 MCSE √(p(1−p)/n)
 //	FailureRate   failures / replications  MCSE √(f(1−f)/N) over all N replications
+//
+// An external estimator may give estimates without SEs: ModelSE,
+// SERatio, Coverage and Power are then over the successful replications
+// with an SE (n is their number; undefined when there are none).
 type Measures struct {
 	Point    int    `json:"point"`
 	Estimand string `json:"estimand"`
@@ -140,7 +144,7 @@ func (w *welford) sd() float64 {
 // replications. Means are plain sums over n (so they do not depend on
 // how replications are split); spreads are Welford's.
 type accum struct {
-	reps, failures, ok, cov, pow          int
+	reps, failures, ok, withSE, cov, pow  int
 	sumTruthAll, sumTruth, sumEst, sumErr float64
 	sumErr2, sumSE2                       float64
 	est, err, err2, se2                   welford
@@ -159,10 +163,14 @@ func (a *accum) add(r *RepRow) {
 	a.sumEst += r.Estimate
 	a.sumErr += e
 	a.sumErr2 += e * e
-	a.sumSE2 += s2
 	a.est.add(r.Estimate)
 	a.err.add(e)
 	a.err2.add(e * e)
+	if math.IsNaN(r.StdError) { // an external estimator's estimate without SE
+		return
+	}
+	a.withSE++
+	a.sumSE2 += s2
 	a.se2.add(s2)
 	rr := r.row()
 	if rr.Covers() {
@@ -209,6 +217,18 @@ func (a *accum) measures(point int, p Pair) Measures {
 	} else {
 		m.RMSE.Value = rmse
 	}
+	a.seMeasures(&m, sdErr)
+	return m
+}
+
+// seMeasures sets the measures that need a standard error — model SE,
+// SE/SD, coverage, power — over the successful replications that gave
+// one (all of them for a built-in estimator); sdErr is the empirical SD.
+func (a *accum) seMeasures(m *Measures, sdErr float64) {
+	if a.withSE == 0 {
+		return
+	}
+	n := float64(a.withSE)
 	meanSE2, sdSE2 := a.sumSE2/n, a.se2.sd()
 	modSE, varSE2 := math.Sqrt(meanSE2), sdSE2*sdSE2
 	m.ModelSE.Value = modSE
@@ -222,7 +242,6 @@ func (a *accum) measures(point int, p Pair) Measures {
 	pc, pp := float64(a.cov)/n, float64(a.pow)/n
 	m.Coverage = Measure{pc, math.Sqrt(pc * (1 - pc) / n)}
 	m.Power = Measure{pp, math.Sqrt(pp * (1 - pp) / n)}
-	return m
 }
 
 // summarizer computes a study's measures from its replications, fed in

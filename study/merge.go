@@ -115,7 +115,7 @@ func mergeManifests(dirs []string) (Manifest, []byte, []Manifest, error) {
 		if k == 0 {
 			man, ref = whole, b
 		} else if !bytes.Equal(b, ref) {
-			return man, nil, nil, inputErr("merge: %s is a different study from %s (scenario, seed, reps, estimators or sweeps differ)", d, dirs[0])
+			return man, nil, nil, inputErr("merge: %s is a different study from %s (scenario, seed, reps, estimators, external commands or sweeps differ)", d, dirs[0])
 		}
 		mans[k] = m
 	}

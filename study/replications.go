@@ -46,9 +46,12 @@ func writeRow(cw *csv.Writer, points []Point, r *RepRow) {
 	rec := []string{strconv.Itoa(r.Point)}
 	rec = append(rec, points[r.Point].Values...)
 	rec = append(rec, strconv.Itoa(r.Rep), r.Estimand, r.Method, fmtF(r.Truth))
-	if r.Error != "" {
+	switch {
+	case r.Error != "":
 		rec = append(rec, "", "", "", "", "", "", r.Error)
-	} else {
+	case math.IsNaN(r.StdError): // an estimate without SE
+		rec = append(rec, fmtF(r.Estimate), "", "", "", "", "", "")
+	default:
 		row := r.row()
 		lo, hi := row.CI95()
 		rec = append(rec, fmtF(r.Estimate), fmtF(r.StdError), fmtF(lo), fmtF(hi), b01(row.Covers()), b01(row.Rejects()), "")

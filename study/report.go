@@ -227,6 +227,9 @@ func reportAims(b *strings.Builder, m Manifest, ests []string) {
 	for _, e := range m.Estimators {
 		meths = append(meths, "`"+e+"`")
 	}
+	for _, e := range m.External {
+		meths = append(meths, "`"+e.Name+"`")
+	}
 	b.WriteString("## Aims\n\n")
 	fmt.Fprintf(b, "To measure the bias, precision and 95%% interval coverage of %s as estimators of %s under the `%s` scenario",
 		strings.Join(meths, ", "), strings.Join(ests, " and "), m.Scenario)
@@ -280,7 +283,26 @@ func reportMethods(b *strings.Builder, m Manifest) {
 			fmt.Fprintf(b, "- `%s` for %s\n", e, strings.Join(byMethod[e], ", "))
 		}
 	}
-	b.WriteString("\nEach is run on the observed data of every replication (see docs/estimators.md). 95% intervals are estimate ± 1.96 × SE.\n\n")
+	for _, e := range m.External {
+		fmt.Fprintf(b, "- `%s` (external command `%s`) for %s\n", e.Name, commandText(e.Command), strings.Join(byMethod[e.Name], ", "))
+	}
+	b.WriteString("\nEach is run on the observed data of every replication (see docs/estimators.md")
+	if len(m.External) > 0 {
+		b.WriteString("; an external command gets them as CSV and prints its estimates as JSON, see docs/studies.md")
+	}
+	b.WriteString("). 95% intervals are estimate ± 1.96 × SE.\n\n")
+}
+
+// commandText shows a command's words, quoting those a shell would split.
+func commandText(argv []string) string {
+	var s []string
+	for _, a := range argv {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		s = append(s, a)
+	}
+	return strings.Join(s, " ")
 }
 
 // reportPlots lists each plot once, as PNG.

@@ -33,7 +33,7 @@ func resumable(cfg *Config, man Manifest, manBytes []byte) (*Manifest, error) {
 			return &m, nil
 		}
 	}
-	return nil, &InputError{fmt.Errorf("%w: the study in %s differs from this one (scenario, seed, estimators, sweeps or shard, or more replications)", ErrCannotResume, cfg.Out)}
+	return nil, &InputError{fmt.Errorf("%w: the study in %s differs from this one (scenario, seed, estimators, external commands, sweeps or shard, or more replications)", ErrCannotResume, cfg.Out)}
 }
 
 // resumeErr marks a replications file that cannot be resumed.

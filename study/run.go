@@ -28,6 +28,7 @@ type studyRun struct {
 	res     *Results
 	f       *os.File // replications.csv, open for appending
 	sink    *repSink
+	ext     *extRunner // the external estimators (nil: none)
 }
 
 func newStudyRun(cfg *Config, man Manifest, points []Point, scs []*scenarios.Scenario) *studyRun {
@@ -100,33 +101,37 @@ func (st *studyRun) runTasks(ctx context.Context, n int, at func(k int) task, pr
 	return err
 }
 
-// runOne simulates one replication of one point and runs the estimators.
+// runOne simulates one replication of one point and runs the
+// estimators, the external ones (st.ext) included.
 func runOne(ctx context.Context, st *studyRun, t task) ([]RepRow, error) {
-	sc, man, alter := st.scs[t.point], st.man, st.cfg.alter
+	sc, man, alter, ext := st.scs[t.point], st.man, st.cfg.alter, st.ext
 	res, err := sim.Run(ctx, sc, sim.Options{Replication: uint64(t.rep), Collect: true, Workers: 1, ScenarioHash: st.hashes[t.point]})
 	if err != nil {
 		return nil, err
+	}
+	var data []byte
+	if ext != nil { // the observed table before the estimators add to it
+		if data, err = csvBytes(res.Episodes); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := EvaluateMethods(res.Episodes, sc.Mode, res.Truth, man.Estimators)
 	if err != nil {
 		return nil, fmt.Errorf("point %d replication %d: %w", t.point, t.rep, err)
 	}
-	if len(rows) != len(man.Pairs) {
-		return nil, fmt.Errorf("point %d replication %d: %d results, want %d", t.point, t.rep, len(rows), len(man.Pairs))
+	if ext != nil {
+		xrows, err := ext.run(ctx, sc, t, data, res.Truth)
+		if err != nil {
+			return nil, fmt.Errorf("point %d replication %d: %w", t.point, t.rep, err)
+		}
+		rows = append(rows, xrows...)
+	}
+	if rows, err = inPairOrder(rows, man.Pairs); err != nil {
+		return nil, fmt.Errorf("point %d replication %d: %w", t.point, t.rep, err)
 	}
 	out := make([]RepRow, len(rows))
 	for i, r := range rows {
-		rr := RepRow{Point: t.point, Rep: t.rep, Estimand: r.Estimand, Method: r.Method, Truth: r.Truth,
-			Estimate: r.Estimate, StdError: r.StdError}
-		switch {
-		case r.Err != nil:
-			rr.Error = r.Err.Error()
-		case math.IsNaN(r.Estimate) || math.IsInf(r.Estimate, 0):
-			rr.Error = "non-finite estimate"
-		case math.IsNaN(r.StdError) || math.IsInf(r.StdError, 0) || r.StdError < 0:
-			rr.Error = "non-finite standard error"
-		}
-		out[i] = rr
+		out[i] = repRow(t, r)
 	}
 	if alter != nil {
 		alter(t.point, t.rep, out)
@@ -136,6 +141,45 @@ func runOne(ctx context.Context, st *studyRun, t task) ([]RepRow, error) {
 			out[i].Error = cleanError(out[i].Error)
 			out[i].Estimate, out[i].StdError = math.NaN(), math.NaN()
 		}
+	}
+	return out, nil
+}
+
+// repRow returns task t's row for r, with a non-finite estimate or
+// standard error (other than an SE an external estimator did not give)
+// marked as a failure.
+func repRow(t task, r Row) RepRow {
+	rr := RepRow{Point: t.point, Rep: t.rep, Estimand: r.Estimand, Method: r.Method, Truth: r.Truth,
+		Estimate: r.Estimate, StdError: r.StdError}
+	switch {
+	case r.Err != nil:
+		rr.Error = r.Err.Error()
+	case math.IsNaN(r.Estimate) || math.IsInf(r.Estimate, 0):
+		rr.Error = "non-finite estimate"
+	case r.noSE:
+		rr.StdError = math.NaN()
+	case math.IsNaN(r.StdError) || math.IsInf(r.StdError, 0) || r.StdError < 0:
+		rr.Error = "non-finite standard error"
+	}
+	return rr
+}
+
+// inPairOrder returns rows in the order of pairs, one per pair.
+func inPairOrder(rows []Row, pairs []Pair) ([]Row, error) {
+	if len(rows) != len(pairs) {
+		return nil, fmt.Errorf("%d results, want %d", len(rows), len(pairs))
+	}
+	at := make(map[Pair]int, len(rows))
+	for i, r := range rows {
+		at[Pair{r.Estimand, r.Method}] = i
+	}
+	out := make([]Row, len(pairs))
+	for k, p := range pairs {
+		i, ok := at[p]
+		if !ok {
+			return nil, fmt.Errorf("no result for %s/%s", p.Estimand, p.Method)
+		}
+		out[k] = rows[i]
 	}
 	return out, nil
 }

@@ -47,12 +47,13 @@ func (f *keyedFlag[T]) Set(v string) error {
 }
 
 func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bias", "bias SCENARIO.toml | PRESET --reps N [--estimators a,b] [--sweep key=v1,v2]... [--workers N] [--out DIR] [--resume] [--shard i/n] [--seed S]",
+	fs := newFlags("bias", "bias SCENARIO.toml | PRESET --reps N [--estimators a,b] [--sweep key=v1,v2]... [--workers N] [--out DIR] [--resume] [--shard i/n] [--seed S] [--external \"CMD ARGS\" [--external-name NAME] [--external-estimands e1,e2]]...",
 		"  redress bias textbook-selection --reps 1000 --estimators naive,ols,heckit,heckman,ipw,aipw\n"+
 			"  redress bias textbook-selection --reps 500 --sweep textbook.rho=0,0.3,0.6,0.9 --sweep population.size=500,2000 --out rho-study\n"+
-			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study", stdout)
+			"  redress bias textbook-selection --reps 1000 --shard 2/8 --out shard2   # then: redress merge shard* --out study\n"+
+			"  redress bias textbook-selection --reps 200 --external \"Rscript examples/external/heckit.R {data}\" --external-name heckit_r --external-estimands beta_x1,mean_satisfaction_given_x", stdout)
 	reps := fs.Int("reps", 0, "replications per grid point (`N` ≥ 1; default the scenario's study.reps)")
-	ests := fs.String("estimators", "", "comma-separated `methods` (default: the scenario's study.estimators, else every one that applies to its mode)")
+	ests := fs.String("estimators", "", "comma-separated `methods` (default: the scenario's study.estimators, else every one that applies to its mode); \"none\" runs only the --external ones")
 	sweeps := &keyedFlag[study.Sweep]{parse: study.ParseSweep, key: func(s study.Sweep) string { return s.Key }}
 	fs.Var(sweeps, "sweep", "sweep a scenario `key=v1,v2,...` (repeat for a grid), e.g. textbook.rho=0,0.5 or policies[0].refund=0,0.5,1; replaces the scenario's study.sweeps")
 	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
@@ -62,6 +63,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
 	until := fs.String("until", "", "run each grid point until a precision `target` holds, e.g. \"mcse(coverage)<0.005\" (several: comma-separated); --reps is then the cap")
 	batch := fs.Int("batch", 0, "with --until: check the target every `N` replications (default: the scenario's study.batch, else 100)")
+	xf := addExternalFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,7 +99,16 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if cfg.Reps < 1 {
 		return usageError("bias: --reps must be ≥ 1 (e.g. --reps 1000); %s sets no study.reps", pos[0])
 	}
-	if *ests != "" {
+	if cfg.External, err = xf.config(); err != nil {
+		return err
+	}
+	cfg.ExternalTimeout = *xf.timeout
+	switch {
+	case *ests == "none" && len(cfg.External) == 0:
+		return usageError("bias: --estimators none leaves no estimator; add an --external one")
+	case *ests == "none":
+		cfg.Estimators = []string{}
+	case *ests != "":
 		cfg.Estimators = methodList(*ests)
 		if err := study.ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
 			return usageError("%v", err)
@@ -116,6 +127,9 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer tuneGC()()
 	res, err := study.Bias(ctx, cfg)
 	prog.finish()
+	if xerr := externalError(err, len(cfg.External)); xerr != nil {
+		return xerr
+	}
 	if err != nil {
 		return biasError(err, res, *out)
 	}

@@ -5,7 +5,8 @@
 //     the estimand, one panel per grid point, with the truth marked. When
 //     the true value differs between replications of a point (a
 //     finite-population estimand of the simulator), the panel shows the
-//     errors θ̂ − θ with the truth at 0 instead.
+//     errors θ̂ − θ with the truth at 0 instead. An estimand that every
+//     estimator failed in every replication has none.
 //   - bias-ESTIMAND-KEY and coverage-ESTIMAND-KEY, for each swept KEY with
 //     at least two values: the bias (reference line at 0) and the coverage
 //     of the 95% interval (reference line at 0.95) of every estimator
@@ -30,6 +31,17 @@ import (
 	"github.com/redress-sim/redress/study"
 )
 
+// anySuccess reports whether some estimator of the estimand succeeded in
+// some replication.
+func anySuccess(res *study.Results, estimand string) bool {
+	for i := range res.Summary {
+		if res.Summary[i].Estimand == estimand && res.Summary[i].OK > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Plots draws the plots of a finished study into dir and returns the
 // names of the files written, in a fixed order.
 func Plots(dir string, res *study.Results) ([]string, error) {
@@ -37,6 +49,9 @@ func Plots(dir string, res *study.Results) ([]string, error) {
 	var files []string
 	add := func(base string) { files = append(files, base+".png", base+".svg") }
 	for _, estimand := range estimands(m) {
+		if !anySuccess(res, estimand) {
+			continue // every estimator failed every time: nothing to draw (report.md counts the failures)
+		}
 		base := "sampling-" + fileSafe(estimand)
 		pns, note, err := panels(dir, res, estimand)
 		if err != nil {
