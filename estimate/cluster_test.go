@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/redress-sim/redress/estimators"
@@ -55,9 +56,9 @@ func TestClusterAgainstVcovCL(t *testing.T) {
 			t.Errorf("%s %s: %.10g (%.10g), R %.10g (%.10g)", r[0], r[1], c.Estimate, c.StdError, est, se)
 		}
 	}
-	// Clusters need ols or iv, and contradict HC1.
-	if _, err := Fit(tab, Spec{Method: Probit, Outcome: "inlf ~ educ", Cluster: "age"}); err == nil {
-		t.Error("clusters accepted for probit")
+	// psm refuses clusters; clusters contradict HC1.
+	if _, err := Fit(tab, Spec{Method: PSM, Outcome: "hours ~ educ", Treatment: "city", Cluster: "age"}); err == nil || !strings.Contains(err.Error(), "Abadie–Imbens") {
+		t.Errorf("psm with clusters: %v", err)
 	}
 	if _, err := Fit(tab, Spec{Method: OLS, Outcome: "inlf ~ educ", Cluster: "age", VCE: estimators.HC1}); err == nil {
 		t.Error("clusters and HC1 accepted together")

@@ -54,8 +54,11 @@ type Spec struct {
 	// influence function alone, treating the fitted models as known.
 	EffectVCE estimators.EffectVCE
 	// Cluster names the column (numbers or text) whose values group the
-	// rows into clusters — customers, say — for the cluster-robust (CR1)
-	// covariance of ols and iv; it sets VCE to CR1.
+	// rows into clusters — customers, say — for cluster-robust standard
+	// errors of every method but psm (which refuses it): CR1 for ols and
+	// iv (it sets VCE to CR1), clustered scores or influence functions
+	// for the others (docs/estimators.md gives each one's factor). With
+	// Bootstrap, it resamples whole clusters instead.
 	Cluster string
 	// MaxIter caps maximum-likelihood iterations (0: 100).
 	MaxIter int
@@ -121,8 +124,10 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 		return nil, &SpecError{"EffectVCE", "not used by " + string(spec.Method)}
 	case spec.Neighbours != 0 && !spec.Method.Uses("neighbours"):
 		return nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
+	case spec.Cluster != "" && spec.Method == PSM:
+		return nil, &SpecError{"Cluster", "psm has no cluster-robust standard errors: the Abadie–Imbens matching variance is not a sum of per-observation terms, so it does not cluster; use ipw or aipw"}
 	case spec.Cluster != "" && !spec.Method.Uses("cluster"):
-		return nil, &SpecError{"Cluster", "cluster-robust standard errors are computed for ols and iv only, not " + string(spec.Method)}
+		return nil, &SpecError{"Cluster", "cluster-robust standard errors are not computed for " + string(spec.Method)}
 	case spec.Cluster != "" && spec.VCE == estimators.HC1:
 		return nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
 	case spec.Neighbours < 0:
@@ -147,7 +152,7 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 		fit := map[Method]func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error){
 			Logit: estimators.Logit, Probit: estimators.Probit}[spec.Method]
 		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
-			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter})
+			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter, Clusters: f.opts.Clusters})
 		})
 	case Heckit, Heckman:
 		res, err = f.selection()

@@ -69,16 +69,16 @@ type MethodInfo struct {
 // Methods returns every method, in the order commands list them.
 func Methods() []MethodInfo {
 	return []MethodInfo{
-		{Naive, "difference in means (with a treatment) or mean of the observed outcome", nil, []Need{NeedSelection, NeedTreatment}, nil},
+		{Naive, "difference in means (with a treatment) or mean of the observed outcome", nil, []Need{NeedSelection, NeedTreatment}, []string{"cluster"}},
 		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster"}},
-		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, nil},
-		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, nil},
-		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, nil},
-		{Heckman, "Heckman selection model, full-information maximum likelihood", []Need{NeedSelection}, nil, nil},
-		{TreatReg, "endogenous treatment (Maddala), maximum likelihood", []Need{NeedSelection}, nil, nil},
-		{TreatRegTwoStep, "endogenous treatment (Maddala), two-step control function", []Need{NeedSelection}, nil, nil},
-		{IPW, "inverse probability weighting (normalised weights, logit propensity)", []Need{NeedTreatment}, nil, nil},
-		{AIPW, "augmented IPW (doubly robust)", []Need{NeedTreatment}, nil, []string{"vce"}},
+		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster"}},
+		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster"}},
+		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{Heckman, "Heckman selection model, full-information maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{TreatReg, "endogenous treatment (Maddala), maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{TreatRegTwoStep, "endogenous treatment (Maddala), two-step control function", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{IPW, "inverse probability weighting (normalised weights, logit propensity)", []Need{NeedTreatment}, nil, []string{"cluster"}},
+		{AIPW, "augmented IPW (doubly robust)", []Need{NeedTreatment}, nil, []string{"vce", "cluster"}},
 		{PSM, "nearest-neighbour propensity-score matching with replacement", []Need{NeedTreatment}, nil, []string{"neighbours"}},
 		{IV, "two-stage least squares", []Need{NeedTreatment, NeedInstruments}, nil, []string{"vce", "cluster"}},
 	}

@@ -29,7 +29,10 @@ func (f *fitter) naive() (*estimators.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return estimators.Naive(y, d)
+		if err := f.clusters(keptRows(keep)); err != nil {
+			return nil, err
+		}
+		return estimators.NaiveCluster(y, d, f.opts.Clusters)
 	case f.spec.Selection != "":
 		sf, err := parse("Selection", f.spec.Selection, true)
 		if err != nil {
@@ -49,7 +52,10 @@ func (f *fitter) naive() (*estimators.Result, error) {
 				sel = append(sel, b2f(selected[i]))
 			}
 		}
-		return estimators.NaiveMean(y, sel)
+		if err := f.clusters(keptRows(keep)); err != nil {
+			return nil, err
+		}
+		return estimators.NaiveMeanCluster(y, sel, f.opts.Clusters)
 	}
 	keep, err := f.modelRows([]string{of.Response})
 	if err != nil {
@@ -59,7 +65,21 @@ func (f *fitter) naive() (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return estimators.NaiveMean(y, nil)
+	if err := f.clusters(keptRows(keep)); err != nil {
+		return nil, err
+	}
+	return estimators.NaiveMeanCluster(y, nil, f.opts.Clusters)
+}
+
+// keptRows returns the indices i with keep[i].
+func keptRows(keep []bool) []int {
+	var rows []int
+	for i, k := range keep {
+		if k {
+			rows = append(rows, i)
+		}
+	}
+	return rows
 }
 
 func b2f(b bool) float64 {
@@ -177,7 +197,10 @@ func (f *fitter) selection() (*estimators.Result, error) {
 	if f.spec.Method == Heckman {
 		fit = estimators.Heckman
 	}
-	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: f.spec.MaxIter})
+	if err := f.clusters(sd.Rows); err != nil {
+		return nil, err
+	}
+	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters})
 }
 
 // spread lays the outcome design od (over the selected rows) onto rows,
@@ -241,7 +264,10 @@ func (f *fitter) treatReg() (*estimators.Result, error) {
 	if f.spec.Method == TreatRegTwoStep {
 		fit = estimators.TreatRegTwoStep
 	}
-	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: f.spec.MaxIter})
+	if err := f.clusters(td.Rows); err != nil {
+		return nil, err
+	}
+	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters})
 }
 
 // weighting fits ipw, aipw or psm: the propensity (and for aipw the
@@ -264,6 +290,9 @@ func (f *fitter) weighting() (*estimators.Result, error) {
 	}
 	treat, err := f.column(f.spec.Treatment, keep)
 	if err != nil {
+		return nil, err
+	}
+	if err := f.clusters(d.Rows); err != nil {
 		return nil, err
 	}
 	switch f.spec.Method {

@@ -23,7 +23,8 @@ func groupOLS(name string, X *mat.Dense, y, d []float64, g float64, names []stri
 	if m <= k {
 		return Equation{}, nil, fmt.Errorf("%s: %d observations are too few for %d coefficients", name, m, k)
 	}
-	res, err := OLS(mat.NewDense(m, k, rows), ys, names, Options{VCE: opts.VCE})
+	res, err := OLS(mat.NewDense(m, k, rows), ys, names, Options{VCE: opts.VCE,
+		Clusters: subClusters(opts.Clusters, func(i int) bool { return d[i] == g })})
 	if err != nil {
 		return Equation{}, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -137,10 +138,15 @@ func AIPW(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64,
 			return fail(err)
 		}
 	}
-	var vate, vatt, vatu float64
+	g := 0
+	if opts.Clusters != nil {
+		if g, err = clusterCount(opts.Clusters, n); err != nil {
+			return fail(err)
+		}
+	}
+	ua, ut1, uu1 := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
-		e := psi[i] - ate + cor.ate[i]
-		vate += e * e
+		ua[i] = psi[i] - ate + cor.ate[i]
 		var ut, uu float64
 		if d[i] == 1 {
 			ut = y[i] - m0[i] - att
@@ -149,10 +155,11 @@ func AIPW(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64,
 			ut = -p[i] / q[i] * (y[i] - m0[i])
 			uu = m1[i] - y[i] - atu
 		}
-		ut, uu = (ut+cor.att[i])/n1, (uu+cor.atu[i])/n0
-		vatt += ut * ut
-		vatu += uu * uu
+		ut1[i], uu1[i] = (ut+cor.att[i])/n1, (uu+cor.atu[i])/n0
 	}
+	vate := clusterVar(ua, opts.Clusters, g)
+	vatt := clusterVar(ut1, opts.Clusters, g)
+	vatu := clusterVar(uu1, opts.Clusters, g)
 	res := &Result{
 		Method: "aipw", N: n,
 		Equations: []Equation{pf.eq, eq1, eq0},

@@ -71,6 +71,14 @@ func binary(l link, X *mat.Dense, y []float64, names []string, opts Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", l, err)
 	}
+	if opts.Clusters != nil {
+		// sandwich::vcovCL(type = "HC1")'s factor; see Logit.
+		cov, err := fit.clusterCov(X, y, opts.Clusters, func(g int) float64 { return vcovCLFactor(g, fit.n, fit.k) })
+		if err != nil {
+			return nil, fmt.Errorf("%v: %w", l, err)
+		}
+		fit.cov = cov
+	}
 	eq, err := equation("outcome", names, fit.beta, fit.cov)
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", l, err)
@@ -100,6 +108,7 @@ type binFit struct {
 	ll   float64
 	iter int
 	eta  []float64 // xᵢ'β at the estimate
+	w    []float64 // observation weights, nil when unweighted
 }
 
 // binEval is the log-likelihood, gradient and negative Hessian at one β.

@@ -106,6 +106,23 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 	rho2 := rho * rho
 
 	V := twoStepCov(fit, m1, m2, pf.cov, kz, sigma2, rho2)
+	if opts.Clusters != nil {
+		ts := &twoStep{probit: pf, Z: Z, s: s, rowOf: sel, delta: delta, lam: kx, fit: fit,
+			w: func(a int, dst []float64) {
+				i := sel[a]
+				copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
+				dst[kx] = lam[a]
+			},
+			y: func(a int) float64 { return y[sel[a]] }}
+		vg, vc, err := ts.clusterCov(opts.Clusters)
+		if err != nil {
+			return fail(err)
+		}
+		if selEq, err = equation("selection", zNames, pf.beta, vg); err != nil {
+			return fail(err)
+		}
+		V = vc
+	}
 	vb := make([]float64, kx*kx)
 	for i := 0; i < kx; i++ {
 		copy(vb[i*kx:(i+1)*kx], V[i*p:i*p+kx])

@@ -110,6 +110,11 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 	if err != nil {
 		return fail(err)
 	}
+	if opts.Clusters != nil {
+		if err := model.clusterCov(fit, opts.Clusters); err != nil {
+			return fail(err)
+		}
+	}
 	return bvResult("heckman", "selection", fit, n, n1, kz, kx, zNames, xNames)
 }
 

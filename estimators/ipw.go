@@ -72,7 +72,13 @@ func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts
 	if err != nil {
 		return nil, fmt.Errorf("propensity logit: %w", err)
 	}
-	eq, err := equation("propensity", zNames, fit.beta, fit.cov)
+	cov := fit.cov
+	if opts.Clusters != nil {
+		if cov, err = fit.clusterCov(Z, d, opts.Clusters, stataFactor); err != nil {
+			return nil, err
+		}
+	}
+	eq, err := equation("propensity", zNames, fit.beta, cov)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +148,13 @@ func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) 
 	row := func(i int) []float64 { return zr.Data[i*zr.Stride : i*zr.Stride+k] }
 	cov := pf.fit.cov
 	p, q := pf.p, pf.q
+	g := 0
+	if opts.Clusters != nil {
+		if g, err = clusterCount(opts.Clusters, n); err != nil {
+			return fail(err)
+		}
+	}
+	us := make([]float64, n)
 
 	type weights func(i int) (a, da, b, db float64)
 	estimands := []struct {
@@ -203,7 +216,6 @@ func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) 
 			}
 			c[a] = s
 		}
-		var v float64
 		for i := 0; i < n; i++ {
 			a, _, b, _ := e.w(i)
 			var u float64
@@ -216,9 +228,9 @@ func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) 
 			for j, x := range row(i) {
 				cz += c[j] * x
 			}
-			u += cz * (d[i] - p[i])
-			v += u * u
+			us[i] = u + cz*(d[i]-p[i])
 		}
+		v := clusterVar(us, opts.Clusters, g)
 		res.Effects = append(res.Effects, Aux{Name: e.name, Estimate: mu1 - mu0, StdError: math.Sqrt(v), HasSE: true})
 	}
 	if err := res.check(); err != nil {

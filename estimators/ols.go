@@ -45,7 +45,10 @@ type Options struct {
 	// MaxIter caps Newton iterations of maximum-likelihood fits
 	// (default 100).
 	MaxIter int
-	// Clusters gives each row's cluster, 0 … G−1, for VCE CR1 (ols, iv).
+	// Clusters gives each row's cluster, 0 … G−1. When set, every
+	// estimator but PSM reports cluster-robust standard errors (CR1 for
+	// least squares whatever VCE says; see cluster.go for the others and
+	// their small-sample factors), and PSM refuses them.
 	Clusters []int
 	// EffectVCE is the standard error of AIPW's effects (default Stacked).
 	EffectVCE EffectVCE
@@ -73,6 +76,15 @@ func (v EffectVCE) String() string {
 		return "influence"
 	}
 	return fmt.Sprintf("EffectVCE(%d)", int(v))
+}
+
+// vce is the covariance of least squares: CR1 whenever clusters are
+// given, else VCE.
+func (o Options) vce() VCE {
+	if o.Clusters != nil {
+		return CR1
+	}
+	return o.VCE
 }
 
 func (o Options) maxIter() int {
@@ -279,7 +291,7 @@ func lsCov(X *mat.Dense, y []float64, fit *lsFit, n, k int, opts Options) ([]flo
 			e -= v * fit.beta[j]
 		}
 		return e
-	}, opts.VCE, opts.Clusters), n, k, opts.VCE)
+	}, opts.vce(), opts.Clusters), n, k, opts.vce())
 }
 
 // addOuter adds w·xx' to the upper triangle of the k×k matrix m.
