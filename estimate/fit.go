@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -62,6 +63,14 @@ type Spec struct {
 	Cluster string
 	// MaxIter caps maximum-likelihood iterations (0: 100).
 	MaxIter int
+	// Bootstrap is the number of nonparametric bootstrap replicates
+	// (0: none): the standard errors become the standard deviations of
+	// the replicates' estimates (see bootstrap.go). Seed keys the
+	// replicates' random streams and Workers (0: GOMAXPROCS) runs them in
+	// parallel; the result does not depend on Workers.
+	Bootstrap int
+	Seed      uint64
+	Workers   int
 	// Neighbours is psm's number of matches per unit (0: 1).
 	Neighbours int
 }
@@ -73,9 +82,31 @@ type Result struct {
 	// with Spec.DropMissing); Deselected the selected rows counted as not
 	// selected for a missing outcome (only with Spec.DeselectMissing).
 	Dropped, Deselected int
-	// Clusters is the number of clusters of a cluster-robust fit (0
-	// otherwise).
+	// Clusters is the number of clusters of a cluster-robust fit or a
+	// cluster bootstrap (0 otherwise).
 	Clusters int
+	// Bootstrap describes the bootstrap behind the standard errors (nil
+	// without one).
+	Bootstrap *BootstrapInfo
+}
+
+// VCEDescription says in words which standard errors r carries, for
+// output: "bootstrap (999 replicates, 2 failed; 31 clusters resampled)",
+// "cluster-robust (CR1) over 31 clusters", or "" for the method's
+// default.
+func (r *Result) VCEDescription() string {
+	switch {
+	case r.Bootstrap != nil:
+		b := r.Bootstrap
+		s := fmt.Sprintf("bootstrap (%d replicates, %d failed", b.Replicates, b.Failed)
+		if r.Clusters > 0 {
+			s += fmt.Sprintf("; %d clusters resampled", r.Clusters)
+		}
+		return s + ")"
+	case r.Clusters > 0:
+		return fmt.Sprintf("cluster-robust (CR1) over %d clusters", r.Clusters)
+	}
+	return ""
 }
 
 // SpecError is a Spec that does not suit its method or its table. Field
@@ -102,38 +133,58 @@ func (e *MissingValueError) Error() string {
 	return fmt.Sprintf("row %d: column %q is missing (DropMissing drops such rows)", e.Row, e.Column)
 }
 
-// Fit fits spec's model to t.
+// Fit fits spec's model to t: FitContext without cancellation.
 func Fit(t *table.Table, spec Spec) (*Result, error) {
+	return FitContext(context.Background(), t, spec)
+}
+
+// FitContext fits spec's model to t. With Spec.Bootstrap it then runs
+// the bootstrap replicates (see bootstrap.go), which ctx can cancel.
+func FitContext(ctx context.Context, t *table.Table, spec Spec) (*Result, error) {
+	if spec.Bootstrap != 0 || spec.Workers != 0 || spec.Seed != 0 {
+		if err := checkBootstrap(spec); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Bootstrap > 0 {
+		return bootstrap(ctx, t, spec)
+	}
+	r, _, err := fitOnce(t, spec)
+	return r, err
+}
+
+// fitOnce fits spec's model to t once, returning the rows it used.
+func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 	mi, ok := spec.Method.Info()
 	if !ok {
-		return nil, &SpecError{"Method", fmt.Sprintf("unknown method %q; methods are %s", spec.Method, MethodNames())}
+		return nil, nil, &SpecError{"Method", fmt.Sprintf("unknown method %q; methods are %s", spec.Method, MethodNames())}
 	}
 	for _, need := range []Need{NeedSelection, NeedTreatment, NeedInstruments} {
 		given, reads := spec.field(need) != "", spec.Method.Reads(need)
 		switch {
 		case !given && slices.Contains(mi.Needs, need):
-			return nil, &SpecError{fieldName(need), "required by " + string(spec.Method)}
+			return nil, nil, &SpecError{fieldName(need), "required by " + string(spec.Method)}
 		case given && !reads:
-			return nil, &SpecError{fieldName(need), "not used by " + string(spec.Method)}
+			return nil, nil, &SpecError{fieldName(need), "not used by " + string(spec.Method)}
 		}
 	}
 	switch {
 	case spec.VCE != estimators.Classical && !spec.Method.Uses("vce"):
-		return nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
+		return nil, nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
 	case spec.EffectVCE != estimators.Stacked && spec.Method != AIPW:
-		return nil, &SpecError{"EffectVCE", "not used by " + string(spec.Method)}
+		return nil, nil, &SpecError{"EffectVCE", "not used by " + string(spec.Method)}
 	case spec.Neighbours != 0 && !spec.Method.Uses("neighbours"):
-		return nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
+		return nil, nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
 	case spec.Cluster != "" && spec.Method == PSM:
-		return nil, &SpecError{"Cluster", "psm has no cluster-robust standard errors: the Abadie–Imbens matching variance is not a sum of per-observation terms, so it does not cluster; use ipw or aipw"}
+		return nil, nil, &SpecError{"Cluster", "psm has no cluster-robust standard errors: the Abadie–Imbens matching variance is not a sum of per-observation terms, so it does not cluster; use ipw or aipw"}
 	case spec.Cluster != "" && !spec.Method.Uses("cluster"):
-		return nil, &SpecError{"Cluster", "cluster-robust standard errors are not computed for " + string(spec.Method)}
+		return nil, nil, &SpecError{"Cluster", "cluster-robust standard errors are not computed for " + string(spec.Method)}
 	case spec.Cluster != "" && spec.VCE == estimators.HC1:
-		return nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
+		return nil, nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
 	case spec.Neighbours < 0:
-		return nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
+		return nil, nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
 	case spec.MaxIter < 0:
-		return nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
+		return nil, nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
 	}
 	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE, EffectVCE: spec.EffectVCE}}
 	if spec.Cluster != "" {
@@ -164,9 +215,9 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 		res, err = f.iv()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters}, nil
+	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters}, f.used, nil
 }
 
 func (s Spec) field(n Need) string {
@@ -188,6 +239,7 @@ type fitter struct {
 	opts                estimators.Options
 	dropped, deselected int
 	nclusters           int
+	used                []int // the table rows the model used, in design order
 }
 
 // parse parses the formula of the Spec field named field; with lhs, it
@@ -233,10 +285,11 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 	return fit(d)
 }
 
-// clusters sets the cluster ids (0 … G−1, in order of first appearance)
-// of the design rows from the Spec's cluster column; a missing value is
-// an error.
+// clusters records the rows the model uses and sets their cluster ids
+// (0 … G−1, in order of first appearance) from the Spec's cluster
+// column; a missing value is an error.
 func (f *fitter) clusters(rows []int) error {
+	f.used = rows
 	if f.spec.Cluster == "" {
 		return nil
 	}
