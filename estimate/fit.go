@@ -63,6 +63,14 @@ type Spec struct {
 	Cluster string
 	// MaxIter caps maximum-likelihood iterations (0: 100).
 	MaxIter int
+	// Weights names a column of probability weights (positive numbers)
+	// for ols, logit and probit; the other methods refuse it. Estimates
+	// are R's lm(weights =) and glm(weights =); standard errors are
+	// always a sandwich, HC1 (or CR1 with Cluster), as R's
+	// sandwich::vcovHC/vcovCL(type = "HC1") and Stata's pweights give
+	// them (for logit and probit Stata's factor is n/(n−1), not
+	// n/(n−k)).
+	Weights string
 	// Bootstrap is the number of nonparametric bootstrap replicates
 	// (0: none): the standard errors become the standard deviations of
 	// the replicates' estimates (see bootstrap.go). Seed keys the
@@ -181,6 +189,8 @@ func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 		return nil, nil, &SpecError{"Cluster", "cluster-robust standard errors are not computed for " + string(spec.Method)}
 	case spec.Cluster != "" && spec.VCE == estimators.HC1:
 		return nil, nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
+	case spec.Weights != "" && !spec.Method.Uses("weights"):
+		return nil, nil, &SpecError{"Weights", "weights are supported by ols, logit and probit only, not " + string(spec.Method)}
 	case spec.Neighbours < 0:
 		return nil, nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
 	case spec.MaxIter < 0:
@@ -203,7 +213,7 @@ func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 		fit := map[Method]func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error){
 			Logit: estimators.Logit, Probit: estimators.Probit}[spec.Method]
 		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
-			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter, Clusters: f.opts.Clusters})
+			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter, Clusters: f.opts.Clusters, Weights: f.opts.Weights})
 		})
 	case Heckit, Heckman:
 		res, err = f.selection()
@@ -268,11 +278,11 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 		if err != nil {
 			return nil, err
 		}
-		_, keep, err = f.selectionRows(sf.Response, nil, of.Vars(), false)
+		_, keep, err = f.selectionRows(sf.Response, nil, append(of.Vars(), f.weightVars()...), false)
 		if err != nil {
 			return nil, err
 		}
-	} else if keep, err = f.modelRows(of.Vars()); err != nil {
+	} else if keep, err = f.modelRows(append(of.Vars(), f.weightVars()...)); err != nil {
 		return nil, err
 	}
 	d, err := formula.NewDesign(f.t, of, formula.DesignOptions{Subset: keep})
@@ -282,7 +292,45 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 	if err := f.clusters(d.Rows); err != nil {
 		return nil, err
 	}
+	if err := f.weights(d.Rows); err != nil {
+		return nil, err
+	}
 	return fit(d)
+}
+
+// weightVars is the weight column, as a list of the columns it adds to
+// a model's (none without weights).
+func (f *fitter) weightVars() []string {
+	if f.spec.Weights == "" {
+		return nil
+	}
+	return []string{f.spec.Weights}
+}
+
+// weights sets the probability weights of the design rows from the
+// Spec's weight column: numbers, positive and finite (missing values were
+// caught or dropped with the model's columns).
+func (f *fitter) weights(rows []int) error {
+	if f.spec.Weights == "" {
+		return nil
+	}
+	if f.t.IsText(f.spec.Weights) {
+		return &SpecError{"Weights", fmt.Sprintf("column %q is text: weights must be numbers", f.spec.Weights)}
+	}
+	col, err := f.t.Col(f.spec.Weights)
+	if err != nil {
+		return &SpecError{"Weights", err.Error()}
+	}
+	w := make([]float64, len(rows))
+	for j, r := range rows {
+		v := col[r]
+		if !(v > 0) || math.IsInf(v, 0) {
+			return &SpecError{"Weights", fmt.Sprintf("row %d: column %q is %g; weights must be positive and finite", r+1, f.spec.Weights, v)}
+		}
+		w[j] = v
+	}
+	f.opts.Weights = w
+	return nil
 }
 
 // clusters records the rows the model uses and sets their cluster ids

@@ -61,8 +61,8 @@ type MethodInfo struct {
 	// Needs lists the parts of a Spec it requires besides Outcome, and
 	// May those it reads if given; it refuses the others.
 	Needs, May []Need
-	// Uses lists the options it reads besides MaxIter: "vce", "neighbours",
-	// "cluster".
+	// Uses lists the options it reads besides MaxIter and Bootstrap:
+	// "vce", "neighbours", "cluster", "weights".
 	Uses []string
 }
 
@@ -70,9 +70,9 @@ type MethodInfo struct {
 func Methods() []MethodInfo {
 	return []MethodInfo{
 		{Naive, "difference in means (with a treatment) or mean of the observed outcome", nil, []Need{NeedSelection, NeedTreatment}, []string{"cluster"}},
-		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster"}},
-		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster"}},
-		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster"}},
+		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster", "weights"}},
+		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster", "weights"}},
+		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster", "weights"}},
 		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, []string{"cluster"}},
 		{Heckman, "Heckman selection model, full-information maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
 		{TreatReg, "endogenous treatment (Maddala), maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},

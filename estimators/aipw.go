@@ -81,6 +81,9 @@ func groupOLS(name string, X *mat.Dense, y, d []float64, g float64, names []stri
 // plus a rank-deficient outcome design within either group.
 func AIPW(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("aipw: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	if X == nil {
 		return fail(fmt.Errorf("outcome design matrix is nil"))
 	}

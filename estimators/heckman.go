@@ -44,6 +44,9 @@ import (
 // Newton–Raphson does not converge within Options.MaxIter iterations.
 func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckman: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	sel, err := checkSelection(Z, s, X, y, xNames, "rho and sigma")
 	if err != nil {
 		return fail(err)

@@ -139,6 +139,9 @@ func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts
 // errors. Iterations and Converged describe the logit.
 func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("ipw: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	pf, err := fitPropensity(Z, d, zNames, y, opts)
 	if err != nil {
 		return fail(err)

@@ -280,7 +280,7 @@ func (d *ivData) secondStage(xhat *mat.Dense, y []float64, opts Options) (Equati
 		e[i] = s
 		sse += s * s
 	}
-	cov, err := lsCovariance(fit.xtxInv, sse, meatOf(xhat, n, k, func(i int, _ []float64) float64 { return e[i] }, opts.vce(), opts.Clusters), n, k, opts.vce())
+	cov, err := lsCovariance(fit.xtxInv, sse, meatOf(xhat, n, k, func(i int, _ []float64) float64 { return e[i] }, opts.VCE, opts.Clusters), n, k, opts.VCE)
 	if err != nil {
 		return Equation{}, err
 	}

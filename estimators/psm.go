@@ -122,6 +122,9 @@ var ErrPSMCluster = errors.New("clustered standard errors are not available: the
 // "ate", "att" and "atu". Each group needs more than M observations.
 func PSM(Z *mat.Dense, d []float64, zNames []string, y []float64, neighbours int, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("psm: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	if opts.Clusters != nil {
 		return fail(ErrPSMCluster)
 	}

@@ -103,6 +103,9 @@ func TreatRegTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y
 
 // treatTwoStep also returns the probit fit for TreatRegML's start.
 func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, tname string, opts Options) (*Result, *binFit, error) {
+	if opts.Weights != nil {
+		return nil, nil, ErrWeights
+	}
 	n1, err := checkTreat(Z, d, zNames, X, y, xNames)
 	if err != nil {
 		return nil, nil, err

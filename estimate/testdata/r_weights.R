@@ -1,0 +1,32 @@
+# Reference weighted fits for estimate/weights_test.go: R's lm(weights =)
+# and glm(weights =) on the Mroz data with the weights
+# w = 0.5 + ((row - 1) mod 7)/4 (row 1-based over the 753 rows), and
+# their sandwich standard errors: vcovHC(type = "HC1") and, clustered by
+# age, vcovCL(type = "HC1"); for probit the same meat with the observed
+# (weighted) information as bread, as redress's probit uses.
+#   cd estimate/testdata && Rscript r_weights.R > r_weights.csv
+suppressMessages(library(sandwich))
+m <- read.csv("../../estimators/testdata/mroz87.csv")
+m$w <- 0.5 + ((seq_len(nrow(m)) - 1) %% 7) / 4
+out <- NULL
+put <- function(case, vce, f, V)
+  out <<- rbind(out, data.frame(case = case, vce = vce, term = names(coef(f)), estimate = coef(f), se = sqrt(diag(V))))
+p <- m[!is.na(m$lwage), ]
+o <- lm(lwage ~ educ + exper + expersq, data = p, weights = w)
+put("ols", "hc1", o, vcovHC(o, type = "HC1"))
+put("ols", "cluster", o, vcovCL(o, cluster = ~age, type = "HC1"))
+zf <- inlf ~ nwifeinc + educ + exper + expersq + age + kidslt6 + kidsge6
+for (lk in c("logit", "probit")) {
+  g <- suppressWarnings(glm(zf, family = binomial(link = lk), data = m, weights = w,
+                            control = glm.control(epsilon = 1e-15, maxit = 100)))
+  br <- function(g) {
+    if (lk == "logit") return(sandwich::bread(g))
+    Z <- model.matrix(g); eta <- drop(Z %*% coef(g)); q <- 2 * m$inlf - 1
+    lam <- dnorm(q * eta) / pnorm(q * eta)
+    nrow(Z) * solve(crossprod(Z * sqrt(m$w * lam * (q * eta + lam))))
+  }
+  B <- br(g); n <- nrow(m)
+  put(lk, "hc1", g, B %*% meatHC(g, type = "HC1") %*% B / n)
+  put(lk, "cluster", g, B %*% meatCL(g, cluster = ~age, type = "HC1") %*% B / n)
+}
+write.csv(out, stdout(), row.names = FALSE)
