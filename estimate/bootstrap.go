@@ -18,8 +18,9 @@ import (
 // design without variation, or a resample whose design has other
 // columns), and the seed.
 type BootstrapInfo struct {
-	Replicates, Failed int
-	Seed               uint64
+	Replicates int    `json:"replicates"`
+	Failed     int    `json:"failed"`
+	Seed       uint64 `json:"seed"`
 }
 
 // checkBootstrap validates the bootstrap fields of a Spec.

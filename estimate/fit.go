@@ -96,6 +96,8 @@ type Result struct {
 	// Bootstrap describes the bootstrap behind the standard errors (nil
 	// without one).
 	Bootstrap *BootstrapInfo
+	// Weights is the column of probability weights ("" without).
+	Weights string
 }
 
 // VCEDescription says in words which standard errors r carries, for
@@ -227,7 +229,7 @@ func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters}, f.used, nil
+	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters, Weights: spec.Weights}, f.used, nil
 }
 
 func (s Spec) field(n Need) string {
