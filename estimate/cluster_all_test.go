@@ -11,7 +11,8 @@ import (
 )
 
 // TestClusterAllAgainstR: the clustered standard errors of logit, probit,
-// heckman, heckit, ipw, aipw and naive (clusters: age) equal the R
+// heckman, heckit, ipw, aipw and naive (clusters: age), treatreg and
+// treatreg-twostep (blocks of 10 rows) equal the R
 // computations of testdata/r_cluster_all.R — vcovCL(type = "HC1") for
 // the glm logit and lm, the stacked numerical-Jacobian sandwich with
 // G/(G−1) for the others — to 1e-4 relative (estimates to 1e-6, or 1e-4 standard errors).
@@ -24,6 +25,17 @@ func TestClusterAllAgainstR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tr, err := table.ReadCSVFile("../estimators/testdata/treatreg_sim.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	grp := make([]float64, tr.Len())
+	for i := range grp {
+		grp[i] = float64(i / 10)
+	}
+	if err := tr.Add("grp", grp); err != nil {
+		t.Fatal(err)
+	}
 	sel := "inlf ~ nwifeinc + educ + exper + expersq + age + kidslt6 + kidsge6"
 	out := "lwage ~ educ + exper + expersq"
 	te := "re78 ~ age + educ + black + hispan + married + nodegree + re74 + re75"
@@ -31,13 +43,15 @@ func TestClusterAllAgainstR(t *testing.T) {
 		tab  *table.Table
 		spec Spec
 	}{
-		"logit":   {mroz, Spec{Method: Logit, Outcome: sel, Cluster: "age"}},
-		"probit":  {mroz, Spec{Method: Probit, Outcome: sel, Cluster: "age"}},
-		"heckman": {mroz, Spec{Method: Heckman, Outcome: out, Selection: sel, Cluster: "age"}},
-		"heckit":  {mroz, Spec{Method: Heckit, Outcome: out, Selection: sel, Cluster: "age"}},
-		"ipw":     {lal, Spec{Method: IPW, Outcome: te, Treatment: "treat", Cluster: "age"}},
-		"aipw":    {lal, Spec{Method: AIPW, Outcome: te, Treatment: "treat", Cluster: "age"}},
-		"naive":   {lal, Spec{Method: Naive, Outcome: "re78 ~ 1", Treatment: "treat", Cluster: "age"}},
+		"logit":            {mroz, Spec{Method: Logit, Outcome: sel, Cluster: "age"}},
+		"probit":           {mroz, Spec{Method: Probit, Outcome: sel, Cluster: "age"}},
+		"heckman":          {mroz, Spec{Method: Heckman, Outcome: out, Selection: sel, Cluster: "age"}},
+		"heckit":           {mroz, Spec{Method: Heckit, Outcome: out, Selection: sel, Cluster: "age"}},
+		"ipw":              {lal, Spec{Method: IPW, Outcome: te, Treatment: "treat", Cluster: "age"}},
+		"aipw":             {lal, Spec{Method: AIPW, Outcome: te, Treatment: "treat", Cluster: "age"}},
+		"naive":            {lal, Spec{Method: Naive, Outcome: "re78 ~ 1", Treatment: "treat", Cluster: "age"}},
+		"treatreg-twostep": {tr, Spec{Method: TreatRegTwoStep, Outcome: "y ~ x1", Selection: "d ~ x1 + z1", Cluster: "grp"}},
+		"treatreg":         {tr, Spec{Method: TreatReg, Outcome: "y ~ x1", Selection: "d ~ x1 + z1", Cluster: "grp"}},
 	}
 	fits := map[string]*Result{}
 	for id, s := range specs {
@@ -88,7 +102,7 @@ func TestClusterAllAgainstR(t *testing.T) {
 		}
 	}
 	for id, r := range fits {
-		if want := map[*table.Table]int{mroz: 31, lal: 40}[specs[id].tab]; r.Clusters != want {
+		if want := map[*table.Table]int{mroz: 31, lal: 40, tr: 100}[specs[id].tab]; r.Clusters != want {
 			t.Errorf("%s: %d clusters, want %d", id, r.Clusters, want)
 		}
 	}

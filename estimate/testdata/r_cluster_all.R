@@ -14,7 +14,8 @@
 #         (numDeriv, Richardson) Jacobian of sum_i psi_i, and
 #         V = G/(G-1) A^-1 (sum_g psi_g psi_g') A^-T.
 # naive:  lm(y ~ d) + vcovCL(type = "HC1").
-# Clusters: age (Mroz: 31 clusters; Lalonde: 40).
+# Clusters: age (Mroz: 31 clusters; Lalonde: 40); for treatreg and
+# treatreg-twostep on treatreg_sim.csv, blocks of 10 rows (100 clusters).
 suppressMessages({ library(sandwich); library(numDeriv); library(sampleSelection) })
 out <- NULL
 put <- function(case, eq, term, est, se)
@@ -124,4 +125,35 @@ put("aipw", "propensity", c("(Intercept)", covs), gam, sqrt(diag(V)[1:k]))
 # Naive difference: lm(y ~ d) with vcovCL HC1.
 nv <- lm(re78 ~ treat, data = l)
 put("naive", "outcome", "difference", coef(nv)[2], sqrt(vcovCL(nv, cluster = ~age, type = "HC1")[2, 2]))
+# Endogenous treatment on treatreg_sim.csv (y ~ x1 + d, d ~ x1 + z1),
+# clusters of 10 consecutive rows (grp = (row - 1) %/% 10, 100 clusters).
+tr <- read.csv("../../estimators/testdata/treatreg_sim.csv")
+grp <- (seq_len(nrow(tr)) - 1) %/% 10
+Zt <- cbind(1, tr$x1, tr$z1); Dt <- tr$d; Yt <- tr$y
+Xt <- cbind(1, tr$x1, Dt); kz <- 3; kx <- 3
+prt <- glm.fit(Zt, Dt, family = binomial(link = "probit"), control = glm.control(epsilon = 1e-15, maxit = 100))
+gen <- function(g) { c <- drop(Zt %*% g); ifelse(Dt == 1, dnorm(c) / pnorm(c), -dnorm(c) / pnorm(-c)) }
+pscore <- function(g) { e <- drop(Zt %*% g); q <- 2 * Dt - 1; q * dnorm(q * e) / pnorm(q * e) * Zt }
+gt <- coef(prt)
+Wt <- cbind(Xt, gen(gt))
+bt <- coef(lm.fit(Wt, Yt))
+psiT <- function(t) { g <- t[1:kz]; W <- cbind(Xt, gen(g)); cbind(pscore(g), (Yt - drop(W %*% t[-(1:kz)])) * W) }
+V <- stackV(psiT, c(gt, bt), grp)
+se <- sqrt(diag(V))
+put("treatreg-twostep", "treatment", c("(Intercept)", "x1", "z1"), gt, se[1:kz])
+put("treatreg-twostep", "outcome", c("(Intercept)", "x1", "d"), bt[1:kx], se[kz + 1:kx])
+put("treatreg-twostep", "aux", "lambda", bt[kx + 1], se[kz + kx + 1])
+llT <- function(th) {
+  ga <- th[1:kz]; be <- th[(kz + 1):(kz + kx)]; rho <- tanh(th[kz + kx + 1]); sig <- exp(th[kz + kx + 2])
+  c <- drop(Zt %*% ga); r <- (Yt - drop(Xt %*% be)) / sig; q <- 2 * Dt - 1
+  pnorm(q * (c + rho * r) / sqrt(1 - rho^2), log.p = TRUE) - log(sig) + dnorm(r, log = TRUE)
+}
+s2 <- sum((Yt - drop(Wt %*% bt))^2) / nrow(tr) + bt[kx + 1]^2 * mean(gen(gt) * (gen(gt) + drop(Zt %*% gt)))
+th <- c(gt, bt[1:kx], atanh(max(-0.9, min(0.9, bt[kx + 1] / sqrt(s2)))), 0.5 * log(s2))
+for (it in 1:30) th <- th - solve(numDeriv::hessian(function(t) sum(llT(t)), th), numDeriv::grad(function(t) sum(llT(t)), th))
+V <- stackV(function(t) numDeriv::jacobian(llT, t), th, grp)
+se <- sqrt(diag(V))
+put("treatreg", "treatment", c("(Intercept)", "x1", "z1"), th[1:kz], se[1:kz])
+put("treatreg", "outcome", c("(Intercept)", "x1", "d"), th[kz + 1:kx], se[kz + 1:kx])
+put("treatreg", "aux", c("athrho", "lnsigma"), th[kz + kx + 1:2], se[kz + kx + 1:2])
 write.csv(out, stdout(), row.names = FALSE)
