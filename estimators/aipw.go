@@ -75,6 +75,11 @@ func groupOLS(name string, X *mat.Dense, y, d []float64, g float64, names []stri
 // numerical-Jacobian stacked sandwich in R (testdata/r_aipw_stacked.R).
 // EffectVCE Influence drops the corrections, treating the fits as known.
 //
+// With Options.Clusters each effect's variance is G/(G−1) times the sum
+// over clusters of the squared cluster sums of its (stacked) influence
+// function; the propensity logit and the outcome regressions (CR1 within
+// their group's clusters) are clustered too. Weights are refused.
+//
 // The result has the equations "propensity", "outcome_treated" and
 // "outcome_untreated" (least squares with the covariance chosen by
 // Options.VCE) and the effects "ate", "att" and "atu". Errors as for IPW,

@@ -34,6 +34,16 @@ func (l link) String() string {
 // f = Λ(1 − Λ) and f′ = Λ(1 − Λ)(1 − 2Λ)). References: Cox (1958, JRSS B
 // 20(2)); Greene, Econometric Analysis, ch. "Binary outcomes".
 //
+// With Options.Clusters the covariance is the cluster-robust
+// c·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹, s_g the cluster sums of the scores
+// (yᵢ − Λᵢ)xᵢ, with R's sandwich::vcovCL(type = "HC1") factor
+// c = G/(G−1)·(n−1)/(n−k) (Liang & Zeger 1986); with Options.Weights
+// (probability weights) the log-likelihood is Σwᵢℓᵢ, as glm(weights =),
+// and the covariance the HC1 sandwich n/(n−k)·(−H)⁻¹(Σwᵢ²sᵢsᵢ')(−H)⁻¹ (or
+// the clustered one), the average marginal effects weighted means. The
+// same holds for Probit, whose score is qᵢλ(qᵢηᵢ)xᵢ and whose bread is the
+// observed information.
+//
 // y must be 0 or 1. Perfect or quasi-complete separation (Albert &
 // Anderson 1984, Biometrika 71(1)) is an error, and so is failure to
 // converge within Options.MaxIter iterations.

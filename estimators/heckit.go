@@ -39,6 +39,14 @@ import (
 // The "selection" equation carries γ̂ and its probit standard errors, the
 // "outcome" equation β̂ with the square roots of the diagonal of V.
 //
+// With Options.Clusters the covariance of (β̂, β̂_λ) is instead the
+// cluster-robust sandwich of the two-step estimator in influence-function
+// form (the cluster version of Murphy & Topel 1985; see twoStep.clusterCov
+// in cluster.go): the second step's wᵢeᵢ plus the probit's influence
+// M_γ(−H_γ)⁻¹sᵢ, summed within clusters, with factor G/(G−1); the
+// selection equation gets the probit's clustered covariance.
+// TreatRegTwoStep does the same over all rows. Weights are refused.
+//
 // Z (n×kz), s (0/1), X (n×kx) and y cover all n rows; the values of X and y
 // in unselected rows are never read and may be NaN. It is an error when no
 // row or every row is selected, when either step's design is rank

@@ -38,6 +38,11 @@ import (
 // scale, as Stata reports them. LogLik is ℓ at the maximum; Iterations
 // counts Newton steps.
 //
+// With Options.Clusters the covariance of θ̂ is G/(G−1)·(−H)⁻¹(Σ_g s_g
+// s_g')(−H)⁻¹ (Stata's vce(cluster) for maximum likelihood), s_g the
+// cluster sums of the per-observation scores, computed once at the
+// optimum (bvModel.score); TreatRegML does the same. Weights are refused.
+//
 // Inputs are as for Heckit: the values of X and y in unselected rows are
 // never read. It is an error when no row or every row is selected, when a
 // design is rank deficient, when the selection probit fails, or when

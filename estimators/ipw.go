@@ -133,6 +133,10 @@ func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts
 //
 // the empirical sandwich A⁻¹BA⁻ᵀ/n without a degrees-of-freedom factor.
 //
+// With Options.Clusters the variance is G/(G−1)·Σ_g(Σ_{i∈g} uᵢ)² and the
+// propensity logit's covariance is clustered likewise. Weights are
+// refused.
+//
 // The result has the equation "propensity" (the logit) and the effects
 // "ate", "att" and "atu". d must be 0 or 1 with both values present; a
 // propensity of exactly 0 or 1 and perfect separation in the logit are

@@ -310,6 +310,8 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 		fmt.Fprintf(w, "; standard errors %s", r.VCEDescription())
 	case r.Clusters > 0:
 		fmt.Fprintf(w, "; standard errors cluster-robust (CR1) over %s clusters", report.Thousands(float64(r.Clusters), 0))
+	case r.Weights != "":
+		fmt.Fprint(w, "; standard errors sandwich (HC1)")
 	}
 	fmt.Fprintln(w)
 	for _, e := range r.Equations {
