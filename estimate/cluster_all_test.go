@@ -15,7 +15,8 @@ import (
 // treatreg-twostep (blocks of 10 rows) equal the R
 // computations of testdata/r_cluster_all.R — vcovCL(type = "HC1") for
 // the glm logit and lm, the stacked numerical-Jacobian sandwich with
-// G/(G−1) for the others — to 1e-4 relative (estimates to 1e-6, or 1e-4 standard errors).
+// G/(G−1) for the others; logit and probit average marginal effects by
+// the delta method — to 1e-4 relative (estimates to 1e-6, or 1e-4 standard errors).
 func TestClusterAllAgainstR(t *testing.T) {
 	mroz, err := table.ReadCSVFile("../estimators/testdata/mroz87.csv")
 	if err != nil {

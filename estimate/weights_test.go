@@ -11,7 +11,8 @@ import (
 // TestWeightsAgainstR: probability-weighted ols, logit and probit equal
 // R's lm(weights =) and glm(weights =) (estimates to 1e-6) with the
 // sandwich standard errors of vcovHC(type = "HC1") and, clustered by age,
-// vcovCL(type = "HC1") (to 1e-4; testdata/r_weights.R).
+// vcovCL(type = "HC1") (to 1e-4; testdata/r_weights.R), and the
+// weighted average marginal effects with their delta-method SEs.
 func TestWeightsAgainstR(t *testing.T) {
 	tab := mroz(t)
 	w := make([]float64, tab.Len())
@@ -41,8 +42,12 @@ func TestWeightsAgainstR(t *testing.T) {
 		}
 	}
 	for _, rec := range readRecords(t, "testdata/r_weights.csv")[1:] {
-		r := fits[rec[0]+" "+rec[1]]
-		eq, _ := r.Equation("outcome")
+		vce, eqName := rec[1], "outcome"
+		if vce == "hc1-ame" {
+			vce, eqName = "hc1", "marginal_effects"
+		}
+		r := fits[rec[0]+" "+vce]
+		eq, _ := r.Equation(eqName)
 		c, ok := eq.Coef(rec[2])
 		if !ok {
 			t.Fatalf("%s: no %s", rec[0], rec[2])

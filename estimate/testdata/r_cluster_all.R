@@ -5,7 +5,8 @@
 #   cd estimate/testdata && Rscript r_cluster_all.R > r_cluster_all.csv
 #
 # logit:  glm(binomial) + sandwich::vcovCL(type = "HC1"), factor
-#         G/(G-1)(n-1)/(n-k).
+#         G/(G-1)(n-1)/(n-k); average marginal effects by the delta
+#         method (numDeriv Jacobian) on that covariance (probit too).
 # probit: the same meat (sandwich::meatCL(type = "HC1")) with the
 #         observed-information bread (redress's probit, as Stata's; glm's
 #         bread is the expected information, which differs for probit).
@@ -42,6 +43,12 @@ for (lk in c("logit", "probit")) {
     V <- nrow(Z) * solve(H) %*% meatCL(g, cluster = ~age, type = "HC1") %*% solve(H)
   }
   put(lk, "outcome", names(coef(g)), coef(g), sqrt(diag(V)))
+  # Average marginal effects with the delta method (numerical Jacobian)
+  # on the clustered covariance.
+  Z <- model.matrix(g); dens <- if (lk == "logit") dlogis else dnorm
+  ame <- function(b) mean(dens(drop(Z %*% b))) * b[-1]
+  J <- numDeriv::jacobian(ame, coef(g))
+  put(lk, "marginal_effects", names(coef(g))[-1], ame(coef(g)), sqrt(diag(J %*% V %*% t(J))))
 }
 
 # Heckman selection on Wooldridge's Example 17.5.

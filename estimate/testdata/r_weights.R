@@ -2,10 +2,11 @@
 # and glm(weights =) on the Mroz data with the weights
 # w = 0.5 + ((row - 1) mod 7)/4 (row 1-based over the 753 rows), and
 # their sandwich standard errors: vcovHC(type = "HC1") and, clustered by
-# age, vcovCL(type = "HC1"); for probit the same meat with the observed
+# age, vcovCL(type = "HC1"); weighted average marginal effects of logit
+# and probit (vce hc1-ame) by the delta method on the HC1 covariance; for probit the same meat with the observed
 # (weighted) information as bread, as redress's probit uses.
 #   cd estimate/testdata && Rscript r_weights.R > r_weights.csv
-suppressMessages(library(sandwich))
+suppressMessages({ library(sandwich); library(numDeriv) })
 m <- read.csv("../../estimators/testdata/mroz87.csv")
 m$w <- 0.5 + ((seq_len(nrow(m)) - 1) %% 7) / 4
 out <- NULL
@@ -27,6 +28,14 @@ for (lk in c("logit", "probit")) {
   }
   B <- br(g); n <- nrow(m)
   put(lk, "hc1", g, B %*% meatHC(g, type = "HC1") %*% B / n)
-  put(lk, "cluster", g, B %*% meatCL(g, cluster = ~age, type = "HC1") %*% B / n)
+  Vc <- B %*% meatCL(g, cluster = ~age, type = "HC1") %*% B / n
+  put(lk, "cluster", g, Vc)
+  # Weighted average marginal effects, delta method on the HC1 covariance.
+  Z <- model.matrix(g); dens <- if (lk == "logit") dlogis else dnorm
+  ame <- function(b) weighted.mean(dens(drop(Z %*% b)), m$w) * b[-1]
+  J <- numDeriv::jacobian(ame, coef(g))
+  V <- B %*% meatHC(g, type = "HC1") %*% B / n
+  out <<- rbind(out, data.frame(case = lk, vce = "hc1-ame", term = names(coef(g))[-1], estimate = ame(coef(g)),
+    se = sqrt(diag(J %*% V %*% t(J)))))
 }
 write.csv(out, stdout(), row.names = FALSE)
