@@ -12,7 +12,8 @@ import (
 // R's lm(weights =) and glm(weights =) (estimates to 1e-6) with the
 // sandwich standard errors of vcovHC(type = "HC1") and, clustered by age,
 // vcovCL(type = "HC1") (to 1e-4; testdata/r_weights.R), and the
-// weighted average marginal effects with their delta-method SEs.
+// weighted average marginal effects with their delta-method SEs, and the
+// weighted lm's R², adjusted R², F, residual SE and log-likelihood (1e-9).
 func TestWeightsAgainstR(t *testing.T) {
 	tab := mroz(t)
 	w := make([]float64, tab.Len())
@@ -42,6 +43,15 @@ func TestWeightsAgainstR(t *testing.T) {
 		}
 	}
 	for _, rec := range readRecords(t, "testdata/r_weights.csv")[1:] {
+		est, _ := strconv.ParseFloat(rec[3], 64)
+		if rec[1] == "fit" {
+			f := fits["ols hc1"]
+			got := map[string]float64{"r2": f.Fit.R2, "adj_r2": f.Fit.AdjR2, "f": f.Fit.F, "sigma": f.Fit.ResidualSE, "loglik": *f.LogLik}[rec[2]]
+			if math.Abs(got-est) > 1e-9*math.Abs(est) {
+				t.Errorf("weighted ols %s: %.12g, R %.12g", rec[2], got, est)
+			}
+			continue
+		}
 		vce, eqName := rec[1], "outcome"
 		if vce == "hc1-ame" {
 			vce, eqName = "hc1", "marginal_effects"
@@ -52,7 +62,6 @@ func TestWeightsAgainstR(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no %s", rec[0], rec[2])
 		}
-		est, _ := strconv.ParseFloat(rec[3], 64)
 		se, _ := strconv.ParseFloat(rec[4], 64)
 		if math.Abs(c.Estimate-est) > 1e-6*math.Max(1, math.Abs(est)) || math.Abs(c.StdError-se) > 1e-4*se {
 			t.Errorf("%s %s %s: %.10g (%.10g), R %.10g (%.10g)", rec[0], rec[1], rec[2], c.Estimate, c.StdError, est, se)

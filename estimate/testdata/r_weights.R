@@ -3,7 +3,8 @@
 # w = 0.5 + ((row - 1) mod 7)/4 (row 1-based over the 753 rows), and
 # their sandwich standard errors: vcovHC(type = "HC1") and, clustered by
 # age, vcovCL(type = "HC1"); weighted average marginal effects of logit
-# and probit (vce hc1-ame) by the delta method on the HC1 covariance; for probit the same meat with the observed
+# and probit (vce hc1-ame), and the weighted lm's summary statistics
+# (vce fit: R², adjusted R², F, residual SE, log-likelihood) by the delta method on the HC1 covariance; for probit the same meat with the observed
 # (weighted) information as bread, as redress's probit uses.
 #   cd estimate/testdata && Rscript r_weights.R > r_weights.csv
 suppressMessages({ library(sandwich); library(numDeriv) })
@@ -16,6 +17,9 @@ p <- m[!is.na(m$lwage), ]
 o <- lm(lwage ~ educ + exper + expersq, data = p, weights = w)
 put("ols", "hc1", o, vcovHC(o, type = "HC1"))
 put("ols", "cluster", o, vcovCL(o, cluster = ~age, type = "HC1"))
+so <- summary(o)
+out <- rbind(out, data.frame(case = "ols", vce = "fit", term = c("r2", "adj_r2", "f", "sigma", "loglik"),
+  estimate = c(so$r.squared, so$adj.r.squared, so$fstatistic[1], so$sigma, logLik(o)), se = 0))
 zf <- inlf ~ nwifeinc + educ + exper + expersq + age + kidslt6 + kidsge6
 for (lk in c("logit", "probit")) {
   g <- suppressWarnings(glm(zf, family = binomial(link = lk), data = m, weights = w,
