@@ -123,6 +123,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if s.compare != "" || s.format == "latex" {
+		if note := s.varianceNote(); note != "" && s.format != "json" {
+			fmt.Fprintf(stderr, "redress: standard errors in the table: %s (--format json gives each method's)\n", note)
+		}
 		return compareMethods(stdout, t, &s, methods)
 	}
 	res, err := estimate.FitContext(ctx, t, s.spec(m))
@@ -217,6 +220,11 @@ func (s *estimateFlags) methods(fs *flag.FlagSet) ([]estimate.Method, error) {
 	names := []string{s.method}
 	if s.compare != "" {
 		names = strings.Split(s.compare, ",")
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := checkBootstrapFlags(set, s); err != nil {
+			return nil, err
+		}
 	}
 	var out []estimate.Method
 	for _, name := range names {
@@ -545,9 +553,44 @@ func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) e
 	return nil
 }
 
+// varianceNote says which standard errors the variance flags ask for,
+// for the side-by-side table, whose header does not ("" without them).
+func (s *estimateFlags) varianceNote() string {
+	var parts []string
+	switch {
+	case s.bootstrap > 0 && s.cluster != "":
+		parts = append(parts, fmt.Sprintf("bootstrap, %d replicates per method resampling clusters of %s (seed %d; psm keeps its own)", s.bootstrap, s.cluster, s.seed))
+	case s.bootstrap > 0:
+		parts = append(parts, fmt.Sprintf("bootstrap, %d replicates per method (seed %d; psm keeps its own)", s.bootstrap, s.seed))
+	case s.cluster != "":
+		parts = append(parts, fmt.Sprintf("cluster-robust over %s (psm: its own)", s.cluster))
+	}
+	if s.weights != "" {
+		parts = append(parts, fmt.Sprintf("probability weights %s for ols, logit and probit", s.weights))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // checkVarianceFlags refuses bad --bootstrap, --seed, --workers and
-// --weights values and combinations.
+// --weights values and their combinations with method m.
 func checkVarianceFlags(set map[string]bool, s *estimateFlags, m estimate.Method) error {
+	if err := checkBootstrapFlags(set, s); err != nil {
+		return err
+	}
+	switch {
+	case s.bootstrap > 0 && m == estimate.PSM:
+		return usageError("--bootstrap: the bootstrap is not valid for nearest-neighbour matching (Abadie & Imbens 2008), so psm keeps its Abadie–Imbens standard errors")
+	case s.weights != "" && !m.Uses("weights"):
+		return usageError("--weights applies to ols, logit and probit only, not %s", m)
+	case s.weights != "" && s.vce == "classical":
+		return usageError("--weights and --vce classical: probability weights take the sandwich (HC1) covariance")
+	}
+	return nil
+}
+
+// checkBootstrapFlags refuses bad --bootstrap, --seed and --workers
+// values, whatever the method (--compare included).
+func checkBootstrapFlags(set map[string]bool, s *estimateFlags) error {
 	switch {
 	case set["bootstrap"] && s.bootstrap < 2:
 		return usageError("--bootstrap %d: the bootstrap needs at least 2 replicates (999, say)", s.bootstrap)
@@ -555,12 +598,6 @@ func checkVarianceFlags(set map[string]bool, s *estimateFlags, m estimate.Method
 		return usageError("--seed and --workers apply to --bootstrap only")
 	case s.workers < 0:
 		return usageError("--workers %d: must be ≥ 0 (0: all processors)", s.workers)
-	case s.bootstrap > 0 && m == estimate.PSM:
-		return usageError("--bootstrap: the bootstrap is not valid for nearest-neighbour matching (Abadie & Imbens 2008), so psm keeps its Abadie–Imbens standard errors")
-	case s.weights != "" && !m.Uses("weights"):
-		return usageError("--weights applies to ols, logit and probit only, not %s", m)
-	case s.weights != "" && s.vce == "classical":
-		return usageError("--weights and --vce classical: probability weights take the sandwich (HC1) covariance")
 	}
 	return nil
 }
