@@ -10,10 +10,11 @@
 # probit: the same meat (sandwich::meatCL(type = "HC1")) with the
 #         observed-information bread (redress's probit, as Stata's; glm's
 #         bread is the expected information, which differs for probit).
-# heckman (ML), heckit (two-step), ipw, aipw: the stacked estimating
-#         equations psi_i(theta) written out here, A the numerical
-#         (numDeriv, Richardson) Jacobian of sum_i psi_i, and
-#         V = G/(G-1) A^-1 (sum_g psi_g psi_g') A^-T.
+# heckit (two-step), ipw, aipw: the stacked estimating equations
+#         psi_i(theta) written out here, A the numerical (numDeriv)
+#         Jacobian of sum_i psi_i, and V = G/(G-1) A^-1 (sum_g psi_g psi_g') A^-T.
+# heckman, treatreg (ML): the per-observation log-likelihood written out,
+#         scores by numDeriv::jacobian, A by numDeriv::hessian.
 # naive:  lm(y ~ d) + vcovCL(type = "HC1").
 # Clusters: age (Mroz: 31 clusters; Lalonde: 40); for treatreg and
 # treatreg-twostep on treatreg_sim.csv, blocks of 10 rows (100 clusters).
@@ -28,6 +29,16 @@ stackV <- function(psi, theta, cl) {
   G <- nrow(U)
   Ai <- solve(A)
   G / (G - 1) * Ai %*% crossprod(U) %*% t(Ai)
+}
+
+# For ML fits A is the Hessian of the total log-likelihood by
+# numDeriv::hessian (Richardson extrapolation), more accurate than a
+# Jacobian of numerical scores.
+mlV <- function(ll, theta, cl) {
+  Hi <- solve(-numDeriv::hessian(function(t) sum(ll(t)), theta))
+  U <- rowsum(numDeriv::jacobian(ll, theta), cl)
+  G <- nrow(U)
+  G / (G - 1) * Hi %*% crossprod(U) %*% Hi
 }
 
 m <- read.csv("../../estimators/testdata/mroz87.csv")
@@ -67,7 +78,7 @@ ml <- selection(zf, lwage ~ educ + exper + expersq, data = m, method = "ml")
 cf <- coef(ml)
 th <- c(cf[1:(kz + kx)], atanh(cf["rho"]), log(cf["sigma"]))
 for (it in 1:5) th <- th - solve(numDeriv::hessian(function(t) sum(llObs(t)), th), numDeriv::grad(function(t) sum(llObs(t)), th))
-V <- stackV(function(t) numDeriv::jacobian(llObs, t), th, m$age)
+V <- mlV(llObs, th, m$age)
 se <- sqrt(diag(V))
 put("heckman", "selection", colnames(Z), th[1:kz], se[1:kz])
 put("heckman", "outcome", colnames(X), th[(kz + 1):(kz + kx)], se[(kz + 1):(kz + kx)])
@@ -158,7 +169,7 @@ llT <- function(th) {
 s2 <- sum((Yt - drop(Wt %*% bt))^2) / nrow(tr) + bt[kx + 1]^2 * mean(gen(gt) * (gen(gt) + drop(Zt %*% gt)))
 th <- c(gt, bt[1:kx], atanh(max(-0.9, min(0.9, bt[kx + 1] / sqrt(s2)))), 0.5 * log(s2))
 for (it in 1:30) th <- th - solve(numDeriv::hessian(function(t) sum(llT(t)), th), numDeriv::grad(function(t) sum(llT(t)), th))
-V <- stackV(function(t) numDeriv::jacobian(llT, t), th, grp)
+V <- mlV(llT, th, grp)
 se <- sqrt(diag(V))
 put("treatreg", "treatment", c("(Intercept)", "x1", "z1"), th[1:kz], se[1:kz])
 put("treatreg", "outcome", c("(Intercept)", "x1", "d"), th[kz + 1:kx], se[kz + 1:kx])
