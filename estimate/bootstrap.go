@@ -53,14 +53,17 @@ func checkBootstrap(spec Spec) error {
 // Failed replicates are counted; fewer than two successes is an error.
 func bootstrap(ctx context.Context, t *table.Table, spec Spec) (*Result, error) {
 	once := spec
-	once.Bootstrap, once.Cluster, once.Workers, once.Seed = 0, "", 0, 0
+	once.Bootstrap, once.Workers, once.Seed = 0, 0, 0
 	if spec.Cluster != "" {
 		once.VCE = estimators.Classical
 	}
+	// The point fit keeps the cluster column, so that the rows it uses
+	// have one; the replicates drop it.
 	point, used, err := fitOnce(t, once)
 	if err != nil {
 		return nil, err
 	}
+	once.Cluster = ""
 	base := t.Rows(used)
 	groups, err := bootGroups(base, spec.Cluster)
 	if err != nil {

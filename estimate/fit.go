@@ -280,11 +280,11 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 		if err != nil {
 			return nil, err
 		}
-		_, keep, err = f.selectionRows(sf.Response, nil, append(of.Vars(), f.weightVars()...), false)
+		_, keep, err = f.selectionRows(sf.Response, nil, append(of.Vars(), f.extraVars()...), false)
 		if err != nil {
 			return nil, err
 		}
-	} else if keep, err = f.modelRows(append(of.Vars(), f.weightVars()...)); err != nil {
+	} else if keep, err = f.modelRows(append(of.Vars(), f.extraVars()...)); err != nil {
 		return nil, err
 	}
 	d, err := formula.NewDesign(f.t, of, formula.DesignOptions{Subset: keep})
@@ -300,13 +300,16 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 	return fit(d)
 }
 
-// weightVars is the weight column, as a list of the columns it adds to
-// a model's (none without weights).
-func (f *fitter) weightVars() []string {
-	if f.spec.Weights == "" {
-		return nil
+// extraVars are the weight and cluster columns, which the rows a model
+// uses must have too (listwise deletion drops rows missing them).
+func (f *fitter) extraVars() []string {
+	var v []string
+	for _, c := range []string{f.spec.Weights, f.spec.Cluster} {
+		if c != "" {
+			v = append(v, c)
+		}
 	}
-	return []string{f.spec.Weights}
+	return v
 }
 
 // weights sets the probability weights of the design rows from the

@@ -21,7 +21,7 @@ func (f *fitter) naive() (*estimators.Result, error) {
 	}
 	switch {
 	case f.spec.Treatment != "":
-		keep, err := f.modelRows([]string{of.Response, f.spec.Treatment})
+		keep, err := f.modelRows(append([]string{of.Response, f.spec.Treatment}, f.extraVars()...))
 		if err != nil {
 			return nil, err
 		}
@@ -38,7 +38,7 @@ func (f *fitter) naive() (*estimators.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		keep, selected, err := f.selectionRows(sf.Response, nil, []string{of.Response}, false)
+		keep, selected, err := f.selectionRows(sf.Response, f.extraVars(), []string{of.Response}, false)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +57,7 @@ func (f *fitter) naive() (*estimators.Result, error) {
 		}
 		return estimators.NaiveMeanCluster(y, sel, f.opts.Clusters)
 	}
-	keep, err := f.modelRows([]string{of.Response})
+	keep, err := f.modelRows(append([]string{of.Response}, f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func (f *fitter) selection() (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	keep, selected, err := f.selectionRows(sf.Response, sf.Vars(), of.Vars(), true)
+	keep, selected, err := f.selectionRows(sf.Response, append(sf.Vars(), f.extraVars()...), of.Vars(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (f *fitter) treatReg() (*estimators.Result, error) {
 		return nil, &SpecError{"Outcome", fmt.Sprintf("leave the treatment %q out: %s adds it", tf.Response, f.spec.Method)}
 	}
 	// One set of rows for both equations.
-	keep, err := f.modelRows(append(tf.Vars(), of.Vars()...))
+	keep, err := f.modelRows(append(append(tf.Vars(), of.Vars()...), f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ func (f *fitter) weighting() (*estimators.Result, error) {
 	if slices.Contains(of.Terms, f.spec.Treatment) {
 		return nil, &SpecError{"Outcome", fmt.Sprintf("leave the treatment %q out", f.spec.Treatment)}
 	}
-	keep, err := f.modelRows(append(of.Vars(), f.spec.Treatment))
+	keep, err := f.modelRows(append(append(of.Vars(), f.spec.Treatment), f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +334,7 @@ func (f *fitter) iv() (*estimators.Result, error) {
 			return nil, &SpecError{"Instruments", fmt.Sprintf("%q is a regressor: an excluded instrument must stay out of the outcome equation and the treatment", z)}
 		}
 	}
-	keep, err := f.modelRows(append(append(exog.Vars(), endog...), zf.Terms...))
+	keep, err := f.modelRows(append(append(append(exog.Vars(), endog...), zf.Terms...), f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
