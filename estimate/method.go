@@ -15,6 +15,11 @@
 //		Outcome:   "satisfaction ~ x1 + x2",
 //		Selection: "contacted ~ x1 + x2 + z",
 //	})
+//
+// Spec.Cluster, Spec.Bootstrap and Spec.Weights choose the standard
+// errors: cluster-robust, bootstrap (FitContext cancels it) or
+// probability-weighted sandwich; docs/estimators.md §1.5.1 gives the
+// formulas and which method takes which.
 package estimate
 
 import (
