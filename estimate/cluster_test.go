@@ -2,9 +2,11 @@ package estimate
 
 import (
 	"encoding/csv"
+	"errors"
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/redress-sim/redress/estimators"
@@ -55,11 +57,46 @@ func TestClusterAgainstVcovCL(t *testing.T) {
 			t.Errorf("%s %s: %.10g (%.10g), R %.10g (%.10g)", r[0], r[1], c.Estimate, c.StdError, est, se)
 		}
 	}
-	// Clusters need ols or iv, and contradict HC1.
-	if _, err := Fit(tab, Spec{Method: Probit, Outcome: "inlf ~ educ", Cluster: "age"}); err == nil {
-		t.Error("clusters accepted for probit")
+	// psm refuses clusters; clusters contradict HC1.
+	if _, err := Fit(tab, Spec{Method: PSM, Outcome: "hours ~ educ", Treatment: "city", Cluster: "age"}); err == nil || !strings.Contains(err.Error(), "Abadie–Imbens") {
+		t.Errorf("psm with clusters: %v", err)
 	}
 	if _, err := Fit(tab, Spec{Method: OLS, Outcome: "inlf ~ educ", Cluster: "age", VCE: estimators.HC1}); err == nil {
 		t.Error("clusters and HC1 accepted together")
+	}
+}
+
+// TestClusterMissing: a row missing its cluster is a missing value (row
+// and column named), which DropMissing drops with the model's rows.
+func TestClusterMissing(t *testing.T) {
+	tab, err := table.ReadCSVFile("../estimators/testdata/mroz87.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	age, _ := tab.Col("age")
+	g := append([]float64(nil), age...)
+	g[4] = math.NaN()
+	if err := tab.Add("g", g); err != nil {
+		t.Fatal(err)
+	}
+	sel := "inlf ~ nwifeinc + educ + exper + age + kidslt6"
+	for _, m := range []Method{Logit, Heckman, IPW} {
+		spec := Spec{Method: m, Outcome: "lwage ~ educ", Selection: sel, Cluster: "g"}
+		if m == Logit {
+			spec = Spec{Method: m, Outcome: sel, Cluster: "g"}
+		}
+		if m == IPW {
+			spec = Spec{Method: m, Outcome: "hours ~ educ + age", Treatment: "city", Cluster: "g"}
+		}
+		_, err := Fit(tab, spec)
+		var mv *MissingValueError
+		if !errors.As(err, &mv) || mv.Row != 5 || mv.Column != "g" {
+			t.Errorf("%s: %v", m, err)
+		}
+		spec.DropMissing = true
+		r, err := Fit(tab, spec)
+		if err != nil || r.Dropped != 1 || r.N != 752 || r.Clusters != 31 {
+			t.Errorf("%s with DropMissing: %v", m, err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package estimate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -54,11 +55,30 @@ type Spec struct {
 	// influence function alone, treating the fitted models as known.
 	EffectVCE estimators.EffectVCE
 	// Cluster names the column (numbers or text) whose values group the
-	// rows into clusters — customers, say — for the cluster-robust (CR1)
-	// covariance of ols and iv; it sets VCE to CR1.
+	// rows into clusters — customers, say — for cluster-robust standard
+	// errors of every method but psm (which refuses it): CR1 for ols and
+	// iv (it sets VCE to CR1), clustered scores or influence functions
+	// for the others (docs/estimators.md gives each one's factor). With
+	// Bootstrap, it resamples whole clusters instead.
 	Cluster string
 	// MaxIter caps maximum-likelihood iterations (0: 100).
 	MaxIter int
+	// Weights names a column of probability weights (positive numbers)
+	// for ols, logit and probit; the other methods refuse it. Estimates
+	// are R's lm(weights =) and glm(weights =); standard errors are
+	// always a sandwich, HC1 (or CR1 with Cluster), as R's
+	// sandwich::vcovHC/vcovCL(type = "HC1") and Stata's pweights give
+	// them (for logit and probit Stata's factor is n/(n−1), not
+	// n/(n−k)).
+	Weights string
+	// Bootstrap is the number of nonparametric bootstrap replicates
+	// (0: none): the standard errors become the standard deviations of
+	// the replicates' estimates (see bootstrap.go). Seed keys the
+	// replicates' random streams and Workers (0: GOMAXPROCS) runs them in
+	// parallel; the result does not depend on Workers.
+	Bootstrap int
+	Seed      uint64
+	Workers   int
 	// Neighbours is psm's number of matches per unit (0: 1).
 	Neighbours int
 }
@@ -70,9 +90,33 @@ type Result struct {
 	// with Spec.DropMissing); Deselected the selected rows counted as not
 	// selected for a missing outcome (only with Spec.DeselectMissing).
 	Dropped, Deselected int
-	// Clusters is the number of clusters of a cluster-robust fit (0
-	// otherwise).
+	// Clusters is the number of clusters of a cluster-robust fit or a
+	// cluster bootstrap (0 otherwise).
 	Clusters int
+	// Bootstrap describes the bootstrap behind the standard errors (nil
+	// without one).
+	Bootstrap *BootstrapInfo
+	// Weights is the column of probability weights ("" without).
+	Weights string
+}
+
+// VCEDescription says in words which standard errors r carries, for
+// output: "bootstrap (999 replicates, 2 failed; 31 clusters resampled)",
+// "cluster-robust (CR1) over 31 clusters", or "" for the method's
+// default.
+func (r *Result) VCEDescription() string {
+	switch {
+	case r.Bootstrap != nil:
+		b := r.Bootstrap
+		s := fmt.Sprintf("bootstrap (%d replicates, %d failed", b.Replicates, b.Failed)
+		if r.Clusters > 0 {
+			s += fmt.Sprintf("; %d clusters resampled", r.Clusters)
+		}
+		return s + ")"
+	case r.Clusters > 0:
+		return fmt.Sprintf("cluster-robust (CR1) over %d clusters", r.Clusters)
+	}
+	return ""
 }
 
 // SpecError is a Spec that does not suit its method or its table. Field
@@ -99,36 +143,60 @@ func (e *MissingValueError) Error() string {
 	return fmt.Sprintf("row %d: column %q is missing (DropMissing drops such rows)", e.Row, e.Column)
 }
 
-// Fit fits spec's model to t.
+// Fit fits spec's model to t: FitContext without cancellation.
 func Fit(t *table.Table, spec Spec) (*Result, error) {
+	return FitContext(context.Background(), t, spec)
+}
+
+// FitContext fits spec's model to t. With Spec.Bootstrap it then runs
+// the bootstrap replicates (see bootstrap.go), which ctx can cancel.
+func FitContext(ctx context.Context, t *table.Table, spec Spec) (*Result, error) {
+	if spec.Bootstrap != 0 || spec.Workers != 0 || spec.Seed != 0 {
+		if err := checkBootstrap(spec); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Bootstrap > 0 {
+		return bootstrap(ctx, t, spec)
+	}
+	r, _, err := fitOnce(t, spec)
+	return r, err
+}
+
+// fitOnce fits spec's model to t once, returning the rows it used.
+func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 	mi, ok := spec.Method.Info()
 	if !ok {
-		return nil, &SpecError{"Method", fmt.Sprintf("unknown method %q; methods are %s", spec.Method, MethodNames())}
+		return nil, nil, &SpecError{"Method", fmt.Sprintf("unknown method %q; methods are %s", spec.Method, MethodNames())}
 	}
 	for _, need := range []Need{NeedSelection, NeedTreatment, NeedInstruments} {
 		given, reads := spec.field(need) != "", spec.Method.Reads(need)
 		switch {
 		case !given && slices.Contains(mi.Needs, need):
-			return nil, &SpecError{fieldName(need), "required by " + string(spec.Method)}
+			return nil, nil, &SpecError{fieldName(need), "required by " + string(spec.Method)}
 		case given && !reads:
-			return nil, &SpecError{fieldName(need), "not used by " + string(spec.Method)}
+			return nil, nil, &SpecError{fieldName(need), "not used by " + string(spec.Method)}
 		}
 	}
 	switch {
 	case spec.VCE != estimators.Classical && !spec.Method.Uses("vce"):
-		return nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
+		return nil, nil, &SpecError{"VCE", "not used by " + string(spec.Method)}
 	case spec.EffectVCE != estimators.Stacked && spec.Method != AIPW:
-		return nil, &SpecError{"EffectVCE", "not used by " + string(spec.Method)}
+		return nil, nil, &SpecError{"EffectVCE", "not used by " + string(spec.Method)}
 	case spec.Neighbours != 0 && !spec.Method.Uses("neighbours"):
-		return nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
+		return nil, nil, &SpecError{"Neighbours", "not used by " + string(spec.Method)}
+	case spec.Cluster != "" && spec.Method == PSM:
+		return nil, nil, &SpecError{"Cluster", "psm has no cluster-robust standard errors: the Abadie–Imbens matching variance is not a sum of per-observation terms, so it does not cluster; use ipw or aipw"}
 	case spec.Cluster != "" && !spec.Method.Uses("cluster"):
-		return nil, &SpecError{"Cluster", "cluster-robust standard errors are computed for ols and iv only, not " + string(spec.Method)}
+		return nil, nil, &SpecError{"Cluster", "cluster-robust standard errors are not computed for " + string(spec.Method)}
 	case spec.Cluster != "" && spec.VCE == estimators.HC1:
-		return nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
+		return nil, nil, &SpecError{"Cluster", "clusters and HC1 contradict each other: clusters give the cluster-robust covariance"}
+	case spec.Weights != "" && !spec.Method.Uses("weights"):
+		return nil, nil, &SpecError{"Weights", "weights are supported by ols, logit and probit only, not " + string(spec.Method)}
 	case spec.Neighbours < 0:
-		return nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
+		return nil, nil, &SpecError{"Neighbours", "must be ≥ 1 (0: 1)"}
 	case spec.MaxIter < 0:
-		return nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
+		return nil, nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
 	}
 	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE, EffectVCE: spec.EffectVCE}}
 	if spec.Cluster != "" {
@@ -147,7 +215,7 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 		fit := map[Method]func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error){
 			Logit: estimators.Logit, Probit: estimators.Probit}[spec.Method]
 		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
-			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter})
+			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter, Clusters: f.opts.Clusters, Weights: f.opts.Weights})
 		})
 	case Heckit, Heckman:
 		res, err = f.selection()
@@ -159,9 +227,9 @@ func Fit(t *table.Table, spec Spec) (*Result, error) {
 		res, err = f.iv()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters}, nil
+	return &Result{Result: res, Dropped: f.dropped, Deselected: f.deselected, Clusters: f.nclusters, Weights: spec.Weights}, f.used, nil
 }
 
 func (s Spec) field(n Need) string {
@@ -183,6 +251,7 @@ type fitter struct {
 	opts                estimators.Options
 	dropped, deselected int
 	nclusters           int
+	used                []int // the table rows the model used, in design order
 }
 
 // parse parses the formula of the Spec field named field; with lhs, it
@@ -211,11 +280,11 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 		if err != nil {
 			return nil, err
 		}
-		_, keep, err = f.selectionRows(sf.Response, nil, of.Vars(), false)
+		_, keep, err = f.selectionRows(sf.Response, nil, append(of.Vars(), f.extraVars()...), false)
 		if err != nil {
 			return nil, err
 		}
-	} else if keep, err = f.modelRows(of.Vars()); err != nil {
+	} else if keep, err = f.modelRows(append(of.Vars(), f.extraVars()...)); err != nil {
 		return nil, err
 	}
 	d, err := formula.NewDesign(f.t, of, formula.DesignOptions{Subset: keep})
@@ -225,13 +294,55 @@ func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (
 	if err := f.clusters(d.Rows); err != nil {
 		return nil, err
 	}
+	if err := f.weights(d.Rows); err != nil {
+		return nil, err
+	}
 	return fit(d)
 }
 
-// clusters sets the cluster ids (0 … G−1, in order of first appearance)
-// of the design rows from the Spec's cluster column; a missing value is
-// an error.
+// extraVars are the weight and cluster columns, which the rows a model
+// uses must have too (listwise deletion drops rows missing them).
+func (f *fitter) extraVars() []string {
+	var v []string
+	for _, c := range []string{f.spec.Weights, f.spec.Cluster} {
+		if c != "" {
+			v = append(v, c)
+		}
+	}
+	return v
+}
+
+// weights sets the probability weights of the design rows from the
+// Spec's weight column: numbers, positive and finite (missing values were
+// caught or dropped with the model's columns).
+func (f *fitter) weights(rows []int) error {
+	if f.spec.Weights == "" {
+		return nil
+	}
+	if f.t.IsText(f.spec.Weights) {
+		return &SpecError{"Weights", fmt.Sprintf("column %q is text: weights must be numbers", f.spec.Weights)}
+	}
+	col, err := f.t.Col(f.spec.Weights)
+	if err != nil {
+		return &SpecError{"Weights", err.Error()}
+	}
+	w := make([]float64, len(rows))
+	for j, r := range rows {
+		v := col[r]
+		if !(v > 0) || math.IsInf(v, 0) {
+			return &SpecError{"Weights", fmt.Sprintf("row %d: column %q is %g; weights must be positive and finite", r+1, f.spec.Weights, v)}
+		}
+		w[j] = v
+	}
+	f.opts.Weights = w
+	return nil
+}
+
+// clusters records the rows the model uses and sets their cluster ids
+// (0 … G−1, in order of first appearance) from the Spec's cluster
+// column; a missing value is an error.
 func (f *fitter) clusters(rows []int) error {
+	f.used = rows
 	if f.spec.Cluster == "" {
 		return nil
 	}

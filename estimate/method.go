@@ -15,6 +15,11 @@
 //		Outcome:   "satisfaction ~ x1 + x2",
 //		Selection: "contacted ~ x1 + x2 + z",
 //	})
+//
+// Spec.Cluster, Spec.Bootstrap and Spec.Weights choose the standard
+// errors: cluster-robust, bootstrap (FitContext cancels it) or
+// probability-weighted sandwich; docs/estimators.md §1.5.1 gives the
+// formulas and which method takes which.
 package estimate
 
 import (
@@ -61,24 +66,24 @@ type MethodInfo struct {
 	// Needs lists the parts of a Spec it requires besides Outcome, and
 	// May those it reads if given; it refuses the others.
 	Needs, May []Need
-	// Uses lists the options it reads besides MaxIter: "vce", "neighbours",
-	// "cluster".
+	// Uses lists the options it reads besides MaxIter and Bootstrap:
+	// "vce", "neighbours", "cluster", "weights".
 	Uses []string
 }
 
 // Methods returns every method, in the order commands list them.
 func Methods() []MethodInfo {
 	return []MethodInfo{
-		{Naive, "difference in means (with a treatment) or mean of the observed outcome", nil, []Need{NeedSelection, NeedTreatment}, nil},
-		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster"}},
-		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, nil},
-		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, nil},
-		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, nil},
-		{Heckman, "Heckman selection model, full-information maximum likelihood", []Need{NeedSelection}, nil, nil},
-		{TreatReg, "endogenous treatment (Maddala), maximum likelihood", []Need{NeedSelection}, nil, nil},
-		{TreatRegTwoStep, "endogenous treatment (Maddala), two-step control function", []Need{NeedSelection}, nil, nil},
-		{IPW, "inverse probability weighting (normalised weights, logit propensity)", []Need{NeedTreatment}, nil, nil},
-		{AIPW, "augmented IPW (doubly robust)", []Need{NeedTreatment}, nil, []string{"vce"}},
+		{Naive, "difference in means (with a treatment) or mean of the observed outcome", nil, []Need{NeedSelection, NeedTreatment}, []string{"cluster"}},
+		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster", "weights"}},
+		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster", "weights"}},
+		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster", "weights"}},
+		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{Heckman, "Heckman selection model, full-information maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{TreatReg, "endogenous treatment (Maddala), maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{TreatRegTwoStep, "endogenous treatment (Maddala), two-step control function", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{IPW, "inverse probability weighting (normalised weights, logit propensity)", []Need{NeedTreatment}, nil, []string{"cluster"}},
+		{AIPW, "augmented IPW (doubly robust)", []Need{NeedTreatment}, nil, []string{"vce", "cluster"}},
 		{PSM, "nearest-neighbour propensity-score matching with replacement", []Need{NeedTreatment}, nil, []string{"neighbours"}},
 		{IV, "two-stage least squares", []Need{NeedTreatment, NeedInstruments}, nil, []string{"vce", "cluster"}},
 	}

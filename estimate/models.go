@@ -21,7 +21,7 @@ func (f *fitter) naive() (*estimators.Result, error) {
 	}
 	switch {
 	case f.spec.Treatment != "":
-		keep, err := f.modelRows([]string{of.Response, f.spec.Treatment})
+		keep, err := f.modelRows(append([]string{of.Response, f.spec.Treatment}, f.extraVars()...))
 		if err != nil {
 			return nil, err
 		}
@@ -29,13 +29,16 @@ func (f *fitter) naive() (*estimators.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return estimators.Naive(y, d)
+		if err := f.clusters(keptRows(keep)); err != nil {
+			return nil, err
+		}
+		return estimators.NaiveCluster(y, d, f.opts.Clusters)
 	case f.spec.Selection != "":
 		sf, err := parse("Selection", f.spec.Selection, true)
 		if err != nil {
 			return nil, err
 		}
-		keep, selected, err := f.selectionRows(sf.Response, nil, []string{of.Response}, false)
+		keep, selected, err := f.selectionRows(sf.Response, f.extraVars(), []string{of.Response}, false)
 		if err != nil {
 			return nil, err
 		}
@@ -49,9 +52,12 @@ func (f *fitter) naive() (*estimators.Result, error) {
 				sel = append(sel, b2f(selected[i]))
 			}
 		}
-		return estimators.NaiveMean(y, sel)
+		if err := f.clusters(keptRows(keep)); err != nil {
+			return nil, err
+		}
+		return estimators.NaiveMeanCluster(y, sel, f.opts.Clusters)
 	}
-	keep, err := f.modelRows([]string{of.Response})
+	keep, err := f.modelRows(append([]string{of.Response}, f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +65,21 @@ func (f *fitter) naive() (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return estimators.NaiveMean(y, nil)
+	if err := f.clusters(keptRows(keep)); err != nil {
+		return nil, err
+	}
+	return estimators.NaiveMeanCluster(y, nil, f.opts.Clusters)
+}
+
+// keptRows returns the indices i with keep[i].
+func keptRows(keep []bool) []int {
+	var rows []int
+	for i, k := range keep {
+		if k {
+			rows = append(rows, i)
+		}
+	}
+	return rows
 }
 
 func b2f(b bool) float64 {
@@ -160,7 +180,7 @@ func (f *fitter) selection() (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	keep, selected, err := f.selectionRows(sf.Response, sf.Vars(), of.Vars(), true)
+	keep, selected, err := f.selectionRows(sf.Response, append(sf.Vars(), f.extraVars()...), of.Vars(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +197,10 @@ func (f *fitter) selection() (*estimators.Result, error) {
 	if f.spec.Method == Heckman {
 		fit = estimators.Heckman
 	}
-	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: f.spec.MaxIter})
+	if err := f.clusters(sd.Rows); err != nil {
+		return nil, err
+	}
+	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters})
 }
 
 // spread lays the outcome design od (over the selected rows) onto rows,
@@ -224,7 +247,7 @@ func (f *fitter) treatReg() (*estimators.Result, error) {
 		return nil, &SpecError{"Outcome", fmt.Sprintf("leave the treatment %q out: %s adds it", tf.Response, f.spec.Method)}
 	}
 	// One set of rows for both equations.
-	keep, err := f.modelRows(append(tf.Vars(), of.Vars()...))
+	keep, err := f.modelRows(append(append(tf.Vars(), of.Vars()...), f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +264,10 @@ func (f *fitter) treatReg() (*estimators.Result, error) {
 	if f.spec.Method == TreatRegTwoStep {
 		fit = estimators.TreatRegTwoStep
 	}
-	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: f.spec.MaxIter})
+	if err := f.clusters(td.Rows); err != nil {
+		return nil, err
+	}
+	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters})
 }
 
 // weighting fits ipw, aipw or psm: the propensity (and for aipw the
@@ -254,7 +280,7 @@ func (f *fitter) weighting() (*estimators.Result, error) {
 	if slices.Contains(of.Terms, f.spec.Treatment) {
 		return nil, &SpecError{"Outcome", fmt.Sprintf("leave the treatment %q out", f.spec.Treatment)}
 	}
-	keep, err := f.modelRows(append(of.Vars(), f.spec.Treatment))
+	keep, err := f.modelRows(append(append(of.Vars(), f.spec.Treatment), f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}
@@ -264,6 +290,9 @@ func (f *fitter) weighting() (*estimators.Result, error) {
 	}
 	treat, err := f.column(f.spec.Treatment, keep)
 	if err != nil {
+		return nil, err
+	}
+	if err := f.clusters(d.Rows); err != nil {
 		return nil, err
 	}
 	switch f.spec.Method {
@@ -305,7 +334,7 @@ func (f *fitter) iv() (*estimators.Result, error) {
 			return nil, &SpecError{"Instruments", fmt.Sprintf("%q is a regressor: an excluded instrument must stay out of the outcome equation and the treatment", z)}
 		}
 	}
-	keep, err := f.modelRows(append(append(exog.Vars(), endog...), zf.Terms...))
+	keep, err := f.modelRows(append(append(append(exog.Vars(), endog...), zf.Terms...), f.extraVars()...))
 	if err != nil {
 		return nil, err
 	}

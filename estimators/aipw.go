@@ -23,7 +23,8 @@ func groupOLS(name string, X *mat.Dense, y, d []float64, g float64, names []stri
 	if m <= k {
 		return Equation{}, nil, fmt.Errorf("%s: %d observations are too few for %d coefficients", name, m, k)
 	}
-	res, err := OLS(mat.NewDense(m, k, rows), ys, names, Options{VCE: opts.VCE})
+	res, err := OLS(mat.NewDense(m, k, rows), ys, names, Options{VCE: opts.VCE,
+		Clusters: subClusters(opts.Clusters, func(i int) bool { return d[i] == g })})
 	if err != nil {
 		return Equation{}, nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -74,12 +75,20 @@ func groupOLS(name string, X *mat.Dense, y, d []float64, g float64, names []stri
 // numerical-Jacobian stacked sandwich in R (testdata/r_aipw_stacked.R).
 // EffectVCE Influence drops the corrections, treating the fits as known.
 //
+// With Options.Clusters each effect's variance is G/(G−1) times the sum
+// over clusters of the squared cluster sums of its (stacked) influence
+// function; the propensity logit and the outcome regressions (CR1 within
+// their group's clusters) are clustered too. Weights are refused.
+//
 // The result has the equations "propensity", "outcome_treated" and
 // "outcome_untreated" (least squares with the covariance chosen by
 // Options.VCE) and the effects "ate", "att" and "atu". Errors as for IPW,
 // plus a rank-deficient outcome design within either group.
 func AIPW(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("aipw: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	if X == nil {
 		return fail(fmt.Errorf("outcome design matrix is nil"))
 	}
@@ -137,10 +146,15 @@ func AIPW(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64,
 			return fail(err)
 		}
 	}
-	var vate, vatt, vatu float64
+	g := 0
+	if opts.Clusters != nil {
+		if g, err = clusterCount(opts.Clusters, n); err != nil {
+			return fail(err)
+		}
+	}
+	ua, ut1, uu1 := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := 0; i < n; i++ {
-		e := psi[i] - ate + cor.ate[i]
-		vate += e * e
+		ua[i] = psi[i] - ate + cor.ate[i]
 		var ut, uu float64
 		if d[i] == 1 {
 			ut = y[i] - m0[i] - att
@@ -149,10 +163,11 @@ func AIPW(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64,
 			ut = -p[i] / q[i] * (y[i] - m0[i])
 			uu = m1[i] - y[i] - atu
 		}
-		ut, uu = (ut+cor.att[i])/n1, (uu+cor.atu[i])/n0
-		vatt += ut * ut
-		vatu += uu * uu
+		ut1[i], uu1[i] = (ut+cor.att[i])/n1, (uu+cor.atu[i])/n0
 	}
+	vate := clusterVar(ua, opts.Clusters, g)
+	vatt := clusterVar(ut1, opts.Clusters, g)
+	vatu := clusterVar(uu1, opts.Clusters, g)
 	res := &Result{
 		Method: "aipw", N: n,
 		Equations: []Equation{pf.eq, eq1, eq0},

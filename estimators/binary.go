@@ -34,6 +34,16 @@ func (l link) String() string {
 // f = Λ(1 − Λ) and f′ = Λ(1 − Λ)(1 − 2Λ)). References: Cox (1958, JRSS B
 // 20(2)); Greene, Econometric Analysis, ch. "Binary outcomes".
 //
+// With Options.Clusters the covariance is the cluster-robust
+// c·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹, s_g the cluster sums of the scores
+// (yᵢ − Λᵢ)xᵢ, with R's sandwich::vcovCL(type = "HC1") factor
+// c = G/(G−1)·(n−1)/(n−k) (Liang & Zeger 1986); with Options.Weights
+// (probability weights) the log-likelihood is Σwᵢℓᵢ, as glm(weights =),
+// and the covariance the HC1 sandwich n/(n−k)·(−H)⁻¹(Σwᵢ²sᵢsᵢ')(−H)⁻¹ (or
+// the clustered one), the average marginal effects weighted means. The
+// same holds for Probit, whose score is qᵢλ(qᵢηᵢ)xᵢ and whose bread is the
+// observed information.
+//
 // y must be 0 or 1. Perfect or quasi-complete separation (Albert &
 // Anderson 1984, Biometrika 71(1)) is an error, and so is failure to
 // converge within Options.MaxIter iterations.
@@ -71,6 +81,17 @@ func binary(l link, X *mat.Dense, y []float64, names []string, opts Options) (*R
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", l, err)
 	}
+	switch {
+	case opts.Clusters != nil:
+		// sandwich::vcovCL(type = "HC1")'s factor; see Logit.
+		cov, err := fit.clusterCov(X, y, opts.Clusters, func(g int) float64 { return vcovCLFactor(g, fit.n, fit.k) })
+		if err != nil {
+			return nil, fmt.Errorf("%v: %w", l, err)
+		}
+		fit.cov = cov
+	case opts.Weights != nil:
+		fit.cov = fit.robustCov(X, y) // probability weights: HC1
+	}
 	eq, err := equation("outcome", names, fit.beta, fit.cov)
 	if err != nil {
 		return nil, fmt.Errorf("%v: %w", l, err)
@@ -100,6 +121,7 @@ type binFit struct {
 	ll   float64
 	iter int
 	eta  []float64 // xᵢ'β at the estimate
+	w    []float64 // observation weights, nil when unweighted
 }
 
 // binEval is the log-likelihood, gradient and negative Hessian at one β.
@@ -113,7 +135,7 @@ type binEval struct {
 
 // evalBinary computes ℓ, ∇ℓ and −∇²ℓ at beta, writing ηᵢ to eta and
 // comparing with prev (if non-nil) for the largest change in ηᵢ.
-func evalBinary(l link, raw []float64, stride, n, k int, y, beta, eta, prev []float64) binEval {
+func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev []float64) binEval {
 	nb := (n + blockRows - 1) / blockRows
 	kk := k * k
 	type part struct {
@@ -181,6 +203,9 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, beta, eta, prev []fl
 				if -ll < 1e-10 {
 					p.extreme++
 				}
+			}
+			if wts != nil {
+				ll, s, w = wts[i]*ll, wts[i]*s, wts[i]*w
 			}
 			p.ll += ll
 			sw := math.Sqrt(w)
@@ -253,7 +278,13 @@ func fitBinary(l link, X *mat.Dense, y []float64, names []string, opts Options) 
 	beta := make([]float64, k)
 	eta := make([]float64, n)
 	trialEta := make([]float64, n)
-	ev := evalBinary(l, raw, stride, n, k, y, beta, eta, nil)
+	wts := opts.Weights
+	if wts != nil {
+		if err := checkWeights(wts, n); err != nil {
+			return nil, err
+		}
+	}
+	ev := evalBinary(l, raw, stride, n, k, y, wts, beta, eta, nil)
 	separated := func(ev binEval) error {
 		return fmt.Errorf("perfect or quasi-complete separation: %d of %d observations are predicted with probability 1 and the coefficients diverge", ev.extreme, n)
 	}
@@ -296,7 +327,7 @@ func fitBinary(l link, X *mat.Dense, y []float64, names []string, opts Options) 
 						eta[i] = e
 					}
 				})
-				return &binFit{link: l, n: n, k: k, beta: beta, cov: inv, ll: ev.ll, iter: iter - 1, eta: eta}, nil
+				return &binFit{link: l, n: n, k: k, beta: beta, cov: inv, ll: ev.ll, iter: iter - 1, eta: eta, w: wts}, nil
 			}
 			// ℓ and the gradient have settled but the linear predictors
 			// keep moving: the coefficients are running off to infinity.
@@ -323,7 +354,7 @@ func fitBinary(l link, X *mat.Dense, y []float64, names []string, opts Options) 
 			for j := range trial {
 				trial[j] = beta[j] + t*d[j]
 			}
-			next = evalBinary(l, raw, stride, n, k, y, trial, trialEta, eta)
+			next = evalBinary(l, raw, stride, n, k, y, wts, trial, trialEta, eta)
 			if next.ll >= ev.ll-1e-13*math.Abs(ev.ll) {
 				accepted = true
 				break
@@ -361,9 +392,10 @@ func (f *binFit) marginalEffects(X *mat.Dense, names []string) (Equation, error)
 	nb := (n + blockRows - 1) / blockRows
 	fs := make([]float64, nb)
 	fxs := make([]float64, nb*k)
+	sws := make([]float64, nb)
 	forBlocks(n, func(b, lo, hi int) {
 		fx := fxs[b*k : (b+1)*k]
-		var sf float64
+		var sf, sw float64
 		for i := lo; i < hi; i++ {
 			e := f.eta[i]
 			var fv, fp float64
@@ -379,25 +411,32 @@ func (f *binFit) marginalEffects(X *mat.Dense, names []string) (Equation, error)
 				fv = normPDF(e)
 				fp = -e * fv
 			}
+			wi := 1.0
+			if f.w != nil {
+				wi = f.w[i]
+			}
+			fv, fp = wi*fv, wi*fp
+			sw += wi
 			sf += fv
 			x := rm.Data[i*rm.Stride : i*rm.Stride+k]
 			for j, v := range x {
 				fx[j] += fp * v
 			}
 		}
-		fs[b] = sf
+		fs[b], sws[b] = sf, sw
 	})
-	var mf float64
+	var mf, sw float64
 	mfx := make([]float64, k)
 	for b := 0; b < nb; b++ {
 		mf += fs[b]
+		sw += sws[b]
 		for j := 0; j < k; j++ {
 			mfx[j] += fxs[b*k+j]
 		}
 	}
-	mf /= float64(n)
+	mf /= sw
 	for j := range mfx {
-		mfx[j] /= float64(n)
+		mfx[j] /= sw
 	}
 	m := len(cols)
 	est := make([]float64, m)

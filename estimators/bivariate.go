@@ -379,3 +379,70 @@ func clampRho(r float64) float64 {
 	}
 	return math.Max(-0.99, math.Min(0.99, r))
 }
+
+// score writes observation i's gradient of ℓᵢ at theta (the per-row terms
+// of eval's gradient), for the cluster-robust covariance; it is computed
+// once, after convergence.
+func (m *bvModel) score(theta []float64, i int, dst []float64) {
+	kz, kx := m.kz, m.kx
+	p := kz + kx + 2
+	gam := theta[:kz]
+	beta := theta[kz : kz+kx]
+	a, l := theta[p-2], theta[p-1]
+	ch, sh := math.Cosh(a), math.Sinh(a)
+	is := math.Exp(-l)
+	zi := m.z[i*m.zs : i*m.zs+kz]
+	var c float64
+	for j, v := range zi {
+		c += v * gam[j]
+	}
+	q := m.kind[i]
+	if q == 0 {
+		_, mm := logPhiMills(-c)
+		for j, v := range zi {
+			dst[j] = -mm * v
+		}
+		return
+	}
+	xi := m.x[i*m.xs : i*m.xs+m.kx0]
+	e := m.y[i]
+	for j, v := range xi {
+		e -= v * beta[j]
+	}
+	if m.dcol != nil {
+		e -= m.dcol[i] * beta[kx-1]
+	}
+	fq := float64(q)
+	r := e * is
+	tc, tr := fq*ch, fq*sh
+	ta := fq * (c*sh + r*ch)
+	t := fq * (c*ch + r*sh)
+	_, mm := logPhiMills(t)
+	lr := mm*tr - r
+	for j, v := range zi {
+		dst[j] = mm * tc * v
+	}
+	gx := -lr * is
+	for j, v := range xi {
+		dst[kz+j] = gx * v
+	}
+	if m.dcol != nil {
+		dst[kz+kx-1] = gx * m.dcol[i]
+	}
+	dst[p-2] = mm * ta
+	dst[p-1] = -lr*r - 1
+}
+
+// clusterCov replaces fit.cov by G/(G−1)·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹, s_g
+// the cluster sums of the scores at the estimate (Stata's vce(cluster)
+// for maximum likelihood).
+func (m *bvModel) clusterCov(fit *bvFit, clusters []int) error {
+	g, err := clusterCount(clusters, m.n)
+	if err != nil {
+		return err
+	}
+	p := m.dim()
+	u := clusterSums(m.n, p, g, clusters, func(i int, dst []float64) { m.score(fit.theta, i, dst) })
+	fit.cov = clusterSandwich(fit.cov, u, g, p, stataFactor(g))
+	return nil
+}

@@ -23,6 +23,16 @@
 // intercept column if one is wanted, y is a []float64 of length n, and names
 // gives the k column names (the intercept is conventionally "(Intercept)").
 //
+// Options.Clusters gives every estimator but PSM cluster-robust standard
+// errors (Liang & Zeger 1986; Cameron & Miller 2015): the clustered
+// scores of the ML fits, computed once at the optimum, the clustered
+// influence functions of the two-step and weighting estimators (see
+// cluster.go for the forms and each one's small-sample factor); PSM
+// refuses them (ErrPSMCluster). Options.Weights gives OLS, Logit and
+// Probit probability weights with sandwich standard errors; the others
+// refuse them (ErrWeights). The bootstrap is in package estimate, which
+// refits a whole estimator on resampled tables.
+//
 // Every estimator returns a *Result whose JSON form is the one documented
 // in SPEC §11. Bad input is an error, never a NaN: non-finite values,
 // rank-deficient designs (naming the collinear column), perfect or

@@ -39,6 +39,14 @@ import (
 // The "selection" equation carries γ̂ and its probit standard errors, the
 // "outcome" equation β̂ with the square roots of the diagonal of V.
 //
+// With Options.Clusters the covariance of (β̂, β̂_λ) is instead the
+// cluster-robust sandwich of the two-step estimator in influence-function
+// form (the cluster version of Murphy & Topel 1985; see twoStep.clusterCov
+// in cluster.go): the second step's wᵢeᵢ plus the probit's influence
+// M_γ(−H_γ)⁻¹sᵢ, summed within clusters, with factor G/(G−1); the
+// selection equation gets the probit's clustered covariance.
+// TreatRegTwoStep does the same over all rows. Weights are refused.
+//
 // Z (n×kz), s (0/1), X (n×kx) and y cover all n rows; the values of X and y
 // in unselected rows are never read and may be NaN. It is an error when no
 // row or every row is selected, when either step's design is rank
@@ -48,6 +56,9 @@ import (
 // log-likelihood.
 func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckit: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	sel, err := checkSelection(Z, s, X, y, xNames, "lambda")
 	if err != nil {
 		return fail(err)
@@ -106,6 +117,23 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 	rho2 := rho * rho
 
 	V := twoStepCov(fit, m1, m2, pf.cov, kz, sigma2, rho2)
+	if opts.Clusters != nil {
+		ts := &twoStep{probit: pf, Z: Z, s: s, rowOf: sel, delta: delta, lam: kx, fit: fit,
+			w: func(a int, dst []float64) {
+				i := sel[a]
+				copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
+				dst[kx] = lam[a]
+			},
+			y: func(a int) float64 { return y[sel[a]] }}
+		vg, vc, err := ts.clusterCov(opts.Clusters)
+		if err != nil {
+			return fail(err)
+		}
+		if selEq, err = equation("selection", zNames, pf.beta, vg); err != nil {
+			return fail(err)
+		}
+		V = vc
+	}
 	vb := make([]float64, kx*kx)
 	for i := 0; i < kx; i++ {
 		copy(vb[i*kx:(i+1)*kx], V[i*p:i*p+kx])

@@ -38,12 +38,20 @@ import (
 // scale, as Stata reports them. LogLik is ℓ at the maximum; Iterations
 // counts Newton steps.
 //
+// With Options.Clusters the covariance of θ̂ is G/(G−1)·(−H)⁻¹(Σ_g s_g
+// s_g')(−H)⁻¹ (Stata's vce(cluster) for maximum likelihood), s_g the
+// cluster sums of the per-observation scores, computed once at the
+// optimum (bvModel.score); TreatRegML does the same. Weights are refused.
+//
 // Inputs are as for Heckit: the values of X and y in unselected rows are
 // never read. It is an error when no row or every row is selected, when a
 // design is rank deficient, when the selection probit fails, or when
 // Newton–Raphson does not converge within Options.MaxIter iterations.
 func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckman: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	sel, err := checkSelection(Z, s, X, y, xNames, "rho and sigma")
 	if err != nil {
 		return fail(err)
@@ -109,6 +117,11 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 	fit, err := model.fit(theta0, pnames, opts.maxIter())
 	if err != nil {
 		return fail(err)
+	}
+	if opts.Clusters != nil {
+		if err := model.clusterCov(fit, opts.Clusters); err != nil {
+			return fail(err)
+		}
 	}
 	return bvResult("heckman", "selection", fit, n, n1, kz, kx, zNames, xNames)
 }

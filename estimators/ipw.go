@@ -72,7 +72,13 @@ func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts
 	if err != nil {
 		return nil, fmt.Errorf("propensity logit: %w", err)
 	}
-	eq, err := equation("propensity", zNames, fit.beta, fit.cov)
+	cov := fit.cov
+	if opts.Clusters != nil {
+		if cov, err = fit.clusterCov(Z, d, opts.Clusters, stataFactor); err != nil {
+			return nil, err
+		}
+	}
+	eq, err := equation("propensity", zNames, fit.beta, cov)
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +133,19 @@ func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts
 //
 // the empirical sandwich A⁻¹BA⁻ᵀ/n without a degrees-of-freedom factor.
 //
+// With Options.Clusters the variance is G/(G−1)·Σ_g(Σ_{i∈g} uᵢ)² and the
+// propensity logit's covariance is clustered likewise. Weights are
+// refused.
+//
 // The result has the equation "propensity" (the logit) and the effects
 // "ate", "att" and "atu". d must be 0 or 1 with both values present; a
 // propensity of exactly 0 or 1 and perfect separation in the logit are
 // errors. Iterations and Converged describe the logit.
 func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("ipw: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	pf, err := fitPropensity(Z, d, zNames, y, opts)
 	if err != nil {
 		return fail(err)
@@ -142,6 +155,13 @@ func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) 
 	row := func(i int) []float64 { return zr.Data[i*zr.Stride : i*zr.Stride+k] }
 	cov := pf.fit.cov
 	p, q := pf.p, pf.q
+	g := 0
+	if opts.Clusters != nil {
+		if g, err = clusterCount(opts.Clusters, n); err != nil {
+			return fail(err)
+		}
+	}
+	us := make([]float64, n)
 
 	type weights func(i int) (a, da, b, db float64)
 	estimands := []struct {
@@ -203,7 +223,6 @@ func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) 
 			}
 			c[a] = s
 		}
-		var v float64
 		for i := 0; i < n; i++ {
 			a, _, b, _ := e.w(i)
 			var u float64
@@ -216,9 +235,9 @@ func IPW(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) 
 			for j, x := range row(i) {
 				cz += c[j] * x
 			}
-			u += cz * (d[i] - p[i])
-			v += u * u
+			us[i] = u + cz*(d[i]-p[i])
 		}
+		v := clusterVar(us, opts.Clusters, g)
 		res.Effects = append(res.Effects, Aux{Name: e.name, Estimate: mu1 - mu0, StdError: math.Sqrt(v), HasSE: true})
 	}
 	if err := res.check(); err != nil {

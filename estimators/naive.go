@@ -42,7 +42,17 @@ func meanVar(y []float64, keep func(i int) bool) (mean, v float64, m int) {
 // "mean_untreated" (each with SE s_g/√n_g) and the effect "ate" equal to
 // the difference. d must be 0 or 1 with at least two rows of each; y must
 // be finite.
-func Naive(y, d []float64) (*Result, error) {
+func Naive(y, d []float64) (*Result, error) { return NaiveCluster(y, d, nil) }
+
+// NaiveCluster is Naive with standard errors clustered over clusters
+// (row i in cluster clusters[i], ids 0 … G−1; nil: Naive's). The
+// difference is the slope of the least-squares regression of y on (1, d)
+// and the group means its cell-mean coefficients, so their cluster-robust
+// variances are G/(G−1)·(n−1)/(n−2)·Σ_g(Σ_{i∈g} uᵢ)², with
+// uᵢ = dᵢ(yᵢ − ȳ₁)/n₁ − (1−dᵢ)(yᵢ − ȳ₀)/n₀ for the difference and the
+// two terms for the means: what R's sandwich::vcovCL(lm(y ~ d),
+// type = "HC1") reports (Liang & Zeger 1986).
+func NaiveCluster(y, d []float64, clusters []int) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("naive: %w", err) }
 	n := len(y)
 	n1, err := checkTreatment(d, n)
@@ -60,6 +70,26 @@ func Naive(y, d []float64) (*Result, error) {
 	se1, se0 := v1/float64(n1), v0/float64(n-n1)
 	diff := m1 - m0
 	se := math.Sqrt(se1 + se0)
+	if clusters != nil {
+		g, err := clusterCount(clusters, n)
+		if err != nil {
+			return fail(err)
+		}
+		u1, u0 := make([]float64, n), make([]float64, n)
+		for i, v := range y {
+			if d[i] == 1 {
+				u1[i] = (v - m1) / float64(n1)
+			} else {
+				u0[i] = (v - m0) / float64(n-n1)
+			}
+		}
+		c := vcovCLFactor(g, n, 2) / stataFactor(g)
+		se1, se0 = c*clusterVar(u1, clusters, g), c*clusterVar(u0, clusters, g)
+		for i := range u1 {
+			u1[i] -= u0[i]
+		}
+		se = math.Sqrt(c * clusterVar(u1, clusters, g))
+	}
 	res := &Result{
 		Method: "naive", N: n,
 		Equations: []Equation{{
@@ -94,7 +124,14 @@ func Naive(y, d []float64) (*Result, error) {
 // be NaN. The result has the equation "outcome" with the single
 // coefficient "mean"; N is the number of rows and NSelected the number
 // observed (at least two).
-func NaiveMean(y, s []float64) (*Result, error) {
+func NaiveMean(y, s []float64) (*Result, error) { return NaiveMeanCluster(y, s, nil) }
+
+// NaiveMeanCluster is NaiveMean with the standard error clustered over
+// clusters (one id per row, observed or not; nil: NaiveMean's):
+// √(G/(G−1)·Σ_g(Σ_{i∈g} sᵢ(yᵢ − ȳ)/n₁)²) over the G clusters of the
+// observed rows, what R's sandwich::vcovCL(lm(y ~ 1), type = "HC1")
+// reports on them.
+func NaiveMeanCluster(y, s []float64, clusters []int) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("naive: %w", err) }
 	n := len(y)
 	if s != nil && len(s) != n {
@@ -119,6 +156,23 @@ func NaiveMean(y, s []float64) (*Result, error) {
 	}
 	m, v, _ := meanVar(y, obs)
 	se := math.Sqrt(v / float64(n1))
+	if clusters != nil {
+		if len(clusters) != n {
+			return fail(fmt.Errorf("%d cluster ids for %d rows", len(clusters), n))
+		}
+		sub := subClusters(clusters, obs)
+		g, err := clusterCount(sub, n1)
+		if err != nil {
+			return fail(err)
+		}
+		u := make([]float64, 0, n1)
+		for i, x := range y {
+			if obs(i) {
+				u = append(u, (x-m)/float64(n1))
+			}
+		}
+		se = math.Sqrt(clusterVar(u, sub, g))
+	}
 	res := &Result{
 		Method: "naive", N: n, NSelected: n1,
 		Equations: []Equation{{

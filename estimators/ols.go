@@ -1,6 +1,7 @@
 package estimators
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -45,10 +46,38 @@ type Options struct {
 	// MaxIter caps Newton iterations of maximum-likelihood fits
 	// (default 100).
 	MaxIter int
-	// Clusters gives each row's cluster, 0 … G−1, for VCE CR1 (ols, iv).
+	// Clusters gives each row's cluster, 0 … G−1. When set, every
+	// estimator but PSM reports cluster-robust standard errors (CR1 for
+	// least squares whatever VCE says; see cluster.go for the others and
+	// their small-sample factors), and PSM refuses them.
 	Clusters []int
 	// EffectVCE is the standard error of AIPW's effects (default Stacked).
 	EffectVCE EffectVCE
+	// Weights, one positive finite number per row, are probability
+	// weights (Stata's pweights) for OLS, Logit and Probit: the estimates
+	// maximise the weighted criterion, as R's lm(weights =) and
+	// glm(weights =), and the covariance is always a sandwich — HC1, or
+	// CR1 with Clusters — as R's sandwich::vcovHC(type = "HC1") and
+	// vcovCL(type = "HC1") compute it for those weighted fits. The other
+	// estimators in this file set refuse them (ErrWeights).
+	Weights []float64
+}
+
+// ErrWeights is the refusal of weights by an estimator that does not
+// support them.
+var ErrWeights = errors.New("weights are supported by ols, logit and probit only")
+
+// checkWeights reports an error unless w holds n positive finite values.
+func checkWeights(w []float64, n int) error {
+	if len(w) != n {
+		return fmt.Errorf("%d weights for %d rows", len(w), n)
+	}
+	for i, v := range w {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("weight is %v in row %d: weights must be positive and finite", v, i+1)
+		}
+	}
+	return nil
 }
 
 // EffectVCE selects the standard errors of AIPW's effects.
@@ -73,6 +102,15 @@ func (v EffectVCE) String() string {
 		return "influence"
 	}
 	return fmt.Sprintf("EffectVCE(%d)", int(v))
+}
+
+// vce is the covariance of least squares: CR1 whenever clusters are
+// given, else VCE.
+func (o Options) vce() VCE {
+	if o.Clusters != nil {
+		return CR1
+	}
+	return o.VCE
 }
 
 func (o Options) maxIter() int {
@@ -100,6 +138,9 @@ func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, erro
 	if err != nil {
 		return nil, fmt.Errorf("ols: %w", err)
 	}
+	if opts.Weights != nil {
+		return weightedOLS(X, y, names, n, k, opts)
+	}
 	fit, err := lsDense(X, y, n, k, names)
 	if err != nil {
 		return nil, fmt.Errorf("ols: %w", err)
@@ -116,7 +157,7 @@ func OLS(X *mat.Dense, y []float64, names []string, opts Options) (*Result, erro
 	// The Gaussian log-likelihood at the ML variance SSE/n, with σ counted
 	// among the parameters, as R's logLik.lm.
 	ll := -0.5 * float64(n) * (math.Log(2*math.Pi) + math.Log(fit.sse/float64(n)) + 1)
-	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true, Fit: linearFit(X, y, n, k, fit.sse),
+	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true, Fit: linearFit(X, y, nil, n, k, fit.sse),
 		LogLik: &ll, Params: k + 1}
 	if err := res.check(); err != nil {
 		return nil, err
@@ -197,7 +238,10 @@ func meatOf(X *mat.Dense, n, k int, resid func(i int, x []float64) float64, vce 
 // residual SE of a least-squares fit with residual sum of squares sse.
 // The total sum of squares is centred when X has a constant column (an
 // intercept), uncentred otherwise, as R's summary(lm) does.
-func linearFit(X *mat.Dense, y []float64, n, k int, sse float64) *LinearFit {
+//
+// With weights w (nil: none) the sums of squares are weighted and the
+// mean is the weighted mean, as summary(lm(weights =)) computes them.
+func linearFit(X *mat.Dense, y, w []float64, n, k int, sse float64) *LinearFit {
 	raw := X.RawMatrix()
 	intercept := false
 	for j := 0; j < k && !intercept; j++ {
@@ -208,15 +252,22 @@ func linearFit(X *mat.Dense, y []float64, n, k int, sse float64) *LinearFit {
 		}
 		intercept = constant
 	}
-	var mean, tss float64
-	if intercept {
-		for _, v := range y {
-			mean += v
+	wt := func(i int) float64 {
+		if w == nil {
+			return 1
 		}
-		mean /= float64(n)
+		return w[i]
 	}
-	for _, v := range y {
-		tss += (v - mean) * (v - mean)
+	var mean, tss, sw float64
+	if intercept {
+		for i, v := range y {
+			mean += wt(i) * v
+			sw += wt(i)
+		}
+		mean /= sw
+	}
+	for i, v := range y {
+		tss += wt(i) * (v - mean) * (v - mean)
 	}
 	df1 := float64(k)
 	dfInt := 0.0
@@ -279,7 +330,7 @@ func lsCov(X *mat.Dense, y []float64, fit *lsFit, n, k int, opts Options) ([]flo
 			e -= v * fit.beta[j]
 		}
 		return e
-	}, opts.VCE, opts.Clusters), n, k, opts.VCE)
+	}, opts.vce(), opts.Clusters), n, k, opts.vce())
 }
 
 // addOuter adds w·xx' to the upper triangle of the k×k matrix m.
@@ -305,4 +356,51 @@ func sumParts(parts []float64, nb, k int) []float64 {
 	}
 	fillLower(out, k)
 	return out
+}
+
+// weightedOLS is OLS with probability weights wᵢ: least squares of √wᵢyᵢ
+// on √wᵢxᵢ, so that β̂ = (X'WX)⁻¹X'Wy, with the HC1 covariance
+// n/(n−k)·(X'WX)⁻¹(Σ wᵢ²eᵢ²xᵢxᵢ')(X'WX)⁻¹ (CR1 with clusters, the
+// cluster sums Σ wᵢeᵢxᵢ); R², the F statistic and the residual SE are
+// lm's weighted ones and the log-likelihood is R's logLik for a weighted
+// lm, ℓ of the scaled fit + ½Σ log wᵢ.
+func weightedOLS(X *mat.Dense, y []float64, names []string, n, k int, opts Options) (*Result, error) {
+	if err := checkWeights(opts.Weights, n); err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	Xs := mat.NewDense(n, k, nil)
+	ys := make([]float64, n)
+	var slw float64
+	for i, w := range opts.Weights {
+		r := math.Sqrt(w)
+		for j := 0; j < k; j++ {
+			Xs.Set(i, j, r*X.At(i, j))
+		}
+		ys[i] = r * y[i]
+		slw += math.Log(w)
+	}
+	o := opts
+	if o.VCE == Classical {
+		o.VCE = HC1
+	}
+	fit, err := lsDense(Xs, ys, n, k, names)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	cov, err := lsCov(Xs, ys, fit, n, k, o)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	eq, err := equation("outcome", names, fit.beta, cov)
+	if err != nil {
+		return nil, fmt.Errorf("ols: %w", err)
+	}
+	eq.DF = float64(n - k)
+	ll := -0.5*float64(n)*(math.Log(2*math.Pi)+math.Log(fit.sse/float64(n))+1) + 0.5*slw
+	res := &Result{Method: "ols", N: n, Equations: []Equation{eq}, Converged: true,
+		Fit: linearFit(X, y, opts.Weights, n, k, fit.sse), LogLik: &ll, Params: k + 1}
+	if err := res.check(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }

@@ -1,6 +1,7 @@
 package estimators
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -68,6 +69,9 @@ func nearest(dst []int, g []scored, p float64, m, self int) []int {
 	}
 }
 
+// ErrPSMCluster is PSM's refusal of clustered standard errors.
+var ErrPSMCluster = errors.New("clustered standard errors are not available: the Abadie–Imbens (2006) matching variance is not a sum of per-observation influence terms, so it does not cluster (and the bootstrap is invalid for nearest-neighbour matching, Abadie & Imbens 2008); use aipw or ipw for cluster-robust effects")
+
 // PSM estimates the average treatment effect (ATE) and the effects on the
 // treated (ATT) and untreated (ATU) of a binary treatment d on y by
 // nearest-neighbour matching on the estimated propensity score, with
@@ -109,10 +113,21 @@ func nearest(dst []int, g []scored, p float64, m, self int) []int {
 // (for the ATE it would lower the standard error, so the reported one is
 // conservative there; for the ATT it can go either way).
 //
+// Clustered standard errors are refused (ErrPSMCluster): the
+// Abadie–Imbens variance is built from matched pairs and a matching
+// estimate of each unit's conditional variance, not from a sum of
+// independent per-observation terms, so it has no cluster-robust form.
+//
 // The result has the equation "propensity" (the logit) and the effects
 // "ate", "att" and "atu". Each group needs more than M observations.
 func PSM(Z *mat.Dense, d []float64, zNames []string, y []float64, neighbours int, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("psm: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
+	if opts.Clusters != nil {
+		return fail(ErrPSMCluster)
+	}
 	M := neighbours
 	if M <= 0 {
 		M = 1

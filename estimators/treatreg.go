@@ -103,6 +103,9 @@ func TreatRegTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y
 
 // treatTwoStep also returns the probit fit for TreatRegML's start.
 func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, tname string, opts Options) (*Result, *binFit, error) {
+	if opts.Weights != nil {
+		return nil, nil, ErrWeights
+	}
 	n1, err := checkTreat(Z, d, zNames, X, y, xNames)
 	if err != nil {
 		return nil, nil, err
@@ -159,6 +162,22 @@ func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []
 	rho := bh / sigma
 	rho2 := rho * rho
 	V := twoStepCov(fit, m1, m2, pf.cov, kz, sigma2, rho2)
+	if opts.Clusters != nil {
+		all := make([]int, n)
+		for i := range all {
+			all[i] = i
+		}
+		ts := &twoStep{probit: pf, Z: Z, s: d, rowOf: all, delta: delta, lam: kx + 1, fit: fit,
+			w: row, y: func(i int) float64 { return y[i] }}
+		vg, vc, err := ts.clusterCov(opts.Clusters)
+		if err != nil {
+			return nil, nil, err
+		}
+		if selEq, err = equation("treatment", zNames, pf.beta, vg); err != nil {
+			return nil, nil, err
+		}
+		V = vc
+	}
 	k1 := kx + 1
 	outEq, err := equation("outcome", names[:k1], fit.beta[:k1], subCov(V, p, 0, k1))
 	if err != nil {
@@ -203,7 +222,9 @@ func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []
 // Newton steps is an error naming the count.
 func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, treatName string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("treatreg: %w", err) }
-	two, pf, err := treatTwoStep(Z, d, zNames, X, y, xNames, treatName, opts)
+	start := opts
+	start.Clusters = nil // the two-step fit gives starting values only
+	two, pf, err := treatTwoStep(Z, d, zNames, X, y, xNames, treatName, start)
 	if err != nil {
 		return fail(err)
 	}
@@ -235,6 +256,11 @@ func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []fl
 	fit, err := model.fit(theta0, pnames, opts.maxIter())
 	if err != nil {
 		return fail(err)
+	}
+	if opts.Clusters != nil {
+		if err := model.clusterCov(fit, opts.Clusters); err != nil {
+			return fail(err)
+		}
 	}
 	res, err := bvResult("treatreg", "treatment", fit, n, two.NSelected, kz, kx+1, zNames, xNamesT)
 	if err != nil {

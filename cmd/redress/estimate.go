@@ -21,9 +21,10 @@ import (
 
 // estimateFlags are what `redress estimate` was asked to do.
 type estimateFlags struct {
-	data, method, compare, outcome, selection, treatment, instruments, format, vce, sep, cluster string
-	robust, dropMissing, deselectMissing                                                         bool
-	neighbours, maxIter                                                                          int
+	data, method, compare, outcome, selection, treatment, instruments, format, vce, sep, cluster, weights string
+	robust, dropMissing, deselectMissing                                                                  bool
+	neighbours, maxIter, bootstrap, workers                                                               int
+	seed                                                                                                  uint64
 }
 
 const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1) standard errors
@@ -58,7 +59,17 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
   # endogenous treatment: --selection is the treatment equation; the
   # treatment (its left side) is added to the outcome equation
   redress estimate --data tb/episodes.csv --method treatreg \
-      --outcome "outcome ~ x1 + x2" --selection "contacted ~ x1 + x2 + z"`
+      --outcome "outcome ~ x1 + x2" --selection "contacted ~ x1 + x2 + z"
+
+  # standard errors: clustered by customer (every method but psm), or a
+  # bootstrap of 999 replicates resampling whole customers
+  redress estimate --data redress-out/episodes.csv --method heckman --cluster customer \
+      --outcome "survey_score ~ severity" --selection "responded ~ severity + contacted"
+  redress estimate --data redress-out/episodes.csv --method aipw --treatment contacted \
+      --outcome "repurchased ~ severity + order_value" --bootstrap 999 --seed 1 --cluster customer
+
+  # probability weights (ols, logit, probit): sandwich standard errors
+  redress estimate --data survey.csv --method logit --outcome "y ~ x" --weights w`
 
 func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stdout)
@@ -74,7 +85,11 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&s.format, "format", "text", "output `format`: text, json, markdown or latex (latex: the side-by-side table)")
 	fs.StringVar(&s.vce, "vce", "", "`covariance`: for ols, iv and aipw's outcome models classical or hc1 (default: hc1 for iv, classical otherwise); for aipw's effects stacked (default, as Stata's teffects) or influence (the fitted models treated as known)")
 	fs.BoolVar(&s.robust, "robust", false, "short for --vce hc1")
-	fs.StringVar(&s.cluster, "cluster", "", "cluster-robust (CR1) standard errors for ols and iv, clustered by `column` (numbers or text: customer ids, say)")
+	fs.StringVar(&s.cluster, "cluster", "", "cluster-robust standard errors clustered by `column` (numbers or text: customer ids, say) for every method but psm; with --bootstrap, resample whole clusters")
+	fs.IntVar(&s.bootstrap, "bootstrap", 0, "bootstrap standard errors from `N` replicates (999, say) resampling rows, or clusters with --cluster; not psm")
+	fs.Uint64Var(&s.seed, "seed", 1, "random `seed` of --bootstrap (replicate b draws from the stream (seed, b))")
+	fs.IntVar(&s.workers, "workers", 0, "goroutines for --bootstrap (0: all processors); the result does not depend on it")
+	fs.StringVar(&s.weights, "weights", "", "probability weights `column` (positive numbers) for ols, logit and probit; standard errors become the HC1 (or, with --cluster, CR1) sandwich")
 	fs.IntVar(&s.neighbours, "neighbours", 1, "matches per unit for psm")
 	fs.IntVar(&s.maxIter, "max-iter", 100, "iteration limit of maximum-likelihood fits")
 	fs.BoolVar(&s.dropMissing, "drop-missing", false, "drop rows with missing values in the model's columns (listwise) instead of failing; never changes a selection model's selection sample")
@@ -108,9 +123,12 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	if s.compare != "" || s.format == "latex" {
+		if note := s.varianceNote(); note != "" && s.format != "json" {
+			fmt.Fprintf(stderr, "redress: standard errors in the table: %s (--format json gives each method's)\n", note)
+		}
 		return compareMethods(stdout, t, &s, methods)
 	}
-	res, err := estimate.Fit(t, s.spec(m))
+	res, err := estimate.FitContext(ctx, t, s.spec(m))
 	if err != nil {
 		var ce *table.CSVError
 		if errors.As(err, &ce) && errors.Is(err, table.ErrText) { // names the file itself
@@ -202,6 +220,11 @@ func (s *estimateFlags) methods(fs *flag.FlagSet) ([]estimate.Method, error) {
 	names := []string{s.method}
 	if s.compare != "" {
 		names = strings.Split(s.compare, ",")
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := checkBootstrapFlags(set, s); err != nil {
+			return nil, err
+		}
 	}
 	var out []estimate.Method
 	for _, name := range names {
@@ -237,6 +260,15 @@ func (s *estimateFlags) spec(m estimate.Method) estimate.Spec {
 	}
 	if m.Uses("cluster") && s.cluster != "" {
 		sp.Cluster, sp.VCE = s.cluster, estimators.Classical
+	}
+	if m.Uses("weights") {
+		sp.Weights = s.weights
+	}
+	if s.bootstrap > 0 && m != estimate.PSM {
+		sp.Bootstrap, sp.Seed, sp.Workers = s.bootstrap, s.seed, s.workers
+		if sp.Cluster == "" {
+			sp.Cluster = s.cluster
+		}
 	}
 	return sp
 }
@@ -278,8 +310,16 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 	if r.Dropped > 0 {
 		fmt.Fprintf(w, "; %s with missing values dropped (listwise)", rowsWord(r.Dropped))
 	}
-	if r.Clusters > 0 {
+	if r.Weights != "" {
+		fmt.Fprintf(w, "; probability weights %s", r.Weights)
+	}
+	switch {
+	case r.Bootstrap != nil:
+		fmt.Fprintf(w, "; standard errors %s", r.VCEDescription())
+	case r.Clusters > 0:
 		fmt.Fprintf(w, "; standard errors cluster-robust (CR1) over %s clusters", report.Thousands(float64(r.Clusters), 0))
+	case r.Weights != "":
+		fmt.Fprint(w, "; standard errors sandwich (HC1)")
 	}
 	fmt.Fprintln(w)
 	for _, e := range r.Equations {
@@ -354,12 +394,40 @@ func resultJSON(res *estimate.Result) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b = append(b[:len(b)-1], fmt.Sprintf(`,"dropped":%d,"deselected":%d,"clusters":%d}`, res.Dropped, res.Deselected, res.Clusters)...)
+	b = append(b[:len(b)-1], fmt.Sprintf(`,"dropped":%d,"deselected":%d,"clusters":%d`, res.Dropped, res.Deselected, res.Clusters)...)
+	extra, err := json.Marshal(struct {
+		VCE       string                  `json:"standard_errors"`
+		Weights   *string                 `json:"weights"`
+		Bootstrap *estimate.BootstrapInfo `json:"bootstrap"`
+	}{vceWords(res), nilIfEmpty(res.Weights), res.Bootstrap})
+	if err != nil {
+		return nil, err
+	}
+	b = append(append(b, ','), extra[1:]...)
 	var out bytes.Buffer
 	if err := json.Indent(&out, b, "", "  "); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// vceWords says which standard errors res carries: the bootstrap's or
+// the clusters' description, or "default" (the method's own).
+func vceWords(res *estimate.Result) string {
+	if d := res.VCEDescription(); d != "" {
+		return d
+	}
+	if res.Weights != "" {
+		return "sandwich (HC1) for probability weights"
+	}
+	return "default"
+}
+
+func nilIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // pValue writes a p-value with four decimals, or as "< 1e-16"-style
@@ -467,17 +535,69 @@ func checkEstimateFlags(fs *flag.FlagSet, s *estimateFlags, m estimate.Method) e
 	if s.maxIter < 1 {
 		return usageError("--max-iter %d: the iteration limit must be ≥ 1", s.maxIter)
 	}
-	if s.cluster != "" && !m.Uses("cluster") {
-		return usageError("--cluster applies to ols and iv only, not %s", m)
+	if s.cluster != "" && m == estimate.PSM {
+		return usageError("--cluster: psm has no cluster-robust standard errors (the Abadie–Imbens matching variance is not a sum of per-observation terms, so it does not cluster); use ipw or aipw")
 	}
-	if s.cluster != "" && (set["vce"] || set["robust"]) {
+	if s.cluster != "" && (set["robust"] || s.vce == "classical" || s.vce == "hc1") {
 		return usageError("--cluster and --vce/--robust: clusters give the cluster-robust covariance; name one")
+	}
+	if err := checkVarianceFlags(set, s, m); err != nil {
+		return err
 	}
 	if (set["vce"] || set["robust"]) && !m.Uses("vce") {
 		return usageError("--vce and --robust apply to ols, iv and aipw only, not %s", s.method)
 	}
 	if (s.vce == "stacked" || s.vce == "influence") && m != estimate.AIPW {
 		return usageError("--vce %s applies to aipw's effects only, not %s; for %s use classical or hc1", s.vce, m, m)
+	}
+	return nil
+}
+
+// varianceNote says which standard errors the variance flags ask for,
+// for the side-by-side table, whose header does not ("" without them).
+func (s *estimateFlags) varianceNote() string {
+	var parts []string
+	switch {
+	case s.bootstrap > 0 && s.cluster != "":
+		parts = append(parts, fmt.Sprintf("bootstrap, %d replicates per method resampling clusters of %s (seed %d; psm keeps its own)", s.bootstrap, s.cluster, s.seed))
+	case s.bootstrap > 0:
+		parts = append(parts, fmt.Sprintf("bootstrap, %d replicates per method (seed %d; psm keeps its own)", s.bootstrap, s.seed))
+	case s.cluster != "":
+		parts = append(parts, fmt.Sprintf("cluster-robust over %s (psm: its own)", s.cluster))
+	}
+	if s.weights != "" {
+		parts = append(parts, fmt.Sprintf("probability weights %s for ols, logit and probit", s.weights))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// checkVarianceFlags refuses bad --bootstrap, --seed, --workers and
+// --weights values and their combinations with method m.
+func checkVarianceFlags(set map[string]bool, s *estimateFlags, m estimate.Method) error {
+	if err := checkBootstrapFlags(set, s); err != nil {
+		return err
+	}
+	switch {
+	case s.bootstrap > 0 && m == estimate.PSM:
+		return usageError("--bootstrap: the bootstrap is not valid for nearest-neighbour matching (Abadie & Imbens 2008), so psm keeps its Abadie–Imbens standard errors")
+	case s.weights != "" && !m.Uses("weights"):
+		return usageError("--weights applies to ols, logit and probit only, not %s", m)
+	case s.weights != "" && s.vce == "classical":
+		return usageError("--weights and --vce classical: probability weights take the sandwich (HC1) covariance")
+	}
+	return nil
+}
+
+// checkBootstrapFlags refuses bad --bootstrap, --seed and --workers
+// values, whatever the method (--compare included).
+func checkBootstrapFlags(set map[string]bool, s *estimateFlags) error {
+	switch {
+	case set["bootstrap"] && s.bootstrap < 2:
+		return usageError("--bootstrap %d: the bootstrap needs at least 2 replicates (999, say)", s.bootstrap)
+	case (set["seed"] || set["workers"]) && !set["bootstrap"]:
+		return usageError("--seed and --workers apply to --bootstrap only")
+	case s.workers < 0:
+		return usageError("--workers %d: must be ≥ 0 (0: all processors)", s.workers)
 	}
 	return nil
 }

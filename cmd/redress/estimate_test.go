@@ -379,8 +379,8 @@ func TestEstimateCompare(t *testing.T) {
 	}
 }
 
-// TestEstimateCluster: --cluster gives cluster-robust SEs for ols and iv
-// and says over how many clusters; elsewhere, or with --robust, exit 2.
+// TestEstimateCluster: --cluster gives cluster-robust SEs and says over
+// how many clusters; for psm, or with --robust, exit 2.
 func TestEstimateCluster(t *testing.T) {
 	data := "../../estimators/testdata/mroz87.csv"
 	code, out, errs := runCLI(t, "estimate", "--data", data, "--method", "ols", "--outcome", "lwage ~ educ + exper + expersq", "--drop-missing", "--cluster", "age")
@@ -391,8 +391,55 @@ func TestEstimateCluster(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--method", "probit", "--outcome", "inlf ~ educ", "--cluster", "age"}, "applies to ols and iv only"},
+		{[]string{"--method", "psm", "--outcome", "hours ~ educ", "--treatment", "city", "--cluster", "age"}, "does not cluster"},
 		{[]string{"--method", "ols", "--outcome", "inlf ~ educ", "--cluster", "age", "--robust"}, "name one"},
+	} {
+		code, _, errs := runCLI(t, append([]string{"estimate", "--data", data}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d: %s", c.args, code, errs)
+		}
+	}
+}
+
+// TestEstimateVariance: --cluster on a maximum-likelihood model,
+// --bootstrap (text and JSON say which standard errors, and the result
+// does not depend on --workers) and --weights, and the located exit-2
+// errors of bad combinations.
+func TestEstimateVariance(t *testing.T) {
+	data := "../../estimators/testdata/mroz87.csv"
+	sel := "inlf ~ nwifeinc + educ + exper + expersq + age + kidslt6 + kidsge6"
+	code, out, errs := runCLI(t, "estimate", "--data", data, "--method", "heckman", "--outcome", "lwage ~ educ + exper + expersq", "--selection", sel, "--cluster", "age")
+	if code != 0 || !strings.Contains(out, "cluster-robust (CR1) over 31 clusters") || !strings.Contains(out, "0.2406") {
+		t.Errorf("heckman --cluster: exit %d: %s %s", code, out, errs)
+	}
+	var outs []string
+	for _, w := range []string{"1", "2"} {
+		code, out, errs := runCLI(t, "estimate", "--data", data, "--method", "probit", "--outcome", sel, "--bootstrap", "30", "--seed", "5", "--workers", w, "--format", "json")
+		if code != 0 || !strings.Contains(out, `"standard_errors": "bootstrap (30 replicates, 0 failed)"`) || !strings.Contains(out, `"replicates": 30`) {
+			t.Errorf("probit --bootstrap: exit %d: %s %s", code, out, errs)
+		}
+		outs = append(outs, out)
+	}
+	if outs[0] != outs[1] {
+		t.Error("--workers 1 and 2 differ")
+	}
+	code, out, errs = runCLI(t, "estimate", "--data", data, "--method", "ols", "--outcome", "lwage ~ educ", "--drop-missing", "--cluster", "age", "--bootstrap", "20")
+	if code != 0 || !strings.Contains(out, "bootstrap (20 replicates, 0 failed; 31 clusters resampled)") {
+		t.Errorf("cluster bootstrap: exit %d: %s %s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "estimate", "--data", data, "--method", "logit", "--outcome", "inlf ~ educ", "--weights", "kids")
+	if code != 2 || !strings.Contains(errs, "row 6") || !strings.Contains(errs, `"kids" is 0`) {
+		t.Errorf("zero weights: exit %d: %s %s", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--method", "ols", "--outcome", "hours ~ educ", "--bootstrap", "0"}, "--bootstrap 0"},
+		{[]string{"--method", "ols", "--outcome", "hours ~ educ", "--seed", "3"}, "--bootstrap only"},
+		{[]string{"--method", "psm", "--outcome", "hours ~ educ", "--treatment", "city", "--bootstrap", "50"}, "Abadie & Imbens 2008"},
+		{[]string{"--method", "heckit", "--outcome", "lwage ~ educ", "--selection", "inlf ~ educ + age", "--weights", "age"}, "ols, logit and probit only"},
+		{[]string{"--method", "ols", "--outcome", "hours ~ educ", "--weights", "nosuch"}, "nosuch"},
 	} {
 		code, _, errs := runCLI(t, append([]string{"estimate", "--data", data}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {
