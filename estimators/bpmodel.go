@@ -230,14 +230,20 @@ type bpFit struct {
 // convergence when −H is positive definite and the Newton decrement
 // g'(−H)⁻¹g is below bvDecTol; the covariance is (−H)⁻¹ there.
 func (m *bpModel) fit(theta0 []float64, names []string, maxIter int) (*bpFit, error) {
-	p := m.dim()
+	return newtonML(m.eval, theta0, names, maxIter)
+}
+
+// newtonML is the Newton–Raphson maximiser of bpModel.fit for any
+// log-likelihood eval(θ, g, −H) with analytic gradient and Hessian.
+func newtonML(eval func(theta, g, negH []float64) float64, theta0 []float64, names []string, maxIter int) (*bpFit, error) {
+	p := len(theta0)
 	theta := append([]float64(nil), theta0...)
 	trial := make([]float64, p)
 	g, negH := make([]float64, p), make([]float64, p*p)
 	g2, negH2 := make([]float64, p), make([]float64, p*p)
 	damped := make([]float64, p*p)
 	d := make([]float64, p)
-	ll := m.eval(theta, g, negH)
+	ll := eval(theta, g, negH)
 	if math.IsNaN(ll) || math.IsInf(ll, 0) {
 		return nil, fmt.Errorf("log-likelihood is %v at the starting values", ll)
 	}
@@ -290,7 +296,7 @@ func (m *bpModel) fit(theta0 []float64, names []string, maxIter int) (*bpFit, er
 			for j := range trial {
 				trial[j] = theta[j] + t*d[j]
 			}
-			llt = m.eval(trial, g2, negH2)
+			llt = eval(trial, g2, negH2)
 			if !math.IsNaN(llt) && !math.IsInf(llt, 0) && finiteAll(g2) && llt >= ll-1e-13*math.Abs(ll) {
 				accepted = true
 				break
