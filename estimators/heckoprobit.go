@@ -29,7 +29,8 @@ import (
 // with Φ₂(a, +∞; r) = Φ(a), Φ₂(a, −∞; r) = 0. (The top category's
 // probability is computed as Φ₂(z'γ, x'β − κ_{J−1}; ρ), and a middle one
 // from the upper tails when both bounds are above the mean, to avoid
-// cancellation.) It is maximised over θ = (γ, β, κ₁, …, κ_{J−1}, atanh ρ)
+// cancellation; a middle cell's probability is still a difference of two
+// Φ₂ values, accurate to ~1e-16 absolutely rather than relatively.) It is maximised over θ = (γ, β, κ₁, …, κ_{J−1}, atanh ρ)
 // by Newton–Raphson with the analytic gradient and Hessian (the second
 // derivatives of Φ₂ of bpModel, summed over the two bounds) and step
 // halving: first with ρ = 0 fixed, from the selection probit, β = 0 and
