@@ -49,7 +49,7 @@ import (
 // It is an error when d or y is not 0/1 or does not vary, when a design is
 // rank deficient, when a starting probit fails (perfect or quasi-complete
 // separation), or when Newton–Raphson does not converge within
-// Options.MaxIter iterations.
+// Options.MaxIter iterations (the error says so when ρ̂ runs to ±1).
 func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, tname string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("biprobit: %w", err) }
 	if _, err := checkTreat(Z, d, zNames, X, y, xNames); err != nil {

@@ -228,7 +228,10 @@ type bpFit struct {
 // and step halving, exactly as bvModel.fit does: a Levenberg–Marquardt
 // step (−H + μ·diag|−H|)⁻¹g where −H is not positive definite, and
 // convergence when −H is positive definite and the Newton decrement
-// g'(−H)⁻¹g is below bvDecTol; the covariance is (−H)⁻¹ there.
+// g'(−H)⁻¹g is below bvDecTol; the covariance is (−H)⁻¹ there. When the
+// last parameter is "athrho" and runs past ±15 (|ρ| within 2e-13 of 1)
+// the fit stops, and every failure with |athrho| > 7 says that ρ is
+// running to the boundary.
 func (m *bpModel) fit(theta0 []float64, names []string, maxIter int) (*bpFit, error) {
 	return newtonML(m.eval, theta0, names, maxIter)
 }
@@ -246,6 +249,14 @@ func newtonML(eval func(theta, g, negH []float64) float64, theta0 []float64, nam
 	ll := eval(theta, g, negH)
 	if math.IsNaN(ll) || math.IsInf(ll, 0) {
 		return nil, fmt.Errorf("log-likelihood is %v at the starting values", ll)
+	}
+	// boundary notes a ρ running to ±1 (the maximum on the boundary of
+	// the parameter space) in a failure.
+	boundary := func(err error) error {
+		if names[p-1] == "athrho" && math.Abs(theta[p-1]) > 7 {
+			return fmt.Errorf("%w; rho is running to %+.0f (athrho = %.4g): the likelihood is maximised on the boundary |rho| = 1", err, math.Copysign(1, theta[p-1]), theta[p-1])
+		}
+		return err
 	}
 	solve := func(inv []float64) {
 		for i := 0; i < p; i++ {
@@ -269,7 +280,7 @@ func newtonML(eval func(theta, g, negH []float64) float64, theta0 []float64, nam
 			}
 		} else {
 			if !finiteAll(negH) {
-				return nil, fmt.Errorf("the Hessian is not finite at iteration %d (parameter %q)", iter+1, names[bad])
+				return nil, boundary(fmt.Errorf("the Hessian is not finite at iteration %d (parameter %q)", iter+1, names[bad]))
 			}
 			solved := false
 			for mu := 1e-6; mu <= 1e12; mu *= 10 {
@@ -284,11 +295,11 @@ func newtonML(eval func(theta, g, negH []float64) float64, theta0 []float64, nam
 				}
 			}
 			if !solved {
-				return nil, fmt.Errorf("the Hessian is singular at iteration %d (parameter %q)", iter+1, names[bad])
+				return nil, boundary(fmt.Errorf("the Hessian is singular at iteration %d (parameter %q)", iter+1, names[bad]))
 			}
 		}
 		if iter >= maxIter {
-			return nil, fmt.Errorf("did not converge after %d iterations", maxIter)
+			return nil, boundary(fmt.Errorf("did not converge after %d iterations", maxIter))
 		}
 		accepted := false
 		var llt float64
@@ -303,12 +314,16 @@ func newtonML(eval func(theta, g, negH []float64) float64, theta0 []float64, nam
 			}
 		}
 		if !accepted {
-			return nil, fmt.Errorf("step halving failed at iteration %d: the log-likelihood does not increase along the Newton direction", iter+1)
+			return nil, boundary(fmt.Errorf("step halving failed at iteration %d: the log-likelihood does not increase along the Newton direction", iter+1))
 		}
 		copy(theta, trial)
 		ll = llt
 		g, g2 = g2, g
 		negH, negH2 = negH2, negH
+		if names[p-1] == "athrho" && math.Abs(theta[p-1]) > 15 {
+			// |ρ| within 2e-13 of 1: no further progress is possible.
+			return nil, boundary(fmt.Errorf("did not converge (stopped at iteration %d)", iter+1))
+		}
 	}
 }
 

@@ -37,7 +37,8 @@ import (
 // when no row or every row is selected, when a design is rank deficient,
 // when either starting probit fails (perfect or quasi-complete separation,
 // an outcome that does not vary among the selected rows), or when
-// Newton–Raphson does not converge within Options.MaxIter iterations.
+// Newton–Raphson does not converge within Options.MaxIter iterations
+// (the error says so when ρ̂ runs to ±1, a maximum on the boundary).
 func HeckProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckprobit: %w", err) }
 	sel, err := checkSelection(Z, s, X, y, xNames, "rho")

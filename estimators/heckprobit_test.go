@@ -492,3 +492,31 @@ func BenchmarkBPEval(b *testing.B) {
 		m.eval(theta, g, H)
 	}
 }
+
+// TestHeckProbitBoundary: on a sample whose likelihood keeps rising as
+// ρ → 1 (ρ = 0.99 and strong indices in the simulation), the fit fails
+// with the iteration count and says that ρ runs to the boundary.
+func TestHeckProbitBoundary(t *testing.T) {
+	const n, rho = 3000, 0.99
+	r := rand.New(rand.NewPCG(1, 9))
+	Z, X := mat.NewDense(n, 3, nil), mat.NewDense(n, 3, nil)
+	s, y := make([]float64, n), make([]float64, n)
+	c := math.Sqrt(1 - rho*rho)
+	for i := 0; i < n; i++ {
+		x1, x2, z1 := r.NormFloat64(), r.NormFloat64(), r.NormFloat64()
+		u, v := r.NormFloat64(), r.NormFloat64()
+		Z.SetRow(i, []float64{1, x1, z1})
+		X.SetRow(i, []float64{1, x1, x2})
+		if 0.3+1.5*x1+3*z1+u > 0 {
+			s[i] = 1
+		}
+		if -0.2+2.5*x1-3*x2+rho*u+c*v > 0 {
+			y[i] = 1
+		}
+	}
+	_, err := HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "heckprobit: ") || !strings.Contains(err.Error(), "rho is running to +1") {
+		t.Errorf("error %v, want one saying that rho runs to +1", err)
+	}
+	t.Log(err)
+}
