@@ -23,9 +23,10 @@ import "math"
 //
 // Absolute accuracy is not enough for the logarithm of a tiny probability
 // (for r < 0 the Genz sum cancels), so logBiNormCDF switches below
-// bvnTailCut (r ≥ 0) or bvnTailCutNeg (r < 0) to a direct quadrature of log Φ₂ = log ∫_{−∞}^{a} φ(x)
-// Φ((b − rx)/√(1 − r²)) dx scaled by its maximum (see bvnLogTail), which
-// is accurate relatively however small Φ₂ is.
+// bvnTailCut (r ≥ 0) or bvnTailCutNeg (r < 0) to a direct quadrature of
+// log Φ₂ = log ∫_{−∞}^{a} φ(x)Φ((b − rx)/√(1 − r²)) dx scaled by its
+// maximum (see bvnLogTail), which is accurate relatively however small Φ₂
+// is.
 
 // Gauss–Legendre abscissae (negative half) and weights with 6, 12 and 20
 // points (Genz 2004).
@@ -63,7 +64,7 @@ const (
 // sines and square roots once.
 type bvn struct {
 	r  float64
-	ng int // quadrature points used, 2·(3, 6 or 10)
+	ng int // terms summed: 2·(3, 6 or 10) for |r| < 0.925, else 10
 	// |r| < 0.925: node k of Plackett's integral, sn = sin(asin r·(1±x)/2),
 	// stored as sn and 1/(1 − sn²), with weight w·asin r/(4π).
 	sn, isn, w [20]float64
