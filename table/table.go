@@ -81,7 +81,7 @@ func (t *Table) Col(name string) ([]float64, error) {
 	if !ok {
 		return nil, t.noColumn(name)
 	}
-	if t.cols[j] == nil && t.text != nil && t.text[j] != nil {
+	if t.cols[j] == nil && t.isText(j) {
 		if e := t.why[j]; e != nil {
 			return nil, e
 		}
@@ -96,7 +96,13 @@ var ErrText = errors.New("holds text, not numbers")
 // IsText reports whether the column called name holds text.
 func (t *Table) IsText(name string) bool {
 	j, ok := t.index[name]
-	return ok && t.text != nil && t.text[j] != nil
+	return ok && t.isText(j)
+}
+
+// isText reports whether column j holds text (t.text is shorter than
+// the columns when numeric columns were added after the last text one).
+func (t *Table) isText(j int) bool {
+	return j < len(t.text) && t.text[j] != nil
 }
 
 // Text returns the text column called name (missing values are ""). The
