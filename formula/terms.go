@@ -189,10 +189,30 @@ func (t term) vars() []string {
 	return out
 }
 
-// column is one column of a design, with its name.
+// column is one column of a design, with its name: its value at table
+// row r is vals[r] when vals is not nil, else at(r).
 type column struct {
 	name string
+	vals []float64
 	at   func(row int) float64
+	one  bool // the constant 1 an interaction starts from
+}
+
+// value returns the column's value at table row r.
+func (c column) value(r int) float64 {
+	if c.vals != nil {
+		return c.vals[r]
+	}
+	return c.at(r)
+}
+
+// times returns the product of two columns, called name.
+func (c column) times(d column, name string) column {
+	if c.one {
+		d.name = name
+		return d
+	}
+	return column{name: name, at: func(r int) float64 { return c.value(r) * d.value(r) }}
 }
 
 // transform returns f applied to x, or an error naming what is wrong.
