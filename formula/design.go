@@ -351,6 +351,9 @@ func atomColumns(t *table.Table, a atom, rows []int, contrasts bool) ([]column, 
 	if err != nil {
 		return nil, err
 	}
+	if a.fn == "poly" {
+		return polyColumns(c, a, rows)
+	}
 	if a.fn == "" {
 		return []column{{name: a.label(), vals: c}}, nil
 	}
@@ -363,6 +366,86 @@ func atomColumns(t *table.Table, a atom, rows []int, contrasts bool) ([]column, 
 		vals[r] = v
 	}
 	return []column{{name: a.label(), vals: vals}}, nil
+}
+
+// polyColumns returns the columns of poly(x, k) over rows: as R's poly,
+// the orthonormal polynomials of degrees 1 to k in x (each column of
+// unit norm, orthogonal to the constant and to the others, the
+// coefficient of its highest power positive), or with raw = TRUE the
+// powers x, x², …, x^k. The basis is that of the rows used; R computes
+// it on all rows of the data, which differs when rows are dropped or a
+// subset is taken (the fit is the same, the poly coefficients not).
+func polyColumns(c []float64, a atom, rows []int) ([]column, error) {
+	k := int(a.pow)
+	x := make([]float64, len(rows))
+	distinct := map[float64]bool{}
+	for i, r := range rows {
+		x[i] = c[r]
+		if len(distinct) <= k {
+			distinct[c[r]] = true
+		}
+	}
+	if len(distinct) <= k {
+		return nil, fmt.Errorf("formula: %s: degree %d needs at least %d distinct values of %q over the rows used, there are %d", a.label(), k, k+1, a.v, len(distinct))
+	}
+	var basis [][]float64
+	if a.raw {
+		basis = rawPowers(x, k)
+	} else {
+		basis = orthoPoly(x, k)
+	}
+	out := make([]column, k)
+	for j, b := range basis {
+		vals := make([]float64, len(c)) // by table row; only rows are set
+		for i, r := range rows {
+			if math.IsInf(b[i], 0) || math.IsNaN(b[i]) {
+				return nil, fmt.Errorf("formula: row %d: column %d of %s of %v is not a finite number", r+1, j+1, a.label(), x[i])
+			}
+			vals[r] = b[i]
+		}
+		out[j] = column{name: a.label() + strconv.Itoa(j+1), vals: vals}
+	}
+	return out, nil
+}
+
+// rawPowers returns x, x², …, x^k.
+func rawPowers(x []float64, k int) [][]float64 {
+	out := make([][]float64, k)
+	for j := range k {
+		out[j] = make([]float64, len(x))
+		for i, v := range x {
+			out[j][i] = math.Pow(v, float64(j+1))
+		}
+	}
+	return out
+}
+
+// orthoPoly returns the orthonormal polynomials of degrees 1 to k on the
+// points x: each the previous one times x − x̄, orthogonalised against
+// the constant and the earlier ones (twice) and scaled to unit norm, as
+// the Gram–Schmidt orthogonalisation of 1, x, …, x^k that R's poly
+// computes by QR.
+func orthoPoly(x []float64, k int) [][]float64 {
+	n := len(x)
+	mean := floats.Sum(x) / float64(n)
+	q := [][]float64{make([]float64, n)}
+	for i := range q[0] {
+		q[0][i] = 1 / math.Sqrt(float64(n))
+	}
+	for j := 1; j <= k; j++ {
+		v := make([]float64, n)
+		for i, p := range q[j-1] {
+			v[i] = (x[i] - mean) * p
+		}
+		for range 2 {
+			for _, qa := range q {
+				floats.AddScaled(v, -floats.Dot(qa, v), qa)
+			}
+		}
+		floats.Scale(1/floats.Norm(v, 2), v)
+		q = append(q, v)
+	}
+	return q[1:]
 }
 
 // levelKey returns the level of row r of column v, as text.
