@@ -459,26 +459,12 @@ func parseDecimal(s string) (float64, bool) {
 		neg = s[i] == '-'
 		i++
 	}
-	var mant uint64
 	start := i
-	for ; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			break
-		}
-		mant = mant*10 + uint64(c)
-	}
+	mant, i := digitRun(s, i, 0)
 	nd, frac := i-start, 0 // digits, those after the point
 	if i < len(s) && s[i] == '.' {
-		i++
-		fs := i
-		for ; i < len(s); i++ {
-			c := s[i] - '0'
-			if c > 9 {
-				break
-			}
-			mant = mant*10 + uint64(c)
-		}
+		fs := i + 1
+		mant, i = digitRun(s, fs, mant)
 		frac = i - fs
 		nd += frac
 	}
@@ -525,6 +511,32 @@ func parseDecimal(s string) (float64, bool) {
 		f = -f
 	}
 	return f, true
+}
+
+// digitRun reads the digits of s from i on into mant (mod 2⁶⁴; callers
+// allow at most 19 digits), eight at a time where it can, returning it
+// and the index after the digits.
+func digitRun(s string, i int, mant uint64) (uint64, int) {
+	for ; i+8 <= len(s); i += 8 {
+		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if (v&0xF0F0F0F0F0F0F0F0)|(((v+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4) != 0x3333333333333333 {
+			break // not eight digits
+		}
+		// Eight ASCII digits, the first in the low byte, to their value.
+		v -= 0x3030303030303030
+		v = v*10 + v>>8
+		v = ((v&0x000000FF000000FF)*(100+1000000<<32) + (v>>16&0x000000FF000000FF)*(1+10000<<32)) >> 32
+		mant = mant*100000000 + v
+	}
+	for ; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			break
+		}
+		mant = mant*10 + uint64(c)
+	}
+	return mant, i
 }
 
 // add appends a block parsed with the builder's text columns; the block
