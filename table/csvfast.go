@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -50,7 +51,7 @@ func readCSVColumns(r io.Reader, name string, sep rune, keep func(col string) bo
 	if seq != nil {
 		return readSequential(seq, name, sep, keep)
 	}
-	if err := b.readBlocks(br, byte(sep), line, size); err != nil {
+	if err := b.readBlocks(br, byte(sep), line, size, sizeHint(r)); err != nil {
 		return nil, err
 	}
 	return b.table(), nil
@@ -190,8 +191,9 @@ type job struct {
 
 // readBlocks reads the data records after the header, which ends on
 // line line, in blocks of about size bytes parsed concurrently and added
-// in order.
-func (b *builder) readBlocks(r io.Reader, sep byte, line, size int) error {
+// in order. hint is the input's size in bytes, 0 if unknown: with it the
+// columns are allocated once, for the rows the first block suggests.
+func (b *builder) readBlocks(r io.Reader, sep byte, line, size int, hint int64) error {
 	workers := runtime.GOMAXPROCS(0)
 	p := &pipeline{jobs: make(chan *job, workers), order: make(chan *job, 2*workers), done: make(chan struct{})}
 	p.text.Store(&[]bool{})
@@ -209,6 +211,11 @@ func (b *builder) readBlocks(r io.Reader, sep byte, line, size int) error {
 			// A column turned text in an earlier block after this one was
 			// started: parse it again knowing so.
 			res = b.parseBlock(j.data, sep, b.textSet())
+		}
+		if rows == 0 && hint > 0 && res.rows > 0 && len(b.keep) > 0 {
+			// At most twice the input's size, whatever the first block says.
+			est := min(float64(hint)/float64(len(j.data))*float64(res.rows)*1.02, float64(hint)/float64(4*len(b.keep)))
+			b.reserve(int(est) + 16)
 		}
 		if err := b.add(res, line, rows); err != nil {
 			return err
@@ -537,6 +544,29 @@ func digitRun(s string, i int, mant uint64) (uint64, int) {
 		mant = mant*10 + uint64(c)
 	}
 	return mant, i
+}
+
+// reserve makes room for n rows in the numeric columns.
+func (b *builder) reserve(n int) {
+	for k, c := range b.t.cols {
+		if b.text[k] == nil && n > len(c) {
+			b.t.cols[k] = slices.Grow(c, n-len(c))
+		}
+	}
+}
+
+// sizeHint returns the number of bytes r holds, when it says (a file, a
+// bytes or strings reader), or 0.
+func sizeHint(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		return int64(v.Len())
+	case interface{ Stat() (os.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
+		}
+	}
+	return 0
 }
 
 // add appends a block parsed with the builder's text columns; the block
