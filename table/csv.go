@@ -194,6 +194,9 @@ func newBuilder(file string, rec []string, line func(j int) int, keep func(strin
 			b.keep = append(b.keep, j)
 		}
 	}
+	if len(b.keep) < len(names) {
+		b.t.header = names
+	}
 	b.t.cols = make([][]float64, len(b.keep))
 	b.text = make([][]string, len(b.keep))
 	return b, nil

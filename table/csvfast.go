@@ -20,7 +20,8 @@ import (
 // numbers, missing values, text and errors. The cells of the other
 // columns are not parsed, so a bad cell there is no error; the header
 // is checked whole, and every record must still have as many fields as
-// the header.
+// the header. Col's error for a column the table lacks lists the file's
+// columns.
 //
 // The input is read in blocks of whole records parsed concurrently, one
 // block per core at a time; from a quoted cell that holds a line break,

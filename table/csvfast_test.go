@@ -70,7 +70,7 @@ func sameRead(a *Table, aerr error, b *Table, berr error) string {
 // project returns the columns of t that keep accepts, as a table read
 // with them alone would hold them.
 func project(t *Table, keep func(string) bool) *Table {
-	out := &Table{index: map[string]int{}, n: t.n}
+	out := &Table{index: map[string]int{}, n: t.n, header: t.names}
 	for j, name := range t.names {
 		if !keep(name) {
 			continue
@@ -354,4 +354,20 @@ func FuzzParseDecimal(f *testing.F) {
 			t.Fatalf("%q: %v, ParseFloat %v, %v", s, got, want, err)
 		}
 	})
+}
+
+// TestReadCSVColumnsAbsent: asking for a column the file lacks lists the
+// file's columns, not only those read.
+func TestReadCSVColumnsAbsent(t *testing.T) {
+	tab, err := ReadCSVColumns(strings.NewReader("a,b,c\n1,2,3\n"), "f.csv", ',', func(s string) bool { return s == "b" || s == "d" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tab.Col("d")
+	if want := `no such column "d" (columns: "a", "b", "c")`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	if got := tab.Rows([]int{0}).Names(); !reflect.DeepEqual(got, []string{"b"}) {
+		t.Errorf("Rows: columns %q", got)
+	}
 }
