@@ -2,7 +2,9 @@
 # bench/run.sh — measure redress against the SPEC §12 targets on this machine,
 # and against the peers in ../shared/peers/ run in the same invocation.
 #
-#   bash bench/run.sh            # simulation, peers, estimation, bias-study and comparison benchmarks
+#   bash bench/run.sh            # simulation, peers, estimation (also from a 1M-row CSV, with R's
+#                                # read.csv + heckit when installed: about a minute), bias-study and
+#                                # comparison benchmarks
 #   BENCH_R=1 bash bench/run.sh  # also run the R peer (sampleSelection; takes several minutes)
 #   PEER_N=50000 bash bench/run.sh   # size of the Python peer (default 100000: a few seconds)
 #
