@@ -107,7 +107,8 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 // ReadCSVSep is ReadCSV with the field separator sep: ',' (ReadCSV), ';'
 // (spreadsheets where the comma is the decimal mark), '\t' or another
 // character that is not a quote, a line break or the Unicode
-// replacement character.
+// replacement character. It is ReadCSVColumns keeping every column: the
+// input is parsed in parallel blocks.
 func ReadCSVSep(r io.Reader, name string, sep rune) (*Table, error) {
 	return ReadCSVColumns(r, name, sep, nil)
 }
