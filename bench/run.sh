@@ -2,7 +2,9 @@
 # bench/run.sh — measure redress against the SPEC §12 targets on this machine,
 # and against the peers in ../shared/peers/ run in the same invocation.
 #
-#   bash bench/run.sh            # simulation, peers, estimation, bias-study and comparison benchmarks
+#   bash bench/run.sh            # simulation, peers, estimation (also from a 1M-row CSV, with R's
+#                                # read.csv + heckit when installed: about a minute), bias-study and
+#                                # comparison benchmarks
 #   BENCH_R=1 bash bench/run.sh  # also run the R peer (sampleSelection; takes several minutes)
 #   PEER_N=50000 bash bench/run.sh   # size of the Python peer (default 100000: a few seconds)
 #
@@ -141,6 +143,40 @@ go test ./estimators -run '^$' -bench 'BenchmarkHeck' -benchtime 3x | grep '^Ben
   name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
   printf "%s: %.2f s (target < %d s; ratio %.2f)\n", $1, s, t, t / s
   print tolower(name), s > "'"$tmp/heck.txt"'" }'
+
+echo
+echo "== estimate from file: heckit on a 1M x 10 CSV (x1..x10, z, s, y; about 210 MB), end to end and by phase"
+# The data: bench/estimatebench -gen (deterministic). redress estimate is timed end to end;
+# estimatebench times its phases (parse: table.ReadCSVColumns of the formulas' columns,
+# design: formula.NewDesign twice, fit: estimators.Heckit), the best of 3 runs.
+# The R peer, when installed, reads the same file with read.csv and fits sampleSelection's heckit.
+heck_n=1000000
+heck_sel="s ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10 + z"
+heck_out="y ~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9 + x10"
+go build -o "$tmp/estimatebench" ./bench/estimatebench
+"$tmp/estimatebench" -gen "$heck_n" "$tmp/heck.csv"
+measure "$tmp/time.txt" "$tmp/redress" estimate --data "$tmp/heck.csv" --method heckit \
+  --selection "$heck_sel" --outcome "$heck_out" > "$tmp/heck_out.txt"
+read -r heck_e2e kb < "$tmp/time.txt"
+echo "redress estimate --method heckit: $heck_e2e s end to end, $(rss "$kb")"
+"$tmp/estimatebench" -reps 3 "$tmp/heck.csv" > "$tmp/phases.txt"
+phase() { awk -v p="$1" '$1 == p {print $2}' "$tmp/phases.txt"; }
+heck_fit=$(phase fit)
+echo "redress by phase (best of 3): parse $(phase parse) s, design $(phase design) s, fit $heck_fit s, total $(phase total) s; lambda $(phase lambda)"
+if ! command -v Rscript > /dev/null 2>&1; then
+  echo "skipped: R peer read.csv + heckit needs R (Rscript not found; see $peers/README.md)"
+elif ! Rscript -e 'suppressMessages(library(sampleSelection))' > /dev/null 2>&1; then
+  echo "skipped: R peer read.csv + heckit needs the R package sampleSelection (see $peers/README.md)"
+elif ! Rscript bench/r_heckit_file.R "$tmp/heck.csv" > "$tmp/rfile.txt" 2>&1; then
+  echo "skipped: R peer bench/r_heckit_file.R failed; last lines:"
+  tail -5 "$tmp/rfile.txt" | sed 's/^/  /'
+else
+  rp() { awk -v p="$1" '$1 == p {print $2}' "$tmp/rfile.txt"; }
+  echo "R: read.csv $(rp read.csv) s, heckit $(rp heckit) s, total $(rp total) s; lambda $(rp lambda)"
+  awk -v r="$(rp total)" -v rf="$(rp heckit)" -v e="$heck_e2e" -v f="$heck_fit" 'BEGIN {
+    printf "end to end: R read.csv + heckit %.2f s vs redress estimate %.2f s: ratio %.1fx (target >= 20x)\n", r, e, r / e
+    printf "fit alone: R heckit %.2f s vs redress estimators.Heckit %.2f s: ratio %.1fx (target >= 30x)\n", rf, f, rf / f }'
+fi
 
 echo
 echo "== bias study: 1,000 replications of textbook-selection (n = 2,000), naive, ols, heckit, heckman, ipw, aipw"

@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
@@ -139,22 +143,60 @@ func NewDesign(t *table.Table, f *Formula, opts DesignOptions) (*Design, error) 
 			d.Y[i] = yc[r]
 		}
 	}
-	raw := d.X.RawMatrix()
-	for i, r := range rows {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
-		k := 0
-		if f.Intercept {
-			row[0] = 1
-			k = 1
-		}
-		for j, c := range cols {
-			row[k+j] = c.at(r)
-		}
-	}
+	fill(d.X, cols, rows, f.Intercept)
 	if err := CheckRank(d.X, names); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// fill writes the design's rows: the intercept, if any, then cols over
+// rows; blocks of rows are written in parallel, column by column.
+func fill(X *mat.Dense, cols []column, rows []int, intercept bool) {
+	const chunk = 256
+	raw := X.RawMatrix()
+	k := 0
+	if intercept {
+		k = 1
+	}
+	var next atomic.Int64 // the next chunk to write
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(rows)+chunk-1)/chunk) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(rows) {
+					return
+				}
+				fillRows(raw, cols, rows[lo:min(len(rows), lo+chunk)], lo, k, intercept)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// fillRows writes design rows i0, i0+1, … for table rows rows.
+func fillRows(raw blas64.General, cols []column, rows []int, i0, k int, intercept bool) {
+	data := raw.Data[i0*raw.Stride:]
+	if intercept {
+		for i := range rows {
+			data[i*raw.Stride] = 1
+		}
+	}
+	for j, c := range cols {
+		d := data[k+j:]
+		if c.vals != nil {
+			for i, r := range rows {
+				d[i*raw.Stride] = c.vals[r]
+			}
+			continue
+		}
+		for i, r := range rows {
+			d[i*raw.Stride] = c.at(r)
+		}
+	}
 }
 
 // maxCells bounds a design's size (8 bytes each: 4 GB), maxColumns its
@@ -250,7 +292,7 @@ func expand(t *table.Table, f *Formula, terms []term, rows []int) ([]column, err
 	}
 	var out []column
 	for _, tm := range terms {
-		cols := []column{{name: "", at: func(int) float64 { return 1 }}}
+		cols := []column{{name: "", at: func(int) float64 { return 1 }, one: true}}
 		for j, a := range tm {
 			margin := append(append(term{}, tm[:j]...), tm[j+1:]...)
 			contrasts := f.Intercept
@@ -271,8 +313,7 @@ func expand(t *table.Table, f *Formula, terms []term, rows []int) ([]column, err
 					if c1.name != "" {
 						name = c1.name + ":" + c2.name
 					}
-					f1, f2 := c1.at, c2.at
-					next = append(next, column{name: name, at: func(r int) float64 { return f1(r) * f2(r) }})
+					next = append(next, c1.times(c2, name))
 				}
 			}
 			cols = next
@@ -310,10 +351,13 @@ func atomColumns(t *table.Table, a atom, rows []int, contrasts bool) ([]column, 
 	if err != nil {
 		return nil, err
 	}
-	if a.fn == "" {
-		return []column{{name: a.label(), at: func(r int) float64 { return c[r] }}}, nil
+	if a.fn == "poly" {
+		return polyColumns(c, a, rows)
 	}
-	vals := make(map[int]float64, len(rows))
+	if a.fn == "" {
+		return []column{{name: a.label(), vals: c}}, nil
+	}
+	vals := make([]float64, len(c)) // by table row; only rows are set
 	for _, r := range rows {
 		v, err := a.transform(c[r])
 		if err != nil {
@@ -321,7 +365,87 @@ func atomColumns(t *table.Table, a atom, rows []int, contrasts bool) ([]column, 
 		}
 		vals[r] = v
 	}
-	return []column{{name: a.label(), at: func(r int) float64 { return vals[r] }}}, nil
+	return []column{{name: a.label(), vals: vals}}, nil
+}
+
+// polyColumns returns the columns of poly(x, k) over rows: as R's poly,
+// the orthonormal polynomials of degrees 1 to k in x (each column of
+// unit norm, orthogonal to the constant and to the others, the
+// coefficient of its highest power positive), or with raw = TRUE the
+// powers x, x², …, x^k. The basis is that of the rows used; R computes
+// it on all rows of the data, which differs when rows are dropped or a
+// subset is taken (the fit is the same, the poly coefficients not).
+func polyColumns(c []float64, a atom, rows []int) ([]column, error) {
+	k := int(a.pow)
+	x := make([]float64, len(rows))
+	distinct := map[float64]bool{}
+	for i, r := range rows {
+		x[i] = c[r]
+		if len(distinct) <= k {
+			distinct[c[r]] = true
+		}
+	}
+	if len(distinct) <= k {
+		return nil, fmt.Errorf("formula: %s: degree %d needs at least %d distinct values of %q over the rows used, there are %d", a.label(), k, k+1, a.v, len(distinct))
+	}
+	var basis [][]float64
+	if a.raw {
+		basis = rawPowers(x, k)
+	} else {
+		basis = orthoPoly(x, k)
+	}
+	out := make([]column, k)
+	for j, b := range basis {
+		vals := make([]float64, len(c)) // by table row; only rows are set
+		for i, r := range rows {
+			if math.IsInf(b[i], 0) || math.IsNaN(b[i]) {
+				return nil, fmt.Errorf("formula: row %d: column %d of %s of %v is not a finite number", r+1, j+1, a.label(), x[i])
+			}
+			vals[r] = b[i]
+		}
+		out[j] = column{name: a.label() + strconv.Itoa(j+1), vals: vals}
+	}
+	return out, nil
+}
+
+// rawPowers returns x, x², …, x^k.
+func rawPowers(x []float64, k int) [][]float64 {
+	out := make([][]float64, k)
+	for j := range k {
+		out[j] = make([]float64, len(x))
+		for i, v := range x {
+			out[j][i] = math.Pow(v, float64(j+1))
+		}
+	}
+	return out
+}
+
+// orthoPoly returns the orthonormal polynomials of degrees 1 to k on the
+// points x: each the previous one times x − x̄, orthogonalised against
+// the constant and the earlier ones (twice) and scaled to unit norm, as
+// the Gram–Schmidt orthogonalisation of 1, x, …, x^k that R's poly
+// computes by QR.
+func orthoPoly(x []float64, k int) [][]float64 {
+	n := len(x)
+	mean := floats.Sum(x) / float64(n)
+	q := [][]float64{make([]float64, n)}
+	for i := range q[0] {
+		q[0][i] = 1 / math.Sqrt(float64(n))
+	}
+	for j := 1; j <= k; j++ {
+		v := make([]float64, n)
+		for i, p := range q[j-1] {
+			v[i] = (x[i] - mean) * p
+		}
+		for range 2 {
+			for _, qa := range q {
+				floats.AddScaled(v, -floats.Dot(qa, v), qa)
+			}
+		}
+		floats.Scale(1/floats.Norm(v, 2), v)
+		q = append(q, v)
+	}
+	return q[1:]
 }
 
 // levelKey returns the level of row r of column v, as text.
@@ -421,8 +545,12 @@ func (d Dependency) String() string {
 // of zeros, a constant column next to the intercept, a repeated column
 // and an exact linear combination are all caught. X must hold finite
 // values; CheckRank returns an error otherwise.
+//
+// A design of full rank by a wide margin, the usual case, is settled by
+// one parallel pass over X (its Gram matrix and that matrix's Cholesky
+// factorisation) with the same answer.
 func CheckRank(X *mat.Dense, names []string) error {
-	r, c := X.Dims()
+	_, c := X.Dims()
 	if names == nil {
 		names = make([]string, c)
 		for j := range names {
@@ -432,6 +560,16 @@ func CheckRank(X *mat.Dense, names []string) error {
 	if len(names) != c {
 		return fmt.Errorf("formula: %d names for %d columns", len(names), c)
 	}
+	if clearlyFullRank(X) {
+		return nil
+	}
+	return gramSchmidtRank(X, names)
+}
+
+// gramSchmidtRank is CheckRank by modified Gram–Schmidt, column by
+// column.
+func gramSchmidtRank(X *mat.Dense, names []string) error {
+	r, c := X.Dims()
 	var (
 		q     [][]float64 // orthonormal basis of the independent columns
 		R     [][]float64 // R[a] holds the coefficients of independent column a on q[0..a]
@@ -494,4 +632,118 @@ func CheckRank(X *mat.Dense, names []string) error {
 		return &RankError{Deps: deps}
 	}
 	return nil
+}
+
+// clearlyFullRank reports whether X has full column rank by a margin no
+// rounding can hide, which Gram–Schmidt would find too: in the Cholesky
+// factorisation of the Gram matrix X'X, the part of each column
+// orthogonal to the earlier ones keeps at least 1e-6 of its squared
+// norm, with the error bound of the computed Gram matrix below 1e-3 of
+// that part. When it reports false, CheckRank decides column by column;
+// one pass over X settles the usual well-conditioned design.
+func clearlyFullRank(X *mat.Dense) bool {
+	r, c := X.Dims()
+	if c == 0 || r < c {
+		return false
+	}
+	G, gamma := gram(X)
+	L := make([][]float64, c) // G = L L', L lower triangular, by rows
+	for j := range c {
+		gjj := G[j*c+j]
+		w := make([]float64, j+1) // L⁻¹ G[0:j, j], then √d
+		for a := range j {
+			s := G[a*c+j]
+			for b := range a {
+				s -= L[a][b] * w[b]
+			}
+			w[a] = s / L[a][a]
+		}
+		d := gjj - floats.Dot(w[:j], w[:j])
+		if !(d > 1e-6*gjj) || math.IsInf(gjj, 0) {
+			return false
+		}
+		// x_j's coefficients β on the earlier columns (L' β = w) bound
+		// the error of d: |δd| ≤ γ (‖x_j‖ + Σ|β_a| ‖x_a‖)².
+		beta := make([]float64, j)
+		bound := math.Sqrt(gjj)
+		for a := j - 1; a >= 0; a-- {
+			s := w[a]
+			for b := a + 1; b < j; b++ {
+				s -= L[b][a] * beta[b]
+			}
+			beta[a] = s / L[a][a]
+			bound += math.Abs(beta[a]) * math.Sqrt(G[a*c+a])
+		}
+		if !(gamma*bound*bound < 1e-3*d) {
+			return false
+		}
+		w[j] = math.Sqrt(d)
+		L[j] = w
+	}
+	return true
+}
+
+// gramRows is the rows summed before a partial sum is added to the
+// total, which bounds the rounding error of gram.
+const gramRows = 1024
+
+// gram returns X'X (c×c, row-major, upper triangle and diagonal set),
+// summed in parallel over blocks of rows, and a bound γ on its error:
+// |δG_ab| ≤ γ ‖x_a‖ ‖x_b‖.
+func gram(X *mat.Dense) ([]float64, float64) {
+	r, c := X.Dims()
+	raw := X.RawMatrix()
+	workers := min(runtime.GOMAXPROCS(0), (r+gramRows-1)/gramRows)
+	parts := make([][]float64, workers)
+	var wg sync.WaitGroup
+	per := (r + workers - 1) / workers
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[w] = gramBlock(raw, c, w*per, min(r, (w+1)*per))
+		}()
+	}
+	wg.Wait()
+	G := parts[0]
+	for _, p := range parts[1:] {
+		floats.Add(G, p)
+	}
+	// Each entry is a sum of at most gramRows products, then of the
+	// partial sums: error ≤ (gramRows + blocks + workers)·ε per product.
+	blocks := (r + gramRows - 1) / gramRows
+	return G, 2 * float64(gramRows+blocks+workers+2) * 0x1p-53
+}
+
+// gramBlock returns the Gram matrix of rows [lo, hi) of raw's c columns.
+func gramBlock(raw blas64.General, c, lo, hi int) []float64 {
+	tot := make([]float64, c*c)
+	part := make([]float64, c*c)
+	for start := lo; start < hi; start += gramRows {
+		clear(part)
+		end := min(hi, start+gramRows)
+		i := start
+		for ; i+1 < end; i += 2 { // two rows at a time: half the stores
+			r1 := raw.Data[i*raw.Stride : i*raw.Stride+c]
+			r2 := raw.Data[(i+1)*raw.Stride : (i+1)*raw.Stride+c]
+			for a := range c {
+				x1, x2 := r1[a], r2[a]
+				acc := part[a*c : a*c+c]
+				for b := a; b < c; b++ {
+					acc[b] += x1*r1[b] + x2*r2[b]
+				}
+			}
+		}
+		if i < end {
+			row := raw.Data[i*raw.Stride : i*raw.Stride+c]
+			for a, xa := range row {
+				acc := part[a*c : a*c+c]
+				for b := a; b < c; b++ {
+					acc[b] += xa * row[b]
+				}
+			}
+		}
+		floats.Add(tot, part)
+	}
+	return tot
 }

@@ -289,7 +289,7 @@ func dummy(n, k int) []float64 {
 // text either builds a finite design or fails with an error, never a
 // panic.
 func FuzzDesign(f *testing.F) {
-	for _, s := range []string{"y ~ x + factor(g)", "y ~ x*z + log(z)", "y ~ 0 + factor(g):x", "y ~ I(x^2) + sqrt(z) + exp(x)", "y ~ factor(x)*factor(g)", "y ~ C(g) + g"} {
+	for _, s := range []string{"y ~ x + factor(g)", "y ~ x*z + log(z)", "y ~ 0 + factor(g):x", "y ~ I(x^2) + sqrt(z) + exp(x)", "y ~ factor(x)*factor(g)", "y ~ C(g) + g", "y ~ poly(x, 3) + z", "y ~ poly(z, 2, raw = TRUE):factor(g)", "y ~ poly(x, 2)*poly(z, 2)"} {
 		f.Add(s)
 	}
 	tab := &table.Table{}
@@ -327,4 +327,53 @@ func FuzzDesign(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPoly: poly terms parse, print and list their variable; their
+// columns are orthonormal (or powers); too few distinct values is an
+// error naming the term.
+func TestPoly(t *testing.T) {
+	f := mustParse(t, "y ~ poly(x,3) + poly(`a b`, 2, raw = T):z")
+	if want := "y ~ poly(x, 3) + poly(`a b`, 2, raw = TRUE):z"; f.String() != want {
+		t.Errorf("String: %q, want %q", f.String(), want)
+	}
+	if g := mustParse(t, f.String()); !reflect.DeepEqual(g, f) {
+		t.Errorf("round trip: %#v, want %#v", g, f)
+	}
+	if vars := f.Vars(); !reflect.DeepEqual(vars, []string{"y", "x", "a b", "z"}) {
+		t.Errorf("Vars: %q", vars)
+	}
+	x := []float64{1, 2, 3, 4, 5, 7}
+	tab := newTable(t, []string{"y", "x"}, []float64{1, 3, 2, 5, 4, 6}, x)
+	d, err := NewDesign(tab, mustParse(t, "y ~ poly(x, 3)"), DesignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{InterceptName, "poly(x, 3)1", "poly(x, 3)2", "poly(x, 3)3"}; !reflect.DeepEqual(d.Names, want) {
+		t.Errorf("names %q, want %q", d.Names, want)
+	}
+	var g mat.Dense
+	g.Mul(d.X.T(), d.X)
+	for a := 1; a < 4; a++ {
+		for b := 0; b < 4; b++ {
+			want := 0.0
+			if a == b {
+				want = 1
+			}
+			if math.Abs(g.At(a, b)-want) > 1e-12 {
+				t.Errorf("X'X[%d,%d] = %g, want %g", a, b, g.At(a, b), want)
+			}
+		}
+	}
+	d, err = NewDesign(tab, mustParse(t, "y ~ poly(x, 2, raw = TRUE) - 1"), DesignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.X.At(5, 0) != 7 || d.X.At(5, 1) != 49 {
+		t.Errorf("raw row 6: %v", mat.Row(nil, 5, d.X))
+	}
+	_, err = NewDesign(newTable(t, []string{"y", "x"}, []float64{1, 2, 3, 4}, []float64{1, 1, 2, 2}), mustParse(t, "y ~ poly(x, 2)"), DesignOptions{})
+	if want := `formula: poly(x, 2): degree 2 needs at least 3 distinct values of "x" over the rows used, there are 2`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
 }

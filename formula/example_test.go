@@ -24,7 +24,7 @@ func ExampleParse() {
 }
 
 func ExampleParse_errors() {
-	for _, s := range []string{"y ~ x1 +", "y ~ poly(x1)", "y ~ x1 * x2 + log(x3) + factor(region)"} {
+	for _, s := range []string{"y ~ x1 +", "y ~ ns(x1)", "y ~ x1 * x2 + log(x3) + factor(region)"} {
 		f, err := formula.Parse(s)
 		if err != nil {
 			fmt.Println(err)
@@ -34,7 +34,7 @@ func ExampleParse_errors() {
 	}
 	// Output:
 	// formula "y ~ x1 +": expected a variable name after "+" at position 8
-	// formula "y ~ poly(x1)": poly( at position 5: the functions are factor, C, log, exp, sqrt and I(x^k)
+	// formula "y ~ ns(x1)": ns( at position 5: the functions are factor, C, log, exp, sqrt, I(x^k) and poly(x, k)
 	// ["x1" "x2" "log(x3)" "factor(region)" "x1:x2"]
 }
 

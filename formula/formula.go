@@ -9,8 +9,11 @@
 // categorical variable, factor(x) or C(x) (treatment contrasts: a dummy
 // per level but the first, as R codes it); a transformation, log(x),
 // exp(x), sqrt(x) or I(x^k); or an interaction of these, x1:x2, where
-// x1*x2 means x1 + x2 + x1:x2. "." for all other columns and poly() are
-// not supported.
+// x1*x2 means x1 + x2 + x1:x2. poly(x, k) adds R's orthogonal
+// polynomials of degrees 1 to k in x (columns "poly(x, k)1" …), and
+// poly(x, k, raw = TRUE) the powers x, …, x^k (columns
+// "poly(x, k, raw = TRUE)1" …). "." for all other columns is not
+// supported.
 //
 // NewDesign builds the design matrix of a formula on a table, with the
 // checks an estimator needs: every column exists, missing values are

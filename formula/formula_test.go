@@ -94,7 +94,11 @@ func TestParseErrors(t *testing.T) {
 		{in: "1 ~ x", want: `formula "1 ~ x": expected the response variable name at position 1, found "1"`, pos: 1},
 		{in: "y ~ x1 x2", want: `formula "y ~ x1 x2": expected "+" or "-" before "x2" at position 8`, pos: 8},
 		{in: "y ~ x1 + + x2", want: `formula "y ~ x1 + + x2": expected a variable name after "+" at position 8, found "+" at position 10`, pos: 10},
-		{in: "y ~ poly(x)", want: `formula "y ~ poly(x)": poly( at position 5: the functions are factor, C, log, exp, sqrt and I(x^k)`, pos: 5},
+		{in: "y ~ ns(x)", want: `formula "y ~ ns(x)": ns( at position 5: the functions are factor, C, log, exp, sqrt, I(x^k) and poly(x, k)`, pos: 5},
+		{in: "y ~ poly(x)", want: `formula "y ~ poly(x)": poly( at position 5: write poly(x, k) or poly(x, k, raw = TRUE), k a whole number from 1 to 25`, pos: 5},
+		{in: "y ~ poly(x, 0)", want: `formula "y ~ poly(x, 0)": poly( at position 5: write poly(x, k) or poly(x, k, raw = TRUE), k a whole number from 1 to 25`, pos: 5},
+		{in: "y ~ poly(x, 2, raw = yes)", want: `formula "y ~ poly(x, 2, raw = yes)": poly( at position 5: write poly(x, k) or poly(x, k, raw = TRUE), k a whole number from 1 to 25`, pos: 5},
+		{in: "y ~ poly(x, 2.5)", want: `formula "y ~ poly(x, 2.5)": poly( at position 5: write poly(x, k) or poly(x, k, raw = TRUE), k a whole number from 1 to 25`, pos: 5},
 		{in: "y ~ a^2", want: `formula "y ~ a^2": "^" at position 6: write interactions with ":" or "*", powers as I(x^2)`, pos: 6},
 		{in: "y ~ I(x)", want: `formula "y ~ I(x)": I( at position 5: write a power, I(x^2)`, pos: 5},
 		{in: "y ~ log(x + z)", want: `formula "y ~ log(x + z)": expected ")" at position 11, found "+"`, pos: 11},
@@ -161,6 +165,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"y ~ x1 + x2", "y ~ x - 1", "y ~ 0 + x", "y ~ 1", "~ z", "`a b` ~ `c`",
 		"y ~ log(x)", "y ~ a*b", "y ~ x +", "y ~ . - 0", "âge ~ größe", "y ~ `x",
+		"y ~ poly(x, 2)", "y ~ poly(x,3,raw=TRUE):z", "y ~ poly(x, 2, raw = F)",
 	} {
 		f.Add(s)
 	}

@@ -20,11 +20,27 @@ import (
 // 1e-8; where R's design is rank-deficient (an NA coefficient) the design
 // is refused naming the column R drops.
 func TestDesignAgainstR(t *testing.T) {
+	checkAgainstR(t, "../estimators/testdata/r_formula_reference.csv")
+}
+
+// TestPolyAgainstR: poly(x, k) and poly(x, k, raw = TRUE), alone, twice,
+// without an intercept, by a factor and in an interaction, give R's
+// column names and lm coefficients to 1e-8
+// (testdata/r_poly_reference.R).
+func TestPolyAgainstR(t *testing.T) {
+	checkAgainstR(t, "testdata/r_poly_reference.csv")
+}
+
+// checkAgainstR fits each formula of an R reference file (case,
+// formula, term, estimate) on the Mroz participants by least squares
+// and compares the coefficients with R's.
+func checkAgainstR(t *testing.T, path string) {
+	t.Helper()
 	tab, err := table.ReadCSVFile("../estimators/testdata/mroz_participants.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("../estimators/testdata/r_formula_reference.csv")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

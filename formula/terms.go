@@ -11,9 +11,10 @@ import (
 // An atom is one factor of a term: a variable, a transformation of one,
 // or a categorical variable.
 type atom struct {
-	fn  string  // "" (the variable), "log", "exp", "sqrt", "pow" (I(x^k)), "factor"
+	fn  string  // "" (the variable), "log", "exp", "sqrt", "pow" (I(x^k)), "factor", "poly"
 	v   string  // the variable
-	pow float64 // the power of "pow"
+	pow float64 // the power of "pow", the degree of "poly"
+	raw bool    // poly(x, k, raw = TRUE): powers, not orthogonal polynomials
 }
 
 // label is the atom as R writes it in a coefficient name.
@@ -24,6 +25,12 @@ func (a atom) label() string {
 		return v
 	case "pow":
 		return "I(" + v + "^" + strconv.FormatFloat(a.pow, 'g', -1, 64) + ")"
+	case "poly":
+		l := "poly(" + v + ", " + strconv.FormatFloat(a.pow, 'g', -1, 64)
+		if a.raw {
+			l += ", raw = TRUE"
+		}
+		return l + ")"
 	}
 	return a.fn + "(" + v + ")"
 }
@@ -56,10 +63,14 @@ func (t term) key() string {
 }
 
 // functions are the transformations a formula may apply to a variable.
-var functions = []string{"log", "exp", "sqrt", "factor", "C", "I"}
+var functions = []string{"log", "exp", "sqrt", "factor", "C", "I", "poly"}
+
+// maxDegree is the highest degree poly() takes.
+const maxDegree = 25
 
 // atom parses a variable or a call: name, log(name), exp(name),
-// sqrt(name), factor(name) or C(name) (categorical), I(name^k).
+// sqrt(name), factor(name) or C(name) (categorical), I(name^k),
+// poly(name, k) or poly(name, k, raw = TRUE).
 func (p *parser) atom() (atom, error) {
 	t := p.next()
 	if t.kind != tokName {
@@ -72,7 +83,7 @@ func (p *parser) atom() (atom, error) {
 		return atom{v: t.text}, nil
 	}
 	if !slices.Contains(functions, t.text) {
-		return atom{}, p.errorf(t.pos, "%s( at position %d: the functions are factor, C, log, exp, sqrt and I(x^k)", t.text, t.pos)
+		return atom{}, p.errorf(t.pos, "%s( at position %d: the functions are factor, C, log, exp, sqrt, I(x^k) and poly(x, k)", t.text, t.pos)
 	}
 	p.next() // "("
 	arg := p.next()
@@ -91,10 +102,44 @@ func (p *parser) atom() (atom, error) {
 		}
 		a.fn, a.pow = "pow", pow
 	}
+	if t.text == "poly" {
+		if err := p.polyArgs(&a, t.pos); err != nil {
+			return atom{}, err
+		}
+	}
 	if c := p.next(); c.text != ")" {
 		return atom{}, p.errorf(c.pos, `expected ")" at position %d, found %s`, c.pos, describe(c))
 	}
 	return a, nil
+}
+
+// polyArgs parses the rest of poly(x, k[, raw = TRUE]) after x.
+func (p *parser) polyArgs(a *atom, pos int) error {
+	usage := func() error {
+		return p.errorf(pos, "poly( at position %d: write poly(%s, k) or poly(%s, k, raw = TRUE), k a whole number from 1 to %d", pos, a.v, a.v, maxDegree)
+	}
+	comma, k := p.next(), p.next()
+	deg, err := strconv.Atoi(k.text)
+	if comma.text != "," || k.kind != tokNumber || err != nil || deg < 1 || deg > maxDegree {
+		return usage()
+	}
+	a.pow = float64(deg)
+	if p.peek().text != "," {
+		return nil
+	}
+	p.next()
+	name, eq, val := p.next(), p.next(), p.next()
+	if name.text != "raw" || eq.text != "=" || val.kind != tokName {
+		return usage()
+	}
+	switch val.text {
+	case "TRUE", "T":
+		a.raw = true
+	case "FALSE", "F":
+	default:
+		return usage()
+	}
+	return nil
 }
 
 // product parses atoms joined by ":" (interaction) and "*" (all
@@ -189,10 +234,30 @@ func (t term) vars() []string {
 	return out
 }
 
-// column is one column of a design, with its name.
+// column is one column of a design, with its name: its value at table
+// row r is vals[r] when vals is not nil, else at(r).
 type column struct {
 	name string
+	vals []float64
 	at   func(row int) float64
+	one  bool // the constant 1 an interaction starts from
+}
+
+// value returns the column's value at table row r.
+func (c column) value(r int) float64 {
+	if c.vals != nil {
+		return c.vals[r]
+	}
+	return c.at(r)
+}
+
+// times returns the product of two columns, called name.
+func (c column) times(d column, name string) column {
+	if c.one {
+		d.name = name
+		return d
+	}
+	return column{name: name, at: func(r int) float64 { return c.value(r) * d.value(r) }}
 }
 
 // transform returns f applied to x, or an error naming what is wrong.

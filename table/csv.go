@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -106,99 +107,168 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 // ReadCSVSep is ReadCSV with the field separator sep: ',' (ReadCSV), ';'
 // (spreadsheets where the comma is the decimal mark), '\t' or another
 // character that is not a quote, a line break or the Unicode
-// replacement character.
+// replacement character. It is ReadCSVColumns keeping every column: the
+// input is parsed in parallel blocks.
 func ReadCSVSep(r io.Reader, name string, sep rune) (*Table, error) {
-	if sep == '"' || sep == '\r' || sep == '\n' || sep == utf8.RuneError || !utf8.ValidRune(sep) {
-		return nil, fmt.Errorf("%s: %q cannot separate fields", name, sep)
-	}
-	br := bufio.NewReader(r)
+	return ReadCSVColumns(r, name, sep, nil)
+}
+
+// validSep reports whether sep can separate fields.
+func validSep(sep rune) bool {
+	return sep != '"' && sep != '\r' && sep != '\n' && sep != utf8.RuneError && utf8.ValidRune(sep)
+}
+
+// dropBOM skips a leading UTF-8 byte order mark.
+func dropBOM(br *bufio.Reader) {
 	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
 		br.Discard(3)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = sep
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+}
 
+// readSequential reads the table from br (its byte order mark already
+// skipped) one record at a time with encoding/csv.
+func readSequential(br io.Reader, name string, sep rune, keep func(string) bool) (*Table, error) {
+	cr := newCSVReader(br, sep)
 	rec, err := cr.Read()
 	if err == io.EOF {
 		return nil, &CSVError{File: name, Err: fmt.Errorf("%w: no header row (the input is empty)", ErrHeader)}
 	}
 	if err != nil {
-		return nil, csvReadError(name, 0, err)
+		return nil, csvReadError(name, 0, 0, err)
 	}
+	b, err := newBuilder(name, rec, func(j int) int { l, _ := cr.FieldPos(j); return l }, keep)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.readRecords(cr, 0); err != nil {
+		return nil, err
+	}
+	return b.table(), nil
+}
+
+// newCSVReader returns the encoding/csv reader ReadCSV uses.
+func newCSVReader(r io.Reader, sep rune) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return cr
+}
+
+// builder collects the kept columns of a CSV table, record by record or
+// block by block.
+type builder struct {
+	file  string
+	names []string // the header
+	keep  []int    // the header indices of the kept columns
+	t     *Table
+	text  [][]string // per kept column, its cells once it holds text
+	row   int        // data rows read
+	// floats holds *[]float64 block columns for reuse.
+	floats sync.Pool
+}
+
+// newBuilder checks the header rec (line gives the line of field j) and
+// returns a builder of the columns keep accepts (all when keep is nil).
+func newBuilder(file string, rec []string, line func(j int) int, keep func(string) bool) (*builder, error) {
 	names := make([]string, len(rec))
 	seen := make(map[string]int, len(rec))
 	for j, s := range rec {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			l, _ := cr.FieldPos(j)
-			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: column %d has no name", ErrHeader, j+1)}
+			return nil, &CSVError{File: file, Line: line(j), Err: fmt.Errorf("%w: column %d has no name", ErrHeader, j+1)}
 		}
 		if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-			l, _ := cr.FieldPos(j)
-			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: column %d's name %q holds a line break or another control character", ErrHeader, j+1, s)}
+			return nil, &CSVError{File: file, Line: line(j), Err: fmt.Errorf("%w: column %d's name %q holds a line break or another control character", ErrHeader, j+1, s)}
 		}
 		if k, ok := seen[s]; ok {
-			l, _ := cr.FieldPos(j)
-			return nil, &CSVError{File: name, Line: l, Err: fmt.Errorf("%w: columns %d and %d are both called %q", ErrHeader, k+1, j+1, s)}
+			return nil, &CSVError{File: file, Line: line(j), Err: fmt.Errorf("%w: columns %d and %d are both called %q", ErrHeader, k+1, j+1, s)}
 		}
 		seen[s] = j
 		names[j] = s
 	}
+	b := &builder{file: file, names: names, t: &Table{index: map[string]int{}}}
+	for j, s := range names {
+		if keep == nil || keep(s) {
+			b.t.index[s] = len(b.keep)
+			b.t.names = append(b.t.names, s)
+			b.keep = append(b.keep, j)
+		}
+	}
+	if len(b.keep) < len(names) {
+		b.t.header = names
+	}
+	b.t.cols = make([][]float64, len(b.keep))
+	b.text = make([][]string, len(b.keep))
+	return b, nil
+}
 
-	t := &Table{names: names, cols: make([][]float64, len(names)), index: seen}
-	text := make([][]string, len(names)) // the text columns, as they turn up
-	row := 0
+// readRecords reads the data records of cr, whose line 1 is line line0+1
+// of the input.
+func (b *builder) readRecords(cr *csv.Reader, line0 int) error {
+	pos := func(j int) int { l, _ := cr.FieldPos(j); return line0 + l }
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
-		row++
 		if err != nil {
-			return nil, csvReadError(name, row, err)
+			return csvReadError(b.file, b.row+1, line0, err)
 		}
-		if len(rec) != len(names) {
-			l, _ := cr.FieldPos(0)
-			return nil, &CSVError{File: name, Line: l, Row: row,
-				Err: fmt.Errorf("%w: %d, but the header has %d", ErrRagged, len(rec), len(names))}
-		}
-		for j, s := range rec {
-			if text[j] != nil {
-				text[j] = append(text[j], textCell(s))
-				continue
-			}
-			v, err := parseCell(s)
-			if errors.Is(err, ErrNotNumber) {
-				// The column is text from here on; its earlier cells
-				// are written back as the numbers they read as.
-				l, _ := cr.FieldPos(j)
-				if t.why == nil {
-					t.why = map[int]*CSVError{}
-				}
-				t.why[j] = &CSVError{File: name, Line: l, Row: row, Column: names[j], Text: strings.TrimSpace(s), Err: textCellError{}}
-				text[j] = numbersAsText(t.cols[j], row)
-				text[j] = append(text[j], textCell(s))
-				t.cols[j] = nil
-				continue
-			}
-			if err != nil {
-				l, _ := cr.FieldPos(j)
-				return nil, &CSVError{File: name, Line: l, Row: row, Column: names[j], Text: s, Err: err}
-			}
-			t.cols[j] = append(t.cols[j], v)
+		if err := b.record(rec, pos); err != nil {
+			return err
 		}
 	}
-	t.n = row
-	for j := range t.cols {
-		if text[j] != nil {
-			t.setText(j, text[j])
-		} else if t.cols[j] == nil {
-			t.cols[j] = []float64{}
+}
+
+// record adds one record; line gives the line of field j.
+func (b *builder) record(rec []string, line func(j int) int) error {
+	b.row++
+	row := b.row
+	if len(rec) != len(b.names) {
+		return &CSVError{File: b.file, Line: line(0), Row: row,
+			Err: fmt.Errorf("%w: %d, but the header has %d", ErrRagged, len(rec), len(b.names))}
+	}
+	t := b.t
+	for k, j := range b.keep {
+		s := rec[j]
+		if b.text[k] != nil {
+			b.text[k] = append(b.text[k], textCell(s))
+			continue
+		}
+		v, err := parseCell(s)
+		if errors.Is(err, ErrNotNumber) {
+			// The column is text from here on; its earlier cells
+			// are written back as the numbers they read as.
+			if t.why == nil {
+				t.why = map[int]*CSVError{}
+			}
+			t.why[k] = &CSVError{File: b.file, Line: line(j), Row: row, Column: b.names[j], Text: strings.TrimSpace(s), Err: textCellError{}}
+			b.text[k] = numbersAsText(t.cols[k], row)
+			b.text[k] = append(b.text[k], textCell(s))
+			t.cols[k] = nil
+			continue
+		}
+		if err != nil {
+			return &CSVError{File: b.file, Line: line(j), Row: row, Column: b.names[j], Text: s, Err: err}
+		}
+		t.cols[k] = append(t.cols[k], v)
+	}
+	return nil
+}
+
+// table returns the table read.
+func (b *builder) table() *Table {
+	t := b.t
+	t.n = b.row
+	for k := range t.cols {
+		if b.text[k] != nil {
+			t.setText(k, b.text[k])
+		} else if t.cols[k] == nil {
+			t.cols[k] = []float64{}
 		}
 	}
-	return t, nil
+	return t
 }
 
 // textCellError is the error of the cell that made a column text: it is
@@ -231,11 +301,12 @@ func textCell(s string) string {
 	return strings.Clone(s)
 }
 
-// csvReadError converts an error from encoding/csv.
-func csvReadError(name string, row int, err error) error {
+// csvReadError converts an error from encoding/csv reading from line
+// line0+1 of the input.
+func csvReadError(name string, row, line0 int, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &CSVError{File: name, Line: pe.Line, Row: row, Err: pe.Err}
+		return &CSVError{File: name, Line: line0 + pe.Line, Row: row, Err: pe.Err}
 	}
 	if name != "" {
 		return fmt.Errorf("%s: %w", name, err)

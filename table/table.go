@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -32,6 +33,9 @@ type Table struct {
 	why   map[int]*CSVError
 	index map[string]int
 	n     int
+	// header, for a table of some of a CSV file's columns, is all of them:
+	// the columns Col's error lists.
+	header []string
 }
 
 // New returns a table holding the given columns, added in order with Add.
@@ -81,7 +85,7 @@ func (t *Table) Col(name string) ([]float64, error) {
 	if !ok {
 		return nil, t.noColumn(name)
 	}
-	if t.cols[j] == nil && t.text != nil && t.text[j] != nil {
+	if t.cols[j] == nil && t.isText(j) {
 		if e := t.why[j]; e != nil {
 			return nil, e
 		}
@@ -96,7 +100,13 @@ var ErrText = errors.New("holds text, not numbers")
 // IsText reports whether the column called name holds text.
 func (t *Table) IsText(name string) bool {
 	j, ok := t.index[name]
-	return ok && t.text != nil && t.text[j] != nil
+	return ok && t.isText(j)
+}
+
+// isText reports whether column j holds text (t.text is shorter than
+// the columns when numeric columns were added after the last text one).
+func (t *Table) isText(j int) bool {
+	return j < len(t.text) && t.text[j] != nil
 }
 
 // Text returns the text column called name (missing values are ""). The
@@ -130,12 +140,23 @@ func (t *Table) setText(j int, col []string) {
 	t.text[j] = col
 }
 
+// noColumn is the error for a column the table lacks, listing the
+// columns it has or, when read from some of a file's columns, the file's.
 func (t *Table) noColumn(name string) error {
-	if len(t.names) == 0 {
+	names := t.names
+	if t.header != nil { // the file's columns, then any added since
+		names = append([]string(nil), t.header...)
+		for _, s := range t.names {
+			if !slices.Contains(t.header, s) {
+				names = append(names, s)
+			}
+		}
+	}
+	if len(names) == 0 {
 		return fmt.Errorf("%w %q (the table has no columns)", ErrNoColumn, name)
 	}
-	q := make([]string, len(t.names))
-	for i, s := range t.names {
+	q := make([]string, len(names))
+	for i, s := range names {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return fmt.Errorf("%w %q (columns: %s)", ErrNoColumn, name, strings.Join(q, ", "))
@@ -229,6 +250,7 @@ func (t *Table) Rows(rows []int) *Table {
 		out.cols[j] = dst
 	}
 	out.why = t.why
+	out.header = t.header
 	return out
 }
 

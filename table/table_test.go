@@ -578,3 +578,23 @@ func TestReadCSVSep(t *testing.T) {
 		}
 	}
 }
+
+// TestAddAfterText: a numeric column added after a text one.
+func TestAddAfterText(t *testing.T) {
+	var tab Table
+	if err := tab.AddText("a", []string{"x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Add("b", []float64{1}); err != nil {
+		t.Fatal(err)
+	}
+	if !tab.IsText("a") || tab.IsText("b") {
+		t.Errorf("IsText: a %v, b %v", tab.IsText("a"), tab.IsText("b"))
+	}
+	if c, err := tab.Col("b"); err != nil || c[0] != 1 {
+		t.Errorf("Col(b): %v, %v", c, err)
+	}
+	if r := tab.Rows([]int{0, 0}); !r.IsText("a") || r.Len() != 2 {
+		t.Errorf("Rows: %v", r)
+	}
+}
