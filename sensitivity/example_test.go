@@ -1,0 +1,34 @@
+package sensitivity_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/redress-sim/redress/sensitivity"
+)
+
+// Sobol indices of the Ishigami function f = sin x1 + 7 sin² x2 +
+// 0.1 x3⁴ sin x1: analytically S1 = 0.314, 0.442, 0 and
+// ST = 0.558, 0.442, 0.244.
+func ExampleSobol() {
+	f := func(_ context.Context, x []float64) (float64, error) {
+		s := math.Sin(x[0])
+		return s + 7*math.Pow(math.Sin(x[1]), 2) + 0.1*math.Pow(x[2], 4)*s, nil
+	}
+	inputs := []sensitivity.Input{{Name: "x1", Lo: -math.Pi, Hi: math.Pi},
+		{Name: "x2", Lo: -math.Pi, Hi: math.Pi}, {Name: "x3", Lo: -math.Pi, Hi: math.Pi}}
+	res, err := sensitivity.Sobol(context.Background(), f, inputs, 4096, sensitivity.Options{Seed: 1, Bootstrap: -1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, in := range res.Inputs {
+		fmt.Printf("%s  S1 %.2f ± %.2f  ST %.2f ± %.2f\n", in.Name,
+			res.First[i].Estimate, res.First[i].SE, res.Total[i].Estimate, res.Total[i].SE)
+	}
+	// Output:
+	// x1  S1 0.32 ± 0.02  ST 0.55 ± 0.02
+	// x2  S1 0.40 ± 0.02  ST 0.42 ± 0.01
+	// x3  S1 -0.00 ± 0.02  ST 0.24 ± 0.01
+}
