@@ -218,8 +218,14 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no inputs", func() error { _, err := Sobol(ctx, ishigami, nil, 10, Options{}); return err }, "no inputs"},
 		{"reversed", func() error { _, err := Sobol(ctx, ishigami, []Input{{"a", 1, 1}}, 10, Options{}); return err }, "not below"},
-		{"infinite", func() error { _, err := Morris(ctx, ishigami, []Input{{"a", 0, math.Inf(1)}}, 10, 4, Options{}); return err }, "not finite"},
-		{"twice", func() error { _, err := Sobol(ctx, ishigami, []Input{{"a", 0, 1}, {"a", 0, 2}}, 10, Options{}); return err }, "twice"},
+		{"infinite", func() error {
+			_, err := Morris(ctx, ishigami, []Input{{"a", 0, math.Inf(1)}}, 10, 4, Options{})
+			return err
+		}, "not finite"},
+		{"twice", func() error {
+			_, err := Sobol(ctx, ishigami, []Input{{"a", 0, 1}, {"a", 0, 2}}, 10, Options{})
+			return err
+		}, "twice"},
 		{"rows", func() error { _, err := Sobol(ctx, ishigami, ok, 1, Options{}); return err }, "base rows"},
 		{"trajectories", func() error { _, err := Morris(ctx, ishigami, ok, 1, 4, Options{}); return err }, "trajectories"},
 		{"odd levels", func() error { _, err := Morris(ctx, ishigami, ok, 5, 3, Options{}); return err }, "grid levels"},
