@@ -28,7 +28,7 @@ func ExampleSobol() {
 			res.First[i].Estimate, res.First[i].SE, res.Total[i].Estimate, res.Total[i].SE)
 	}
 	// Output:
-	// x1  S1 0.32 ± 0.02  ST 0.55 ± 0.02
-	// x2  S1 0.40 ± 0.02  ST 0.42 ± 0.01
-	// x3  S1 -0.00 ± 0.02  ST 0.24 ± 0.01
+	// x1  S1 0.31 ± 0.02  ST 0.55 ± 0.02
+	// x2  S1 0.42 ± 0.01  ST 0.42 ± 0.01
+	// x3  S1 -0.01 ± 0.01  ST 0.24 ± 0.01
 }

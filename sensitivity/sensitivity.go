@@ -33,7 +33,8 @@
 //	V_Ti = (1/2N) Σ_j (f(A)_j − f(A_B^(i))_j)²             (Jansen 1999, (f))
 //	S_i = V_i / V,  S_Ti = V_Ti / V,
 //
-// V being the variance of the 2N outputs f(A) and f(B). Cost: N·(k+2)
+// V being the variance of the 2N outputs f(A) and f(B), all outputs
+// centred on their mean first (Sobol' 2001). Cost: N·(k+2)
 // model evaluations. The rows are independent uniform draws (keyed PCG
 // streams of math/rand/v2, one per row), so that every index is a smooth
 // function of means over N independent rows and its Monte Carlo standard
@@ -59,6 +60,9 @@
 //   - Sobol', I. M. (1993). Sensitivity estimates for nonlinear
 //     mathematical models. Mathematical Modeling and Computational
 //     Experiment 1, 407–414.
+//   - Sobol', I. M. (2001). Global sensitivity indices for nonlinear
+//     mathematical models and their Monte Carlo estimates. Mathematics
+//     and Computers in Simulation 55, 271–280.
 //   - Homma, T. & Saltelli, A. (1996). Importance measures in global
 //     sensitivity analysis of nonlinear models. Reliability Engineering &
 //     System Safety 52(1), 1–17.
@@ -80,10 +84,12 @@ package sensitivity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/redress-sim/redress/internal/parallel"
 )
@@ -266,4 +272,46 @@ func evaluate(ctx context.Context, m Model, n int, at func(e int) point, opt *Op
 		return nil, err
 	}
 	return ys, nil
+}
+
+// MarshalJSON writes the index with null for a non-finite number (an
+// interval without a bootstrap), which JSON cannot hold.
+func (x Index) MarshalJSON() ([]byte, error) {
+	b := []byte(`{"estimate":`)
+	b = appendNum(b, x.Estimate)
+	b = append(b, `,"se":`...)
+	b = appendNum(b, x.SE)
+	b = append(b, `,"ci_lo":`...)
+	b = appendNum(b, x.Lo)
+	b = append(b, `,"ci_hi":`...)
+	b = appendNum(b, x.Hi)
+	return append(b, '}'), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, null as NaN.
+func (x *Index) UnmarshalJSON(data []byte) error {
+	v := struct {
+		Estimate *float64 `json:"estimate"`
+		SE       *float64 `json:"se"`
+		Lo       *float64 `json:"ci_lo"`
+		Hi       *float64 `json:"ci_hi"`
+	}{}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	get := func(p *float64) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		return *p
+	}
+	*x = Index{Estimate: get(v.Estimate), SE: get(v.SE), Lo: get(v.Lo), Hi: get(v.Hi)}
+	return nil
+}
+
+func appendNum(b []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, x, 'g', -1, 64)
 }

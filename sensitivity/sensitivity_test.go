@@ -2,7 +2,9 @@ package sensitivity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -243,5 +245,56 @@ func TestErrors(t *testing.T) {
 	cancel()
 	if _, err := Sobol(cctx, ishigami, ok, 10, Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestIndexJSON(t *testing.T) {
+	for _, x := range []Index{{0.25, 0.01, 0.23, 0.27}, {0.5, 0.1, math.NaN(), math.NaN()}} {
+		b, err := json.Marshal(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var y Index
+		if err := json.Unmarshal(b, &y); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			t.Errorf("%s: read back %v, want %v", b, y, x)
+		}
+	}
+}
+
+// TestStandardErrors: over independent designs (seeds), the spread of
+// each Ishigami index matches its mean delta-method standard error.
+func TestStandardErrors(t *testing.T) {
+	const seeds, n = 200, 256
+	k := 3
+	est := make([][]float64, 2*k)
+	ses := make([]float64, 2*k)
+	for s := range seeds {
+		res, err := Sobol(context.Background(), ishigami, ishigamiInputs(), n, Options{Seed: uint64(100 + s), Bootstrap: -1, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range k {
+			est[i] = append(est[i], res.First[i].Estimate)
+			est[k+i] = append(est[k+i], res.Total[i].Estimate)
+			ses[i] += res.First[i].SE / seeds
+			ses[k+i] += res.Total[i].SE / seeds
+		}
+	}
+	for c, xs := range est {
+		var m, v float64
+		for _, x := range xs {
+			m += x / seeds
+		}
+		for _, x := range xs {
+			v += (x - m) * (x - m) / (seeds - 1)
+		}
+		ratio := ses[c] / math.Sqrt(v)
+		t.Logf("index %d: sd over seeds %.4f, mean SE %.4f, ratio %.2f", c, math.Sqrt(v), ses[c], ratio)
+		if ratio < 0.8 || ratio > 1.25 {
+			t.Errorf("index %d: mean SE %.4f against sd %.4f over %d seeds", c, ses[c], math.Sqrt(v), seeds)
+		}
 	}
 }

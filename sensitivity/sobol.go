@@ -31,7 +31,10 @@ func SobolEvaluations(n, k int) int { return n * (k + 2) }
 // over the inputs from n base rows (n ≥ 2): the first order by the
 // estimator of Saltelli et al. (2010, table 2 (b)), the total by Jansen's
 // (1999), both over the variance V of the 2n outputs f(A), f(B) (see the
-// package documentation). Each index has a delta-method standard error,
+// package documentation). The outputs are first centred on their mean
+// over A and B, as Sobol' (2001) advises: a constant shift changes no
+// index in expectation, but the first-order estimator's variance grows
+// with the square of the output's mean. Each index has a delta-method standard error,
 // the standard deviation of its influence function over the rows
 // divided by √n, and a percentile bootstrap interval over the rows.
 //
@@ -104,19 +107,29 @@ type sobolRows struct {
 	fAB    [][]float64
 }
 
-func splitRows(n, k int, ys []float64) sobolRows {
+// splitRows sorts the outputs by row, less c from every one.
+func splitRows(n, k int, ys []float64, c float64) sobolRows {
 	s := sobolRows{fA: make([]float64, n), fB: make([]float64, n), fAB: make([][]float64, k)}
 	for i := range s.fAB {
 		s.fAB[i] = make([]float64, n)
 	}
 	for j := range n {
 		row := ys[j*(k+2) : (j+1)*(k+2)]
-		s.fA[j], s.fB[j] = row[0], row[1]
+		s.fA[j], s.fB[j] = row[0]-c, row[1]-c
 		for i := range k {
-			s.fAB[i][j] = row[2+i]
+			s.fAB[i][j] = row[2+i] - c
 		}
 	}
 	return s
+}
+
+// meanAB is the mean output over the rows of A and B.
+func meanAB(n, k int, ys []float64) float64 {
+	var s float64
+	for j := range n {
+		s += ys[j*(k+2)] + ys[j*(k+2)+1]
+	}
+	return s / float64(2*n)
 }
 
 // rowTerms are the per-row summands of input i: u_j of the first-order
@@ -169,17 +182,15 @@ func ratioIndex(n int, term func(j int) (num, a, q float64), w []int, se bool) (
 // sobolIndices computes the indices and their errors from the outputs.
 func sobolIndices(inputs []Input, n int, ys []float64, opt *Options) (*SobolResult, error) {
 	k := len(inputs)
-	rows := splitRows(n, k, ys)
 	res := &SobolResult{Inputs: inputs, N: n, Evaluations: len(ys), Bootstrap: opt.bootstrap(), Level: opt.level(),
-		First: make([]Index, k), Total: make([]Index, k)}
-	var sa, sq float64
+		First: make([]Index, k), Total: make([]Index, k), Mean: meanAB(n, k, ys)}
+	rows := splitRows(n, k, ys, res.Mean)
+	var sq float64
 	for j := range n {
-		_, _, a, q := rows.terms(0, j)
-		sa += a
+		_, _, _, q := rows.terms(0, j)
 		sq += q
 	}
-	res.Mean = sa / float64(n)
-	res.Variance = sq/float64(n) - res.Mean*res.Mean
+	res.Variance = sq / float64(n)
 	if !(res.Variance > 0) {
 		return nil, fmt.Errorf("sensitivity: the output does not vary over the %d rows (variance %v): no index is defined", 2*n, res.Variance)
 	}
