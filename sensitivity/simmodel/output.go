@@ -65,12 +65,14 @@ func ParseOutput(s string) (Output, error) {
 }
 
 // check reports an output the scenario cannot give; truthIDs are the
-// estimand ids of its truth.json.
+// estimand ids of its truth.json (nil: unknown).
 func (o Output) check(sc *scenarios.Scenario, truthIDs []string) error {
 	bad := func(format string, a ...any) error { return &OutputError{o.Spec, fmt.Errorf(format, a...)} }
 	switch o.Kind {
 	case Truth:
-		if !slices.Contains(truthIDs, o.Estimand) {
+		// No ids: the probe run failed; an unknown id then fails the
+		// first evaluation.
+		if truthIDs != nil && !slices.Contains(truthIDs, o.Estimand) {
 			return bad("no estimand %q in a %s scenario's truth; estimands: %s", o.Estimand, sc.Mode, strings.Join(truthIDs, ", "))
 		}
 	case Bias:
