@@ -32,3 +32,26 @@ func ExampleSobol() {
 	// x2  S1 0.42 ± 0.01  ST 0.42 ± 0.01
 	// x3  S1 -0.01 ± 0.01  ST 0.24 ± 0.01
 }
+
+// Morris screening of f = 4·x1 + x2² + x1·x3 on [0, 1]³: x1 acts most;
+// the effects of x1 and x3 vary through their interaction, that of x2
+// through its curvature, so no σ is 0.
+func ExampleMorris() {
+	f := func(_ context.Context, x []float64) (float64, error) {
+		return 4*x[0] + x[1]*x[1] + x[0]*x[2], nil
+	}
+	inputs := []sensitivity.Input{{Name: "x1", Lo: 0, Hi: 1}, {Name: "x2", Lo: 0, Hi: 1}, {Name: "x3", Lo: 0, Hi: 1}}
+	res, err := sensitivity.Morris(context.Background(), f, inputs, 50, 4, sensitivity.Options{Seed: 1, Bootstrap: -1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, in := range res.Inputs {
+		e := res.Effects[i]
+		fmt.Printf("%s  μ* %.2f  μ %.2f  σ %.2f\n", in.Name, e.MuStar.Estimate, e.Mu, e.Sigma)
+	}
+	// Output:
+	// x1  μ* 4.47  μ 4.47  σ 0.38
+	// x2  μ* 0.96  μ 0.96  σ 0.33
+	// x3  μ* 0.55  μ 0.55  σ 0.37
+}
