@@ -154,7 +154,8 @@ func sensitivityPlots(dir string, res *sensResult) error {
 		return report.Scatter(filepath.Join(dir, "sensitivity-morris"),
 			fmt.Sprintf("%s: Morris screening of %s (r = %d)", res.Scenario, res.Output.Spec, m.Trajectories),
 			"μ* (mean |elementary effect|)", "σ (sd of the elementary effects)", pts,
-			report.ScatterOptions{Caption: fmt.Sprintf("Right: influential; high: interactions or curvature. Horizontal bars: %s bootstrap intervals of μ*.", ciHead(m.Level))})
+			report.ScatterOptions{Caption: fmt.Sprintf("Right: influential; high: interactions or curvature. Horizontal bars: %s%% bootstrap intervals of μ*.",
+				strconv.FormatFloat(100*m.Level, 'g', -1, 64))})
 	}
 	return nil
 }
