@@ -48,7 +48,7 @@ func ExampleMorris() {
 	}
 	for i, in := range res.Inputs {
 		e := res.Effects[i]
-		fmt.Printf("%s  μ* %.2f  μ %.2f  σ %.2f\n", in.Name, e.MuStar.Estimate, e.Mu, e.Sigma)
+		fmt.Printf("%s  μ* %.2f  μ %.2f  σ %.2f\n", in.Name, e.MuStar.Estimate, e.Mu.Estimate, e.Sigma.Estimate)
 	}
 	// Output:
 	// x1  μ* 4.47  μ 4.47  σ 0.38

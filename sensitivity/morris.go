@@ -8,13 +8,15 @@ import (
 )
 
 // MorrisEffect are the elementary-effect measures of one input, in output
-// units per full range of the input: μ* = mean |EE| (with its standard
-// error sd|EE|/√r and a bootstrap interval over the trajectories), μ =
-// mean EE and σ = sd EE.
+// units per full range of the input: μ* = mean |EE|, μ = mean EE and
+// σ = sd EE over the trajectories. The standard errors are sd|EE|/√r,
+// σ/√r and, for σ, the delta method's SE(σ²)/(2σ), with
+// Var(σ²) = (m4 − σ⁴·(r−3)/(r−1))/r, m4 the fourth central moment; the intervals are percentile bootstrap intervals over
+// the trajectories.
 type MorrisEffect struct {
-	MuStar Index   `json:"mu_star"`
-	Mu     float64 `json:"mu"`
-	Sigma  float64 `json:"sigma"`
+	MuStar Index `json:"mu_star"`
+	Mu     Index `json:"mu"`
+	Sigma  Index `json:"sigma"`
 }
 
 // MorrisResult holds the elementary-effect measures of every input.
@@ -134,35 +136,69 @@ func elementaryEffects(seed uint64, ys []float64, r, k, p int, delta float64) []
 func morrisEffects(seed uint64, ee [][]float64, b int, level float64) []MorrisEffect {
 	out := make([]MorrisEffect, len(ee))
 	for i, e := range ee {
-		n := float64(len(e))
-		var s, sa float64
-		for _, x := range e {
-			s += x
-			sa += math.Abs(x)
-		}
-		mu, mus := s/n, sa/n
-		var v, va float64
-		for _, x := range e {
-			v += (x - mu) * (x - mu)
-			va += (math.Abs(x) - mus) * (math.Abs(x) - mus)
-		}
-		out[i] = MorrisEffect{Mu: mu, Sigma: math.Sqrt(v / (n - 1)),
-			MuStar: Index{Estimate: mus, SE: math.Sqrt(va/(n-1)) / math.Sqrt(n)}}
+		out[i] = eeMoments(e)
 	}
-	boot := make([][]float64, len(ee))
+	boot := make([][3][]float64, len(ee)) // μ*, μ, σ per resample
 	if len(ee) > 0 {
 		resample(seed, purposeMorrisBoot, len(ee[0]), b, func(w []int) {
 			for i, e := range ee {
-				var sa float64
-				for t, c := range w {
-					sa += float64(c) * math.Abs(e[t])
-				}
-				boot[i] = append(boot[i], sa/float64(len(e)))
+				mus, mu, sd := weightedEE(e, w)
+				boot[i][0] = append(boot[i][0], mus)
+				boot[i][1] = append(boot[i][1], mu)
+				boot[i][2] = append(boot[i][2], sd)
 			}
 		})
 	}
 	for i := range out {
-		out[i].MuStar.Lo, out[i].MuStar.Hi = percentileCI(boot[i], level)
+		out[i].MuStar.Lo, out[i].MuStar.Hi = percentileCI(boot[i][0], level)
+		out[i].Mu.Lo, out[i].Mu.Hi = percentileCI(boot[i][1], level)
+		out[i].Sigma.Lo, out[i].Sigma.Hi = percentileCI(boot[i][2], level)
 	}
 	return out
+}
+
+// eeMoments returns μ*, μ and σ of one input's effects with their
+// standard errors.
+func eeMoments(e []float64) MorrisEffect {
+	n := float64(len(e))
+	mus, mu, sd := weightedEE(e, nil)
+	var va, m4 float64
+	for _, x := range e {
+		va += (math.Abs(x) - mus) * (math.Abs(x) - mus)
+		m4 += math.Pow(x-mu, 4) / n
+	}
+	sdSE := 0.0
+	if sd > 0 {
+		sdSE = math.Sqrt(math.Max(m4-math.Pow(sd, 4)*(n-3)/(n-1), 0)/n) / (2 * sd)
+	}
+	return MorrisEffect{
+		MuStar: Index{Estimate: mus, SE: math.Sqrt(va/(n-1)) / math.Sqrt(n)},
+		Mu:     Index{Estimate: mu, SE: sd / math.Sqrt(n)},
+		Sigma:  Index{Estimate: sd, SE: sdSE},
+	}
+}
+
+// weightedEE returns mean |e|, mean e and sd e (denominator n − 1) with
+// the counts w of a bootstrap resample (nil: all 1).
+func weightedEE(e []float64, w []int) (mus, mu, sd float64) {
+	var n, sa, s float64
+	for t, x := range e {
+		c := 1.0
+		if w != nil {
+			c = float64(w[t])
+		}
+		n += c
+		sa += c * math.Abs(x)
+		s += c * x
+	}
+	mus, mu = sa/n, s/n
+	var v float64
+	for t, x := range e {
+		c := 1.0
+		if w != nil {
+			c = float64(w[t])
+		}
+		v += c * (x - mu) * (x - mu)
+	}
+	return mus, mu, math.Sqrt(v / (n - 1))
 }

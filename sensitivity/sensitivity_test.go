@@ -131,8 +131,8 @@ func TestMorrisLinear(t *testing.T) {
 	}
 	for i, e := range res.Effects {
 		want := coef[i] * (in[i].Hi - in[i].Lo)
-		if math.Abs(e.Mu-want) > 1e-9 || math.Abs(e.MuStar.Estimate-math.Abs(want)) > 1e-9 || e.Sigma > 1e-9 {
-			t.Errorf("%s: μ %g μ* %g σ %g, want μ %g, σ 0", in[i].Name, e.Mu, e.MuStar.Estimate, e.Sigma, want)
+		if math.Abs(e.Mu.Estimate-want) > 1e-9 || math.Abs(e.MuStar.Estimate-math.Abs(want)) > 1e-9 || e.Sigma.Estimate > 1e-9 || e.Sigma.SE > 1e-9 {
+			t.Errorf("%s: μ %g μ* %g σ %v, want μ %g, σ 0", in[i].Name, e.Mu.Estimate, e.MuStar.Estimate, e.Sigma, want)
 		}
 	}
 	if res.Evaluations != 10*4 || res.Delta != 4.0/6 {
@@ -163,11 +163,11 @@ func TestMorrisRanking(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, e := range ish.Effects {
-		t.Logf("ishigami x%d: μ* %.3f (SE %.3f) μ %.3f σ %.3f", i+1, e.MuStar.Estimate, e.MuStar.SE, e.Mu, e.Sigma)
+		t.Logf("ishigami x%d: μ* %.3f (SE %.3f) μ %.3f (SE %.3f) σ %.3f (SE %.3f)", i+1, e.MuStar.Estimate, e.MuStar.SE, e.Mu.Estimate, e.Mu.SE, e.Sigma.Estimate, e.Sigma.SE)
 	}
 	x3 := ish.Effects[2]
-	if !(math.Abs(x3.Mu) < 3*x3.Sigma/math.Sqrt(200) && x3.Sigma > x3.MuStar.Estimate) {
-		t.Errorf("ishigami x3: μ %.3f σ %.3f μ* %.3f; want μ ≈ 0 and σ > μ*", x3.Mu, x3.Sigma, x3.MuStar.Estimate)
+	if !(math.Abs(x3.Mu.Estimate) < 3*x3.Mu.SE && x3.Sigma.Estimate > x3.MuStar.Estimate) {
+		t.Errorf("ishigami x3: μ %v σ %v μ* %v; want μ ≈ 0 and σ > μ*", x3.Mu, x3.Sigma, x3.MuStar)
 	}
 	if !(ish.Effects[0].MuStar.Estimate > x3.MuStar.Estimate && ish.Effects[1].MuStar.Estimate > 0) {
 		t.Errorf("ishigami μ*: %+v", ish.Effects)

@@ -101,7 +101,7 @@ func morrisRows(res *sensResult) [][]string {
 	for _, i := range ranked(len(m.Effects), func(i int) float64 { return m.Effects[i].MuStar.Estimate }) {
 		e := m.Effects[i]
 		rows = append(rows, []string{res.Params[i].Key, paramRange(res.Params[i]),
-			g4(e.MuStar.Estimate), g4(e.MuStar.SE), ci(e.MuStar, g4), g4(e.Mu), g4(e.Sigma)})
+			g4(e.MuStar.Estimate), g4(e.MuStar.SE), ci(e.MuStar, g4), g4(e.Mu.Estimate), g4(e.Sigma.Estimate)})
 	}
 	return rows
 }
@@ -148,13 +148,13 @@ func sensitivityPlots(dir string, res *sensResult) error {
 		var pts []report.Point
 		for i, p := range res.Params {
 			e := m.Effects[i]
-			pts = append(pts, report.Point{Label: p.Key, X: e.MuStar.Estimate, Y: e.Sigma, XLo: e.MuStar.Lo, XHi: e.MuStar.Hi,
-				YLo: math.NaN(), YHi: math.NaN()})
+			pts = append(pts, report.Point{Label: p.Key, X: e.MuStar.Estimate, Y: e.Sigma.Estimate, XLo: e.MuStar.Lo, XHi: e.MuStar.Hi,
+				YLo: e.Sigma.Lo, YHi: e.Sigma.Hi})
 		}
 		return report.Scatter(filepath.Join(dir, "sensitivity-morris"),
 			fmt.Sprintf("%s: Morris screening of %s (r = %d)", res.Scenario, res.Output.Spec, m.Trajectories),
 			"μ* (mean |elementary effect|)", "σ (sd of the elementary effects)", pts,
-			report.ScatterOptions{Caption: fmt.Sprintf("Right: influential; high: interactions or curvature. Horizontal bars: %s%% bootstrap intervals of μ*.",
+			report.ScatterOptions{Caption: fmt.Sprintf("Right: influential; high: interactions or curvature. Bars: %s%% bootstrap intervals of μ* and σ.",
 				strconv.FormatFloat(100*m.Level, 'g', -1, 64))})
 	}
 	return nil
