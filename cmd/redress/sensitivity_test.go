@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -104,5 +105,21 @@ func TestSensitivityInputErrors(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "sensitivity", "--help"); code != 0 || !strings.Contains(out, "N·(k+2)") || !strings.Contains(out, "Example:") {
 		t.Errorf("--help: exit %d:\n%s", code, out)
+	}
+}
+
+// TestSensitivityInterrupted: a cancelled analysis fails and leaves no
+// result file, nor a half-written design.
+func TestSensitivityInterrupted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	if code := Main(ctx, sensArgs(dir), &out, &errb); code != 1 || !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left %s", e.Name())
 	}
 }
