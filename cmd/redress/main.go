@@ -8,6 +8,7 @@
 //	redress merge DIR...           combine the shards of a bias study
 //	redress compare SCENARIO       compare the scenario's policies on common random numbers
 //	redress frontier SCENARIO ...  cost–retention frontier over a grid of policy levers
+//	redress sensitivity SCENARIO   Morris and Sobol' sensitivity of an output to scenario keys
 //	redress facts [SCENARIO]       the literature's regularities, measured on a scenario
 //	redress validate SCENARIO      check a scenario file
 //	redress init                   print the documented default scenario
@@ -62,6 +63,7 @@ func commands() []command {
 		{"merge", "combine the shards of a bias study into one result", cmdMerge},
 		{"compare", "compare the scenario's policies on common random numbers: truth, dashboard, costs", cmdCompare},
 		{"frontier", "evaluate a grid of policy levers: cost–retention Pareto frontier and best profit", cmdFrontier},
+		{"sensitivity", "Morris screening and Sobol' indices of an output over uncertain scenario keys", cmdSensitivity},
 		{"facts", "run the service-recovery literature's regularities as experiments on a scenario", cmdFacts},
 		{"serve", "the classroom page: lessons with sliders, in a browser", cmdServe},
 		{"validate", "check scenario files", cmdValidate},
@@ -130,8 +132,12 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: redress COMMAND [arguments]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run `redress COMMAND --help` for a command's flags and an example.")

@@ -336,6 +336,14 @@ func (ticks) Ticks(lo, hi float64) []plot.Tick {
 	if len(major) == 1 {
 		dec = tickDecimals(math.Abs(major[0]))
 	}
+	// Ticks need not sit on multiples of their spacing (0.005, 0.015,
+	// 0.025 are 0.01 apart): give the labels the decimals their values
+	// need, so that no two read the same.
+	for _, v := range major {
+		for p := math.Pow(10, float64(dec)); dec < 12 && math.Abs(v*p-math.Round(v*p)) > 1e-6; p *= 10 {
+			dec++
+		}
+	}
 	for i := range t {
 		if t[i].Label != "" {
 			t[i].Label = formatTick(t[i].Value, dec)

@@ -324,6 +324,16 @@ func TestTickLabels(t *testing.T) {
 			t.Errorf("tick label %q in scientific notation", tk.Label)
 		}
 	}
+	// Ticks off the multiples of their spacing keep distinct labels.
+	var labels []string
+	for _, tk := range (ticks{}).Ticks(0.0008, 0.0285) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if strings.Join(labels, " ") != "0.005 0.015 0.025" {
+		t.Errorf("ticks on [0.0008, 0.0285]: %q", labels)
+	}
 	if got := exactTick(0.3); got != "0.3" {
 		t.Errorf("exactTick(0.3) = %q", got)
 	}
