@@ -34,8 +34,8 @@ import (
 //
 // The result has the equations "treatment" (γ) and "outcome" (β, then δ),
 // standard errors from the observed information (−H)⁻¹; the auxiliary
-// entries "athrho", "rho" and the tests of ρ = 0 "wald_rho0",
-// "wald_rho0_p", "lr_rho0", "lr_rho0_p" (see rhoAux); and the effects of
+// entries "athrho", "rho"; the Tests of ρ = 0 "lr_rho0" and "wald_rho0"
+// (see rhoTests); and the effects of
 // the treatment on Pr(y = 1), averaged over the sample (Stata's
 // `margins, dydx(treatment)` with the treatment a factor):
 //
@@ -100,7 +100,8 @@ func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []floa
 	res := &Result{
 		Method: "biprobit", N: n, NSelected: 0,
 		Equations: eqs,
-		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll),
+		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1]),
+		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, false),
 		Effects:   biprobitEffects(xd, n, kx, d, fit.theta[kz:kz+kx], subCov(fit.cov, p, kz, kz+kx)),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}

@@ -55,12 +55,12 @@ func TestBiProbitVsR(t *testing.T) {
 		refCompare(t, ref, "bp.eff.se."+nm, a.StdError, bpTolSE, &mfs)
 	}
 	refCompare(t, ref, "bp.loglik", *res.LogLik, bpTolLL, &ml)
-	lr, _ := res.Aux("lr_rho0")
-	if want := 2 * (ref["bp.loglik"] - ref["bp.ll0"]); relDiff(lr.Estimate, want) > 1e-6 {
-		t.Errorf("lr_rho0 %.10g, R %.10g", lr.Estimate, want)
+	lr, _ := res.Test("lr_rho0")
+	if want := 2 * (ref["bp.loglik"] - ref["bp.ll0"]); relDiff(lr.Statistic, want) > 1e-6 {
+		t.Errorf("lr_rho0 %.10g, R %.10g", lr.Statistic, want)
 	}
 	t.Logf("biprobit vs R: max rel. diff estimates %.2g, SEs %.2g; effects %.2g, their SEs %.2g; log-likelihood %.2g; LR %.4f; %d Newton steps",
-		me, ms, mfe, mfs, ml, lr.Estimate, res.Iterations)
+		me, ms, mfe, mfs, ml, lr.Statistic, res.Iterations)
 	if _, err := res.MarshalJSON(); err != nil {
 		t.Error(err)
 	}

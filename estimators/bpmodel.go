@@ -327,37 +327,34 @@ func newtonML(eval func(theta, g, negH []float64) float64, theta0 []float64, nam
 	}
 }
 
-// rhoAux returns the auxiliary entries of a bivariate probit fit from
-// α = atanh ρ, its variance vaa, the maximised log-likelihood ll and that
-// of the model with ρ = 0 (the two separate probits), ll0:
-//
-//   - "athrho" = α with its (observed-information) standard error and
-//     "rho" = tanh α with the delta-method standard error (1 − ρ²)·SE(α),
-//     as Stata reports them;
-//   - "wald_rho0" = (α/SE(α))², the Wald statistic of ρ = 0, and
-//     "wald_rho0_p" its χ²(1) p-value (Stata's "Wald test of rho=0");
-//   - "lr_rho0" = 2(ℓ − ℓ₀), the likelihood-ratio statistic of ρ = 0, and
-//     "lr_rho0_p" its χ²(1) p-value ("LR test of rho=0").
-//
-// The four test entries are statistics, not parameters: they carry no
-// standard error (HasSE false).
-func rhoAux(alpha, vaa, ll, ll0 float64) []Aux {
+// rhoAux returns the auxiliary entries of a bivariate fit from α =
+// atanh ρ and its variance vaa: "athrho" = α with its standard error and
+// "rho" = tanh α with the delta-method standard error (1 − ρ²)·SE(α), as
+// Stata reports them.
+func rhoAux(alpha, vaa float64) []Aux {
 	rho := math.Tanh(alpha)
 	se := math.Sqrt(vaa)
-	wald := (alpha / se) * (alpha / se)
-	lr := math.Max(0, 2*(ll-ll0))
 	return []Aux{
 		{Name: "athrho", Estimate: alpha, StdError: se, HasSE: true},
 		{Name: "rho", Estimate: rho, StdError: (1 - rho*rho) * se, HasSE: true},
-		{Name: "wald_rho0", Estimate: wald},
-		{Name: "wald_rho0_p", Estimate: chi2p1(wald)},
-		{Name: "lr_rho0", Estimate: lr},
-		{Name: "lr_rho0_p", Estimate: chi2p1(lr)},
 	}
 }
 
-// chi2p1 is the upper tail Pr(χ²(1) > x) = erfc(√(x/2)).
-func chi2p1(x float64) float64 { return math.Erfc(math.Sqrt(x / 2)) }
+// rhoTests returns the tests of ρ = 0 of a bivariate fit, each χ²(1)
+// under the null: unless the covariance is clustered (when the likelihood
+// ratio has no χ² distribution, as Stata omits it under vce(cluster)),
+// "lr_rho0" = 2(ℓ − ℓ₀) with ll0 the maximum under ρ = 0, where the model
+// separates into its single equations ("LR test of indep. eqns."); and
+// "wald_rho0" = (α/SE(α))² (Stata's "Wald test of rho=0", from whatever
+// covariance vaa is, cluster-robust included).
+func rhoTests(alpha, vaa, ll, ll0 float64, clustered bool) []ChiSquareTest {
+	var t []ChiSquareTest
+	if !clustered {
+		t = append(t, chiSquareTest("lr_rho0", 2*(ll-ll0), 1))
+	}
+	return append(t, chiSquareTest("wald_rho0", alpha*alpha/vaa, 1))
+}
+
 
 // bpEquations returns the two equations of a bivariate probit fit.
 func bpEquations(fit *bpFit, first string, kz, kx int, zNames, xNames []string) ([]Equation, error) {

@@ -36,9 +36,9 @@ func ExampleHeckProbit() {
 		fmt.Printf("%-12s %8.4f (%.4f)\n", c.Term, c.Estimate, c.StdError)
 	}
 	rho, _ := res.Aux("rho")
-	lr, _ := res.Aux("lr_rho0")
+	lr, _ := res.Test("lr_rho0")
 	fmt.Printf("rho          %8.4f (%.4f)\n", rho.Estimate, rho.StdError)
-	fmt.Printf("LR test of rho = 0: chi2(1) = %.2f\n", lr.Estimate)
+	fmt.Printf("LR test of rho = 0: chi2(1) = %.2f\n", lr.Statistic)
 	fmt.Printf("log-likelihood %.4f\n", *res.LogLik)
 	// Output:
 	// (Intercept)   -0.2927 (0.0542)

@@ -76,7 +76,7 @@ func ExampleSwitching() {
 	for _, e := range res.Effects {
 		fmt.Printf("%-6s %7.4f (%.4f)\n", e.Name, e.Estimate, e.StdError)
 	}
-	for _, tst := range res.Tests() {
+	for _, tst := range res.Tests {
 		fmt.Printf("%s: chi2(%d) = %.2f, p = %.2g\n", tst.Name, tst.DF, tst.Statistic, tst.PValue)
 	}
 	// Output:

@@ -36,7 +36,10 @@ import (
 // "lnsigma" = log σ with their Hessian standard errors, and "rho", "sigma"
 // and "lambda" = ρσ with delta-method standard errors from the transformed
 // scale, as Stata reports them. LogLik is ℓ at the maximum; Iterations
-// counts Newton steps.
+// counts Newton steps. Tests holds the tests of ρ = 0 (see rhoTests):
+// "lr_rho0" against ℓ₀, the probit's log-likelihood plus the normal one
+// of least squares on the selected rows (the model separates when ρ = 0;
+// not with clusters), and "wald_rho0", as Stata's heckman prints them.
 //
 // With Options.Clusters the covariance of θ̂ is G/(G−1)·(−H)⁻¹(Σ_g s_g
 // s_g')(−H)⁻¹ (Stata's vce(cluster) for maximum likelihood), s_g the
@@ -123,7 +126,27 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 			return fail(err)
 		}
 	}
-	return bvResult("heckman", "selection", fit, n, n1, kz, kx, zNames, xNames)
+	res, err := bvResult("heckman", "selection", fit, n, n1, kz, kx, zNames, xNames)
+	if err != nil {
+		return nil, err
+	}
+	res.Tests = bvTests(fit, pf.ll+normalLogLik(ols.sse, n1), opts.Clusters != nil)
+	return res, nil
+}
+
+// bvTests returns the tests of ρ = 0 of a bivariate ML fit (see
+// rhoTests), ll0 the log-likelihood with ρ = 0: the probit's plus that of
+// the outcome regression by least squares.
+func bvTests(fit *bvFit, ll0 float64, clustered bool) []ChiSquareTest {
+	p := len(fit.theta)
+	return rhoTests(fit.theta[p-2], fit.cov[(p-2)*p+p-2], fit.ll, ll0, clustered)
+}
+
+// normalLogLik is the maximised normal log-likelihood of a least-squares
+// fit to n rows with residual sum of squares sse, σ̂² = sse/n:
+// −(n/2)(log(2πσ̂²) + 1).
+func normalLogLik(sse float64, n int) float64 {
+	return -float64(n) / 2 * (math.Log(2*math.Pi*sse/float64(n)) + 1)
 }
 
 // bvResult assembles the Result of a bivariate ML fit: equations

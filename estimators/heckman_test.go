@@ -10,6 +10,27 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// checkRhoTests checks res's tests of ρ = 0 against R: the LR statistic
+// 2(ℓ − ℓ₀), ℓ₀ = logLik(probit glm) + logLik(lm) (rRefML[tag.ll0]),
+// to 1e-6, and the Wald statistic against (athrho/SE)².
+func checkRhoTests(t *testing.T, res *Result, tag string) {
+	t.Helper()
+	lr, ok1 := res.Test("lr_rho0")
+	w, ok2 := res.Test("wald_rho0")
+	if !ok1 || !ok2 || len(res.Tests) != 2 {
+		t.Fatalf("%s: tests %+v, want lr_rho0 and wald_rho0", tag, res.Tests)
+	}
+	want := 2 * (rRefML[tag+".loglik"] - rRefML[tag+".ll0"])
+	if math.Abs(lr.Statistic-want) > 1e-6 || lr.DF != 1 {
+		t.Errorf("%s: LR test of ρ = 0 %+v, R χ²(1) = %.10f", tag, lr, want)
+	}
+	ath, _ := res.Aux("athrho")
+	if relDiff(w.Statistic, math.Pow(ath.Estimate/ath.StdError, 2)) > 1e-12 || w.DF != 1 {
+		t.Errorf("%s: Wald test of ρ = 0 %+v", tag, w)
+	}
+	t.Logf("%s: LR χ²(1) = %.6f (p %.4f), R %.6f; Wald %.6f (p %.4f)", tag, lr.Statistic, lr.PValue, want, w.Statistic, w.PValue)
+}
+
 // compareML checks an equation against rRefML[prefixEst.term] and
 // rRefML[prefixSE.term] with the given relative tolerances.
 func compareML(t *testing.T, eq Equation, prefixEst, prefixSE string, tolE, tolS float64, mr *maxRel) {
@@ -67,6 +88,26 @@ func mrozHeckmanW(t *testing.T) (Z *mat.Dense, s []float64, zn []string, X *mat.
 	return Z, m.col(nil, "inlf"), zn, X, m.col(nil, "lwage"), xn
 }
 
+// TestRhoTestsClustered: with clusters the LR test of ρ = 0 is dropped
+// (it has no χ² distribution) and the Wald test uses the cluster-robust
+// standard error of atanh ρ.
+func TestRhoTestsClustered(t *testing.T) {
+	Z, s, zn, X, y, xn := mrozHeckmanW(t)
+	ids := make([]int, len(s))
+	for i := range ids {
+		ids[i] = i / 3
+	}
+	res, err := Heckman(Z, s, zn, X, y, xn, Options{Clusters: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ath, _ := res.Aux("athrho")
+	if len(res.Tests) != 1 || res.Tests[0].Name != "wald_rho0" ||
+		relDiff(res.Tests[0].Statistic, math.Pow(ath.Estimate/ath.StdError, 2)) > 1e-12 {
+		t.Errorf("clustered tests %+v, athrho %+v", res.Tests, ath)
+	}
+}
+
 func TestMrozHeckmanML(t *testing.T) {
 	Z, s, zn, X, y, xn := mrozHeckmanW(t)
 	res, err := Heckman(Z, s, zn, X, y, xn, Options{})
@@ -83,6 +124,7 @@ func TestMrozHeckmanML(t *testing.T) {
 	if d := relDiff(*res.LogLik, rRefML["heckmanW.loglik"]); d > 1e-10 {
 		t.Errorf("log-likelihood %.12g, R %.12g", *res.LogLik, rRefML["heckmanW.loglik"])
 	}
+	checkRhoTests(t, res, "heckmanW")
 	// Stata `heckman lwage educ exper expersq, select(inlf = nwifeinc educ
 	// exper expersq age kidslt6 kidsge6)`, as printed: educ .1083502
 	// (.0148607), log likelihood −832.88509, rho .0266078.

@@ -44,8 +44,8 @@ import (
 //
 // The result has the equations "selection" (γ), "outcome" (β) and
 // "cutpoints" (κ₁, …, κ_{J−1}, named "cut1", …), standard errors from the
-// observed information (−H)⁻¹, and the auxiliary entries "athrho", "rho",
-// "wald_rho0", "wald_rho0_p", "lr_rho0" and "lr_rho0_p" (see rhoAux).
+// observed information (−H)⁻¹, the auxiliary entries "athrho" and "rho",
+// and the Tests of ρ = 0 "lr_rho0" and "wald_rho0" (see rhoTests).
 // Errors as for HeckProbit; a design whose columns are collinear with
 // each other or with the constant is rank deficient.
 func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
@@ -155,7 +155,8 @@ func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []f
 	res := &Result{
 		Method: "heckoprobit", N: n, NSelected: n1,
 		Equations: []Equation{eqS, eqX, eqC},
-		Auxiliary: rhoAux(th[q], fit.cov[p*p-1], ll, r0.ll),
+		Auxiliary: rhoAux(th[q], fit.cov[p*p-1]),
+		Tests:     rhoTests(th[q], fit.cov[p*p-1], ll, r0.ll, false),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}
 	if err := res.check(); err != nil {

@@ -26,10 +26,9 @@ import (
 //
 // Standard errors are from the observed information (−H)⁻¹ at the maximum.
 // The equations are "selection" (γ, zNames) and "outcome" (β, xNames); the
-// auxiliary entries are "athrho" and "rho" with standard errors and the
-// tests of ρ = 0 "wald_rho0", "wald_rho0_p", "lr_rho0", "lr_rho0_p" (see
-// rhoAux; the LR test compares ℓ with the sum of the two separate probit
-// log-likelihoods). LogLik is ℓ at the maximum and Iterations counts
+// auxiliary entries are "athrho" and "rho" with standard errors, and the
+// Tests of ρ = 0 "lr_rho0" and "wald_rho0" (see rhoTests; the LR test
+// compares ℓ with the sum of the two separate probit log-likelihoods). LogLik is ℓ at the maximum and Iterations counts
 // Newton steps of the joint fit.
 //
 // Inputs are as for Heckman: Z (n×kz) and s over all rows; X (n×kx) and y
@@ -93,7 +92,8 @@ func HeckProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []fl
 	res := &Result{
 		Method: "heckprobit", N: n, NSelected: n1,
 		Equations: eqs,
-		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll),
+		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1]),
+		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, false),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}
 	if err := res.check(); err != nil {

@@ -97,18 +97,17 @@ func TestHeckProbitVsR(t *testing.T) {
 		t.Logf("heckprobit vs R (%s): max rel. diff estimates %.2g, SEs %.2g, log-likelihood %.2g; %d Newton steps", src, me, ms, ml, res.Iterations)
 	}
 	// The LR test of ρ = 0 against the two separate probits (R's glm).
-	lr, _ := res.Aux("lr_rho0")
-	if want := 2 * (ref["hp.own.loglik"] - ref["hp.own.ll0"]); relDiff(lr.Estimate, want) > 1e-6 {
-		t.Errorf("lr_rho0 %.10g, R %.10g", lr.Estimate, want)
+	lr, _ := res.Test("lr_rho0")
+	if want := 2 * (ref["hp.own.loglik"] - ref["hp.own.ll0"]); relDiff(lr.Statistic, want) > 1e-6 {
+		t.Errorf("lr_rho0 %.10g, R %.10g", lr.Statistic, want)
 	}
-	lp, _ := res.Aux("lr_rho0_p")
-	if math.Abs(lp.Estimate-math.Erfc(math.Sqrt(lr.Estimate/2))) > 1e-15 {
-		t.Errorf("lr_rho0_p %g", lp.Estimate)
+	if lr.DF != 1 || math.Abs(lr.PValue-math.Erfc(math.Sqrt(lr.Statistic/2))) > 1e-15 {
+		t.Errorf("lr_rho0 %+v", lr)
 	}
 	ath, _ := res.Aux("athrho")
-	w, _ := res.Aux("wald_rho0")
-	if relDiff(w.Estimate, math.Pow(ath.Estimate/ath.StdError, 2)) > 1e-12 {
-		t.Errorf("wald_rho0 %g", w.Estimate)
+	w, _ := res.Test("wald_rho0")
+	if relDiff(w.Statistic, math.Pow(ath.Estimate/ath.StdError, 2)) > 1e-12 {
+		t.Errorf("wald_rho0 %g", w.Statistic)
 	}
 	if _, err := res.MarshalJSON(); err != nil {
 		t.Error(err)

@@ -40,6 +40,7 @@ var rRefML = map[string]float64{
 	"heckmanW.aux.se.sigma":        0.022707498339629137,
 	"heckmanW.aux.se.lambda":       0.097605801616984927,
 	"heckmanW.loglik":              -832.88508072552543,
+	"heckmanW.ll0":                 -832.90116470394764,
 	"treat2.sel.est.(Intercept)":   -0.25748457694909654,
 	"treat2.sel.est.x1":            0.37681879625692194,
 	"treat2.sel.est.z1":            0.73108496434933146,
@@ -79,4 +80,5 @@ var rRefML = map[string]float64{
 	"treatML.aux.se.sigma":         0.042646151367726634,
 	"treatML.aux.se.lambda":        0.11246445401192316,
 	"treatML.loglik":               -2261.6690381072917,
+	"treatML.ll0":                  -2281.9168253909479,
 }

@@ -131,6 +131,35 @@ type Result struct {
 	// Params is the number of estimated parameters behind LogLik (AIC and
 	// BIC count them); 0 without a log-likelihood.
 	Params int
+	// Tests are the model's own hypothesis tests — of independent
+	// equations (ρ = 0) for the joint models — in the order the
+	// estimator reports them.
+	Tests []ChiSquareTest
+}
+
+// ChiSquareTest is a hypothesis test whose statistic is χ²(DF) under the
+// null: its Name, the Statistic, DF and the upper-tail PValue.
+type ChiSquareTest struct {
+	Name      string
+	Statistic float64
+	DF        int
+	PValue    float64
+}
+
+func chiSquareTest(name string, stat float64, df int) ChiSquareTest {
+	stat = math.Max(stat, 0) // an LR statistic a hair below 0 is 0
+	return ChiSquareTest{Name: name, Statistic: stat, DF: df,
+		PValue: distuv.ChiSquared{K: float64(df)}.Survival(stat)}
+}
+
+// Test returns the test called name and whether r reports it.
+func (r *Result) Test(name string) (ChiSquareTest, bool) {
+	for _, t := range r.Tests {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return ChiSquareTest{}, false
 }
 
 // AIC is Akaike's criterion −2ℓ + 2p, and false without a log-likelihood.
@@ -206,6 +235,11 @@ func (r *Result) check() error {
 			return err
 		}
 	}
+	for _, t := range r.Tests {
+		if err := bad("test "+t.Name, t.Statistic+t.PValue); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -213,11 +247,12 @@ func (r *Result) check() error {
 //
 //	{"method":..., "n":..., "n_selected":..., "equations":{...},
 //	 "auxiliary":{...}, "effects":{...}, "converged":..., "iterations":...,
-//	 "log_likelihood":...}
+//	 "log_likelihood":..., "aic":..., "bic":..., "tests":{...}, "fit":{...}}
 //
 // Equations and auxiliary parameters appear in the order the estimator
 // produced them; auxiliary parameters without a standard error carry only
-// "estimate".
+// "estimate". "tests" (see testsJSON) and "fit" appear only where the
+// method has them.
 func (r *Result) MarshalJSON() ([]byte, error) {
 	if err := r.check(); err != nil {
 		return nil, err
@@ -299,6 +334,9 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			b.WriteString("null")
 		}
 	}
+	if err := r.testsJSON(&b); err != nil {
+		return nil, err
+	}
 	if r.Fit != nil {
 		b.WriteString(`,"fit":`)
 		f := r.Fit
@@ -308,6 +346,36 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// testsJSON writes the key "tests", when r has any:
+//
+//	,"tests":{"lr_rho0":{"statistic":…,"df":1,"p_value":…},…}
+func (r *Result) testsJSON(b *bytes.Buffer) error {
+	if len(r.Tests) == 0 {
+		return nil
+	}
+	type jt struct {
+		Statistic float64 `json:"statistic"`
+		DF        int     `json:"df"`
+		PValue    float64 `json:"p_value"`
+	}
+	b.WriteString(`,"tests":{`)
+	for i, t := range r.Tests {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(t.Name)
+		v, err := json.Marshal(jt{t.Statistic, t.DF, t.PValue})
+		if err != nil {
+			return err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return nil
 }
 
 // jsonCoef is a coefficient in the JSON form: with its Wald statistic,

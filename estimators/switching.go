@@ -1,87 +1,13 @@
 package estimators
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
-
-// ChiSquareTest is a hypothesis test whose statistic is χ²(DF) under the
-// null: its Name, the Statistic, DF and the upper-tail PValue.
-type ChiSquareTest struct {
-	Name      string
-	Statistic float64
-	DF        int
-	PValue    float64
-}
-
-func chiSquareTest(name string, stat float64, df int) ChiSquareTest {
-	return ChiSquareTest{Name: name, Statistic: stat, DF: df,
-		PValue: distuv.ChiSquared{K: float64(df)}.Survival(math.Max(stat, 0))}
-}
-
-// SwitchingResult is the result of Switching: the common Result (method
-// "switching") and the two tests of independent equations, ρ₁ = ρ₀ = 0.
-//
-// LR ("lr_independent") is 2(ℓ − ℓ₀), where ℓ₀ is the maximum under
-// independence: the selection probit's log-likelihood plus those of the
-// two regime regressions by least squares with σ̂ⱼ² = SSEⱼ/nⱼ (the model
-// separates when ρ₁ = ρ₀ = 0). It is the test printed by Stata's movestay
-// (Lokshin & Sajaia 2004). Wald ("wald_independent") is a'V⁻¹a with a the
-// estimates of (atanh ρ₁, atanh ρ₀) and V their covariance, as Stata's
-// heckman reports its test of ρ = 0. Both are χ²(2) under the null.
-type SwitchingResult struct {
-	*Result
-	LR, Wald ChiSquareTest
-	// LogLikIndependent is ℓ₀, the log-likelihood under ρ₁ = ρ₀ = 0.
-	LogLikIndependent float64
-}
-
-// Tests returns the likelihood-ratio and Wald tests of independence.
-func (s *SwitchingResult) Tests() []ChiSquareTest { return []ChiSquareTest{s.LR, s.Wald} }
-
-// MarshalJSON writes the Result's JSON object (see Result.MarshalJSON)
-// with one more key at the end, "tests":
-//
-//	"tests":{"lr_independent":{"statistic":…,"df":2,"p_value":…},
-//	         "wald_independent":{…}}
-func (s *SwitchingResult) MarshalJSON() ([]byte, error) {
-	base, err := s.Result.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	type jt struct {
-		Statistic float64 `json:"statistic"`
-		DF        int     `json:"df"`
-		PValue    float64 `json:"p_value"`
-	}
-	var b bytes.Buffer
-	b.Write(base[:len(base)-1])
-	b.WriteString(`,"tests":{`)
-	for i, t := range s.Tests() {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		for _, v := range []float64{t.Statistic, t.PValue} {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%s: test %s is %v", s.Method, t.Name, v)
-			}
-		}
-		k, _ := json.Marshal(t.Name)
-		v, _ := json.Marshal(jt{t.Statistic, t.DF, t.PValue})
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteString("}}")
-	return b.Bytes(), nil
-}
 
 // Switching fits the endogenous switching regression model (tobit type 5;
 // Maddala 1983, Limited-Dependent and Qualitative Variables in
@@ -117,6 +43,15 @@ func (s *SwitchingResult) MarshalJSON() ([]byte, error) {
 // "lnsigma1", "lnsigma0" (Hessian SEs) and "rho1", "rho0", "sigma1",
 // "sigma0" (delta-method SEs).
 //
+// Tests (Result.Tests) of independent equations, ρ₁ = ρ₀ = 0, both
+// χ²(2) under the null: "lr_independent" is 2(ℓ − ℓ₀), ℓ₀ the maximum
+// under independence — the selection probit's log-likelihood plus those of
+// the two regime regressions by least squares with σ̂ⱼ² = SSEⱼ/nⱼ (the
+// model separates when ρ₁ = ρ₀ = 0) — the test printed by Stata's movestay
+// (Lokshin & Sajaia 2004); "wald_independent" is a'V⁻¹a with a the
+// estimates of (atanh ρ₁, atanh ρ₀) and V their covariance, as Stata's
+// heckman reports its test of ρ = 0.
+//
 // NSelected is the number of rows in regime 1; LogLik is ℓ at the
 // maximum and Params = kz + k₁ + k₀ + 4.
 //
@@ -143,8 +78,8 @@ func (s *SwitchingResult) MarshalJSON() ([]byte, error) {
 // in a regime for its coefficients and (σ, ρ), a rank-deficient design
 // (in the regime rows for X₁ and X₀), non-finite input, failure of the
 // selection probit, and non-convergence within Options.MaxIter iterations.
-func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Names []string, X0 *mat.Dense, x0Names []string, y []float64, opts Options) (*SwitchingResult, error) {
-	fail := func(err error) (*SwitchingResult, error) { return nil, fmt.Errorf("switching: %w", err) }
+func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Names []string, X0 *mat.Dense, x0Names []string, y []float64, opts Options) (*Result, error) {
+	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("switching: %w", err) }
 	in, err := checkSwitching(Z, d, zNames, X1, x1Names, X0, x0Names, y)
 	if err != nil {
 		return fail(err)
@@ -211,23 +146,23 @@ func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Name
 	}
 	effects := switchingEffects(th, V, Z.RawMatrix(), x1r, x0r, d, kz, k1, k0)
 
-	ll := fit.ll
-	res := &Result{Method: "switching", N: n, NSelected: len(in.rows1),
-		Equations: eqs, Auxiliary: aux, Effects: effects,
-		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p}
-	if err := res.check(); err != nil {
-		return nil, err
-	}
-
 	// Tests of ρ₁ = ρ₀ = 0.
+	ll := fit.ll
 	ll0 := pf.ll + st1.llIndep + st0.llIndep
 	a1, a0 := th[ia], th[ia+1]
 	v11, v10, v00 := V[ia*p+ia], V[ia*p+ia+1], V[(ia+1)*p+ia+1]
-	det := v11*v00 - v10*v10
-	wald := (a1*a1*v00 - 2*a1*a0*v10 + a0*a0*v11) / det
-	return &SwitchingResult{Result: res, LogLikIndependent: ll0,
-		LR:   chiSquareTest("lr_independent", 2*(ll-ll0), 2),
-		Wald: chiSquareTest("wald_independent", wald, 2)}, nil
+	wald := (a1*a1*v00 - 2*a1*a0*v10 + a0*a0*v11) / (v11*v00 - v10*v10)
+	res := &Result{Method: "switching", N: n, NSelected: len(in.rows1),
+		Equations: eqs, Auxiliary: aux, Effects: effects,
+		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
+		Tests: []ChiSquareTest{
+			chiSquareTest("lr_independent", 2*(ll-ll0), 2),
+			chiSquareTest("wald_independent", wald, 2),
+		}}
+	if err := res.check(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // switchInput are the validated rows of each regime.

@@ -77,27 +77,29 @@ func TestSwitchingVsR(t *testing.T) {
 	if len(res.Effects) != 3 {
 		t.Errorf("%d effects, want att, atu, ate", len(res.Effects))
 	}
+	lrT, _ := res.Test("lr_independent")
+	waldT, _ := res.Test("wald_independent")
 	for _, c := range []struct {
 		name      string
 		got, want float64
 	}{
-		{"log-likelihood under independence", res.LogLikIndependent, ref["sw.loglik_indep"]},
-		{"LR statistic", res.LR.Statistic, ref["sw.lr"]},
+		{"log-likelihood under independence", *res.LogLik - lrT.Statistic/2, ref["sw.loglik_indep"]},
+		{"LR statistic", lrT.Statistic, ref["sw.lr"]},
 	} {
 		if math.Abs(c.got-c.want) > 1e-6 {
 			t.Errorf("%s %.10f, R %.10f", c.name, c.got, c.want)
 		}
 	}
-	if relDiff(res.Wald.Statistic, ref["sw.wald"]) > 1e-4 {
-		t.Errorf("Wald statistic %.10f, R %.10f", res.Wald.Statistic, ref["sw.wald"])
+	if relDiff(waldT.Statistic, ref["sw.wald"]) > 1e-4 {
+		t.Errorf("Wald statistic %.10f, R %.10f", waldT.Statistic, ref["sw.wald"])
 	}
-	if res.LR.DF != 2 || res.Wald.DF != 2 || relDiff(res.LR.PValue, math.Exp(-res.LR.Statistic/2)) > 1e-10 {
-		t.Errorf("tests %+v %+v", res.LR, res.Wald)
+	if lrT.DF != 2 || waldT.DF != 2 || relDiff(lrT.PValue, math.Exp(-lrT.Statistic/2)) > 1e-10 {
+		t.Errorf("tests %+v %+v", lrT, waldT)
 	}
 	att, _ := res.effect("att")
 	atu, _ := res.effect("atu")
 	t.Logf("max |Δ estimate| %.2g, max rel. Δ SE %.2g; ℓ %.8f; att %.4f (%.4f), atu %.4f (%.4f); LR %.4f, Wald %.4f; %d iterations",
-		maxE, maxS, *res.LogLik, att.Estimate, att.StdError, atu.Estimate, atu.StdError, res.LR.Statistic, res.Wald.Statistic, res.Iterations)
+		maxE, maxS, *res.LogLik, att.Estimate, att.StdError, atu.Estimate, atu.StdError, lrT.Statistic, waldT.Statistic, res.Iterations)
 
 	// JSON: the Result's object with the tests appended.
 	b, err := json.Marshal(res)
@@ -115,7 +117,17 @@ func TestSwitchingVsR(t *testing.T) {
 	}
 }
 
-func (r *SwitchingResult) effect(name string) (Aux, bool) {
+// test returns r's test called name, failing t without it.
+func test(t *testing.T, r *Result, name string) ChiSquareTest {
+	t.Helper()
+	c, ok := r.Test(name)
+	if !ok {
+		t.Fatalf("%s: no test %q", r.Method, name)
+	}
+	return c
+}
+
+func (r *Result) effect(name string) (Aux, bool) {
 	for _, a := range r.Effects {
 		if a.Name == name {
 			return a, true
@@ -191,10 +203,10 @@ func TestSwitchingMonteCarlo(t *testing.T) {
 	type target struct {
 		name  string
 		truth func(tr [3]float64) float64
-		get   func(r *SwitchingResult) (float64, float64)
+		get   func(r *Result) (float64, float64)
 	}
-	coef := func(eq string, j int) func(r *SwitchingResult) (float64, float64) {
-		return func(r *SwitchingResult) (float64, float64) {
+	coef := func(eq string, j int) func(r *Result) (float64, float64) {
+		return func(r *Result) (float64, float64) {
 			e, _ := r.Equation(eq)
 			return e.Coefs[j].Estimate, e.Coefs[j].StdError
 		}
@@ -212,13 +224,13 @@ func TestSwitchingMonteCarlo(t *testing.T) {
 		name string
 		v    float64
 	}{{"athrho1", math.Atanh(swRho1)}, {"athrho0", math.Atanh(swRho0)}} {
-		targets = append(targets, target{rc.name, fixed(rc.v), func(r *SwitchingResult) (float64, float64) {
+		targets = append(targets, target{rc.name, fixed(rc.v), func(r *Result) (float64, float64) {
 			a, _ := r.Aux(rc.name)
 			return a.Estimate, a.StdError
 		}})
 	}
 	for j, nm := range []string{"att", "atu", "ate"} {
-		targets = append(targets, target{nm, func(tr [3]float64) float64 { return tr[j] }, func(r *SwitchingResult) (float64, float64) {
+		targets = append(targets, target{nm, func(tr [3]float64) float64 { return tr[j] }, func(r *Result) (float64, float64) {
 			a, _ := r.effect(nm)
 			return a.Estimate, a.StdError
 		}})
@@ -330,8 +342,8 @@ func TestSwitchingIndependentTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.LR.PValue > 1e-4 || res.Wald.PValue > 1e-4 {
-		t.Errorf("independence not rejected: LR %+v, Wald %+v", res.LR, res.Wald)
+	if lrT, waldT := test(t, res, "lr_independent"), test(t, res, "wald_independent"); lrT.PValue > 1e-4 || waldT.PValue > 1e-4 {
+		t.Errorf("independence not rejected: LR %+v, Wald %+v", lrT, waldT)
 	}
 	// Independent equations: redraw y with the regime errors independent
 	// of u (y keeps the same regime means).
@@ -351,7 +363,7 @@ func TestSwitchingIndependentTests(t *testing.T) {
 		if err != nil {
 			t.Fatalf("replication %d: %v", rep, err)
 		}
-		if res.LR.PValue < 0.05 {
+		if test(t, res, "lr_independent").PValue < 0.05 {
 			rejected++
 		}
 	}
@@ -412,8 +424,9 @@ func TestSwitchingRelabel(t *testing.T) {
 		near(m[0]+" SE", xb.StdError, xa.StdError)
 	}
 	near("log-likelihood", *b.LogLik, *a.LogLik)
-	near("LR", b.LR.Statistic, a.LR.Statistic)
-	near("Wald", b.Wald.Statistic, a.Wald.Statistic)
+	for _, name := range []string{"lr_independent", "wald_independent"} {
+		near(name, test(t, b, name).Statistic, test(t, a, name).Statistic)
+	}
 }
 
 // TestSwitchingDifferentRegressorsVsR: x2 enters regime 1 only (k₁ = 3,

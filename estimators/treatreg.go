@@ -217,7 +217,9 @@ func treatTwoStep(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []
 // with ρ̂ clamped into (−0.99, 0.99). Standard errors of γ̂, β̂ and δ̂ come
 // from (−H)⁻¹ at the maximum; "athrho", "lnsigma", "rho", "sigma" and
 // "lambda" (= ρσ) are reported as by Heckman, with delta-method standard
-// errors. ate = att = atu = δ̂. The method is "treatreg"; NSelected is
+// errors. ate = att = atu = δ̂. Tests holds the tests of ρ = 0 (see
+// rhoTests; ℓ₀ is the probit's log-likelihood plus the normal one of least
+// squares of y on x and d). The method is "treatreg"; NSelected is
 // the number of treated rows. Non-convergence within Options.MaxIter
 // Newton steps is an error naming the count.
 func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, treatName string, opts Options) (*Result, error) {
@@ -267,5 +269,13 @@ func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []fl
 		return nil, err
 	}
 	res.Effects = effectsOf(res.Equations[1].Coefs[kx])
+	ols, err := lsOnRows(n, kx+1, xNamesT, func(i int, dst []float64) {
+		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
+		dst[kx], dst[kx+1] = d[i], y[i]
+	})
+	if err != nil { // cannot be: the two-step fit ran the same regression
+		return fail(err)
+	}
+	res.Tests = bvTests(fit, pf.ll+normalLogLik(ols.sse, n), opts.Clusters != nil)
 	return res, nil
 }

@@ -95,6 +95,7 @@ func TestTreatRegReference(t *testing.T) {
 	if d := relDiff(*ml.LogLik, rRefML["treatML.loglik"]); d > 1e-10 {
 		t.Errorf("log-likelihood %.12g, R %.12g", *ml.LogLik, rRefML["treatML.loglik"])
 	}
+	checkRhoTests(t, ml, "treatML")
 	if ml.Method != "treatreg" || ml.NSelected != two.NSelected || len(ml.Effects) != 3 ||
 		ml.Effects[0].Estimate != ml.Equations[1].Coefs[2].Estimate {
 		t.Errorf("treatreg-ml result: %+v", ml)

@@ -365,6 +365,19 @@ func printResult(w io.Writer, r *estimate.Result, title, data string, md bool) {
 		}
 		grid(w, []string{"parameter", "estimate", "std. error"}, rows, md)
 	}
+	if len(r.Tests) > 0 {
+		var rows [][]string
+		for _, t := range r.Tests {
+			rows = append(rows, []string{t.Name, fmt.Sprintf("%.4f", t.Statistic), fmt.Sprint(t.DF), pValue(t.PValue)})
+		}
+		fmt.Fprintln(w)
+		if md {
+			fmt.Fprint(w, "**tests**\n\n")
+		} else {
+			fmt.Fprintln(w, "tests")
+		}
+		grid(w, []string{"test", "chi2", "df", "p-value"}, rows, md)
+	}
 	fmt.Fprintln(w)
 	line := "closed form"
 	switch {

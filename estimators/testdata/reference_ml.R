@@ -95,6 +95,9 @@ s2 <- sum(h2$residuals^2) / sum(sel) + bl^2 * mean(l * (l + zg[sel]))
 rho0 <- max(-0.99, min(0.99, bl / sqrt(s2)))
 th0 <- c(coef(g), h2$coefficients[1:ncol(X)], atanh(rho0), log(sqrt(s2)))
 bvML(th0, Z, X, y, ifelse(sel, 1, 0), "heckmanW", "sel")
+# ℓ under ρ = 0: the probit plus the normal regression of the selected rows
+# (R's logLik of lm is the ML one, σ² = SSE/n).
+put("heckmanW.ll0", logLik(g) + logLik(lm(lwage ~ educ + exper + expersq, data = mroz[sel, ])))
 
 # ---- Endogenous treatment: simulated sample -------------------------------
 set.seed(20260123)
@@ -136,6 +139,7 @@ cat("sigma", sqrt(sigma2), "rho", rho, "\n")
 X <- model.matrix(~ x1, data = sim); X <- cbind(X, treatment = sim$d)
 th0 <- c(gam, b[1:ncol(X)], atanh(max(-0.99, min(0.99, rho))), log(sqrt(sigma2)))
 bvML(th0, Z, X, sim$y, qq, "treatML", "sel")
+put("treatML.ll0", logLik(g) + logLik(lm(y ~ x1 + d, data = sim)))
 
 # ---- Go file ------------------------------------------------------------
 keys <- names(ref)
