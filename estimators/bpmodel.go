@@ -355,7 +355,6 @@ func rhoTests(alpha, vaa, ll, ll0 float64, clustered bool) []ChiSquareTest {
 	return append(t, chiSquareTest("wald_rho0", alpha*alpha/vaa, 1))
 }
 
-
 // bpEquations returns the two equations of a bivariate probit fit.
 func bpEquations(fit *bpFit, first string, kz, kx int, zNames, xNames []string) ([]Equation, error) {
 	p := kz + kx + 1
