@@ -26,11 +26,10 @@ func ExampleOProbit() {
 	if err != nil {
 		panic(err)
 	}
-	for _, c := range res.Equations[0].Coefs {
-		fmt.Printf("%-9s %8.4f (%.4f)\n", c.Term, c.Estimate, c.StdError)
-	}
-	for _, a := range res.Auxiliary {
-		fmt.Printf("%-9s %8.4f (%.4f)\n", a.Name, a.Estimate, a.StdError)
+	for _, eq := range res.Equations[:2] { // outcome, cutpoints
+		for _, c := range eq.Coefs {
+			fmt.Printf("%-9s %8.4f (%.4f)\n", c.Term, c.Estimate, c.StdError)
+		}
 	}
 	fmt.Printf("log-likelihood %.3f\n", *res.LogLik)
 	// Output:

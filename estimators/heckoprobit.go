@@ -158,6 +158,7 @@ func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []f
 		Auxiliary: rhoAux(th[q], fit.cov[p*p-1]),
 		Tests:     rhoTests(th[q], fit.cov[p*p-1], ll, r0.ll, false),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
+		Cov: fullCov(fit.cov, p), CovNames: covNames([]string{"selection", "outcome", "cutpoints"}, zNames, xNames, cutNames, []string{"athrho"}),
 	}
 	if err := res.check(); err != nil {
 		return nil, err

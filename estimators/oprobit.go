@@ -45,11 +45,11 @@ import (
 // Convergence requires the Newton decrement g'(−H)⁻¹g below 1e-10 and a
 // last Newton step below 1e-6·(1 + |θⱼ|) in every parameter.
 //
-// The result has the equation "outcome" (β with observed-information
-// standard errors, the square roots of the diagonal of (−H)⁻¹), the
-// auxiliary parameters "cut1" … "cut{K−1}" (κ, with standard errors; cutj
-// separates the j-th and (j+1)-th smallest values of y), LogLik and Params
-// = k + K − 1.
+// The result has the equations "outcome" (β with observed-information
+// standard errors, the square roots of the diagonal of (−H)⁻¹) and
+// "cutpoints" ("cut1" … "cut{K−1}": κ, with standard errors; cutj
+// separates the j-th and (j+1)-th smallest values of y), the covariance
+// Cov of (β, κ), LogLik and Params = k + K − 1.
 //
 // For every category j (value v) the equation "marginal_effects_v" holds
 // the average marginal effects of the regressors on P(y = j),
@@ -147,12 +147,11 @@ func OProbit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, 
 	if err != nil {
 		return fail(err)
 	}
-	aux := make([]Aux, K-1)
-	for j := range aux {
-		v := fit.cov[(k+j)*p+k+j]
-		aux[j] = Aux{Name: pnames[k+j], Estimate: fit.theta[k+j], StdError: math.Sqrt(v), HasSE: true}
+	cuts, err := equation("cutpoints", pnames[k:], fit.theta[k:], subCov(fit.cov, p, k, p))
+	if err != nil {
+		return fail(err)
 	}
-	eqs := []Equation{eq}
+	eqs := []Equation{eq, cuts}
 	for j := 0; j < K; j++ {
 		me, err := opMarginalEffects(m, fit, j, "marginal_effects_"+strconv.FormatFloat(cats[j], 'g', -1, 64), names)
 		if err != nil {
@@ -161,8 +160,9 @@ func OProbit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, 
 		eqs = append(eqs, me)
 	}
 	ll := fit.ll
-	res := &Result{Method: "oprobit", N: n, Equations: eqs, Auxiliary: aux,
-		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p}
+	res := &Result{Method: "oprobit", N: n, Equations: eqs,
+		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
+		Cov: fullCov(fit.cov, p), CovNames: covNames([]string{"outcome", "cutpoints"}, names, pnames[k:])}
 	if err := res.check(); err != nil {
 		return nil, err
 	}

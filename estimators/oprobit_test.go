@@ -119,11 +119,16 @@ func TestOProbitVsR(t *testing.T) {
 	for _, c := range eq.Coefs {
 		check(c.Term, c.Estimate, c.StdError, "est."+c.Term, "se."+c.Term)
 	}
-	if len(res.Auxiliary) != 4 {
-		t.Fatalf("%d cutpoints, want 4", len(res.Auxiliary))
+	cuts := res.Equations[1].Coefs
+	if res.Equations[1].Name != "cutpoints" || len(cuts) != 4 {
+		t.Fatalf("equation %q with %d cutpoints, want cutpoints with 4", res.Equations[1].Name, len(cuts))
 	}
-	for _, a := range res.Auxiliary {
-		check(a.Name, a.Estimate, a.StdError, "cut."+a.Name, "cutse."+a.Name)
+	for _, a := range cuts {
+		check(a.Term, a.Estimate, a.StdError, "cut."+a.Term, "cutse."+a.Term)
+	}
+	if n, _ := res.Cov.Dims(); n != 7 || len(res.CovNames) != 7 || res.CovNames[3] != "cutpoints:cut1" ||
+		math.Abs(math.Sqrt(res.Cov.At(3, 3))-cuts[0].StdError) > 1e-15 {
+		t.Errorf("Cov %v names %v", n, res.CovNames)
 	}
 	// Average marginal effects on each P(y = j) against numDeriv's
 	// jacobian; they sum to zero over the categories.
@@ -250,9 +255,7 @@ func TestOProbitMonteCarlo(t *testing.T) {
 		}
 		var cs []Coef
 		cs = append(cs, res.Equations[0].Coefs...)
-		for _, a := range res.Auxiliary {
-			cs = append(cs, Coef{Term: a.Name, Estimate: a.Estimate, StdError: a.StdError})
-		}
+		cs = append(cs, res.Equations[1].Coefs...)
 		for j, c := range cs {
 			est[j] = append(est[j], c.Estimate)
 			if lo, hi := c.CI95(); lo <= truth[j] && truth[j] <= hi {
@@ -356,7 +359,7 @@ func TestOProbitTwoCategories(t *testing.T) {
 		t.Fatal(err)
 	}
 	pc := pr.Equations[0].Coefs
-	cut := op.Auxiliary[0]
+	cut := op.Equations[1].Coefs[0]
 	if relDiff(cut.Estimate, -pc[0].Estimate) > 1e-8 || relDiff(cut.StdError, pc[0].StdError) > 1e-6 {
 		t.Errorf("cut1 %v (%v), probit intercept %v (%v)", cut.Estimate, cut.StdError, pc[0].Estimate, pc[0].StdError)
 	}
@@ -406,10 +409,10 @@ func TestOProbitEquivariance(t *testing.T) {
 				t.Errorf("%s %s: %v (%v), want %v (%v)", tc.name, c.Term, c.Estimate, c.StdError, w.Estimate*tc.scale[j], w.StdError*tc.scale[j])
 			}
 		}
-		for j, a := range res.Auxiliary {
-			w := base.Auxiliary[j]
+		for j, a := range res.Equations[1].Coefs {
+			w := base.Equations[1].Coefs[j]
 			if math.Abs(a.Estimate-w.Estimate) > 1e-8 || relDiff(a.StdError, w.StdError) > 1e-6 {
-				t.Errorf("%s %s: %v (%v), want %v (%v)", tc.name, a.Name, a.Estimate, a.StdError, w.Estimate, w.StdError)
+				t.Errorf("%s %s: %v (%v), want %v (%v)", tc.name, a.Term, a.Estimate, a.StdError, w.Estimate, w.StdError)
 			}
 		}
 		if math.Abs(*res.LogLik-*base.LogLik) > 1e-8 {

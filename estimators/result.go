@@ -131,6 +131,16 @@ type Result struct {
 	// Params is the number of estimated parameters behind LogLik (AIC and
 	// BIC count them); 0 without a log-likelihood.
 	Params int
+	// Cov is the covariance of all the parameters of a joint
+	// maximum-likelihood fit — R's vcov(), Stata's e(V) — in the order of
+	// CovNames ("equation:term" for an equation's coefficients, the
+	// auxiliary parameter's name for one on the transformed scale, such as
+	// "athrho"): what a prediction combining equations (an ordered
+	// model's β and cutpoints) needs for its delta-method standard error.
+	// Set by the ordered models, nil otherwise (each equation's own block
+	// is Equation.Cov). Not part of the JSON form.
+	Cov      *mat.SymDense
+	CovNames []string
 	// Tests are the model's own hypothesis tests — of independent
 	// equations (ρ = 0) for the joint models — in the order the
 	// estimator reports them.
@@ -150,6 +160,27 @@ func chiSquareTest(name string, stat float64, df int) ChiSquareTest {
 	stat = math.Max(stat, 0) // an LR statistic a hair below 0 is 0
 	return ChiSquareTest{Name: name, Statistic: stat, DF: df,
 		PValue: distuv.ChiSquared{K: float64(df)}.Survival(stat)}
+}
+
+// fullCov returns the p×p row-major covariance c as a SymDense.
+func fullCov(c []float64, p int) *mat.SymDense {
+	return mat.NewSymDense(p, append([]float64(nil), c...))
+}
+
+// covNames labels the parameters of a joint fit: "eq:term" for the terms
+// of each equation in eqs (lists[i] for eqs[i]), then the names in any
+// further lists as they are.
+func covNames(eqs []string, lists ...[]string) []string {
+	var out []string
+	for i, l := range lists {
+		for _, t := range l {
+			if i < len(eqs) {
+				t = eqs[i] + ":" + t
+			}
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Test returns the test called name and whether r reports it.
