@@ -23,12 +23,15 @@ type Spec struct {
 	// side is also the propensity model; for iv it holds the exogenous
 	// regressors.
 	Outcome string
-	// Selection is the selection equation "s ~ z1 + z2" of heckit and
-	// heckman (s is 1 where the outcome is observed, 0 elsewhere), or the
-	// treatment equation "d ~ z1 + z2" of treatreg (d is added to the
-	// outcome equation). For naive, ols, logit and probit only its
+	// Selection is the selection equation "s ~ z1 + z2" of heckit,
+	// heckman, heckprobit and heckoprobit (s is 1 where the outcome is
+	// observed, 0 elsewhere), or the treatment equation "d ~ z1 + z2" of
+	// treatreg and biprobit (d is added to the outcome equation) and of
+	// switching (the outcome equation is fitted once per regime d = 1 and
+	// d = 0). For naive, ols, logit, probit and oprobit only its
 	// left-hand side is read: they use the rows where it is 1 (naive: the
-	// mean outcome there).
+	// mean outcome there). oprobit and heckoprobit fit no intercept: the
+	// cutpoints take its place.
 	Selection string
 	// Treatment is the 0/1 treatment column of naive, ipw, aipw and psm,
 	// or iv's endogenous regressor.
@@ -211,15 +214,15 @@ func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
 			return estimators.OLS(d.X, d.Y, d.Names, f.opts)
 		})
-	case Logit, Probit:
+	case Logit, Probit, OProbit:
 		fit := map[Method]func(*mat.Dense, []float64, []string, estimators.Options) (*estimators.Result, error){
-			Logit: estimators.Logit, Probit: estimators.Probit}[spec.Method]
+			Logit: estimators.Logit, Probit: estimators.Probit, OProbit: estimators.OProbit}[spec.Method]
 		res, err = f.single(func(d *formula.Design) (*estimators.Result, error) {
 			return fit(d.X, d.Y, d.Names, estimators.Options{MaxIter: spec.MaxIter, Clusters: f.opts.Clusters, Weights: f.opts.Weights})
 		})
-	case Heckit, Heckman:
+	case Heckit, Heckman, HeckProbit, HeckOProbit:
 		res, err = f.selection()
-	case TreatReg, TreatRegTwoStep:
+	case TreatReg, TreatRegTwoStep, BiProbit, Switching:
 		res, err = f.treatReg()
 	case IPW, AIPW, PSM:
 		res, err = f.weighting()
@@ -267,10 +270,21 @@ func parse(field, s string, lhs bool) (*formula.Formula, error) {
 	return f, nil
 }
 
+// outcome parses the Outcome formula (with lhs, it must have a left-hand
+// side). An ordered model's has no intercept, the cutpoints taking its
+// place, as in R's polr and Stata's oprobit.
+func (f *fitter) outcome(lhs bool) (*formula.Formula, error) {
+	of, err := parse("Outcome", f.spec.Outcome, lhs)
+	if err == nil && (f.spec.Method == OProbit || f.spec.Method == HeckOProbit) {
+		of.Intercept = false
+	}
+	return of, err
+}
+
 // single fits a one-equation model of the outcome over its complete
 // rows, or with a selection equation over its complete selected rows.
 func (f *fitter) single(fit func(*formula.Design) (*estimators.Result, error)) (*estimators.Result, error) {
-	of, err := parse("Outcome", f.spec.Outcome, false)
+	of, err := f.outcome(false)
 	if err != nil {
 		return nil, err
 	}

@@ -38,10 +38,15 @@ const (
 	OLS             Method = "ols"
 	Logit           Method = "logit"
 	Probit          Method = "probit"
+	OProbit         Method = "oprobit"
 	Heckit          Method = "heckit"
 	Heckman         Method = "heckman"
 	TreatReg        Method = "treatreg"
 	TreatRegTwoStep Method = "treatreg-twostep"
+	HeckProbit      Method = "heckprobit"
+	HeckOProbit     Method = "heckoprobit"
+	BiProbit        Method = "biprobit"
+	Switching       Method = "switching"
 	IPW             Method = "ipw"
 	AIPW            Method = "aipw"
 	PSM             Method = "psm"
@@ -78,10 +83,15 @@ func Methods() []MethodInfo {
 		{OLS, "least squares", nil, []Need{NeedSelection}, []string{"vce", "cluster", "weights"}},
 		{Logit, "logit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster", "weights"}},
 		{Probit, "probit (maximum likelihood)", nil, []Need{NeedSelection}, []string{"cluster", "weights"}},
+		{OProbit, "ordered probit (maximum likelihood); the cutpoints replace the intercept", nil, []Need{NeedSelection}, nil},
 		{Heckit, "Heckman two-step selection model", []Need{NeedSelection}, nil, []string{"cluster"}},
 		{Heckman, "Heckman selection model, full-information maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
 		{TreatReg, "endogenous treatment (Maddala), maximum likelihood", []Need{NeedSelection}, nil, []string{"cluster"}},
 		{TreatRegTwoStep, "endogenous treatment (Maddala), two-step control function", []Need{NeedSelection}, nil, []string{"cluster"}},
+		{HeckProbit, "probit with sample selection (Van de Ven & Van Praag), maximum likelihood", []Need{NeedSelection}, nil, nil},
+		{HeckOProbit, "ordered probit with sample selection (De Luca & Perotti), maximum likelihood", []Need{NeedSelection}, nil, nil},
+		{BiProbit, "recursive bivariate probit: binary outcome, endogenous binary treatment", []Need{NeedSelection}, nil, nil},
+		{Switching, "endogenous switching regression (tobit-5): one outcome equation per treatment regime", []Need{NeedSelection}, nil, nil},
 		{IPW, "inverse probability weighting (normalised weights, logit propensity)", []Need{NeedTreatment}, nil, []string{"cluster"}},
 		{AIPW, "augmented IPW (doubly robust)", []Need{NeedTreatment}, nil, []string{"vce", "cluster"}},
 		{PSM, "nearest-neighbour propensity-score matching with replacement", []Need{NeedTreatment}, nil, []string{"neighbours"}},

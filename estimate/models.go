@@ -168,7 +168,8 @@ func (f *fitter) dropIncompleteSelected(keep, selected []bool, vars []string) er
 	return nil
 }
 
-// selection fits heckit or heckman: the selection design over the rows
+// selection fits heckit, heckman, heckprobit or heckoprobit: the
+// selection design over the rows
 // used and the outcome design over the selected ones (the outcome may be
 // missing elsewhere).
 func (f *fitter) selection() (*estimators.Result, error) {
@@ -176,7 +177,7 @@ func (f *fitter) selection() (*estimators.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	of, err := parse("Outcome", f.spec.Outcome, true)
+	of, err := f.outcome(true)
 	if err != nil {
 		return nil, err
 	}
@@ -193,10 +194,10 @@ func (f *fitter) selection() (*estimators.Result, error) {
 		return nil, fmt.Errorf("outcome equation: %w", err)
 	}
 	X, y, sel := spread(sd.Rows, od, selected)
-	fit := estimators.Heckit
-	if f.spec.Method == Heckman {
-		fit = estimators.Heckman
-	}
+	fit := map[Method]func(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts estimators.Options) (*estimators.Result, error){
+		Heckit: estimators.Heckit, Heckman: estimators.Heckman,
+		HeckProbit: estimators.HeckProbit, HeckOProbit: estimators.HeckOProbit,
+	}[f.spec.Method]
 	if err := f.clusters(sd.Rows); err != nil {
 		return nil, err
 	}
@@ -231,9 +232,11 @@ func spread(rows []int, od *formula.Design, selected []bool) (*mat.Dense, []floa
 	return X, y, sel
 }
 
-// treatReg fits the endogenous-treatment model: Selection is the
-// treatment equation "d ~ z1 + z2", Outcome "y ~ x1 + x2" (without d,
-// which is added as the last outcome regressor).
+// treatReg fits an endogenous-treatment model — treatreg, biprobit or
+// switching: Selection is the treatment equation "d ~ z1 + z2", Outcome
+// "y ~ x1 + x2" without d, which treatreg and biprobit add as the last
+// outcome regressor and switching splits the rows on (the same outcome
+// equation in both regimes).
 func (f *fitter) treatReg() (*estimators.Result, error) {
 	tf, err := parse("Selection", f.spec.Selection, true)
 	if err != nil {
@@ -260,14 +263,17 @@ func (f *fitter) treatReg() (*estimators.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outcome equation: %w", err)
 	}
-	fit := estimators.TreatRegML
-	if f.spec.Method == TreatRegTwoStep {
-		fit = estimators.TreatRegTwoStep
-	}
 	if err := f.clusters(td.Rows); err != nil {
 		return nil, err
 	}
-	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters})
+	eo := estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters}
+	if f.spec.Method == Switching {
+		return estimators.Switching(td.X, td.Y, td.Names, od.X, od.Names, od.X, od.Names, od.Y, eo)
+	}
+	fit := map[Method]func(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, tname string, opts estimators.Options) (*estimators.Result, error){
+		TreatReg: estimators.TreatRegML, TreatRegTwoStep: estimators.TreatRegTwoStep, BiProbit: estimators.BiProbit,
+	}[f.spec.Method]
+	return fit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, tf.Response, eo)
 }
 
 // weighting fits ipw, aipw or psm: the propensity (and for aipw the
