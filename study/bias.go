@@ -86,6 +86,11 @@ type Config struct {
 	// empty, non-nil Estimators runs them alone.
 	External        []External
 	ExternalTimeout time.Duration
+	// Cluster names the column whose values cluster the episodes for the
+	// standard errors of the methods that have cluster-robust ones: ""
+	// for the kind's DefaultCluster (customers in behavioral mode), "none"
+	// for none (HC1 for ols and iv, the model-based ones otherwise).
+	Cluster string
 
 	// alter, when set (by tests), may alter a replication's rows.
 	alter func(point, rep int, rows []RepRow)
@@ -118,6 +123,9 @@ type Manifest struct {
 	// External are the external estimators, commands included: a study
 	// resumes or merges only with the same commands.
 	External []External `json:"external,omitempty"`
+	// Cluster is the column the standard errors are clustered by, where
+	// a method has cluster-robust ones ("" or absent: none).
+	Cluster string `json:"cluster,omitempty"`
 }
 
 // Results is a study's outcome: its measures, not its replications,
@@ -186,33 +194,44 @@ func (r *Results) pointSummary(p int) []Measures {
 }
 
 // ValidateEstimators checks method names against the mode's estimators.
-func ValidateEstimators(mode scenarios.Mode, names []string) error {
-	all := Methods(mode)
+func ValidateEstimators(kind Kind, names []string) error {
+	all := Methods(kind)
 	for _, n := range names {
 		if !wanted(all, n) {
-			return fmt.Errorf("unknown estimator %q for %s mode; available: %s", n, mode, strings.Join(all, ", "))
+			return fmt.Errorf("unknown estimator %q for %s data; available: %s", n, kind, strings.Join(all, ", "))
 		}
 	}
 	return nil
 }
 
+// studyCluster is the cluster column of cfg's study ("" for none).
+func studyCluster(cfg *Config) string {
+	switch cfg.Cluster {
+	case "":
+		return DefaultCluster(KindOf(cfg.Scenario))
+	case "none":
+		return ""
+	}
+	return cfg.Cluster
+}
+
 // NewManifest describes the study cfg sets up.
 func NewManifest(cfg *Config) (Manifest, error) {
 	sc := cfg.Scenario
-	if err := ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
+	if err := ValidateEstimators(KindOf(sc), cfg.Estimators); err != nil {
 		return Manifest{}, err
 	}
-	exts, err := resolveExternals(sc.Mode, cfg.External)
+	exts, err := resolveExternals(KindOf(sc), cfg.External)
 	if err != nil {
 		return Manifest{}, err
 	}
-	pairs := withExternals(sc.Mode, Pairs(sc.Mode, cfg.Estimators), exts)
+	pairs := withExternals(KindOf(sc), Pairs(KindOf(sc), cfg.Estimators), exts)
 	if len(pairs) == 0 {
 		return Manifest{}, fmt.Errorf("no estimator applies")
 	}
 	est := cfg.Estimators
 	if est == nil {
-		est = Methods(sc.Mode)
+		est = Methods(KindOf(sc))
 	}
 	hash, err := sc.Hash()
 	if err != nil {
@@ -220,12 +239,12 @@ func NewManifest(cfg *Config) (Manifest, error) {
 	}
 	m := Manifest{Version: 1, Scenario: sc.Name, ScenarioHash: hash, Mode: sc.Mode, Seed: sc.Seed,
 		Reps: cfg.Reps, Estimators: est, Pairs: pairs, Sweeps: cfg.Sweeps, Mechanism: mechanism(sc),
-		Definitions: map[string]string{}, External: exts}
+		Definitions: map[string]string{}, External: exts, Cluster: studyCluster(cfg)}
 	if m.Sweeps == nil {
 		m.Sweeps = []Sweep{}
 	}
 	for _, p := range pairs {
-		m.Definitions[p.Estimand] = Definition(sc.Mode, p.Estimand)
+		m.Definitions[p.Estimand] = Definition(KindOf(sc), p.Estimand)
 	}
 	if cfg.Shards > 0 {
 		m.Shard = fmt.Sprintf("%d/%d", cfg.Shard, cfg.Shards)
@@ -365,7 +384,8 @@ func (cfg *Config) check() error {
 }
 
 // gridScenarios returns the grid points of cfg's sweeps and the scenario
-// at each; every point must keep the study's mode.
+// at each; every point must keep the study's kind of data (mode and
+// textbook outcome).
 func gridScenarios(cfg *Config) ([]Point, []*scenarios.Scenario, error) {
 	points := Grid(cfg.Sweeps)
 	scs := make([]*scenarios.Scenario, len(points))
@@ -374,8 +394,8 @@ func gridScenarios(cfg *Config) ([]Point, []*scenarios.Scenario, error) {
 		if scs[k], err = pointScenario(cfg.Scenario, cfg.Sweeps, p); err != nil {
 			return nil, nil, err
 		}
-		if scs[k].Mode != cfg.Scenario.Mode {
-			return nil, nil, inputErr("sweeps: grid point %d sets mode %q, but the study is in %s mode; a study's estimands depend on its mode, so run one study per mode", k, scs[k].Mode, cfg.Scenario.Mode)
+		if got, want := KindOf(scs[k]), KindOf(cfg.Scenario); got != want {
+			return nil, nil, inputErr("sweeps: grid point %d makes %s data, but the study's scenario makes %s data; a study's estimands depend on the mode and the outcome kind, so run one study per kind", k, got, want)
 		}
 	}
 	return points, scs, nil

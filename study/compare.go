@@ -80,32 +80,101 @@ type spec struct {
 	definition string
 }
 
-// Specs for the two model modes.
-func specs(mode scenarios.Mode) []spec {
-	if mode == "textbook" {
-		return []spec{
-			{estimand: "mean_satisfaction_given_x", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
-				extraSel: []string{"z"}, methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.Heckit, estimate.Heckman},
-				definition: "mean over all observations of E[y | x] = β0 + Σ βj xj: the population mean satisfaction, observed only for contacted units (naive: the mean among them)"},
-			{estimand: "beta_x1", y: "satisfaction", xs: []string{"x1", "x2"}, sel: "contacted",
-				extraSel: []string{"z"}, coef: "x1", methods: []estimate.Method{estimate.OLS, estimate.Heckit, estimate.Heckman},
-				definition: "coefficient of x1 in the outcome (satisfaction) equation y = β0 + Σ βj xj + σε, observed only for contacted units"},
-			{estimand: "ate_contact_outcome", y: "outcome", xs: []string{"x1", "x2"}, treat: "contacted",
-				extraSel: []string{"z"}, instrumnt: "z", methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.TreatRegTwoStep, estimate.TreatReg, estimate.IPW, estimate.AIPW, estimate.PSM, estimate.IV},
-				definition: "mean of w(1) − w(0) over all observations: the effect δ of contact on the outcome"},
-		}
+// Kind is the kind of data a scenario makes, which decides its estimands
+// and the estimators that apply to each: the mode and, in textbook mode,
+// the kind of outcome (textbook.outcome: linear, binary or ordered).
+type Kind struct {
+	Mode    scenarios.Mode
+	Outcome string // "" in behavioral mode
+}
+
+// KindOf returns the kind of data sc makes.
+func KindOf(sc *scenarios.Scenario) Kind {
+	if sc.Mode == scenarios.ModeTextbook {
+		return Kind{sc.Mode, sc.Textbook.Outcome}
+	}
+	return Kind{Mode: sc.Mode}
+}
+
+// String names the kind: "behavioral", "textbook", "textbook (binary
+// outcome)".
+func (k Kind) String() string {
+	if k.Outcome == "" || k.Outcome == "linear" {
+		return string(k.Mode)
+	}
+	return string(k.Mode) + " (" + k.Outcome + " outcome)"
+}
+
+// textbookXs are the covariates of the textbook outcome equation.
+var textbookXs = []string{"x1", "x2"}
+
+// specs returns the estimands of a kind of data and how to estimate each.
+func specs(kind Kind) []spec {
+	if kind.Mode == scenarios.ModeTextbook {
+		return textbookSpecs(kind.Outcome)
 	}
 	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
+	m := func(ms ...estimate.Method) []estimate.Method { return ms }
 	return []spec{
 		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
-			extraSel: []string{"instrument"}, methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.Heckit, estimate.Heckman},
+			extraSel: []string{"instrument"}, methods: m(estimate.Naive, estimate.OLS, estimate.Heckit, estimate.Heckman, estimate.OProbit, estimate.HeckOProbit),
 			definition: "mean S(1) on the survey scale over all failure episodes (the population mean the survey targets)"},
 		{estimand: "ate_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []estimate.Method{estimate.Naive, estimate.OLS, estimate.TreatRegTwoStep, estimate.TreatReg, estimate.IPW, estimate.AIPW, estimate.PSM},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: m(estimate.Naive, estimate.OLS, estimate.TreatRegTwoStep, estimate.TreatReg, estimate.BiProbit, estimate.Switching, estimate.IPW, estimate.AIPW, estimate.PSM),
 			definition: "mean of Y(1) − Y(0) over failure episodes; Y = repurchase within horizon_weeks"},
 		{estimand: "late_contact_repurchase", y: "repurchased", xs: xs, treat: "contacted",
-			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: []estimate.Method{estimate.IV},
+			extraSel: []string{"instrument"}, instrumnt: "instrument", methods: m(estimate.IV),
 			definition: "mean of Y(1) − Y(0) over compliers: episodes whose customer contacts with the instrument on and not without it (what IV identifies; Imbens & Angrist 1994)"},
+	}
+}
+
+// textbookSpecs are the estimands of textbook mode for an outcome kind:
+// a linear outcome has the selection models of Heckman and the
+// treatment models of Maddala; a binary one their probit relatives
+// (Van de Ven & Van Praag's heckprobit, the recursive bivariate probit);
+// an ordered one the ordered probit with and without selection (De Luca &
+// Perotti). The truth of a binary or ordered outcome is on the probit
+// scale (see textbook.Truth).
+func textbookSpecs(outcome string) []spec {
+	m := func(ms ...estimate.Method) []estimate.Method { return ms }
+	sel := func(estimand, coef string, methods []estimate.Method, def string) spec {
+		return spec{estimand: estimand, y: "satisfaction", xs: textbookXs, sel: "contacted", extraSel: []string{"z"},
+			coef: coef, methods: methods, definition: def}
+	}
+	ate := func(methods []estimate.Method, def string) spec {
+		return spec{estimand: "ate_contact_outcome", y: "outcome", xs: textbookXs, treat: "contacted",
+			extraSel: []string{"z"}, instrumnt: "z", methods: methods, definition: def}
+	}
+	const observed = ", observed only for contacted units"
+	switch outcome {
+	case "binary":
+		return []spec{
+			sel("mean_satisfaction_given_x", "", m(estimate.Naive, estimate.Probit, estimate.HeckProbit),
+				"mean over all observations of Pr(y = 1 | x) = Φ((β0 + Σ βj xj)/σ): the population share satisfied"+observed+" (naive: the share among them; probit and heckprobit: the mean predicted probability)"),
+			sel("beta_x1", "x1", m(estimate.Probit, estimate.HeckProbit),
+				"β1/σ: the coefficient of x1 in the latent satisfaction equation on the probit scale"+observed),
+			ate(m(estimate.Naive, estimate.OLS, estimate.BiProbit, estimate.IPW, estimate.AIPW),
+				"mean over all observations of Pr(w(1) = 1 | x) − Pr(w(0) = 1 | x) = Φ((xβ + δ)/σ) − Φ(xβ/σ): the average effect of contact on the probability of the outcome"),
+		}
+	case "ordered":
+		return []spec{
+			sel("mean_satisfaction_given_x", "", m(estimate.Naive, estimate.OProbit, estimate.HeckOProbit),
+				"mean over all observations of E[y | x] = 1 + Σj Φ((β0 + Σ βj xj − κj)/σ): the population mean satisfaction score"+observed+" (naive: the mean among them; oprobit and heckoprobit: the mean predicted score)"),
+			sel("beta_x1", "x1", m(estimate.OProbit, estimate.HeckOProbit),
+				"β1/σ: the coefficient of x1 in the latent satisfaction equation on the probit scale"+observed),
+			sel("cut1", "cut1", m(estimate.OProbit, estimate.HeckOProbit),
+				"(κ1 − β0)/σ: the first cutpoint of the latent satisfaction on the probit scale, the intercept absorbed"+observed),
+			ate(m(estimate.Naive, estimate.OLS, estimate.IPW, estimate.AIPW),
+				"mean over all observations of E[w(1) − w(0) | x] = Σj [Φ((xβ + δ − κj)/σ) − Φ((xβ − κj)/σ)]: the average effect of contact on the score"),
+		}
+	}
+	return []spec{
+		sel("mean_satisfaction_given_x", "", m(estimate.Naive, estimate.OLS, estimate.Heckit, estimate.Heckman),
+			"mean over all observations of E[y | x] = β0 + Σ βj xj: the population mean satisfaction"+observed+" (naive: the mean among them)"),
+		sel("beta_x1", "x1", m(estimate.OLS, estimate.Heckit, estimate.Heckman),
+			"coefficient of x1 in the outcome (satisfaction) equation y = β0 + Σ βj xj + σε"+observed),
+		ate(m(estimate.Naive, estimate.OLS, estimate.TreatRegTwoStep, estimate.TreatReg, estimate.Switching, estimate.IPW, estimate.AIPW, estimate.PSM, estimate.IV),
+			"mean of w(1) − w(0) over all observations: the effect δ of contact on the outcome"),
 	}
 }
 
@@ -166,16 +235,16 @@ func b2i(b bool) int {
 // simulated dataset (episodes.csv as a table) and pairs each estimate with
 // the truth. An estimator that fails yields a Row with Err set; Evaluate
 // itself fails only when the table lacks the columns the mode needs.
-func Evaluate(t *table.Table, mode scenarios.Mode, tf *truth.File) ([]Row, error) {
-	return EvaluateMethods(t, mode, tf, nil)
+func Evaluate(t *table.Table, kind Kind, tf *truth.File) ([]Row, error) {
+	return EvaluateMethods(t, kind, tf, nil)
 }
 
 // Methods returns every estimator that applies to some estimand of the
 // mode, in display order.
-func Methods(mode scenarios.Mode) []string {
+func Methods(kind Kind) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, sp := range specs(mode) {
+	for _, sp := range specs(kind) {
 		for _, m := range sp.methods {
 			if !seen[string(m)] {
 				seen[string(m)] = true
@@ -194,9 +263,9 @@ type Pair struct {
 
 // Pairs returns the (estimand, method) pairs EvaluateMethods yields for
 // the mode and method filter (nil: all methods), in its row order.
-func Pairs(mode scenarios.Mode, methods []string) []Pair {
+func Pairs(kind Kind, methods []string) []Pair {
 	var out []Pair
-	for _, sp := range specs(mode) {
+	for _, sp := range specs(kind) {
 		for _, m := range sp.methods {
 			if wanted(methods, string(m)) {
 				out = append(out, Pair{sp.estimand, string(m)})
@@ -207,8 +276,8 @@ func Pairs(mode scenarios.Mode, methods []string) []Pair {
 }
 
 // Definition returns the definition in words of an estimand of the mode.
-func Definition(mode scenarios.Mode, estimand string) string {
-	for _, sp := range specs(mode) {
+func Definition(kind Kind, estimand string) string {
+	for _, sp := range specs(kind) {
 		if sp.estimand == estimand {
 			return sp.definition
 		}
@@ -230,23 +299,33 @@ func wanted(methods []string, m string) bool {
 
 // EvaluateMethods is Evaluate restricted to the named methods (nil: all);
 // estimands none of them applies to are left out. A panic inside an
-// estimator is turned into that row's Err.
-func EvaluateMethods(t *table.Table, mode scenarios.Mode, tf *truth.File, methods []string) ([]Row, error) {
-	if mode != "textbook" && t.Has("survey_score") && !t.Has("responded") {
-		sc, _ := t.Col("survey_score")
-		r := make([]float64, len(sc))
-		for i, v := range sc {
-			if !math.IsNaN(v) {
-				r[i] = 1
-			}
-		}
-		if err := t.Add("responded", r); err != nil {
-			return nil, err
-		}
+// estimator is turned into that row's Err. Standard errors are clustered
+// by DefaultCluster(kind) where a method has cluster-robust ones.
+func EvaluateMethods(t *table.Table, kind Kind, tf *truth.File, methods []string) ([]Row, error) {
+	return evaluate(t, kind, tf, methods, DefaultCluster(kind))
+}
+
+// DefaultCluster is the column whose values group the rows of a kind of
+// data into clusters: "customer_id" in behavioral mode, whose episodes
+// repeat customers (their errors are not independent: one customer's
+// patience, loyalty and voice enter all of their episodes), and "" in
+// textbook mode, whose rows are independent draws.
+func DefaultCluster(kind Kind) string {
+	if kind.Mode == scenarios.ModeTextbook {
+		return ""
+	}
+	return "customer_id"
+}
+
+// evaluate is EvaluateMethods with the cluster column named ("": none).
+func evaluate(t *table.Table, kind Kind, tf *truth.File, methods []string, cluster string) ([]Row, error) {
+	if cluster != "" && !t.Has(cluster) {
+		return nil, fmt.Errorf("no cluster column %q in the episodes", cluster)
 	}
 	var rows []Row
 	fits := newFitCache(t)
-	for _, sp := range specs(mode) {
+	fits.cluster = cluster
+	for _, sp := range specs(kind) {
 		var ms []estimate.Method
 		for _, m := range sp.methods {
 			if wanted(methods, string(m)) {
@@ -260,7 +339,7 @@ func EvaluateMethods(t *table.Table, mode scenarios.Mode, tf *truth.File, method
 		if !ok {
 			return nil, fmt.Errorf("truth has no estimand %q", sp.estimand)
 		}
-		if mode != "textbook" {
+		if kind.Mode != scenarios.ModeTextbook {
 			dummies, err := failureDummies(t, &sp)
 			if err != nil {
 				return nil, err
@@ -281,6 +360,7 @@ func EvaluateMethods(t *table.Table, mode scenarios.Mode, tf *truth.File, method
 // mean is built once per outcome formula.
 type fitCache struct {
 	t       *table.Table
+	cluster string // the cluster column of methods that cluster ("": none)
 	fits    map[estimate.Spec]fitted
 	designs map[string]*formula.Design
 }
@@ -313,6 +393,23 @@ func (c *fitCache) fit(es estimate.Spec) (*estimate.Result, error) {
 	return f.res, f.err
 }
 
+// categories returns the distinct values of column y, ascending: the
+// categories of an ordered outcome.
+func (c *fitCache) categories(y string) ([]float64, error) {
+	col, err := c.t.Col(y)
+	if err != nil {
+		return nil, err
+	}
+	var cats []float64
+	for _, v := range col {
+		if !math.IsNaN(v) {
+			cats = append(cats, v)
+		}
+	}
+	slices.Sort(cats)
+	return slices.Compact(cats), nil
+}
+
 // design returns the design of the outcome formula over all rows.
 func (c *fitCache) design(outcome string) (*formula.Design, error) {
 	if d, ok := c.designs[outcome]; ok {
@@ -343,29 +440,7 @@ func safeRun(c *fitCache, sp *spec, m estimate.Method) (est, se float64, err err
 // run fits method m for spec sp (through the cache) and returns the
 // estimate of the estimand and its standard error.
 func run(c *fitCache, sp *spec, m estimate.Method) (float64, float64, error) {
-	xs := strings.Join(sp.xs, " + ")
-	es := estimate.Spec{Method: m, Outcome: sp.y + " ~ " + xs}
-	if m == estimate.OLS || m == estimate.IV {
-		es.VCE = estimators.HC1
-	}
-	equation := sp.y + " ~ " + strings.Join(append(slices.Clone(sp.xs), sp.extraSel...), " + ")
-	switch {
-	case sp.treat != "" && m == estimate.OLS:
-		es.Outcome = sp.y + " ~ " + sp.treat + " + " + xs
-	case sp.treat != "" && m == estimate.IV:
-		es.Treatment, es.Instruments = sp.treat, sp.instrumnt
-	case sp.treat != "" && (m == estimate.TreatReg || m == estimate.TreatRegTwoStep):
-		es.Selection = sp.treat + strings.TrimPrefix(equation, sp.y)
-	case sp.treat != "":
-		es.Treatment = sp.treat
-	case m == estimate.Heckit || m == estimate.Heckman:
-		es.Selection = sp.sel + strings.TrimPrefix(equation, sp.y)
-	default: // naive, ols: the selected rows
-		es.Selection = sp.sel + " ~ 1"
-	}
-	if m == estimate.Naive {
-		es.Outcome = sp.y + " ~ 1"
-	}
+	es := c.specFor(sp, m)
 	res, err := c.fit(es)
 	if err != nil {
 		return 0, 0, err
@@ -377,15 +452,68 @@ func run(c *fitCache, sp *spec, m estimate.Method) (float64, float64, error) {
 		return effect(res.Result, "ate")
 	case m == estimate.Naive:
 		return coef(res.Result, "outcome", "mean")
+	case sp.coef != "" && strings.HasPrefix(sp.coef, "cut"):
+		return coef(res.Result, "cutpoints", sp.coef)
 	case sp.coef != "":
 		return coef(res.Result, "outcome", sp.coef)
 	}
-	// Population mean of the outcome: x̄'β̂ over all rows, SE √(x̄'V x̄).
-	all, err := c.design(es.Outcome)
+	// Population mean of the outcome: the mean prediction over all rows.
+	all, err := c.design(sp.y + " ~ " + strings.Join(sp.xs, " + "))
 	if err != nil {
 		return 0, 0, err
 	}
+	switch m {
+	case estimate.Probit, estimate.HeckProbit:
+		return predictProbit(res.Result, all)
+	case estimate.OProbit, estimate.HeckOProbit:
+		cats, err := c.categories(sp.y)
+		if err != nil {
+			return 0, 0, err
+		}
+		return predictOrdered(res.Result, all, cats)
+	}
 	return predictMean(res.Result, all.X)
+}
+
+// specFor is the estimate.Spec of method m for spec sp: the outcome
+// equation, and the selection or treatment equation the method reads,
+// with standard errors clustered by c.cluster where m has cluster-robust
+// ones (else HC1 for ols and iv).
+func (c *fitCache) specFor(sp *spec, m estimate.Method) estimate.Spec {
+	xs := strings.Join(sp.xs, " + ")
+	es := estimate.Spec{Method: m, Outcome: sp.y + " ~ " + xs}
+	switch {
+	case c.cluster != "" && m.Uses("cluster"):
+		es.Cluster = c.cluster
+	case m == estimate.OLS || m == estimate.IV:
+		es.VCE = estimators.HC1
+	}
+	equation := sp.y + " ~ " + strings.Join(append(slices.Clone(sp.xs), sp.extraSel...), " + ")
+	switch {
+	case sp.treat != "" && m == estimate.OLS:
+		es.Outcome = sp.y + " ~ " + sp.treat + " + " + xs
+	case sp.treat != "" && m == estimate.IV:
+		es.Treatment, es.Instruments = sp.treat, sp.instrumnt
+	case sp.treat != "" && needsSelection(m): // treatreg, biprobit, switching
+		es.Selection = sp.treat + strings.TrimPrefix(equation, sp.y)
+	case sp.treat != "":
+		es.Treatment = sp.treat
+	case needsSelection(m): // the selection models
+		es.Selection = sp.sel + strings.TrimPrefix(equation, sp.y)
+	default: // naive, ols, probit, oprobit: the selected rows
+		es.Selection = sp.sel + " ~ 1"
+	}
+	if m == estimate.Naive {
+		es.Outcome = sp.y + " ~ 1"
+	}
+	return es
+}
+
+// needsSelection reports whether m requires a selection (or treatment)
+// equation.
+func needsSelection(m estimate.Method) bool {
+	mi, _ := m.Info()
+	return slices.Contains(mi.Needs, estimate.NeedSelection)
 }
 
 func effect(res *estimators.Result, name string) (float64, float64, error) {
@@ -429,11 +557,131 @@ func predictMean(res *estimators.Result, X *mat.Dense) (float64, float64, error)
 	for c := range k {
 		est += xbar[c] * e.Coefs[c].Estimate
 	}
+	return est, math.Sqrt(quadForm(xbar, e.Cov)), nil
+}
+
+// quadForm is g'Vg.
+func quadForm(g []float64, V mat.Symmetric) float64 {
 	v := 0.0
-	for a := range k {
-		for b := range k {
-			v += xbar[a] * e.Cov.At(a, b) * xbar[b]
+	for a := range g {
+		for b := range g {
+			v += g[a] * V.At(a, b) * g[b]
+		}
+	}
+	return v
+}
+
+// outcomeIndex returns xᵢ'β̂ of the outcome equation for every row of d
+// (a design over all rows, intercept included), matching its columns to
+// the equation's terms by name: an ordered model's outcome equation has
+// no intercept, and the design's is then unused. cols[j] is the design
+// column of the j-th term.
+func outcomeIndex(e estimators.Equation, d *formula.Design) (xb []float64, cols []int, err error) {
+	cols = make([]int, len(e.Coefs))
+	for j, c := range e.Coefs {
+		cols[j] = slices.Index(d.Names, c.Term)
+		if cols[j] < 0 {
+			return nil, nil, fmt.Errorf("term %q of the outcome equation is not a column of the design", c.Term)
+		}
+	}
+	n, _ := d.X.Dims()
+	xb = make([]float64, n)
+	for i := range n {
+		for j, c := range e.Coefs {
+			xb[i] += d.X.At(i, cols[j]) * c.Estimate
+		}
+	}
+	return xb, cols, nil
+}
+
+// predictProbit returns the mean predicted probability (1/n)Σ Φ(xᵢ'β̂)
+// of a probit outcome equation over the rows of d, with its delta-method
+// standard error √(g'Vg), g = (1/n)Σ φ(xᵢ'β̂)xᵢ (Stata's margins after
+// probit or heckprobit, predict(pmargin)).
+func predictProbit(res *estimators.Result, d *formula.Design) (float64, float64, error) {
+	e, ok := res.Equation("outcome")
+	if !ok || e.Cov == nil {
+		return 0, 0, fmt.Errorf("%s: no outcome covariance", res.Method)
+	}
+	xb, cols, err := outcomeIndex(e, d)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", res.Method, err)
+	}
+	n := float64(len(xb))
+	g := make([]float64, len(cols))
+	est := 0.0
+	for i, m := range xb {
+		est += normCDF(m) / n
+		for j, c := range cols {
+			g[j] += normPDF(m) * d.X.At(i, c) / n
+		}
+	}
+	return est, math.Sqrt(quadForm(g, e.Cov)), nil
+}
+
+// predictOrdered returns the mean predicted outcome of an ordered probit
+// over the rows of d, with its delta-method standard error: with
+// categories c₁ < … < c_K and cutpoints κ₁ … κ_{K−1},
+//
+//	E[y | x] = c₁ + Σⱼ (cⱼ₊₁ − cⱼ) Φ(x'β − κⱼ),
+//
+// averaged over the rows; the gradient is (1/n)Σᵢ Σⱼ Δcⱼ φ(xᵢ'β − κⱼ)xᵢ in
+// β and −(1/n)Σᵢ Δcⱼ φ(xᵢ'β − κⱼ) in κⱼ, and the covariance of (β, κ) is
+// the result's joint one (Result.Cov).
+func predictOrdered(res *estimators.Result, d *formula.Design, cats []float64) (float64, float64, error) {
+	e, ok1 := res.Equation("outcome")
+	cuts, ok2 := res.Equation("cutpoints")
+	switch {
+	case !ok1 || !ok2 || res.Cov == nil:
+		return 0, 0, fmt.Errorf("%s: no outcome and cutpoint covariance", res.Method)
+	case len(cuts.Coefs) != len(cats)-1:
+		return 0, 0, fmt.Errorf("%s: %d cutpoints for %d categories", res.Method, len(cuts.Coefs), len(cats))
+	}
+	xb, cols, err := outcomeIndex(e, d)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", res.Method, err)
+	}
+	kb, kc := len(cols), len(cuts.Coefs)
+	n := float64(len(xb))
+	g := make([]float64, kb+kc)
+	est := cats[0]
+	for i, m := range xb {
+		for j, k := range cuts.Coefs {
+			dc := cats[j+1] - cats[j]
+			est += dc * normCDF(m-k.Estimate) / n
+			f := dc * normPDF(m-k.Estimate) / n
+			for l, c := range cols {
+				g[l] += f * d.X.At(i, c)
+			}
+			g[kb+j] -= f
+		}
+	}
+	// The (β, κ) block of the joint covariance.
+	idx := make([]int, 0, kb+kc)
+	for _, nm := range append(prefixed("outcome:", e), prefixed("cutpoints:", cuts)...) {
+		j := slices.Index(res.CovNames, nm)
+		if j < 0 {
+			return 0, 0, fmt.Errorf("%s: no covariance of %s", res.Method, nm)
+		}
+		idx = append(idx, j)
+	}
+	v := 0.0
+	for a, ia := range idx {
+		for b, ib := range idx {
+			v += g[a] * res.Cov.At(ia, ib) * g[b]
 		}
 	}
 	return est, math.Sqrt(v), nil
 }
+
+// prefixed returns the terms of e, each after prefix.
+func prefixed(prefix string, e estimators.Equation) []string {
+	out := make([]string, len(e.Coefs))
+	for j, c := range e.Coefs {
+		out[j] = prefix + c.Term
+	}
+	return out
+}
+
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+func normPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }

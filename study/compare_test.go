@@ -28,7 +28,7 @@ func TestCompareModes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := Evaluate(tab, sc.Mode, res.Truth)
+		rows, err := Evaluate(tab, KindOf(sc), res.Truth)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestCompareModes(t *testing.T) {
 			}
 			seen[r.Estimand]++
 		}
-		if want := len(specs(sc.Mode)); len(seen) != want {
+		if want := len(specs(KindOf(sc))); len(seen) != want {
 			t.Errorf("%s: estimands %v, want %d", preset, seen, want)
 		}
 	}

@@ -22,7 +22,7 @@ func ExampleEvaluateMethods() {
 	if err != nil {
 		panic(err)
 	}
-	rows, err := study.EvaluateMethods(res.Episodes, sc.Mode, res.Truth, []string{"naive", "heckit"})
+	rows, err := study.EvaluateMethods(res.Episodes, study.KindOf(sc), res.Truth, []string{"naive", "heckit"})
 	if err != nil {
 		panic(err)
 	}

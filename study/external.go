@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/redress-sim/redress/estimate"
-	"github.com/redress-sim/redress/scenarios"
 )
 
 // External is a user's estimator: a command run once per replication on
@@ -75,7 +74,7 @@ var (
 
 // resolveExternals checks the externals of a study in the given mode
 // and returns them with their estimands filled in.
-func resolveExternals(mode scenarios.Mode, exts []External) ([]External, error) {
+func resolveExternals(kind Kind, exts []External) ([]External, error) {
 	var out []External
 	for i, e := range exts {
 		if err := checkExternalName(i, e.Name, exts[:i]); err != nil {
@@ -84,7 +83,7 @@ func resolveExternals(mode scenarios.Mode, exts []External) ([]External, error) 
 		if err := checkCommand(i, e.Command); err != nil {
 			return nil, err
 		}
-		ests, err := externalEstimands(mode, i, e.Estimands)
+		ests, err := externalEstimands(kind, i, e.Estimands)
 		if err != nil {
 			return nil, err
 		}
@@ -137,8 +136,8 @@ func checkCommand(i int, argv []string) error {
 
 // externalEstimands checks the estimands of external i against the
 // mode's (nil: all of them), in the mode's order.
-func externalEstimands(mode scenarios.Mode, i int, want []string) ([]string, error) {
-	all := Estimands(mode)
+func externalEstimands(kind Kind, i int, want []string) ([]string, error) {
+	all := Estimands(kind)
 	if want == nil {
 		return all, nil
 	}
@@ -147,7 +146,7 @@ func externalEstimands(mode scenarios.Mode, i int, want []string) ([]string, err
 	}
 	for k, w := range want {
 		if !slices.Contains(all, w) {
-			return nil, extErr(i, "estimands", "unknown estimand %q for %s mode; available: %s", w, mode, strings.Join(all, ", "))
+			return nil, extErr(i, "estimands", "unknown estimand %q for %s data; available: %s", w, kind, strings.Join(all, ", "))
 		}
 		if slices.Contains(want[:k], w) {
 			return nil, extErr(i, "estimands", "%q named twice", w)
@@ -163,9 +162,9 @@ func externalEstimands(mode scenarios.Mode, i int, want []string) ([]string, err
 }
 
 // Estimands returns the estimands of the mode, in display order.
-func Estimands(mode scenarios.Mode) []string {
+func Estimands(kind Kind) []string {
 	var out []string
-	for _, sp := range specs(mode) {
+	for _, sp := range specs(kind) {
 		out = append(out, sp.estimand)
 	}
 	return out
@@ -173,9 +172,9 @@ func Estimands(mode scenarios.Mode) []string {
 
 // withExternals returns the study's pairs: for each estimand of the
 // mode, the built-in pairs, then the externals that estimate it.
-func withExternals(mode scenarios.Mode, builtin []Pair, exts []External) []Pair {
+func withExternals(kind Kind, builtin []Pair, exts []External) []Pair {
 	var out []Pair
-	for _, est := range Estimands(mode) {
+	for _, est := range Estimands(kind) {
 		for _, p := range builtin {
 			if p.Estimand == est {
 				out = append(out, p)

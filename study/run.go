@@ -115,7 +115,7 @@ func runOne(ctx context.Context, st *studyRun, t task) ([]RepRow, error) {
 			return nil, err
 		}
 	}
-	rows, err := EvaluateMethods(res.Episodes, sc.Mode, res.Truth, man.Estimators)
+	rows, err := evaluate(res.Episodes, KindOf(sc), res.Truth, man.Estimators, man.Cluster)
 	if err != nil {
 		return nil, fmt.Errorf("point %d replication %d: %w", t.point, t.rep, err)
 	}

@@ -55,7 +55,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		}
 		cfg.Sweeps = append(cfg.Sweeps, sw)
 	}
-	if err := ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
+	if err := ValidateEstimators(KindOf(sc), cfg.Estimators); err != nil {
 		return Config{}, sc.Annotate(&scenarios.Error{Key: "study.estimators", Msg: err.Error()})
 	}
 	if err := CheckGrid(sc, cfg.Sweeps); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redress-sim/redress/internal/studyplot"
+	"github.com/redress-sim/redress/scenarios"
 	"github.com/redress-sim/redress/study"
 )
 
@@ -62,6 +63,7 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	shard := fs.String("shard", "", "run only shard `i/n`: replications r with r mod n = i−1; combine with `redress merge`. \"auto\" (or auto/N) reads the index from a Slurm, Kubernetes, AWS Batch or Google Batch array job")
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
 	until := fs.String("until", "", "run each grid point until a precision `target` holds, e.g. \"mcse(coverage)<0.005\" (several: comma-separated); --reps is then the cap")
+	cluster := fs.String("cluster", "", "cluster the standard errors by `column` where a method can (every one but psm); default customer_id in behavioral mode (episodes repeat customers), none in textbook mode; \"none\" turns it off (then HC1 for ols and iv)")
 	batch := fs.Int("batch", 0, "with --until: check the target every `N` replications (default: the scenario's study.batch, else 100)")
 	xf := addExternalFlags(fs)
 	pos, err := parse(fs, args)
@@ -110,12 +112,15 @@ func cmdBias(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		cfg.Estimators = []string{}
 	case *ests != "":
 		cfg.Estimators = methodList(*ests)
-		if err := study.ValidateEstimators(sc.Mode, cfg.Estimators); err != nil {
+		if err := study.ValidateEstimators(study.KindOf(sc), cfg.Estimators); err != nil {
 			return usageError("%v", err)
 		}
 	}
 	if len(sweeps.items) > 0 {
 		cfg.Sweeps = sweeps.items
+	}
+	if cfg.Cluster = *cluster; *cluster != "" && *cluster != "none" && sc.Mode == scenarios.ModeTextbook {
+		return usageError("bias: --cluster %q: textbook rows are independent draws, so there is nothing to cluster; use it in behavioral mode (or \"none\")", *cluster)
 	}
 	cfg.Workers, cfg.Out, cfg.Resume, cfg.Shard, cfg.Shards, cfg.Plot = *workers, *out, *resume, si, sn, studyplot.Plots
 	if err := setUntil(&cfg, *until, *batch); err != nil {

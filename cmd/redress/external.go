@@ -28,8 +28,8 @@ func addExternalFlags(fs *flag.FlagSet) *externalFlags {
 	x := &externalFlags{}
 	fs.Var(&x.commands, "external", "run `\"CMD ARGS\"` as an estimator on each replication's observed data (a CSV file whose path replaces {data} in ARGS, else on standard input); it prints JSON estimates, see docs/studies.md. Repeatable")
 	fs.Var(&x.names, "external-name", "method `NAME` of the external estimator (default \"external\"; with several --external, one per command, in order)")
-	fs.Var(&x.estimands, "external-estimands", "comma-separated `estimands` the external estimator reports (default: all of the mode's — textbook: "+
-		strings.Join(study.Estimands(scenarios.ModeTextbook), ", ")+"; behavioral: "+strings.Join(study.Estimands(scenarios.ModeBehavioral), ", ")+
+	fs.Var(&x.estimands, "external-estimands", "comma-separated `estimands` the external estimator reports (default: all of the scenario's — textbook: "+
+		strings.Join(study.Estimands(study.Kind{Mode: scenarios.ModeTextbook}), ", ")+" (ordered outcome: also cut1); behavioral: "+strings.Join(study.Estimands(study.Kind{Mode: scenarios.ModeBehavioral}), ", ")+
 		"; with several --external, none or one list per command, in order)")
 	x.timeout = fs.Duration("external-timeout", study.DefaultExternalTimeout, "stop an external command after `D` per replication (a failure for that replication)")
 	return x

@@ -68,7 +68,7 @@ func TestHostileInput(t *testing.T) {
 		{"zero weights", []string{"estimate", "--data", csv, "--method", "ols", "--outcome", "y ~ x", "--weights", "d"}, `--weights: row 2: column "d" is 0`},
 		{"weights for aipw", []string{"estimate", "--data", csv, "--method", "aipw", "--outcome", "y ~ x", "--treatment", "d", "--weights", "x"}, "ols, logit and probit only, not aipw"},
 		{"overflowing noise", []string{"run", huge, "--out", filepath.Join(dir, "nan")}, "huge.toml:3: outcomes.noise_sd: 1e+308 is too large"},
-		{"sweeping the mode", []string{"bias", "textbook-selection", "--reps", "2", "--sweep", "mode=behavioral,textbook", "--out", filepath.Join(dir, "mode")}, "run one study per mode"},
+		{"sweeping the mode", []string{"bias", "textbook-selection", "--reps", "2", "--sweep", "mode=behavioral,textbook", "--out", filepath.Join(dir, "mode")}, "run one study per kind"},
 		{"out holds a study", []string{"bias", "textbook-selection", "--reps", "3", "--out", study}, "already holds a study"},
 	}
 	for _, c := range cases {

@@ -57,7 +57,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		printSummary(stdout, res, elapsed)
 	}
 	if *estimates {
-		rows, err := study.Evaluate(res.Episodes, sc.Mode, res.Truth)
+		rows, err := study.Evaluate(res.Episodes, study.KindOf(sc), res.Truth)
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rows, err := study.EvaluateMethods(res.Episodes, sc.Mode, res.Truth, []string{"ols", "heckman"})
+	rows, err := study.EvaluateMethods(res.Episodes, study.KindOf(sc), res.Truth, []string{"ols", "heckman"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func textbookResult(ctx context.Context, sc *scenarios.Scenario, rep uint64, est
 	if err != nil {
 		return nil, err
 	}
-	rows, err := study.EvaluateMethods(res.Episodes, sc.Mode, res.Truth, methods)
+	rows, err := study.EvaluateMethods(res.Episodes, study.KindOf(sc), res.Truth, methods)
 	if err != nil {
 		return nil, err
 	}

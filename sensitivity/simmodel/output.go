@@ -77,7 +77,7 @@ func (o Output) check(sc *scenarios.Scenario, truthIDs []string) error {
 		}
 	case Bias:
 		var pairs []string
-		for _, p := range study.Pairs(sc.Mode, nil) {
+		for _, p := range study.Pairs(study.KindOf(sc), nil) {
 			if p.Estimand == o.Estimand && p.Method == o.Method {
 				return nil
 			}
@@ -132,7 +132,7 @@ func (o Output) value(res *sim.Result, sc *scenarios.Scenario) (float64, error) 
 		}
 		return e.Value, nil
 	case Bias:
-		rows, err := study.EvaluateMethods(res.Episodes, sc.Mode, res.Truth, []string{o.Method})
+		rows, err := study.EvaluateMethods(res.Episodes, study.KindOf(sc), res.Truth, []string{o.Method})
 		if err != nil {
 			return 0, err
 		}
