@@ -15,6 +15,7 @@ import (
 
 	"github.com/redress-sim/redress/estimate"
 	"github.com/redress-sim/redress/estimators"
+	"github.com/redress-sim/redress/formula"
 	"github.com/redress-sim/redress/internal/report"
 	"github.com/redress-sim/redress/table"
 )
@@ -74,7 +75,7 @@ const estimateExamples = `  # least squares with heteroskedasticity-robust (HC1)
 func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("estimate", "estimate --data FILE.csv --method M --outcome \"y ~ x1 + x2\" [flags]", estimateExamples, stdout)
 	var s estimateFlags
-	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row (- reads standard input); cells are numbers, TRUE/FALSE, missing (empty, NA, .) or text, which is carried but not modelled")
+	fs.StringVar(&s.data, "data", "", "CSV `FILE` with a header row (- reads standard input); cells are numbers, TRUE/FALSE, missing (empty, NA, .) or text, which is carried but not modelled; columns the run does not name are not read")
 	fs.StringVar(&s.sep, "sep", ",", "field `separator`: one character, or tab")
 	fs.StringVar(&s.method, "method", "", "estimator: "+estimate.MethodNames())
 	fs.StringVar(&s.compare, "compare", "", "several `methods`, comma-separated, side by side (as esttab): each gets the flags it reads")
@@ -118,7 +119,7 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	m := methods[0]
-	t, err := readData(s.data, s.sep)
+	t, err := readData(s.data, s.sep, s.columns(methods))
 	if err != nil {
 		return err
 	}
@@ -162,8 +163,9 @@ func cmdEstimate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-// readData reads --data (a file, or - for standard input) with --sep.
-func readData(path, sep string) (*table.Table, error) {
+// readData reads --data (a file, or - for standard input) with --sep,
+// only the columns keep accepts (all when keep is nil).
+func readData(path, sep string, keep func(string) bool) (*table.Table, error) {
 	r := []rune(sep)
 	if sep == "tab" || sep == `\t` {
 		r = []rune{'\t'}
@@ -171,22 +173,63 @@ func readData(path, sep string) (*table.Table, error) {
 	if len(r) != 1 {
 		return nil, usageError("--sep %q: one character, e.g. ';', or tab", sep)
 	}
-	var t *table.Table
-	var err error
-	if path == "-" {
-		t, err = table.ReadCSVSep(os.Stdin, "standard input", r[0])
-	} else {
-		var f *os.File
-		if f, err = os.Open(path); err != nil {
+	in, name := io.Reader(os.Stdin), "standard input"
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
 			return nil, &exitError{code: 2, err: err}
 		}
 		defer f.Close()
-		t, err = table.ReadCSVSep(f, path, r[0])
+		in, name = f, path
 	}
+	t, err := table.ReadCSVColumns(in, name, r[0], keep)
 	if err != nil {
 		return nil, &exitError{code: 2, err: err}
 	}
 	return t, nil
+}
+
+// columns is the set of columns the methods read with these flags: the
+// variables of the outcome and selection formulas, the treatment (for
+// iv, its terms' variables) and the instruments', and the cluster and
+// weights columns. It is nil, all columns, when a formula does not parse,
+// so that the estimation reports the error in its own words. A column
+// the file lacks stays absent from the table, whose error for it lists
+// the file's columns.
+func (s *estimateFlags) columns(methods []estimate.Method) func(string) bool {
+	need := map[string]bool{}
+	for _, m := range methods {
+		sp := s.spec(m)
+		ok := addVars(need, sp.Outcome, formula.Parse) && addVars(need, sp.Selection, formula.Parse)
+		if m.Reads(estimate.NeedInstruments) { // iv: the treatment is a term list too
+			ok = ok && addVars(need, sp.Treatment, formula.ParseTerms) && addVars(need, sp.Instruments, formula.ParseTerms)
+		}
+		if !ok {
+			return nil
+		}
+		for _, c := range []string{sp.Treatment, sp.Cluster, sp.Weights} {
+			if c != "" {
+				need[c] = true
+			}
+		}
+	}
+	return func(col string) bool { return need[col] }
+}
+
+// addVars adds the variables of formula text, read with parse, to need;
+// it reports false when text does not parse ("" adds nothing).
+func addVars(need map[string]bool, text string, parse func(string) (*formula.Formula, error)) bool {
+	if text == "" {
+		return true
+	}
+	f, err := parse(text)
+	if err != nil {
+		return false
+	}
+	for _, v := range f.Vars() {
+		need[v] = true
+	}
+	return true
 }
 
 // setVCE resolves --robust and --vce into s.vce: hc1 for iv, classical

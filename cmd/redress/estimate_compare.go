@@ -16,7 +16,8 @@ import (
 // prints them side by side, as Stata's esttab does: one column per
 // method, a row per outcome-equation term and treatment effect (the
 // estimate with significance stars over its standard error in
-// parentheses), then n, the log-likelihood and AIC where defined, and R².
+// parentheses), then n, the log-likelihood and AIC where defined, R²,
+// and with --bootstrap each method's replicates and how many failed.
 //
 // With --treatment the comparison is about a treatment: --selection is
 // then the treatment equation (for treatreg) and no method takes it as a
@@ -119,6 +120,14 @@ func comparisonRows(results []*estimate.Result) ([]string, [][]string) {
 		}
 		rows = append(rows, est, se)
 	}
+	return head, append(rows, statRows(results)...)
+}
+
+// statRows are the rows of statistics under the terms: n, the
+// log-likelihood, AIC and R², and with a bootstrap the replicates of
+// each method and how many failed (blank for a method without one).
+func statRows(results []*estimate.Result) [][]string {
+	var rows [][]string
 	stat := func(name string, f func(*estimate.Result) string) {
 		row := []string{name}
 		for _, r := range results {
@@ -145,7 +154,20 @@ func comparisonRows(results []*estimate.Result) ([]string, [][]string) {
 		}
 		return fmt.Sprintf("%.4f", r.Fit.R2)
 	})
-	return head, rows
+	if !slices.ContainsFunc(results, func(r *estimate.Result) bool { return r.Bootstrap != nil }) {
+		return rows
+	}
+	boot := func(count func(*estimate.BootstrapInfo) int) func(*estimate.Result) string {
+		return func(r *estimate.Result) string {
+			if r.Bootstrap == nil {
+				return ""
+			}
+			return fmt.Sprint(count(r.Bootstrap))
+		}
+	}
+	stat("bootstrap replicates", boot(func(b *estimate.BootstrapInfo) int { return b.Replicates }))
+	stat("failed replicates", boot(func(b *estimate.BootstrapInfo) int { return b.Failed }))
+	return rows
 }
 
 // cellOf is the estimate (with stars) and the SE of term in r: an

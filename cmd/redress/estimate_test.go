@@ -327,17 +327,11 @@ func TestEstimateSepAndStdin(t *testing.T) {
 	if code, _, errs := runCLI(t, "estimate", "--data", semi, "--sep", ";;", "--method", "ols", "--outcome", "y ~ x"); code != 2 || !strings.Contains(errs, "--sep") {
 		t.Errorf("--sep ';;': exit %d: %s", code, errs)
 	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := os.Stdin
-	os.Stdin = r
-	defer func() { os.Stdin = old }()
-	go func() { w.Write([]byte("y,x\n1,0.5\n2.1,1.1\n2.9,1.4\n4.2,2.2\n")); w.Close() }()
-	if code, out, errs := runCLI(t, "estimate", "--data", "-", "--method", "ols", "--outcome", "y ~ x"); code != 0 || !strings.Contains(out, "data standard input; n = 4") {
-		t.Errorf("--data -: exit %d: %s %s", code, out, errs)
-	}
+	withStdin(t, "y,x\n1,0.5\n2.1,1.1\n2.9,1.4\n4.2,2.2\n", func() {
+		if code, out, errs := runCLI(t, "estimate", "--data", "-", "--method", "ols", "--outcome", "y ~ x"); code != 0 || !strings.Contains(out, "data standard input; n = 4") {
+			t.Errorf("--data -: exit %d: %s %s", code, out, errs)
+		}
+	})
 }
 
 // TestEstimateCompare: --compare sets methods side by side with the same
