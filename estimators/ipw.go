@@ -1,6 +1,7 @@
 package estimators
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -53,9 +54,9 @@ type propFit struct {
 }
 
 // fitPropensity checks the treatment and outcome, fits the logit of d on Z
-// and returns the fitted propensities. A propensity of exactly 0 or 1 (or
-// one so close that its inverse weight overflows) is an error; perfect
-// separation is reported by the logit.
+// and returns the fitted propensities. A propensity within
+// overlapTolerance of 0 or 1 is an ErrOverlap; perfect separation is
+// reported by the logit.
 func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts Options) (*propFit, error) {
 	if Z == nil {
 		return nil, fmt.Errorf("propensity design matrix is nil")
@@ -98,10 +99,25 @@ func fitPropensity(Z *mat.Dense, d []float64, zNames []string, y []float64, opts
 		if !(q > 0) || math.IsInf(1/q, 0) {
 			return nil, fmt.Errorf("estimated propensity is 1 in row %d (linear predictor %.4g): no overlap", i+1, e)
 		}
+		if min(p, q) < overlapTolerance {
+			return nil, fmt.Errorf("%w: estimated propensity %.3g in row %d (treatment %g) is within %g of %g", ErrOverlap, p, i+1, d[i], overlapTolerance, math.Round(p))
+		}
 		pf.p[i], pf.q[i] = p, q
 	}
 	return pf, nil
 }
+
+// overlapTolerance is the smallest estimated propensity (and 1 − the
+// largest) the weighting estimators accept: Stata's teffects default,
+// pstolerance(1e-5). Beyond it one row's inverse weight exceeds 10⁵, and
+// the estimate is that row's outcome more than anything else.
+const overlapTolerance = 1e-5
+
+// ErrOverlap is an estimated propensity too near 0 or 1 for ipw, aipw
+// and psm (see overlapTolerance): the treatment overlap assumption is
+// violated in the sample — trim the covariate range, or use a model of
+// the propensity that does not extrapolate (a log instead of a level).
+var ErrOverlap = errors.New("treatment overlap violated")
 
 // IPW estimates the average treatment effect (ATE), the effect on the
 // treated (ATT) and on the untreated (ATU) of a binary treatment d on an

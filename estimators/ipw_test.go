@@ -1,6 +1,7 @@
 package estimators
 
 import (
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -79,4 +80,52 @@ func TestIPWErrors(t *testing.T) {
 		_, err := IPW(Z, d, zn, y, Options{})
 		return err
 	})
+}
+
+// TestOverlapTolerance: one untreated row far out in the covariate, where
+// the logit propensity is within 1e-5 of 1, makes ipw, aipw and psm refuse the
+// sample (Stata's pstolerance(1e-5)) instead of returning an estimate
+// dominated by that row's weight; without it they run.
+func TestOverlapTolerance(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const n = 400
+	build := func(outlier bool) (*mat.Dense, []float64, []float64) {
+		Z := mat.NewDense(n, 2, nil)
+		d, y := make([]float64, n), make([]float64, n)
+		for i := range n {
+			x := r.NormFloat64()
+			if outlier && i == 0 {
+				x = 20
+			}
+			Z.Set(i, 0, 1)
+			Z.Set(i, 1, x)
+			d[i] = b2f(x+r.NormFloat64() > 0)
+			if outlier && i == 0 {
+				d[i] = 0
+			}
+			y[i] = d[i] + x + r.NormFloat64()
+		}
+		return Z, d, y
+	}
+	names := []string{"(Intercept)", "x"}
+	for _, outlier := range []bool{false, true} {
+		Z, d, y := build(outlier)
+		for name, fit := range map[string]func() error{
+			"ipw":  func() error { _, err := IPW(Z, d, names, y, Options{}); return err },
+			"aipw": func() error { _, err := AIPW(Z, d, names, Z, y, names, Options{}); return err },
+			"psm":  func() error { _, err := PSM(Z, d, names, y, 1, Options{}); return err },
+		} {
+			err := fit()
+			if outlier != errors.Is(err, ErrOverlap) || (!outlier && err != nil) {
+				t.Errorf("%s (outlier %v): %v", name, outlier, err)
+			}
+		}
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
