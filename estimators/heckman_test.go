@@ -386,10 +386,10 @@ func TestBVNonConvergence(t *testing.T) {
 	m := newBVModel(1000, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 2, nil, y, kind)
 	names := []string{"(Intercept)", "z1", "x1", "(Intercept)", "x1", "athrho", "lnsigma"}
 	start := []float64{0, 0, 0, 0, 0, 0, 0}
-	if _, err := m.fit(start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
+	if _, err := newtonMax(m.eval, start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
 		t.Errorf("maxIter 2 from zero: %v", err)
 	}
-	fit, err := m.fit(start, names, 100)
+	fit, err := newtonMax(m.eval, start, names, 100)
 	if err != nil {
 		t.Fatalf("from zero: %v", err)
 	}

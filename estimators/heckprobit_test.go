@@ -407,10 +407,10 @@ func TestBPNonConvergence(t *testing.T) {
 	m := newBPModel(1000, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 3, q1, q2)
 	names := append(append(append([]string(nil), hpZNames...), hpXNames...), "athrho")
 	start := make([]float64, 7)
-	if _, err := m.fit(start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
+	if _, err := newtonMax(m.eval, start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
 		t.Errorf("maxIter 2 from zero: %v", err)
 	}
-	fit, err := m.fit(start, names, 100)
+	fit, err := newtonMax(m.eval, start, names, 100)
 	if err != nil {
 		t.Fatalf("from zero: %v", err)
 	}
