@@ -24,7 +24,7 @@ func biprobitSim(t *testing.T) (Z *mat.Dense, d []float64, zn []string, X *mat.D
 // likelihood maximised in R (pbivnorm, optim, numDeriv Hessian) and the
 // effects with R's delta method by numDeriv::jacobian.
 func TestBiProbitVsR(t *testing.T) {
-	ref := binprobitRef(t)
+	ref := readKeyValues(t, "testdata/r_binprobit_reference.csv")
 	Z, d, zn, X, y, xn := biprobitSim(t)
 	res, err := BiProbit(Z, d, zn, X, y, xn, "", Options{})
 	if err != nil {

@@ -31,21 +31,6 @@ func checkRhoTests(t *testing.T, res *Result, tag string) {
 	t.Logf("%s: LR χ²(1) = %.6f (p %.4f), R %.6f; Wald %.6f (p %.4f)", tag, lr.Statistic, lr.PValue, want, w.Statistic, w.PValue)
 }
 
-// compareML checks an equation against rRefML[prefixEst.term] and
-// rRefML[prefixSE.term] with the given relative tolerances.
-func compareML(t *testing.T, eq Equation, prefixEst, prefixSE string, tolE, tolS float64, mr *maxRel) {
-	t.Helper()
-	for _, c := range eq.Coefs {
-		we, ok1 := rRefML[prefixEst+"."+c.Term]
-		ws, ok2 := rRefML[prefixSE+"."+c.Term]
-		if !ok1 || !ok2 {
-			t.Errorf("no R reference for %s / %s %q", prefixEst, prefixSE, c.Term)
-			continue
-		}
-		checkRel(t, eq.Name+" "+c.Term, c.Estimate, we, c.StdError, ws, tolE, tolS, mr)
-	}
-}
-
 func checkRel(t *testing.T, what string, est, wantEst, se, wantSE, tolE, tolS float64, mr *maxRel) {
 	t.Helper()
 	de, ds := relDiff(est, wantEst), relDiff(se, wantSE)
@@ -118,8 +103,8 @@ func TestMrozHeckmanML(t *testing.T) {
 		t.Fatalf("method %q n %d n_selected %d converged %v", res.Method, res.N, res.NSelected, res.Converged)
 	}
 	var ms, mo, ma maxRel
-	compareML(t, res.Equations[0], "heckmanW.sel.est", "heckmanW.sel.se", mlTolEst, mlTolSE, &ms)
-	compareML(t, res.Equations[1], "heckmanW.out.est", "heckmanW.out.se", mlTolEst, mlTolSE, &mo)
+	compareEq(t, rRefML, res.Equations[0], "heckmanW.sel.est", "heckmanW.sel.se", mlTolEst, mlTolSE, &ms)
+	compareEq(t, rRefML, res.Equations[1], "heckmanW.out.est", "heckmanW.out.se", mlTolEst, mlTolSE, &mo)
 	compareAux(t, res, "heckmanW", mlTolEst, mlTolSE, &ma)
 	if d := relDiff(*res.LogLik, rRefML["heckmanW.loglik"]); d > 1e-10 {
 		t.Errorf("log-likelihood %.12g, R %.12g", *res.LogLik, rRefML["heckmanW.loglik"])

@@ -3,7 +3,6 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -63,15 +62,7 @@ func TestHOPDerivatives(t *testing.T) {
 // maximised in R (testdata/r_heckoprobit_reference.R) on
 // heckoprobit_sim.csv (n = 2000, three categories).
 func TestHeckOProbitVsR(t *testing.T) {
-	recs := readReference(t, "testdata/r_heckoprobit_reference.csv")
-	ref := map[string]float64{}
-	for _, r := range recs[1:] {
-		v, err := strconv.ParseFloat(r[1], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref[r[0]] = v
-	}
+	ref := readKeyValues(t, "testdata/r_heckoprobit_reference.csv")
 	tb := loadTable(t, "heckoprobit_sim.csv")
 	Z, zn := tb.design(true, "x1", "z1")
 	X, xn := tb.design(false, "x1", "x2")

@@ -4,28 +4,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
-
-// binprobitRef reads testdata/r_binprobit_reference.csv (key,value rows
-// written by testdata/r_binprobit_reference.R).
-func binprobitRef(t *testing.T) map[string]float64 {
-	t.Helper()
-	recs := readReference(t, "testdata/r_binprobit_reference.csv")
-	ref := make(map[string]float64, len(recs))
-	for _, r := range recs[1:] {
-		v, err := strconv.ParseFloat(r[1], 64)
-		if err != nil {
-			t.Fatalf("%s: %v", r[0], err)
-		}
-		ref[r[0]] = v
-	}
-	return ref
-}
 
 // refCompare checks got against ref[key] to a relative tol, recording the
 // largest relative difference in *mx.
@@ -68,7 +51,7 @@ func heckprobitSim(t *testing.T) (Z *mat.Dense, s []float64, zn []string, X *mat
 // Newton–Raphson, covariance from maxLik's Hessian) and with the textbook
 // likelihood maximised in R with pbivnorm and numDeriv.
 func TestHeckProbitVsR(t *testing.T) {
-	ref := binprobitRef(t)
+	ref := readKeyValues(t, "testdata/r_binprobit_reference.csv")
 	Z, s, zn, X, y, xn := heckprobitSim(t)
 	res, err := HeckProbit(Z, s, zn, X, y, xn, Options{})
 	if err != nil {

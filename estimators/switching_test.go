@@ -11,8 +11,10 @@ import (
 )
 
 func loadSwitchingSim(t *testing.T) (Z *mat.Dense, d []float64, X *mat.Dense, y []float64) {
-	cols := readColumns(t, "testdata/switching_sim.csv")
-	return design(cols, "1", "x1", "z1"), cols["d"], design(cols, "1", "x1", "x2"), cols["y"]
+	tb := loadTable(t, "switching_sim.csv")
+	Z, _ = tb.design(true, "x1", "z1")
+	X, _ = tb.design(true, "x1", "x2")
+	return Z, tb.cols["d"], X, tb.cols["y"]
 }
 
 var (
@@ -27,7 +29,7 @@ var (
 // the LR and Wald tests) on testdata/switching_sim.csv: estimates to 1e-6
 // absolute, standard errors to 1e-4 relative, log-likelihoods to 1e-6.
 func TestSwitchingVsR(t *testing.T) {
-	ref := rOrdSwitch(t)
+	ref := readKeyValues(t, "testdata/r_ordswitch.csv")
 	Z, d, X, y := loadSwitchingSim(t)
 	res, err := Switching(Z, d, swZNames, X, swXNames, X, swXNames, y, Options{})
 	if err != nil {
@@ -433,7 +435,7 @@ func TestSwitchingRelabel(t *testing.T) {
 // k₀ = 2), against sampleSelection (estimates, SEs, log-likelihood) and
 // the effects by numDeriv in R.
 func TestSwitchingDifferentRegressorsVsR(t *testing.T) {
-	ref := rOrdSwitch(t)
+	ref := readKeyValues(t, "testdata/r_ordswitch.csv")
 	Z, d, X, y := loadSwitchingSim(t)
 	X0 := mat.NewDense(len(y), 2, nil)
 	X0.Copy(X.Slice(0, len(y), 0, 2))
