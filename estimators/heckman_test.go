@@ -147,33 +147,11 @@ func TestBVDerivatives(t *testing.T) {
 			kind[i] = c.kind(i)
 		}
 		m := newBVModel(300, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 2, c.dcol, y, kind)
-		p := m.dim()
 		theta := []float64{0.1, 0.8, 0.4, 0.9, 1.2, 0.7, -0.3}
 		if c.dcol != nil {
 			theta = []float64{0.1, 0.8, 0.4, 0.9, 1.2, 0.5, 0.7, -0.3}
 		}
-		g, H := make([]float64, p), make([]float64, p*p)
-		m.eval(theta, g, H)
-		gp, gm, scratch := make([]float64, p), make([]float64, p), make([]float64, p*p)
-		var maxG, maxH float64
-		for j := 0; j < p; j++ {
-			h := 1e-5
-			tp := append([]float64(nil), theta...)
-			tm := append([]float64(nil), theta...)
-			tp[j] += h
-			tm[j] -= h
-			lp := m.eval(tp, gp, scratch)
-			lm := m.eval(tm, gm, scratch)
-			maxG = math.Max(maxG, math.Abs((lp-lm)/(2*h)-g[j])/(1+math.Abs(g[j])))
-			for k := 0; k < p; k++ {
-				fd := -(gp[k] - gm[k]) / (2 * h)
-				maxH = math.Max(maxH, math.Abs(fd-H[j*p+k])/(1+math.Abs(H[j*p+k])))
-			}
-		}
-		if maxG > 1e-6 || maxH > 1e-6 {
-			t.Errorf("%s: gradient rel. error %.2g, Hessian rel. error %.2g", c.name, maxG, maxH)
-		}
-		t.Logf("%s: analytic vs central differences: gradient %.2g, Hessian %.2g", c.name, maxG, maxH)
+		checkDerivatives(t, c.name, m.eval, m.scorer, 300, theta, 1e-5, 1e-6, 1e-6)
 	}
 }
 

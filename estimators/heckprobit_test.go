@@ -57,7 +57,7 @@ func TestHeckProbitVsR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Method != "heckprobit" || res.N != 2000 || res.NSelected != int(sum(s)) || !res.Converged || res.Params != 7 {
+	if res.Method != "heckprobit" || res.N != 2000 || res.NSelected != int(sumOf(s)) || !res.Converged || res.Params != 7 {
 		t.Fatalf("method %q n %d selected %d converged %v params %d", res.Method, res.N, res.NSelected, res.Converged, res.Params)
 	}
 	for _, src := range []string{"ss", "own"} {
@@ -97,14 +97,6 @@ func TestHeckProbitVsR(t *testing.T) {
 	}
 }
 
-func sum(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s
-}
-
 // TestBPDerivatives checks the analytic gradient of the bivariate probit
 // likelihood against central differences of ℓ and the analytic Hessian
 // against central differences of the gradient, for both row kinds and
@@ -131,30 +123,8 @@ func TestBPDerivatives(t *testing.T) {
 		a    float64
 	}{{"biprobit ρ>0", q2, 0.6}, {"biprobit ρ<0", q2, -1.2}, {"heckprobit", q2h, 0.4}, {"heckprobit ρ<0", q2h, -2}} {
 		m := newBPModel(n, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 3, q1, c.q2)
-		p := m.dim()
 		theta := []float64{0.2, 0.9, -0.5, -0.3, 1.1, 0.8, c.a}
-		g, H := make([]float64, p), make([]float64, p*p)
-		m.eval(theta, g, H)
-		gp, gm, scratch := make([]float64, p), make([]float64, p), make([]float64, p*p)
-		var maxG, maxH float64
-		for j := 0; j < p; j++ {
-			h := 1e-5
-			tp := append([]float64(nil), theta...)
-			tm := append([]float64(nil), theta...)
-			tp[j] += h
-			tm[j] -= h
-			lp := m.eval(tp, gp, scratch)
-			lm := m.eval(tm, gm, scratch)
-			maxG = math.Max(maxG, math.Abs((lp-lm)/(2*h)-g[j])/(1+math.Abs(g[j])))
-			for k := 0; k < p; k++ {
-				fd := -(gp[k] - gm[k]) / (2 * h)
-				maxH = math.Max(maxH, math.Abs(fd-H[j*p+k])/(1+math.Abs(H[j*p+k])))
-			}
-		}
-		if maxG > 1e-6 || maxH > 1e-6 {
-			t.Errorf("%s: gradient rel. error %.2g, Hessian rel. error %.2g", c.name, maxG, maxH)
-		}
-		t.Logf("%s: analytic vs central differences: gradient %.2g, Hessian %.2g", c.name, maxG, maxH)
+		checkDerivatives(t, c.name, m.eval, m.scorer, n, theta, 1e-5, 1e-6, 1e-6)
 	}
 }
 

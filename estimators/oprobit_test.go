@@ -361,3 +361,19 @@ func TestOProbitEquivariance(t *testing.T) {
 		t.Errorf("marginal effects are not named by the category value")
 	}
 }
+
+// TestOPDerivatives checks the ordered probit's analytic gradient, Hessian
+// and per-row scores (see checkDerivatives), with five categories.
+func TestOPDerivatives(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 13))
+	const n, K = 400, 5
+	X := mat.NewDense(n, 2, nil)
+	code := make([]int32, n)
+	for i := 0; i < n; i++ {
+		X.SetRow(i, []float64{r.NormFloat64(), float64(r.IntN(2))})
+		code[i] = int32(r.IntN(K))
+	}
+	xr := X.RawMatrix()
+	m := newOPModel(n, 2, K, xr.Data, xr.Stride, code)
+	checkDerivatives(t, "oprobit", m.eval, m.scorer, n, []float64{0.4, -0.7, -1.2, -0.3, 0.5, 1.4}, 1e-5, 1e-6, 1e-6)
+}

@@ -472,3 +472,22 @@ func TestSwitchingDifferentRegressorsVsR(t *testing.T) {
 	}
 	t.Logf("max |Δ estimate| %.2g, max rel. Δ SE %.2g", maxE, maxS)
 }
+
+// TestSwitchDerivatives checks the switching likelihood's analytic
+// gradient, Hessian and per-row scores (see checkDerivatives), with
+// different regressors in the two regimes.
+func TestSwitchDerivatives(t *testing.T) {
+	Z, d, X, y, _ := switchingDGP(rand.New(rand.NewPCG(14, 14)), 300)
+	var rows1, rows0 []int
+	for i, v := range d {
+		if v == 1 {
+			rows1 = append(rows1, i)
+		} else {
+			rows0 = append(rows0, i)
+		}
+	}
+	x0 := mat.DenseCopyOf(X.Slice(0, 300, 0, 2))
+	m := newSwitchModel(Z.RawMatrix(), X.RawMatrix(), x0.RawMatrix(), y, rows1, rows0, 3, 3, 2)
+	theta := []float64{0.1, 0.5, 0.8, 1.9, 1.1, 0.4, 0.9, 0.3, 0.6, -0.4, 0.1, 0.3}
+	checkDerivatives(t, "switching", m.eval, m.scorer, 300, theta, 1e-5, 1e-6, 1e-6)
+}
