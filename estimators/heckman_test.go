@@ -3,7 +3,6 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -227,26 +226,13 @@ func TestHeckmanRhoZero(t *testing.T) {
 }
 
 // TestHeckmanDeterministic: the result is bit-for-bit the same with one
-// or several goroutines (several blocks of rows).
+// or several goroutines (several blocks of rows), with and without clusters.
 func TestHeckmanDeterministic(t *testing.T) {
 	Z, s, X, y := heckmanDGP(rand.New(rand.NewPCG(5, 5)), 3*blockRows+17, 0.4)
 	zn := []string{"(Intercept)", "z1", "x1"}
 	xn := []string{"(Intercept)", "x1"}
-	a, err := Heckman(Z, s, zn, X, y, xn, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := runtime.GOMAXPROCS(1)
-	b, err := Heckman(Z, s, zn, X, y, xn, Options{})
-	runtime.GOMAXPROCS(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ja, _ := a.MarshalJSON()
-	jb, _ := b.MarshalJSON()
-	if string(ja) != string(jb) {
-		t.Errorf("results differ with GOMAXPROCS:\n%s\n%s", ja, jb)
-	}
+	checkDeterministic(t, func() (*Result, error) { return Heckman(Z, s, zn, X, y, xn, Options{}) })
+	checkDeterministic(t, func() (*Result, error) { return Heckman(Z, s, zn, X, y, xn, Options{Clusters: sqrtClusters(len(y))}) })
 }
 
 func TestHeckmanErrors(t *testing.T) {

@@ -3,7 +3,6 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -378,24 +377,13 @@ func TestBPNonConvergence(t *testing.T) {
 }
 
 // TestHeckProbitDeterministic: bit-for-bit the same result with one or
-// several goroutines (several blocks of rows).
+// several goroutines (several blocks of rows), with and without clusters.
 func TestHeckProbitDeterministic(t *testing.T) {
 	Z, s, X, y := heckprobitDGP(rand.New(rand.NewPCG(5, 5)), 3*blockRows+17, 0.4)
-	a, err := HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := runtime.GOMAXPROCS(1)
-	b, err := HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{})
-	runtime.GOMAXPROCS(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ja, _ := a.MarshalJSON()
-	jb, _ := b.MarshalJSON()
-	if string(ja) != string(jb) {
-		t.Errorf("results differ with GOMAXPROCS:\n%s\n%s", ja, jb)
-	}
+	checkDeterministic(t, func() (*Result, error) { return HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{}) })
+	checkDeterministic(t, func() (*Result, error) {
+		return HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{Clusters: sqrtClusters(len(y))})
+	})
 }
 
 // BenchmarkHeckProbit: 1,000,000 rows × 10 regressors per equation.

@@ -3,6 +3,7 @@ package estimators
 import (
 	"errors"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -76,4 +77,26 @@ func checkDerivatives(t *testing.T, name string, eval func(theta, g, negH []floa
 		t.Errorf("%s: gradient rel. error %.2g, Hessian %.2g, score sum %.2g", name, maxG, maxH, maxS)
 	}
 	t.Logf("%s: analytic vs central differences: gradient %.2g, Hessian %.2g; Σ scores vs gradient %.2g", name, maxG, maxH, maxS)
+}
+
+// checkDeterministic requires fit to give bit-for-bit the same result
+// with GOMAXPROCS goroutines and with one (the data should span several
+// blocks of rows).
+func checkDeterministic(t *testing.T, fit func() (*Result, error)) {
+	t.Helper()
+	a, err := fit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := runtime.GOMAXPROCS(1)
+	b, err := fit()
+	runtime.GOMAXPROCS(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := a.MarshalJSON()
+	jb, _ := b.MarshalJSON()
+	if string(ja) != string(jb) {
+		t.Errorf("results differ with GOMAXPROCS:\n%s\n%s", ja, jb)
+	}
 }
