@@ -21,8 +21,8 @@ func TestAIPWVsR(t *testing.T) {
 	var me, ms float64
 	for _, e := range []string{"ate", "att", "atu"} {
 		a := effect(t, res, e)
-		refCheck(t, "aipw."+e+".est", a.Estimate, 1e-6, &me)
-		refCheck(t, "aipw."+e+".se", a.StdError, 1e-4, &ms)
+		refCompare(t, rRefTE, "aipw."+e+".est", a.Estimate, 1e-6, &me)
+		refCompare(t, rRefTE, "aipw."+e+".se", a.StdError, 1e-4, &ms)
 	}
 	for tag, eqName := range map[string]string{"out1": "outcome_treated", "out0": "outcome_untreated"} {
 		eq, ok := res.Equation(eqName)
@@ -30,7 +30,7 @@ func TestAIPWVsR(t *testing.T) {
 			t.Fatalf("no equation %s", eqName)
 		}
 		for _, c := range eq.Coefs {
-			refCheck(t, "aipw."+tag+".est."+c.Term, c.Estimate, 1e-6, &me)
+			refCompare(t, rRefTE, "aipw."+tag+".est."+c.Term, c.Estimate, 1e-6, &me)
 		}
 	}
 	t.Logf("AIPW vs R (by hand): max rel. diff estimates %.2g, std. errors %.2g", me, ms)

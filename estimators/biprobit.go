@@ -46,12 +46,21 @@ import (
 // ∂/∂β = mean of [φ(xᵢ'β + δ) − φ(xᵢ'β)]xᵢ, ∂/∂δ = mean of φ(xᵢ'β + δ)
 // (zero for γ and ρ). LogLik is ℓ at the maximum.
 //
+// With Options.Clusters the covariance of θ̂ is the cluster-robust
+// G/(G−1)·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹ (Stata's vce(cluster); see
+// mlFit.clusterCov), s_g the cluster sums of the per-row scores at the
+// estimate; the effects' standard errors and the Wald test use it, and
+// the LR test is omitted (see rhoTests). Weights are refused (ErrWeights).
+//
 // It is an error when d or y is not 0/1 or does not vary, when a design is
 // rank deficient, when a starting probit fails (perfect or quasi-complete
 // separation), or when Newton–Raphson does not converge within
 // Options.MaxIter iterations (the error says so when ρ̂ runs to ±1).
 func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, tname string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("biprobit: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	if _, err := checkTreat(Z, d, zNames, X, y, xNames); err != nil {
 		return fail(err)
 	}
@@ -63,7 +72,7 @@ func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []floa
 			return fail(fmt.Errorf("outcome must be 0 or 1, is %v in row %d", v, i+1))
 		}
 	}
-	pf, err := fitBinary(probitLink, Z, d, zNames, opts)
+	pf, err := fitBinary(probitLink, Z, d, zNames, opts.start())
 	if err != nil {
 		return fail(fmt.Errorf("treatment probit: %w", err))
 	}
@@ -78,7 +87,7 @@ func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []floa
 		q2[i] = int8(2*y[i] - 1)
 	}
 	names := append(append([]string(nil), xNames...), treatName(tname))
-	of, err := fitBinary(probitLink, mat.NewDense(n, kx, xd), y, names, opts)
+	of, err := fitBinary(probitLink, mat.NewDense(n, kx, xd), y, names, opts.start())
 	if err != nil {
 		return fail(fmt.Errorf("outcome probit: %w", err))
 	}
@@ -87,21 +96,24 @@ func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []floa
 	theta0 := make([]float64, 0, kz+kx+1)
 	theta0 = append(append(append(theta0, pf.beta...), of.beta...), 0)
 	pnames := append(append(append([]string(nil), zNames...), names...), "athrho")
-	fit, err := model.fit(theta0, pnames, opts.maxIter())
+	p := kz + kx + 1
+	fit, err := newtonMax(model.eval, theta0, pnames, opts.maxIter(), p-1)
 	if err != nil {
+		return fail(err)
+	}
+	if err := fit.clusterCov(n, opts.Clusters, model.scorer); err != nil {
 		return fail(err)
 	}
 	eqs, err := bpEquations(fit, "treatment", kz, kx, zNames, names)
 	if err != nil {
 		return fail(err)
 	}
-	p := kz + kx + 1
 	ll := fit.ll
 	res := &Result{
 		Method: "biprobit", N: n, NSelected: 0,
 		Equations: eqs,
 		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1]),
-		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, false),
+		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, opts.Clusters != nil),
 		Effects:   biprobitEffects(xd, n, kx, d, fit.theta[kz:kz+kx], subCov(fit.cov, p, kz, kz+kx)),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}

@@ -3,7 +3,6 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -24,7 +23,7 @@ func biprobitSim(t *testing.T) (Z *mat.Dense, d []float64, zn []string, X *mat.D
 // likelihood maximised in R (pbivnorm, optim, numDeriv Hessian) and the
 // effects with R's delta method by numDeriv::jacobian.
 func TestBiProbitVsR(t *testing.T) {
-	ref := binprobitRef(t)
+	ref := readKeyValues(t, "testdata/r_binprobit_reference.csv")
 	Z, d, zn, X, y, xn := biprobitSim(t)
 	res, err := BiProbit(Z, d, zn, X, y, xn, "", Options{})
 	if err != nil {
@@ -235,26 +234,15 @@ func TestBiProbitErrors(t *testing.T) {
 }
 
 // TestBiProbitDeterministic: bit-for-bit the same result with one or
-// several goroutines (several blocks of rows).
+// several goroutines (several blocks of rows), with and without clusters.
 func TestBiProbitDeterministic(t *testing.T) {
 	zn := []string{"(Intercept)", "x1", "z1"}
 	xn := []string{"(Intercept)", "x1", "x2"}
 	Z, d, X, y := biprobitDGP(rand.New(rand.NewPCG(6, 6)), 3*blockRows+5, -0.3, 0.5)
-	a, err := BiProbit(Z, d, zn, X, y, xn, "", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := runtime.GOMAXPROCS(1)
-	b, err := BiProbit(Z, d, zn, X, y, xn, "", Options{})
-	runtime.GOMAXPROCS(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ja, _ := a.MarshalJSON()
-	jb, _ := b.MarshalJSON()
-	if string(ja) != string(jb) {
-		t.Errorf("results differ with GOMAXPROCS:\n%s\n%s", ja, jb)
-	}
+	checkDeterministic(t, func() (*Result, error) { return BiProbit(Z, d, zn, X, y, xn, "", Options{}) })
+	checkDeterministic(t, func() (*Result, error) {
+		return BiProbit(Z, d, zn, X, y, xn, "", Options{Clusters: sqrtClusters(len(y))})
+	})
 }
 
 // BenchmarkBiProbit: 1,000,000 rows, 10 regressors per equation.

@@ -4,29 +4,15 @@ import (
 	"fmt"
 
 	"github.com/redress-sim/redress/estimators"
-	"github.com/redress-sim/redress/formula"
-	"github.com/redress-sim/redress/table"
 )
 
 // A probit with sample selection on simulated data (2000 rows, ρ = 0.6 in
 // the simulation): y is observed only where s = 1, and z1 shifts
 // selection but not the outcome.
 func ExampleHeckProbit() {
-	t, err := table.ReadCSVFile("testdata/heckprobit_sim.csv")
-	if err != nil {
-		panic(err)
-	}
-	sf, _ := formula.Parse("s ~ x1 + z1")
-	of, _ := formula.Parse("y ~ x1 + x2")
-	sd, err := formula.NewDesign(t, sf, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
+	ds := designs("heckprobit_sim.csv", "s ~ x1 + z1", "y ~ x1 + x2")
 	// y is 0 in the unselected rows of the file; HeckProbit never reads it there.
-	od, err := formula.NewDesign(t, of, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
+	sd, od := ds[0], ds[1]
 	res, err := estimators.HeckProbit(sd.X, sd.Y, sd.Names, od.X, od.Y, od.Names, estimators.Options{})
 	if err != nil {
 		panic(err)
@@ -54,20 +40,8 @@ func ExampleHeckProbit() {
 // binary treatment d, instrumented by z1; the effects are average
 // differences of Pr(y = 1) with and without the treatment.
 func ExampleBiProbit() {
-	t, err := table.ReadCSVFile("testdata/biprobit_sim.csv")
-	if err != nil {
-		panic(err)
-	}
-	tf, _ := formula.Parse("d ~ x1 + z1")
-	of, _ := formula.Parse("y ~ x1 + x2")
-	td, err := formula.NewDesign(t, tf, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
-	od, err := formula.NewDesign(t, of, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
+	ds := designs("biprobit_sim.csv", "d ~ x1 + z1", "y ~ x1 + x2")
+	td, od := ds[0], ds[1]
 	res, err := estimators.BiProbit(td.X, td.Y, td.Names, od.X, od.Y, od.Names, "d", estimators.Options{})
 	if err != nil {
 		panic(err)
@@ -93,20 +67,8 @@ func ExampleBiProbit() {
 // simulation). The outcome design has no intercept: the cutpoints take
 // its place.
 func ExampleHeckOProbit() {
-	t, err := table.ReadCSVFile("testdata/heckoprobit_sim.csv")
-	if err != nil {
-		panic(err)
-	}
-	sf, _ := formula.Parse("s ~ x1 + z1")
-	of, _ := formula.Parse("y ~ x1 + x2 - 1")
-	sd, err := formula.NewDesign(t, sf, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
-	od, err := formula.NewDesign(t, of, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
+	ds := designs("heckoprobit_sim.csv", "s ~ x1 + z1", "y ~ x1 + x2 - 1")
+	sd, od := ds[0], ds[1]
 	res, err := estimators.HeckOProbit(sd.X, sd.Y, sd.Names, od.X, od.Y, od.Names, estimators.Options{})
 	if err != nil {
 		panic(err)

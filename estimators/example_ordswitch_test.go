@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/redress-sim/redress/estimators"
-	"github.com/redress-sim/redress/formula"
-	"github.com/redress-sim/redress/table"
 )
 
 // An ordered probit of a 1–5 satisfaction score after a service failure
@@ -13,15 +11,7 @@ import (
 // number of contacts (simulated, n = 2000). The design has no intercept:
 // the four cutpoints take its place.
 func ExampleOProbit() {
-	t, err := table.ReadCSVFile("testdata/oprobit_sim.csv")
-	if err != nil {
-		panic(err)
-	}
-	f, _ := formula.Parse("score ~ wait + resolved + contacts - 1")
-	d, err := formula.NewDesign(t, f, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
+	d := designs("oprobit_sim.csv", "score ~ wait + resolved + contacts - 1")[0]
 	res, err := estimators.OProbit(d.X, d.Y, d.Names, estimators.Options{})
 	if err != nil {
 		panic(err)
@@ -49,20 +39,8 @@ func ExampleOProbit() {
 // regime's error with opposite signs, so that the effect on the treated
 // exceeds the effect on the untreated.
 func ExampleSwitching() {
-	t, err := table.ReadCSVFile("testdata/switching_sim.csv")
-	if err != nil {
-		panic(err)
-	}
-	sf, _ := formula.Parse("d ~ x1 + z1")
-	of, _ := formula.Parse("y ~ x1 + x2")
-	sd, err := formula.NewDesign(t, sf, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
-	od, err := formula.NewDesign(t, of, formula.DesignOptions{})
-	if err != nil {
-		panic(err)
-	}
+	ds := designs("switching_sim.csv", "d ~ x1 + z1", "y ~ x1 + x2")
+	sd, od := ds[0], ds[1]
 	// The same outcome design in both regimes, on every row.
 	res, err := estimators.Switching(sd.X, sd.Y, sd.Names, od.X, od.Names, od.X, od.Names, od.Y, estimators.Options{})
 	if err != nil {

@@ -44,7 +44,7 @@ import (
 // With Options.Clusters the covariance of θ̂ is G/(G−1)·(−H)⁻¹(Σ_g s_g
 // s_g')(−H)⁻¹ (Stata's vce(cluster) for maximum likelihood), s_g the
 // cluster sums of the per-observation scores, computed once at the
-// optimum (bvModel.score); TreatRegML does the same. Weights are refused.
+// optimum (bvModel.scorer); TreatRegML does the same. Weights are refused.
 //
 // Inputs are as for Heckit: the values of X and y in unselected rows are
 // never read. It is an error when no row or every row is selected, when a
@@ -117,12 +117,12 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 	theta0 = append(theta0, beta0...)
 	theta0 = append(theta0, math.Atanh(rho0), math.Log(sigma0))
 	pnames := append(append(append([]string(nil), zNames...), xNames...), "athrho", "lnsigma")
-	fit, err := model.fit(theta0, pnames, opts.maxIter())
+	fit, err := newtonMax(model.eval, theta0, pnames, opts.maxIter(), p-2)
 	if err != nil {
 		return fail(err)
 	}
 	if opts.Clusters != nil {
-		if err := model.clusterCov(fit, opts.Clusters); err != nil {
+		if err := fit.clusterCov(n, opts.Clusters, model.scorer); err != nil {
 			return fail(err)
 		}
 	}
@@ -137,7 +137,7 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 // bvTests returns the tests of ρ = 0 of a bivariate ML fit (see
 // rhoTests), ll0 the log-likelihood with ρ = 0: the probit's plus that of
 // the outcome regression by least squares.
-func bvTests(fit *bvFit, ll0 float64, clustered bool) []ChiSquareTest {
+func bvTests(fit *mlFit, ll0 float64, clustered bool) []ChiSquareTest {
 	p := len(fit.theta)
 	return rhoTests(fit.theta[p-2], fit.cov[(p-2)*p+p-2], fit.ll, ll0, clustered)
 }
@@ -152,7 +152,7 @@ func normalLogLik(sse float64, n int) float64 {
 // bvResult assembles the Result of a bivariate ML fit: equations
 // (first, zNames) and ("outcome", xNames), the auxiliary parameters of
 // bvAux, and the log-likelihood.
-func bvResult(method, first string, fit *bvFit, n, n1, kz, kx int, zNames, xNames []string) (*Result, error) {
+func bvResult(method, first string, fit *mlFit, n, n1, kz, kx int, zNames, xNames []string) (*Result, error) {
 	p := kz + kx + 2
 	th := fit.theta
 	eqZ, err := equation(first, zNames, th[:kz], subCov(fit.cov, p, 0, kz))

@@ -3,7 +3,6 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -29,21 +28,6 @@ func checkRhoTests(t *testing.T, res *Result, tag string) {
 		t.Errorf("%s: Wald test of ρ = 0 %+v", tag, w)
 	}
 	t.Logf("%s: LR χ²(1) = %.6f (p %.4f), R %.6f; Wald %.6f (p %.4f)", tag, lr.Statistic, lr.PValue, want, w.Statistic, w.PValue)
-}
-
-// compareML checks an equation against rRefML[prefixEst.term] and
-// rRefML[prefixSE.term] with the given relative tolerances.
-func compareML(t *testing.T, eq Equation, prefixEst, prefixSE string, tolE, tolS float64, mr *maxRel) {
-	t.Helper()
-	for _, c := range eq.Coefs {
-		we, ok1 := rRefML[prefixEst+"."+c.Term]
-		ws, ok2 := rRefML[prefixSE+"."+c.Term]
-		if !ok1 || !ok2 {
-			t.Errorf("no R reference for %s / %s %q", prefixEst, prefixSE, c.Term)
-			continue
-		}
-		checkRel(t, eq.Name+" "+c.Term, c.Estimate, we, c.StdError, ws, tolE, tolS, mr)
-	}
 }
 
 func checkRel(t *testing.T, what string, est, wantEst, se, wantSE, tolE, tolS float64, mr *maxRel) {
@@ -118,8 +102,8 @@ func TestMrozHeckmanML(t *testing.T) {
 		t.Fatalf("method %q n %d n_selected %d converged %v", res.Method, res.N, res.NSelected, res.Converged)
 	}
 	var ms, mo, ma maxRel
-	compareML(t, res.Equations[0], "heckmanW.sel.est", "heckmanW.sel.se", mlTolEst, mlTolSE, &ms)
-	compareML(t, res.Equations[1], "heckmanW.out.est", "heckmanW.out.se", mlTolEst, mlTolSE, &mo)
+	compareEq(t, rRefML, res.Equations[0], "heckmanW.sel.est", "heckmanW.sel.se", mlTolEst, mlTolSE, &ms)
+	compareEq(t, rRefML, res.Equations[1], "heckmanW.out.est", "heckmanW.out.se", mlTolEst, mlTolSE, &mo)
 	compareAux(t, res, "heckmanW", mlTolEst, mlTolSE, &ma)
 	if d := relDiff(*res.LogLik, rRefML["heckmanW.loglik"]); d > 1e-10 {
 		t.Errorf("log-likelihood %.12g, R %.12g", *res.LogLik, rRefML["heckmanW.loglik"])
@@ -162,33 +146,11 @@ func TestBVDerivatives(t *testing.T) {
 			kind[i] = c.kind(i)
 		}
 		m := newBVModel(300, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 2, c.dcol, y, kind)
-		p := m.dim()
 		theta := []float64{0.1, 0.8, 0.4, 0.9, 1.2, 0.7, -0.3}
 		if c.dcol != nil {
 			theta = []float64{0.1, 0.8, 0.4, 0.9, 1.2, 0.5, 0.7, -0.3}
 		}
-		g, H := make([]float64, p), make([]float64, p*p)
-		m.eval(theta, g, H)
-		gp, gm, scratch := make([]float64, p), make([]float64, p), make([]float64, p*p)
-		var maxG, maxH float64
-		for j := 0; j < p; j++ {
-			h := 1e-5
-			tp := append([]float64(nil), theta...)
-			tm := append([]float64(nil), theta...)
-			tp[j] += h
-			tm[j] -= h
-			lp := m.eval(tp, gp, scratch)
-			lm := m.eval(tm, gm, scratch)
-			maxG = math.Max(maxG, math.Abs((lp-lm)/(2*h)-g[j])/(1+math.Abs(g[j])))
-			for k := 0; k < p; k++ {
-				fd := -(gp[k] - gm[k]) / (2 * h)
-				maxH = math.Max(maxH, math.Abs(fd-H[j*p+k])/(1+math.Abs(H[j*p+k])))
-			}
-		}
-		if maxG > 1e-6 || maxH > 1e-6 {
-			t.Errorf("%s: gradient rel. error %.2g, Hessian rel. error %.2g", c.name, maxG, maxH)
-		}
-		t.Logf("%s: analytic vs central differences: gradient %.2g, Hessian %.2g", c.name, maxG, maxH)
+		checkDerivatives(t, c.name, m.eval, m.scorer, 300, theta, 1e-5, 1e-6, 1e-6)
 	}
 }
 
@@ -264,26 +226,13 @@ func TestHeckmanRhoZero(t *testing.T) {
 }
 
 // TestHeckmanDeterministic: the result is bit-for-bit the same with one
-// or several goroutines (several blocks of rows).
+// or several goroutines (several blocks of rows), with and without clusters.
 func TestHeckmanDeterministic(t *testing.T) {
 	Z, s, X, y := heckmanDGP(rand.New(rand.NewPCG(5, 5)), 3*blockRows+17, 0.4)
 	zn := []string{"(Intercept)", "z1", "x1"}
 	xn := []string{"(Intercept)", "x1"}
-	a, err := Heckman(Z, s, zn, X, y, xn, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := runtime.GOMAXPROCS(1)
-	b, err := Heckman(Z, s, zn, X, y, xn, Options{})
-	runtime.GOMAXPROCS(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ja, _ := a.MarshalJSON()
-	jb, _ := b.MarshalJSON()
-	if string(ja) != string(jb) {
-		t.Errorf("results differ with GOMAXPROCS:\n%s\n%s", ja, jb)
-	}
+	checkDeterministic(t, func() (*Result, error) { return Heckman(Z, s, zn, X, y, xn, Options{}) })
+	checkDeterministic(t, func() (*Result, error) { return Heckman(Z, s, zn, X, y, xn, Options{Clusters: sqrtClusters(len(y))}) })
 }
 
 func TestHeckmanErrors(t *testing.T) {
@@ -386,10 +335,10 @@ func TestBVNonConvergence(t *testing.T) {
 	m := newBVModel(1000, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 2, nil, y, kind)
 	names := []string{"(Intercept)", "z1", "x1", "(Intercept)", "x1", "athrho", "lnsigma"}
 	start := []float64{0, 0, 0, 0, 0, 0, 0}
-	if _, err := m.fit(start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
+	if _, err := newtonMax(m.eval, start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
 		t.Errorf("maxIter 2 from zero: %v", err)
 	}
-	fit, err := m.fit(start, names, 100)
+	fit, err := newtonMax(m.eval, start, names, 100)
 	if err != nil {
 		t.Fatalf("from zero: %v", err)
 	}

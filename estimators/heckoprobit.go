@@ -5,9 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -46,10 +44,15 @@ import (
 // "cutpoints" (κ₁, …, κ_{J−1}, named "cut1", …), standard errors from the
 // observed information (−H)⁻¹, the auxiliary entries "athrho" and "rho",
 // and the Tests of ρ = 0 "lr_rho0" and "wald_rho0" (see rhoTests).
+// With Options.Clusters the covariance is cluster-robust and the LR test
+// is omitted, as for HeckProbit. Weights are refused (ErrWeights).
 // Errors as for HeckProbit; a design whose columns are collinear with
 // each other or with the constant is rank deficient.
 func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckoprobit: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	sel, err := checkSelection(Z, s, X, y, xNames, "rho")
 	if err != nil {
 		return fail(err)
@@ -94,7 +97,7 @@ func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []f
 	}); err != nil {
 		return fail(fmt.Errorf("outcome equation: %w", err))
 	}
-	pf, err := fitBinary(probitLink, Z, s, zNames, opts)
+	pf, err := fitBinary(probitLink, Z, s, zNames, opts.start())
 	if err != nil {
 		return fail(fmt.Errorf("selection probit: %w", err))
 	}
@@ -128,14 +131,17 @@ func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []f
 		}
 		return ll
 	}
-	r0, err := newtonML(restricted, theta0[:q], names[:q], opts.maxIter())
+	r0, err := newtonMax(restricted, theta0[:q], names[:q], opts.maxIter())
 	if err != nil {
 		return fail(fmt.Errorf("fit with rho = 0 (separate probit and ordered probit): %w", err))
 	}
 	copy(theta0, r0.theta)
 	theta0[q] = 0
-	fit, err := newtonML(m.eval, theta0, names, opts.maxIter())
+	fit, err := newtonMax(m.eval, theta0, names, opts.maxIter(), q)
 	if err != nil {
+		return fail(err)
+	}
+	if err := fit.clusterCov(n, opts.Clusters, m.scorer); err != nil {
 		return fail(err)
 	}
 	th := fit.theta
@@ -156,7 +162,7 @@ func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []f
 		Method: "heckoprobit", N: n, NSelected: n1,
 		Equations: []Equation{eqS, eqX, eqC},
 		Auxiliary: rhoAux(th[q], fit.cov[p*p-1]),
-		Tests:     rhoTests(th[q], fit.cov[p*p-1], ll, r0.ll, false),
+		Tests:     rhoTests(th[q], fit.cov[p*p-1], ll, r0.ll, opts.Clusters != nil),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 		Cov: fullCov(fit.cov, p), CovNames: covNames([]string{"selection", "outcome", "cutpoints"}, zNames, xNames, cutNames, []string{"athrho"}),
 	}
@@ -178,33 +184,18 @@ func HeckOProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []f
 // ∂l/∂β = −x, ∂h/∂κⱼ = ∂l/∂κⱼ₋₁ = 1, ∂r/∂α = −(1 − ρ²),
 // ∂²r/∂α² = 2ρ(1 − ρ²).
 type hopModel struct {
-	n, kz, kx, J int
-	z            []float64
-	zs           int
-	x            []float64
-	xs           int
-	cat          []int32 // −1 unselected, else the category 0 … J−1
-
-	nb   int
-	lls  []float64
-	gs   []float64
-	hs   []float64
-	pool sync.Pool
+	n, J int
+	z    []float64
+	zs   int
+	x    []float64
+	xs   int
+	cat  []int32 // −1 unselected, else the category 0 … J−1
+	idxBlocks
 }
 
 func newHOPModel(n, kz int, z []float64, zs int, x []float64, xs, kx, J int, cat []int32) *hopModel {
-	p := kz + kx + J
-	nb := (n + blockRows - 1) / blockRows
-	m := &hopModel{n: n, kz: kz, kx: kx, J: J, z: z, zs: zs, x: x, xs: xs, cat: cat,
-		nb: nb, lls: make([]float64, nb), gs: make([]float64, nb*p), hs: make([]float64, nb*p*p)}
-	bs := min(n, blockRows)
-	m.pool.New = func() any {
-		return &bpScratch{
-			zc: make([]float64, kz*bs), xc: make([]float64, kx*bs),
-			w1: make([]float64, bs), w2: make([]float64, bs), w3: make([]float64, bs),
-			tmp: make([]float64, bs),
-		}
-	}
+	m := &hopModel{n: n, J: J, z: z, zs: zs, x: x, xs: xs, cat: cat}
+	m.init(n, kz+kx+J, kz, kx)
 	return m
 }
 
@@ -220,212 +211,210 @@ func diffNormCDF(lo, hi float64) float64 {
 	return normCDF(hi) - normCDF(lo)
 }
 
-func (m *hopModel) eval(theta, g, negH []float64) float64 {
-	kz, kx, J := m.kz, m.kx, m.J
-	p := kz + kx + J
-	pp := p * p
-	gam := theta[:kz]
-	beta := theta[kz : kz+kx]
-	cuts := theta[kz+kx : p-1]
+// hopPar are the functions of θ that every row uses.
+type hopPar struct {
+	gam, beta, cuts []float64
+	rho, D          float64
+	bv, bvf         bvn // Φ₂(·,·; −ρ) and its reflection Φ₂(·,·; ρ)
+}
+
+func (m *hopModel) par(theta []float64) hopPar {
+	kz, kx, p := m.kz, m.kx, m.p
 	rho := math.Tanh(theta[p-1])
-	D := 1 - rho*rho
-	ia := p - 1
+	return hopPar{gam: theta[:kz], beta: theta[kz : kz+kx], cuts: theta[kz+kx : p-1],
+		rho: rho, D: 1 - rho*rho, bv: newBVN(-rho), bvf: newBVN(rho)}
+}
+
+// hopRow is row i's log-likelihood and its second derivatives in θ per
+// unit of the regressors: w1, w2, w3 the weights of zz', zx', xx' (as in
+// idxScratch); za, xa those of z and x in ∂²ℓᵢ/∂γ∂α and ∂²ℓᵢ/∂β∂α, and
+// aa = ∂²ℓᵢ/∂α²; for the upper cutpoint κⱼ, zh and xh those of z and x in
+// ∂²ℓᵢ/∂γ∂κⱼ and ∂²ℓᵢ/∂β∂κⱼ, hh = ∂²ℓᵢ/∂κⱼ² and ha = ∂²ℓᵢ/∂κⱼ∂α; zl, xl,
+// lL and la the same for the lower cutpoint κⱼ₋₁; hl = ∂²ℓᵢ/∂κⱼ₋₁∂κⱼ.
+// Only ll and w1 are set on an unselected row.
+type hopRow struct {
+	ll, w1, w2, w3, za, xa, aa float64
+	zh, xh, hh, ha             float64
+	zl, xl, lL, la             float64
+	hl                         float64
+}
+
+// row returns row i's terms (see hopModel) and adds its score ∂ℓᵢ/∂θ to
+// dst.
+func (m *hopModel) row(pr *hopPar, i int, dst []float64) hopRow {
+	kz, kx, J := m.kz, m.kx, m.J
 	ic := kz + kx // index of cut1
-	r := -rho
-	bv, bvf := newBVN(r), newBVN(rho) // Φ₂(·,·; −ρ) and its reflection
-	s, is2 := bv.s, bv.invS2
+	zi := m.z[i*m.zs : i*m.zs+kz]
+	var a float64
+	for k, v := range zi {
+		a += v * pr.gam[k]
+	}
+	j := int(m.cat[i])
+	if j < 0 {
+		t := -a
+		lp, lam := logPhiMills(t)
+		for k, v := range zi {
+			dst[k] -= lam * v
+		}
+		return hopRow{ll: lp, w1: -lam * (t + lam)}
+	}
+	xi := m.x[i*m.xs : i*m.xs+kx]
+	var e float64
+	for k, v := range xi {
+		e += v * pr.beta[k]
+	}
+	bv, bvf := &pr.bv, &pr.bvf
+	r, s, is2, D := bv.r, bv.s, bv.invS2, pr.D
+	hasH, hasL := j < J-1, j > 0
+	var bh, bl float64
+	if hasH {
+		bh = pr.cuts[j] - e
+	}
+	if hasL {
+		bl = pr.cuts[j-1] - e
+	}
+	// log L, without cancellation.
+	var logL float64
+	switch {
+	case !hasL:
+		logL = bv.logCDF(a, bh)
+	case !hasH:
+		logL = bvf.logCDF(a, -bl)
+	case bl > 0:
+		logL = math.Log(bvf.cdf(a, -bl) - bvf.cdf(a, -bh))
+	default:
+		logL = math.Log(bv.cdf(a, bh) - bv.cdf(a, bl))
+	}
+	iL := math.Exp(-logL)
+	pa := normPDF(a)
+	// Derivatives of L in (a, h, l, r).
+	wh, wl := math.Inf(1), math.Inf(-1)
+	var fh, fl, Lh, Ll, Lhh, Lll, Lhr, Llr, Lrr, Lar float64
+	if hasH {
+		wh = (bh - r*a) / s
+		fh = math.Exp(bv.logPDF(a, bh))
+		Lh = normPDF(bh) * normCDF((a-r*bh)/s)
+		Lhh = -bh*Lh - r*fh
+		Lhr = -fh * (bh - r*a) * is2
+		Lar += -fh * (a - r*bh) * is2
+		Lrr += fh * (r + a*bh - r*(a*a-2*r*a*bh+bh*bh)*is2) * is2
+	}
+	if hasL {
+		wl = (bl - r*a) / s
+		fl = math.Exp(bv.logPDF(a, bl))
+		pb := normPDF(bl) * normCDF((a-r*bl)/s)
+		Ll = -pb
+		Lll = -(-bl*pb - r*fl)
+		Llr = fl * (bl - r*a) * is2
+		Lar -= -fl * (a - r*bl) * is2
+		Lrr -= fl * (r + a*bl - r*(a*a-2*r*a*bl+bl*bl)*is2) * is2
+	}
+	La := pa * diffNormCDF(wl, wh)
+	Laa := -a*La - r*(fh-fl)
+	Lr := fh - fl
+	Lah, Lal := fh, -fl
+	// ℓ derivatives.
+	la, lh, lL, lr := La*iL, Lh*iL, Ll*iL, Lr*iL
+	lah := Lah*iL - la*lh
+	lal := Lal*iL - la*lL
+	lhh := Lhh*iL - lh*lh
+	lll := Lll*iL - lL*lL
+	lhl := -lh * lL
+	lhr := Lhr*iL - lh*lr
+	llr := Llr*iL - lL*lr
+	// Gradient.
+	for k, v := range zi {
+		dst[k] += la * v
+	}
+	gx := -(lh + lL)
+	for k, v := range xi {
+		dst[kz+k] += gx * v
+	}
+	if hasH {
+		dst[ic+j] += lh
+	}
+	if hasL {
+		dst[ic+j-1] += lL
+	}
+	dst[m.p-1] += -D * lr
+	return hopRow{
+		ll: logL,
+		w1: Laa*iL - la*la, w2: -(lah + lal), w3: lhh + 2*lhl + lll,
+		za: -D * (Lar*iL - la*lr), xa: D * (lhr + llr),
+		aa: D*D*(Lrr*iL-lr*lr) + 2*pr.rho*D*lr,
+		zh: lah, xh: -(lhh + lhl), hh: lhh, ha: -D * lhr,
+		zl: lal, xl: -(lhl + lll), lL: lll, la: -D * llr,
+		hl: lhl,
+	}
+}
+
+// eval computes ℓ(θ), writes ∇ℓ to g and −∇²ℓ (full p×p) to negH, and
+// returns ℓ.
+func (m *hopModel) eval(theta, g, negH []float64) float64 {
+	kz, kx, J, p := m.kz, m.kx, m.J, m.p
+	ia, ic := p-1, kz+kx
+	pr := m.par(theta)
 	forBlocks(m.n, func(b, lo, hi int) {
-		sc := m.pool.Get().(*bpScratch)
+		sc := m.pool.Get().(*idxScratch)
 		defer m.pool.Put(sc)
-		gb := m.gs[b*p : (b+1)*p]
-		hb := m.hs[b*pp : (b+1)*pp]
-		clear(gb)
-		clear(hb)
+		gb, hb := m.block(b)
 		rows := hi - lo
 		var ll float64
 		for i := lo; i < hi; i++ {
 			r0 := i - lo
-			zi := m.z[i*m.zs : i*m.zs+kz]
-			var a float64
-			for j, v := range zi {
-				a += v * gam[j]
-				sc.zc[j*rows+r0] = v
-			}
+			t := m.row(&pr, i, gb)
+			ll += t.ll
+			sc.w1[r0], sc.w2[r0], sc.w3[r0] = t.w1, t.w2, t.w3
 			j := int(m.cat[i])
-			if j < 0 {
-				t := -a
-				lp, lam := logPhiMills(t)
-				ll += lp
-				for k, v := range zi {
-					gb[k] -= lam * v
+			hasH, hasL := j >= 0 && j < J-1, j > 0
+			for k, v := range m.z[i*m.zs : i*m.zs+kz] {
+				sc.zc[k*rows+r0] = v
+				if hasH {
+					hb[k*p+ic+j] -= t.zh * v
 				}
-				sc.w1[r0], sc.w2[r0], sc.w3[r0] = -lam*(t+lam), 0, 0
+				if hasL {
+					hb[k*p+ic+j-1] -= t.zl * v
+				}
+				hb[k*p+ia] -= t.za * v
+			}
+			if j < 0 {
 				for k := 0; k < kx; k++ {
 					sc.xc[k*rows+r0] = 0
 				}
 				continue
 			}
-			xi := m.x[i*m.xs : i*m.xs+kx]
-			var e float64
-			for k, v := range xi {
-				e += v * beta[k]
+			for k, v := range m.x[i*m.xs : i*m.xs+kx] {
 				sc.xc[k*rows+r0] = v
-			}
-			hasH, hasL := j < J-1, j > 0
-			var bh, bl float64
-			if hasH {
-				bh = cuts[j] - e
-			}
-			if hasL {
-				bl = cuts[j-1] - e
-			}
-			// log L, without cancellation.
-			var logL float64
-			switch {
-			case !hasL:
-				logL = bv.logCDF(a, bh)
-			case !hasH:
-				logL = bvf.logCDF(a, -bl)
-			case bl > 0:
-				logL = math.Log(bvf.cdf(a, -bl) - bvf.cdf(a, -bh))
-			default:
-				logL = math.Log(bv.cdf(a, bh) - bv.cdf(a, bl))
-			}
-			ll += logL
-			iL := math.Exp(-logL)
-			pa := normPDF(a)
-			// Derivatives of L in (a, h, l, r).
-			wh, wl := math.Inf(1), math.Inf(-1)
-			var fh, fl, Lh, Ll, Lhh, Lll, Lhr, Llr, Lrr, Lar, Laa float64
-			if hasH {
-				wh = (bh - r*a) / s
-				fh = math.Exp(bv.logPDF(a, bh))
-				Lh = normPDF(bh) * normCDF((a-r*bh)/s)
-				Lhh = -bh*Lh - r*fh
-				Lhr = -fh * (bh - r*a) * is2
-				Lar += -fh * (a - r*bh) * is2
-				Lrr += fh * (r + a*bh - r*(a*a-2*r*a*bh+bh*bh)*is2) * is2
-			}
-			if hasL {
-				wl = (bl - r*a) / s
-				fl = math.Exp(bv.logPDF(a, bl))
-				pb := normPDF(bl) * normCDF((a-r*bl)/s)
-				Ll = -pb
-				Lll = -(-bl*pb - r*fl)
-				Llr = fl * (bl - r*a) * is2
-				Lar -= -fl * (a - r*bl) * is2
-				Lrr -= fl * (r + a*bl - r*(a*a-2*r*a*bl+bl*bl)*is2) * is2
-			}
-			La := pa * diffNormCDF(wl, wh)
-			Laa = -a*La - r*(fh-fl)
-			Lr := fh - fl
-			Lah, Lal := fh, -fl
-			// ℓ derivatives.
-			la, lh, lL, lr := La*iL, Lh*iL, Ll*iL, Lr*iL
-			laa := Laa*iL - la*la
-			lah := Lah*iL - la*lh
-			lal := Lal*iL - la*lL
-			lar := Lar*iL - la*lr
-			lhh := Lhh*iL - lh*lh
-			lll := Lll*iL - lL*lL
-			lhl := -lh * lL
-			lhr := Lhr*iL - lh*lr
-			llr := Llr*iL - lL*lr
-			lrr := Lrr*iL - lr*lr
-			// Gradient.
-			for k, v := range zi {
-				gb[k] += la * v
-			}
-			gx := -(lh + lL)
-			for k, v := range xi {
-				gb[kz+k] += gx * v
-			}
-			if hasH {
-				gb[ic+j] += lh
-			}
-			if hasL {
-				gb[ic+j-1] += lL
-			}
-			gb[ia] += -D * lr
-			// Hessian (negated): zz', zx', xx' by blocks below.
-			sc.w1[r0] = laa
-			sc.w2[r0] = -(lah + lal)
-			sc.w3[r0] = lhh + 2*lhl + lll
-			hza := -D * lar
-			for k, v := range zi {
 				if hasH {
-					hb[k*p+ic+j] -= lah * v
+					hb[(kz+k)*p+ic+j] -= t.xh * v
 				}
 				if hasL {
-					hb[k*p+ic+j-1] -= lal * v
+					hb[(kz+k)*p+ic+j-1] -= t.xl * v
 				}
-				hb[k*p+ia] -= hza * v
-			}
-			hxh, hxl, hxa := -(lhh + lhl), -(lhl + lll), D*(lhr+llr)
-			for k, v := range xi {
-				if hasH {
-					hb[(kz+k)*p+ic+j] -= hxh * v
-				}
-				if hasL {
-					hb[(kz+k)*p+ic+j-1] -= hxl * v
-				}
-				hb[(kz+k)*p+ia] -= hxa * v
+				hb[(kz+k)*p+ia] -= t.xa * v
 			}
 			if hasH {
-				hb[(ic+j)*p+ic+j] -= lhh
-				hb[(ic+j)*p+ia] -= -D * lhr
+				hb[(ic+j)*p+ic+j] -= t.hh
+				hb[(ic+j)*p+ia] -= t.ha
 			}
 			if hasL {
-				hb[(ic+j-1)*p+ic+j-1] -= lll
-				hb[(ic+j-1)*p+ia] -= -D * llr
+				hb[(ic+j-1)*p+ic+j-1] -= t.lL
+				hb[(ic+j-1)*p+ia] -= t.la
 			}
 			if hasH && hasL {
-				hb[(ic+j-1)*p+ic+j] -= lhl
+				hb[(ic+j-1)*p+ic+j] -= t.hl
 			}
-			hb[ia*p+ia] -= D*D*lrr + 2*rho*D*lr
+			hb[ia*p+ia] -= t.aa
 		}
 		m.lls[b] = ll
-		vec := func(s []float64) blas64.Vector { return blas64.Vector{N: rows, Inc: 1, Data: s[:rows]} }
-		tmp := sc.tmp[:rows]
-		for u := 0; u < kz; u++ {
-			zu := sc.zc[u*rows : (u+1)*rows]
-			for i, v := range zu {
-				tmp[i] = sc.w1[i] * v
-			}
-			for v := u; v < kz; v++ {
-				hb[u*p+v] -= blas64.Dot(vec(tmp), vec(sc.zc[v*rows:]))
-			}
-			for i, v := range zu {
-				tmp[i] = sc.w2[i] * v
-			}
-			for v := 0; v < kx; v++ {
-				hb[u*p+kz+v] -= blas64.Dot(vec(tmp), vec(sc.xc[v*rows:]))
-			}
-		}
-		for u := 0; u < kx; u++ {
-			xu := sc.xc[u*rows : (u+1)*rows]
-			for i, v := range xu {
-				tmp[i] = sc.w3[i] * v
-			}
-			for v := u; v < kx; v++ {
-				hb[(kz+u)*p+kz+v] -= blas64.Dot(vec(tmp), vec(sc.xc[v*rows:]))
-			}
-		}
+		m.subCross(sc, hb, rows)
 	})
-	clear(g)
-	clear(negH)
-	var ll float64
-	for b := 0; b < m.nb; b++ {
-		ll += m.lls[b]
-		gb := m.gs[b*p : (b+1)*p]
-		for j := range g {
-			g[j] += gb[j]
-		}
-		hb := m.hs[b*pp : (b+1)*pp]
-		for j := range negH {
-			negH[j] += hb[j]
-		}
-	}
-	fillLower(negH, p)
-	return ll
+	return m.reduce(g, negH)
+}
+
+// scorer returns the function that adds row i's score ∂ℓᵢ/∂θ at theta to
+// dst (for the cluster-robust covariance).
+func (m *hopModel) scorer(theta []float64) func(i int, dst []float64) {
+	pr := m.par(theta)
+	return func(i int, dst []float64) { m.row(&pr, i, dst) }
 }

@@ -31,31 +31,9 @@ func TestHOPDerivatives(t *testing.T) {
 	}
 	zr, xr := Z.RawMatrix(), X.RawMatrix()
 	m := newHOPModel(n, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 2, J, cat)
-	p := m.dim()
 	for _, a := range []float64{0.5, -1.1} {
 		theta := []float64{0.2, 0.9, -0.5, 0.6, -0.4, -0.7, 0.1, 0.8, a}
-		g, H := make([]float64, p), make([]float64, p*p)
-		m.eval(theta, g, H)
-		gp, gm, scratch := make([]float64, p), make([]float64, p), make([]float64, p*p)
-		var maxG, maxH float64
-		for j := 0; j < p; j++ {
-			h := 3e-4
-			tp := append([]float64(nil), theta...)
-			tm := append([]float64(nil), theta...)
-			tp[j] += h
-			tm[j] -= h
-			lp := m.eval(tp, gp, scratch)
-			lm := m.eval(tm, gm, scratch)
-			maxG = math.Max(maxG, math.Abs((lp-lm)/(2*h)-g[j])/(1+math.Abs(g[j])))
-			for k := 0; k < p; k++ {
-				fd := -(gp[k] - gm[k]) / (2 * h)
-				maxH = math.Max(maxH, math.Abs(fd-H[j*p+k])/(1+math.Abs(H[j*p+k])))
-			}
-		}
-		if maxG > 2e-6 || maxH > 5e-6 {
-			t.Errorf("athrho %v: gradient rel. error %.2g, Hessian rel. error %.2g", a, maxG, maxH)
-		}
-		t.Logf("athrho %v: analytic vs central differences: gradient %.2g, Hessian %.2g", a, maxG, maxH)
+		checkDerivatives(t, "athrho "+strconv.FormatFloat(a, 'g', -1, 64), m.eval, m.scorer, n, theta, 3e-4, 2e-6, 5e-6)
 	}
 }
 
@@ -63,15 +41,7 @@ func TestHOPDerivatives(t *testing.T) {
 // maximised in R (testdata/r_heckoprobit_reference.R) on
 // heckoprobit_sim.csv (n = 2000, three categories).
 func TestHeckOProbitVsR(t *testing.T) {
-	recs := readReference(t, "testdata/r_heckoprobit_reference.csv")
-	ref := map[string]float64{}
-	for _, r := range recs[1:] {
-		v, err := strconv.ParseFloat(r[1], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref[r[0]] = v
-	}
+	ref := readKeyValues(t, "testdata/r_heckoprobit_reference.csv")
 	tb := loadTable(t, "heckoprobit_sim.csv")
 	Z, zn := tb.design(true, "x1", "z1")
 	X, xn := tb.design(false, "x1", "x2")

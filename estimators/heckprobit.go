@@ -31,6 +31,12 @@ import (
 // compares ℓ with the sum of the two separate probit log-likelihoods). LogLik is ℓ at the maximum and Iterations counts
 // Newton steps of the joint fit.
 //
+// With Options.Clusters the covariance of θ̂ is the cluster-robust
+// G/(G−1)·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹ (Stata's vce(cluster); see
+// mlFit.clusterCov), s_g the cluster sums of the per-row scores at the
+// estimate, and the tests are those of rhoTests with clusters (Wald
+// only). Weights are refused (ErrWeights).
+//
 // Inputs are as for Heckman: Z (n×kz) and s over all rows; X (n×kx) and y
 // are read only where s = 1, and y must be 0 or 1 there. It is an error
 // when no row or every row is selected, when a design is rank deficient,
@@ -40,6 +46,9 @@ import (
 // (the error says so when ρ̂ runs to ±1, a maximum on the boundary).
 func HeckProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckprobit: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	sel, err := checkSelection(Z, s, X, y, xNames, "rho")
 	if err != nil {
 		return fail(err)
@@ -52,7 +61,7 @@ func HeckProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []fl
 			return fail(fmt.Errorf("outcome must be 0 or 1, is %v in selected row %d", y[i], i+1))
 		}
 	}
-	pf, err := fitBinary(probitLink, Z, s, zNames, opts)
+	pf, err := fitBinary(probitLink, Z, s, zNames, opts.start())
 	if err != nil {
 		return fail(fmt.Errorf("selection probit: %w", err))
 	}
@@ -70,7 +79,7 @@ func HeckProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []fl
 		q1[i] = 1
 		q2[i] = int8(2*y[i] - 1)
 	}
-	of, err := fitBinary(probitLink, mat.NewDense(n1, kx, xs), ys, xNames, opts)
+	of, err := fitBinary(probitLink, mat.NewDense(n1, kx, xs), ys, xNames, opts.start())
 	if err != nil {
 		return fail(fmt.Errorf("outcome probit on the selected rows: %w", err))
 	}
@@ -79,21 +88,24 @@ func HeckProbit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []fl
 	theta0 := make([]float64, 0, kz+kx+1)
 	theta0 = append(append(append(theta0, pf.beta...), of.beta...), 0)
 	names := append(append(append([]string(nil), zNames...), xNames...), "athrho")
-	fit, err := model.fit(theta0, names, opts.maxIter())
+	p := kz + kx + 1
+	fit, err := newtonMax(model.eval, theta0, names, opts.maxIter(), p-1)
 	if err != nil {
+		return fail(err)
+	}
+	if err := fit.clusterCov(n, opts.Clusters, model.scorer); err != nil {
 		return fail(err)
 	}
 	eqs, err := bpEquations(fit, "selection", kz, kx, zNames, xNames)
 	if err != nil {
 		return fail(err)
 	}
-	p := kz + kx + 1
 	ll := fit.ll
 	res := &Result{
 		Method: "heckprobit", N: n, NSelected: n1,
 		Equations: eqs,
 		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1]),
-		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, false),
+		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, opts.Clusters != nil),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}
 	if err := res.check(); err != nil {

@@ -3,29 +3,11 @@ package estimators
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
-
-// binprobitRef reads testdata/r_binprobit_reference.csv (key,value rows
-// written by testdata/r_binprobit_reference.R).
-func binprobitRef(t *testing.T) map[string]float64 {
-	t.Helper()
-	recs := readReference(t, "testdata/r_binprobit_reference.csv")
-	ref := make(map[string]float64, len(recs))
-	for _, r := range recs[1:] {
-		v, err := strconv.ParseFloat(r[1], 64)
-		if err != nil {
-			t.Fatalf("%s: %v", r[0], err)
-		}
-		ref[r[0]] = v
-	}
-	return ref
-}
 
 // refCompare checks got against ref[key] to a relative tol, recording the
 // largest relative difference in *mx.
@@ -68,13 +50,13 @@ func heckprobitSim(t *testing.T) (Z *mat.Dense, s []float64, zn []string, X *mat
 // Newton–Raphson, covariance from maxLik's Hessian) and with the textbook
 // likelihood maximised in R with pbivnorm and numDeriv.
 func TestHeckProbitVsR(t *testing.T) {
-	ref := binprobitRef(t)
+	ref := readKeyValues(t, "testdata/r_binprobit_reference.csv")
 	Z, s, zn, X, y, xn := heckprobitSim(t)
 	res, err := HeckProbit(Z, s, zn, X, y, xn, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Method != "heckprobit" || res.N != 2000 || res.NSelected != int(sum(s)) || !res.Converged || res.Params != 7 {
+	if res.Method != "heckprobit" || res.N != 2000 || res.NSelected != int(sumOf(s)) || !res.Converged || res.Params != 7 {
 		t.Fatalf("method %q n %d selected %d converged %v params %d", res.Method, res.N, res.NSelected, res.Converged, res.Params)
 	}
 	for _, src := range []string{"ss", "own"} {
@@ -114,14 +96,6 @@ func TestHeckProbitVsR(t *testing.T) {
 	}
 }
 
-func sum(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x
-	}
-	return s
-}
-
 // TestBPDerivatives checks the analytic gradient of the bivariate probit
 // likelihood against central differences of ℓ and the analytic Hessian
 // against central differences of the gradient, for both row kinds and
@@ -148,30 +122,8 @@ func TestBPDerivatives(t *testing.T) {
 		a    float64
 	}{{"biprobit ρ>0", q2, 0.6}, {"biprobit ρ<0", q2, -1.2}, {"heckprobit", q2h, 0.4}, {"heckprobit ρ<0", q2h, -2}} {
 		m := newBPModel(n, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 3, q1, c.q2)
-		p := m.dim()
 		theta := []float64{0.2, 0.9, -0.5, -0.3, 1.1, 0.8, c.a}
-		g, H := make([]float64, p), make([]float64, p*p)
-		m.eval(theta, g, H)
-		gp, gm, scratch := make([]float64, p), make([]float64, p), make([]float64, p*p)
-		var maxG, maxH float64
-		for j := 0; j < p; j++ {
-			h := 1e-5
-			tp := append([]float64(nil), theta...)
-			tm := append([]float64(nil), theta...)
-			tp[j] += h
-			tm[j] -= h
-			lp := m.eval(tp, gp, scratch)
-			lm := m.eval(tm, gm, scratch)
-			maxG = math.Max(maxG, math.Abs((lp-lm)/(2*h)-g[j])/(1+math.Abs(g[j])))
-			for k := 0; k < p; k++ {
-				fd := -(gp[k] - gm[k]) / (2 * h)
-				maxH = math.Max(maxH, math.Abs(fd-H[j*p+k])/(1+math.Abs(H[j*p+k])))
-			}
-		}
-		if maxG > 1e-6 || maxH > 1e-6 {
-			t.Errorf("%s: gradient rel. error %.2g, Hessian rel. error %.2g", c.name, maxG, maxH)
-		}
-		t.Logf("%s: analytic vs central differences: gradient %.2g, Hessian %.2g", c.name, maxG, maxH)
+		checkDerivatives(t, c.name, m.eval, m.scorer, n, theta, 1e-5, 1e-6, 1e-6)
 	}
 }
 
@@ -407,10 +359,10 @@ func TestBPNonConvergence(t *testing.T) {
 	m := newBPModel(1000, 3, zr.Data, zr.Stride, xr.Data, xr.Stride, 3, q1, q2)
 	names := append(append(append([]string(nil), hpZNames...), hpXNames...), "athrho")
 	start := make([]float64, 7)
-	if _, err := m.fit(start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
+	if _, err := newtonMax(m.eval, start, names, 2); err == nil || !strings.Contains(err.Error(), "did not converge after 2 iterations") {
 		t.Errorf("maxIter 2 from zero: %v", err)
 	}
-	fit, err := m.fit(start, names, 100)
+	fit, err := newtonMax(m.eval, start, names, 100)
 	if err != nil {
 		t.Fatalf("from zero: %v", err)
 	}
@@ -425,24 +377,13 @@ func TestBPNonConvergence(t *testing.T) {
 }
 
 // TestHeckProbitDeterministic: bit-for-bit the same result with one or
-// several goroutines (several blocks of rows).
+// several goroutines (several blocks of rows), with and without clusters.
 func TestHeckProbitDeterministic(t *testing.T) {
 	Z, s, X, y := heckprobitDGP(rand.New(rand.NewPCG(5, 5)), 3*blockRows+17, 0.4)
-	a, err := HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := runtime.GOMAXPROCS(1)
-	b, err := HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{})
-	runtime.GOMAXPROCS(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ja, _ := a.MarshalJSON()
-	jb, _ := b.MarshalJSON()
-	if string(ja) != string(jb) {
-		t.Errorf("results differ with GOMAXPROCS:\n%s\n%s", ja, jb)
-	}
+	checkDeterministic(t, func() (*Result, error) { return HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{}) })
+	checkDeterministic(t, func() (*Result, error) {
+		return HeckProbit(Z, s, hpZNames, X, y, hpXNames, Options{Clusters: sqrtClusters(len(y))})
+	})
 }
 
 // BenchmarkHeckProbit: 1,000,000 rows × 10 regressors per equation.

@@ -19,8 +19,8 @@ func TestIPWVsR(t *testing.T) {
 	var me, ms float64
 	for _, e := range []string{"ate", "att", "atu"} {
 		a := effect(t, res, e)
-		refCheck(t, "ipw."+e+".est", a.Estimate, 1e-6, &me)
-		refCheck(t, "ipw."+e+".se", a.StdError, 1e-4, &ms)
+		refCompare(t, rRefTE, "ipw."+e+".est", a.Estimate, 1e-6, &me)
+		refCompare(t, rRefTE, "ipw."+e+".se", a.StdError, 1e-4, &ms)
 	}
 	if _, ok := res.Equation("propensity"); !ok || !res.Converged {
 		t.Error("no converged propensity equation")

@@ -46,14 +46,14 @@ func TestIVVsR(t *testing.T) {
 			}
 			out, _ := res.Equation("outcome")
 			for _, co := range out.Coefs {
-				refCheck(t, c.tag+".est."+co.Term, co.Estimate, 1e-6, &me)
-				refCheck(t, c.tag+"."+v.se+"."+co.Term, co.StdError, 1e-4, &ms)
+				refCompare(t, rRefTE, c.tag+".est."+co.Term, co.Estimate, 1e-6, &me)
+				refCompare(t, rRefTE, c.tag+"."+v.se+"."+co.Term, co.StdError, 1e-4, &ms)
 			}
 			F, ok := res.Aux("first_stage_F")
 			if !ok {
 				t.Fatal("no first_stage_F")
 			}
-			refCheck(t, c.tag+".F", F.Estimate, 1e-6, &me)
+			refCompare(t, rRefTE, c.tag+".F", F.Estimate, 1e-6, &me)
 			ate := effect(t, res, "ate")
 			if co, _ := out.Coef(c.endog); ate.Estimate != co.Estimate || ate.StdError != co.StdError {
 				t.Errorf("ate %v differs from the %s coefficient %v", ate, c.endog, co)
@@ -61,8 +61,8 @@ func TestIVVsR(t *testing.T) {
 			if c.tag == "iv" && v.vce == Classical {
 				fs, _ := res.Equation("first_stage")
 				for _, co := range fs.Coefs {
-					refCheck(t, "iv.fs.est."+co.Term, co.Estimate, 1e-6, &me)
-					refCheck(t, "iv.fs.se.classical."+co.Term, co.StdError, 1e-4, &ms)
+					refCompare(t, rRefTE, "iv.fs.est."+co.Term, co.Estimate, 1e-6, &me)
+					refCompare(t, rRefTE, "iv.fs.se.classical."+co.Term, co.StdError, 1e-4, &ms)
 				}
 			}
 			if v.vce == Classical {

@@ -100,8 +100,24 @@ func TestOLSAgainstSummaryLM(t *testing.T) {
 	}
 }
 
+// readKeyValues reads a key,value CSV of reference numbers written by
+// one of the R scripts in testdata (with a header row).
+func readKeyValues(t testing.TB, path string) map[string]float64 {
+	t.Helper()
+	recs := readReference(t, path)
+	ref := make(map[string]float64, len(recs))
+	for _, r := range recs[1:] {
+		v, err := strconv.ParseFloat(r[1], 64)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", path, r[0], err)
+		}
+		ref[r[0]] = v
+	}
+	return ref
+}
+
 // readReference reads a CSV of reference values from R.
-func readReference(t *testing.T, path string) [][]string {
+func readReference(t testing.TB, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

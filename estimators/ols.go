@@ -113,6 +113,14 @@ func (o Options) vce() VCE {
 	return o.VCE
 }
 
+// start returns the options of the fits that only give a
+// maximum-likelihood estimator its starting values: without clusters
+// (their covariance is not reported, and they may use a subset of rows).
+func (o Options) start() Options {
+	o.Clusters = nil
+	return o
+}
+
 func (o Options) maxIter() int {
 	if o.MaxIter <= 0 {
 		return 100

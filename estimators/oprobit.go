@@ -63,6 +63,11 @@ import (
 // as continuous, as Stata's margins, dydx(*) predict(outcome(v)) does
 // for variables not declared as factors. They sum to zero over j.
 //
+// With Options.Clusters every covariance above, the effects' included, is
+// the cluster-robust G/(G−1)·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹ (Stata's
+// vce(cluster); see mlFit.clusterCov), s_g the cluster sums of the
+// per-row scores at the estimate. Weights are refused (ErrWeights).
+//
 // Errors: fewer than two categories, integer-coded categories with a gap
 // (a category inside the observed range with no observations: recode y
 // if the gap is intended), a constant or collinear column of X, too few
@@ -71,6 +76,9 @@ import (
 // and a cutpoint diverges).
 func OProbit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("oprobit: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	n, k, err := checkDesign(X, y, names)
 	if err != nil {
 		return fail(err)
@@ -143,6 +151,9 @@ func OProbit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, 
 	if err != nil {
 		return fail(err)
 	}
+	if err := fit.clusterCov(n, opts.Clusters, m.scorer); err != nil {
+		return fail(err)
+	}
 	eq, err := equation("outcome", names, fit.theta[:k], subCov(fit.cov, p, 0, k))
 	if err != nil {
 		return fail(err)
@@ -207,19 +218,16 @@ type opModel struct {
 	x       []float64 // X raw data, row stride xs
 	xs      int
 	code    []int32
-	nb      int
 	xc      []float64 // X copied column-major within each block (block b at b*blockRows*k)
 	w, tmp  []float64 // per-row Hessian weight, scratch (length n)
-	lls     []float64
-	gs, hs  []float64 // per-block gradient (p) and −Hessian (p×p)
+	blockSums
 }
 
 func newOPModel(n, k, K int, x []float64, xs int, code []int32) *opModel {
 	p := k + K - 1
-	nb := (n + blockRows - 1) / blockRows
-	m := &opModel{n: n, k: k, K: K, x: x, xs: xs, code: code, nb: nb,
+	m := &opModel{n: n, k: k, K: K, x: x, xs: xs, code: code,
 		xc: make([]float64, n*k), w: make([]float64, n), tmp: make([]float64, n),
-		lls: make([]float64, nb), gs: make([]float64, nb*p), hs: make([]float64, nb*p*p)}
+		blockSums: newBlockSums(n, p)}
 	forBlocks(n, func(_, lo, hi int) {
 		rows := hi - lo
 		xc := m.xc[lo*k : hi*k]
@@ -262,12 +270,53 @@ func opTerms(a, b float64, lo, hi bool) (lp, A, B float64) {
 
 func (m *opModel) dim() int { return m.k + m.K - 1 }
 
+// opRow is row i's log-likelihood and its second derivatives in the
+// bounds a = κ_{c−1} − xᵢ'β and b = κ_c − xᵢ'β of its category c (zero
+// for an infinite bound).
+type opRow struct{ ll, laa, lbb, lab float64 }
+
+// row returns row i's terms at (β, κ) and adds its score ∂ℓᵢ/∂θ to dst.
+func (m *opModel) row(beta, cut []float64, i int, dst []float64) opRow {
+	k := m.k
+	xi := m.x[i*m.xs : i*m.xs+k]
+	var eta float64
+	for j, v := range xi {
+		eta += v * beta[j]
+	}
+	c := int(m.code[i])
+	hasLo, hasHi := c > 0, c < m.K-1
+	var a, b float64
+	if hasLo {
+		a = cut[c-1] - eta
+	}
+	if hasHi {
+		b = cut[c] - eta
+	}
+	lp, A, B := opTerms(a, b, hasLo, hasHi)
+	t := opRow{ll: lp}
+	ge := A - B
+	for j, v := range xi {
+		dst[j] += ge * v
+	}
+	if hasLo {
+		t.laa = a*A - A*A
+		dst[k+c-1] -= A
+	}
+	if hasHi {
+		t.lbb = -b*B - B*B
+		dst[k+c] += B
+	}
+	if hasLo && hasHi {
+		t.lab = A * B
+	}
+	return t
+}
+
 // eval returns ℓ(θ), writes ∇ℓ to g and −∇²ℓ to negH, or returns −Inf
 // when the cutpoints are not strictly increasing.
 func (m *opModel) eval(theta, g, negH []float64) float64 {
 	k, K := m.k, m.K
 	p := k + K - 1
-	pp := p * p
 	beta, cut := theta[:k], theta[k:]
 	for j := 1; j < len(cut); j++ {
 		if !(cut[j] > cut[j-1]) {
@@ -275,65 +324,34 @@ func (m *opModel) eval(theta, g, negH []float64) float64 {
 		}
 	}
 	forBlocks(m.n, func(b, lo, hi int) {
-		gb := m.gs[b*p : (b+1)*p]
-		hb := m.hs[b*pp : (b+1)*pp]
-		clear(gb)
-		clear(hb)
+		gb, hb := m.block(b)
 		rows := hi - lo
 		xc := m.xc[lo*k : hi*k]
 		w := m.w[lo:hi]
 		var ll float64
 		for i := lo; i < hi; i++ {
+			t := m.row(beta, cut, i, gb)
+			ll += t.ll
+			w[i-lo] = -(t.laa + 2*t.lab + t.lbb)
 			xi := m.x[i*m.xs : i*m.xs+k]
-			var eta float64
-			for j, v := range xi {
-				eta += v * beta[j]
-			}
 			c := int(m.code[i])
-			hasLo, hasHi := c > 0, c < K-1
-			var a, bb float64
-			if hasLo {
-				a = cut[c-1] - eta
-			}
-			if hasHi {
-				bb = cut[c] - eta
-			}
-			lp, A, B := opTerms(a, bb, hasLo, hasHi)
-			ll += lp
-			var laa, lbb, lab float64
-			if hasLo {
-				laa = a*A - A*A
-			}
-			if hasHi {
-				lbb = -bb*B - B*B
-			}
-			if hasLo && hasHi {
-				lab = A * B
-			}
-			ge := A - B
-			for j, v := range xi {
-				gb[j] += ge * v
-			}
-			w[i-lo] = -(laa + 2*lab + lbb)
-			if hasHi {
+			if c < K-1 {
 				ic := k + c
-				gb[ic] += B
-				le := -(lab + lbb) // ∂²ℓ/∂η∂κ_c
+				le := -(t.lab + t.lbb) // ∂²ℓ/∂η∂κ_c
 				for j, v := range xi {
 					hb[j*p+ic] -= le * v
 				}
-				hb[ic*p+ic] -= lbb
+				hb[ic*p+ic] -= t.lbb
 			}
-			if hasLo {
+			if c > 0 {
 				ic := k + c - 1
-				gb[ic] -= A
-				le := -(laa + lab)
+				le := -(t.laa + t.lab)
 				for j, v := range xi {
 					hb[j*p+ic] -= le * v
 				}
-				hb[ic*p+ic] -= laa
-				if hasHi {
-					hb[ic*p+ic+1] -= lab
+				hb[ic*p+ic] -= t.laa
+				if c < K-1 {
+					hb[ic*p+ic+1] -= t.lab
 				}
 			}
 		}
@@ -351,20 +369,13 @@ func (m *opModel) eval(theta, g, negH []float64) float64 {
 			}
 		}
 	})
-	clear(g)
-	clear(negH)
-	var ll float64
-	for b := 0; b < m.nb; b++ {
-		ll += m.lls[b]
-		for j, v := range m.gs[b*p : (b+1)*p] {
-			g[j] += v
-		}
-		for j, v := range m.hs[b*pp : (b+1)*pp] {
-			negH[j] += v
-		}
-	}
-	fillLower(negH, p)
-	return ll
+	return m.reduce(g, negH)
+}
+
+// scorer returns the function that adds row i's score ∂ℓᵢ/∂θ at theta to
+// dst (for the cluster-robust covariance).
+func (m *opModel) scorer(theta []float64) func(i int, dst []float64) {
+	return func(i int, dst []float64) { m.row(theta[:m.k], theta[m.k:], i, dst) }
 }
 
 // opMarginalEffects returns the average marginal effects of the

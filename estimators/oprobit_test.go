@@ -1,76 +1,14 @@
 package estimators
 
 import (
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
-
-// readColumns reads a numeric CSV with a header into columns by name.
-func readColumns(t testing.TB, path string) map[string][]float64 {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cols := map[string][]float64{}
-	for _, r := range recs[1:] {
-		for j, name := range recs[0] {
-			v, err := strconv.ParseFloat(r[j], 64)
-			if err != nil {
-				t.Fatalf("%s: %v", path, err)
-			}
-			cols[name] = append(cols[name], v)
-		}
-	}
-	return cols
-}
-
-// design builds an n×k matrix from columns (the name "1" is a column of
-// ones).
-func design(cols map[string][]float64, names ...string) *mat.Dense {
-	n := len(cols[names[len(names)-1]])
-	if names[len(names)-1] == "1" {
-		n = len(cols[names[0]])
-	}
-	X := mat.NewDense(n, len(names), nil)
-	for j, nm := range names {
-		for i := 0; i < n; i++ {
-			if nm == "1" {
-				X.Set(i, j, 1)
-			} else {
-				X.Set(i, j, cols[nm][i])
-			}
-		}
-	}
-	return X
-}
-
-// rOrdSwitch reads testdata/r_ordswitch.csv (written by
-// testdata/reference_ordswitch.R).
-func rOrdSwitch(t testing.TB) map[string]float64 {
-	t.Helper()
-	ref := map[string]float64{}
-	for _, r := range readReference(t.(*testing.T), "testdata/r_ordswitch.csv")[1:] {
-		v, err := strconv.ParseFloat(r[1], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref[r[0]] = v
-	}
-	return ref
-}
 
 // refGet returns ref[key], failing the test when it is missing.
 func refGet(t *testing.T, ref map[string]float64, key string) float64 {
@@ -88,10 +26,10 @@ func refGet(t *testing.T, ref map[string]float64, key string) float64 {
 // Hessian) and against numDeriv's Hessian of an R log-likelihood at the
 // optimum, the log-likelihood to 1e-6.
 func TestOProbitVsR(t *testing.T) {
-	ref := rOrdSwitch(t)
-	cols := readColumns(t, "testdata/oprobit_sim.csv")
-	names := []string{"wait", "resolved", "contacts"}
-	res, err := OProbit(design(cols, names...), cols["score"], names, Options{})
+	ref := readKeyValues(t, "testdata/r_ordswitch.csv")
+	tb := loadTable(t, "oprobit_sim.csv")
+	X, names := tb.design(false, "wait", "resolved", "contacts")
+	res, err := OProbit(X, tb.cols["score"], names, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,4 +363,20 @@ func TestOProbitEquivariance(t *testing.T) {
 	}(); !ok {
 		t.Errorf("marginal effects are not named by the category value")
 	}
+}
+
+// TestOPDerivatives checks the ordered probit's analytic gradient, Hessian
+// and per-row scores (see checkDerivatives), with five categories.
+func TestOPDerivatives(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 13))
+	const n, K = 400, 5
+	X := mat.NewDense(n, 2, nil)
+	code := make([]int32, n)
+	for i := 0; i < n; i++ {
+		X.SetRow(i, []float64{r.NormFloat64(), float64(r.IntN(2))})
+		code[i] = int32(r.IntN(K))
+	}
+	xr := X.RawMatrix()
+	m := newOPModel(n, 2, K, xr.Data, xr.Stride, code)
+	checkDerivatives(t, "oprobit", m.eval, m.scorer, n, []float64{0.4, -0.7, -1.2, -0.3, 0.5, 1.4}, 1e-5, 1e-6, 1e-6)
 }

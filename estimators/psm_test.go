@@ -30,9 +30,9 @@ func TestPSMVsR(t *testing.T) {
 		var me, ms float64
 		for _, e := range []string{"ate", "att", "atu"} {
 			a := effect(t, res, e)
-			refCheck(t, c.tag+"."+e+".est", a.Estimate, 1e-6, &me)
+			refCompare(t, rRefTE, c.tag+"."+e+".est", a.Estimate, 1e-6, &me)
 			if c.se {
-				refCheck(t, c.tag+"."+e+".se", a.StdError, 1e-4, &ms)
+				refCompare(t, rRefTE, c.tag+"."+e+".se", a.StdError, 1e-4, &ms)
 			}
 		}
 		t.Logf("PSM %s (M = %d) vs R Matching::Match: max rel. diff estimates %.2g, std. errors %.2g", c.file, c.m, me, ms)

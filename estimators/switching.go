@@ -52,6 +52,13 @@ import (
 // estimates of (atanh ρ₁, atanh ρ₀) and V their covariance, as Stata's
 // heckman reports its test of ρ = 0.
 //
+// With Options.Clusters the covariance of θ̂ is the cluster-robust
+// G/(G−1)·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹ (Stata's vce(cluster); see
+// mlFit.clusterCov), s_g the cluster sums of the per-row scores at the
+// estimate; the auxiliary parameters, the effects and "wald_independent"
+// use it, and "lr_independent" is omitted (as rhoTests does). Weights
+// are refused (ErrWeights).
+//
 // NSelected is the number of rows in regime 1; LogLik is ℓ at the
 // maximum and Params = kz + k₁ + k₀ + 4.
 //
@@ -80,6 +87,9 @@ import (
 // selection probit, and non-convergence within Options.MaxIter iterations.
 func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Names []string, X0 *mat.Dense, x0Names []string, y []float64, opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("switching: %w", err) }
+	if opts.Weights != nil {
+		return fail(ErrWeights)
+	}
 	in, err := checkSwitching(Z, d, zNames, X1, x1Names, X0, x0Names, y)
 	if err != nil {
 		return fail(err)
@@ -87,7 +97,7 @@ func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Name
 	n, kz := Z.Dims()
 	k1, k0 := len(x1Names), len(x0Names)
 
-	pf, err := fitBinary(probitLink, Z, d, zNames, opts)
+	pf, err := fitBinary(probitLink, Z, d, zNames, opts.start())
 	if err != nil {
 		return fail(fmt.Errorf("selection probit: %w", err))
 	}
@@ -111,8 +121,11 @@ func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Name
 	theta0 = append(theta0, math.Atanh(st1.rho), math.Atanh(st0.rho), math.Log(st1.sigma), math.Log(st0.sigma))
 	pnames := append(append(append([]string(nil), zNames...), x1Names...), x0Names...)
 	pnames = append(pnames, "athrho1", "athrho0", "lnsigma1", "lnsigma0")
-	fit, err := newtonMax(m.eval, theta0, pnames, opts.maxIter())
+	fit, err := newtonMax(m.eval, theta0, pnames, opts.maxIter(), p-4, p-3)
 	if err != nil {
+		return fail(err)
+	}
+	if err := fit.clusterCov(n, opts.Clusters, m.scorer); err != nil {
 		return fail(err)
 	}
 
@@ -146,23 +159,31 @@ func Switching(Z *mat.Dense, d []float64, zNames []string, X1 *mat.Dense, x1Name
 	}
 	effects := switchingEffects(th, V, Z.RawMatrix(), x1r, x0r, d, kz, k1, k0)
 
-	// Tests of ρ₁ = ρ₀ = 0.
 	ll := fit.ll
-	ll0 := pf.ll + st1.llIndep + st0.llIndep
-	a1, a0 := th[ia], th[ia+1]
-	v11, v10, v00 := V[ia*p+ia], V[ia*p+ia+1], V[(ia+1)*p+ia+1]
-	wald := (a1*a1*v00 - 2*a1*a0*v10 + a0*a0*v11) / (v11*v00 - v10*v10)
 	res := &Result{Method: "switching", N: n, NSelected: len(in.rows1),
 		Equations: eqs, Auxiliary: aux, Effects: effects,
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
-		Tests: []ChiSquareTest{
-			chiSquareTest("lr_independent", 2*(ll-ll0), 2),
-			chiSquareTest("wald_independent", wald, 2),
-		}}
+		Tests: independenceTests(th[ia:ia+2], V, p, ll, pf.ll+st1.llIndep+st0.llIndep, opts.Clusters != nil)}
 	if err := res.check(); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// independenceTests returns Switching's tests of ρ₁ = ρ₀ = 0 from
+// a = (atanh ρ₁, atanh ρ₀), at positions p−4 and p−3 of θ, and the p×p
+// covariance V: "lr_independent" = 2(ℓ − ℓ₀), unless the covariance is
+// clustered (as rhoTests), and "wald_independent" = a'V_a⁻¹a, V_a the
+// 2×2 block of V.
+func independenceTests(a, V []float64, p int, ll, ll0 float64, clustered bool) []ChiSquareTest {
+	ia := p - 4
+	v11, v10, v00 := V[ia*p+ia], V[ia*p+ia+1], V[(ia+1)*p+ia+1]
+	wald := (a[0]*a[0]*v00 - 2*a[0]*a[1]*v10 + a[1]*a[1]*v11) / (v11*v00 - v10*v10)
+	var t []ChiSquareTest
+	if !clustered {
+		t = append(t, chiSquareTest("lr_independent", 2*(ll-ll0), 2))
+	}
+	return append(t, chiSquareTest("wald_independent", wald, 2))
 }
 
 // switchInput are the validated rows of each regime.
@@ -286,47 +307,50 @@ func twoStepRegime(rows []int, xr blas64.General, k int, names []string, y, eta 
 }
 
 // switchModel is the switching log-likelihood as two bvModels, one per
-// regime, on compact copies of the regime rows: regime 1 rows are "joint"
-// rows with q = +1 over (γ, β₁, atanh ρ₁, log σ₁), regime 0 rows with
-// q = −1 over (γ, β₀, atanh ρ₀, log σ₀). Their gradients and Hessians are
-// scattered into θ = (γ, β₁, β₀, a₁, a₀, l₁, l₀).
+// regime, on compact copies of the regime rows: m[0] has the regime 1 rows
+// as "joint" rows with q = +1 over (γ, β₁, atanh ρ₁, log σ₁), m[1] the
+// regime 0 rows with q = −1 over (γ, β₀, atanh ρ₀, log σ₀). Their
+// gradients and Hessians are scattered into θ = (γ, β₁, β₀, a₁, a₀, l₁,
+// l₀) through idx, the positions in θ of each model's parameters.
 type switchModel struct {
-	m1, m0     *bvModel
-	idx1, idx0 []int // positions in θ of each model's parameters
-	th, g, h   [2][]float64
+	m         [2]*bvModel
+	idx       [2][]int
+	th, g, h  [2][]float64
+	part, pos []int // row i is row pos[i] of m[part[i]]
 }
 
 func newSwitchModel(zr, x1r, x0r blas64.General, y []float64, rows1, rows0 []int, kz, k1, k0 int) *switchModel {
-	build := func(rows []int, xr blas64.General, kx int, q int8) *bvModel {
-		nr := len(rows)
+	n := len(y)
+	s := &switchModel{part: make([]int, n), pos: make([]int, n)}
+	p := kz + k1 + k0 + 4
+	for r, e := range []struct {
+		rows   []int
+		xr     blas64.General
+		kx, at int // at: position of β in θ
+		q      int8
+	}{{rows1, x1r, k1, kz, 1}, {rows0, x0r, k0, kz + k1, -1}} {
+		nr := len(e.rows)
 		z := make([]float64, nr*kz)
-		x := make([]float64, nr*kx)
+		x := make([]float64, nr*e.kx)
 		yy := make([]float64, nr)
 		kind := make([]int8, nr)
-		for a, i := range rows {
+		for a, i := range e.rows {
 			copy(z[a*kz:(a+1)*kz], zr.Data[i*zr.Stride:i*zr.Stride+kz])
-			copy(x[a*kx:(a+1)*kx], xr.Data[i*xr.Stride:i*xr.Stride+kx])
+			copy(x[a*e.kx:(a+1)*e.kx], e.xr.Data[i*e.xr.Stride:i*e.xr.Stride+e.kx])
 			yy[a] = y[i]
-			kind[a] = q
+			kind[a] = e.q
+			s.part[i], s.pos[i] = r, a
 		}
-		return newBVModel(nr, kz, z, kz, x, kx, kx, nil, yy, kind)
-	}
-	s := &switchModel{m1: build(rows1, x1r, k1, 1), m0: build(rows0, x0r, k0, -1)}
-	p := kz + k1 + k0 + 4
-	for j := 0; j < kz; j++ {
-		s.idx1 = append(s.idx1, j)
-		s.idx0 = append(s.idx0, j)
-	}
-	for j := 0; j < k1; j++ {
-		s.idx1 = append(s.idx1, kz+j)
-	}
-	for j := 0; j < k0; j++ {
-		s.idx0 = append(s.idx0, kz+k1+j)
-	}
-	s.idx1 = append(s.idx1, p-4, p-2)
-	s.idx0 = append(s.idx0, p-3, p-1)
-	for r, idx := range [][]int{s.idx1, s.idx0} {
-		q := len(idx)
+		s.m[r] = newBVModel(nr, kz, z, kz, x, e.kx, e.kx, nil, yy, kind)
+		idx := make([]int, 0, kz+e.kx+2)
+		for j := 0; j < kz; j++ {
+			idx = append(idx, j)
+		}
+		for j := 0; j < e.kx; j++ {
+			idx = append(idx, e.at+j)
+		}
+		s.idx[r] = append(idx, p-4+r, p-2+r)
+		q := len(s.idx[r])
 		s.th[r], s.g[r], s.h[r] = make([]float64, q), make([]float64, q), make([]float64, q*q)
 	}
 	return s
@@ -337,9 +361,8 @@ func (s *switchModel) eval(theta, g, negH []float64) float64 {
 	clear(g)
 	clear(negH)
 	var ll float64
-	for r, m := range []*bvModel{s.m1, s.m0} {
-		idx := [][]int{s.idx1, s.idx0}[r]
-		th, gr, hr := s.th[r], s.g[r], s.h[r]
+	for r, m := range s.m {
+		idx, th, gr, hr := s.idx[r], s.th[r], s.g[r], s.h[r]
 		for a, j := range idx {
 			th[a] = theta[j]
 		}
@@ -353,6 +376,28 @@ func (s *switchModel) eval(theta, g, negH []float64) float64 {
 		}
 	}
 	return ll
+}
+
+// scorer returns the function that adds row i's score ∂ℓᵢ/∂θ at theta to
+// dst (for the cluster-robust covariance).
+func (s *switchModel) scorer(theta []float64) func(i int, dst []float64) {
+	var sc [2]func(int, []float64)
+	var buf [2][]float64
+	for r, m := range s.m {
+		th := make([]float64, len(s.idx[r]))
+		for a, j := range s.idx[r] {
+			th[a] = theta[j]
+		}
+		sc[r], buf[r] = m.scorer(th), make([]float64, len(th))
+	}
+	return func(i int, dst []float64) {
+		r := s.part[i]
+		clear(buf[r])
+		sc[r](s.pos[i], buf[r])
+		for a, j := range s.idx[r] {
+			dst[j] += buf[r][a]
+		}
+	}
 }
 
 // switchingEffects returns att, atu and ate with delta-method standard

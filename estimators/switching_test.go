@@ -11,8 +11,10 @@ import (
 )
 
 func loadSwitchingSim(t *testing.T) (Z *mat.Dense, d []float64, X *mat.Dense, y []float64) {
-	cols := readColumns(t, "testdata/switching_sim.csv")
-	return design(cols, "1", "x1", "z1"), cols["d"], design(cols, "1", "x1", "x2"), cols["y"]
+	tb := loadTable(t, "switching_sim.csv")
+	Z, _ = tb.design(true, "x1", "z1")
+	X, _ = tb.design(true, "x1", "x2")
+	return Z, tb.cols["d"], X, tb.cols["y"]
 }
 
 var (
@@ -27,7 +29,7 @@ var (
 // the LR and Wald tests) on testdata/switching_sim.csv: estimates to 1e-6
 // absolute, standard errors to 1e-4 relative, log-likelihoods to 1e-6.
 func TestSwitchingVsR(t *testing.T) {
-	ref := rOrdSwitch(t)
+	ref := readKeyValues(t, "testdata/r_ordswitch.csv")
 	Z, d, X, y := loadSwitchingSim(t)
 	res, err := Switching(Z, d, swZNames, X, swXNames, X, swXNames, y, Options{})
 	if err != nil {
@@ -433,7 +435,7 @@ func TestSwitchingRelabel(t *testing.T) {
 // k₀ = 2), against sampleSelection (estimates, SEs, log-likelihood) and
 // the effects by numDeriv in R.
 func TestSwitchingDifferentRegressorsVsR(t *testing.T) {
-	ref := rOrdSwitch(t)
+	ref := readKeyValues(t, "testdata/r_ordswitch.csv")
 	Z, d, X, y := loadSwitchingSim(t)
 	X0 := mat.NewDense(len(y), 2, nil)
 	X0.Copy(X.Slice(0, len(y), 0, 2))
@@ -469,4 +471,23 @@ func TestSwitchingDifferentRegressorsVsR(t *testing.T) {
 		t.Errorf("log-likelihood %.10f, R %.10f", *res.LogLik, ref["sw2.loglik"])
 	}
 	t.Logf("max |Δ estimate| %.2g, max rel. Δ SE %.2g", maxE, maxS)
+}
+
+// TestSwitchDerivatives checks the switching likelihood's analytic
+// gradient, Hessian and per-row scores (see checkDerivatives), with
+// different regressors in the two regimes.
+func TestSwitchDerivatives(t *testing.T) {
+	Z, d, X, y, _ := switchingDGP(rand.New(rand.NewPCG(14, 14)), 300)
+	var rows1, rows0 []int
+	for i, v := range d {
+		if v == 1 {
+			rows1 = append(rows1, i)
+		} else {
+			rows0 = append(rows0, i)
+		}
+	}
+	x0 := mat.DenseCopyOf(X.Slice(0, 300, 0, 2))
+	m := newSwitchModel(Z.RawMatrix(), X.RawMatrix(), x0.RawMatrix(), y, rows1, rows0, 3, 3, 2)
+	theta := []float64{0.1, 0.5, 0.8, 1.9, 1.1, 0.4, 0.9, 0.3, 0.6, -0.4, 0.1, 0.3}
+	checkDerivatives(t, "switching", m.eval, m.scorer, 300, theta, 1e-5, 1e-6, 1e-6)
 }

@@ -255,12 +255,12 @@ func TreatRegML(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []fl
 	zr, xr := Z.RawMatrix(), X.RawMatrix()
 	model := newBVModel(n, kz, zr.Data, zr.Stride, xr.Data, xr.Stride, kx, d, y, kind)
 	pnames := append(append(append([]string(nil), zNames...), xNamesT...), "athrho", "lnsigma")
-	fit, err := model.fit(theta0, pnames, opts.maxIter())
+	fit, err := newtonMax(model.eval, theta0, pnames, opts.maxIter(), p-2)
 	if err != nil {
 		return fail(err)
 	}
 	if opts.Clusters != nil {
-		if err := model.clusterCov(fit, opts.Clusters); err != nil {
+		if err := fit.clusterCov(n, opts.Clusters, model.scorer); err != nil {
 			return fail(err)
 		}
 	}

@@ -1,11 +1,8 @@
 package estimators
 
 import (
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -16,33 +13,13 @@ import (
 // testdata/reference_ml.R): Z = [1 x1 z1], d, X = [1 x1], y.
 func loadTreatSim(t *testing.T) (Z *mat.Dense, d []float64, X *mat.Dense, y []float64) {
 	t.Helper()
-	f, err := os.Open("testdata/treatreg_sim.csv")
-	if err != nil {
-		t.Fatal(err)
+	tb := loadTable(t, "treatreg_sim.csv")
+	if tb.n != 1000 {
+		t.Fatalf("treatreg_sim.csv has %d rows", tb.n)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(recs[0], ",") != "y,d,x1,z1" || len(recs) != 1001 {
-		t.Fatalf("unexpected header %v or %d rows", recs[0], len(recs)-1)
-	}
-	n := len(recs) - 1
-	Z, X = mat.NewDense(n, 3, nil), mat.NewDense(n, 2, nil)
-	d, y = make([]float64, n), make([]float64, n)
-	for i, r := range recs[1:] {
-		v := make([]float64, 4)
-		for j, cell := range r {
-			if v[j], err = strconv.ParseFloat(cell, 64); err != nil {
-				t.Fatal(err)
-			}
-		}
-		y[i], d[i] = v[0], v[1]
-		Z.SetRow(i, []float64{1, v[2], v[3]})
-		X.SetRow(i, []float64{1, v[2]})
-	}
-	return
+	Z, _ = tb.design(true, "x1", "z1")
+	X, _ = tb.design(true, "x1")
+	return Z, tb.cols["d"], X, tb.cols["y"]
 }
 
 var (
@@ -59,8 +36,8 @@ func TestTreatRegReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m2s, m2o maxRel
-	compareML(t, two.Equations[0], "treat2.sel.est", "treat2.sel.se", 1e-6, 1e-4, &m2s)
-	compareML(t, two.Equations[1], "treat2.out.est", "treat2.out.se", 1e-6, 1e-4, &m2o)
+	compareEq(t, rRefML, two.Equations[0], "treat2.sel.est", "treat2.sel.se", 1e-6, 1e-4, &m2s)
+	compareEq(t, rRefML, two.Equations[1], "treat2.out.est", "treat2.out.se", 1e-6, 1e-4, &m2o)
 	lam, _ := two.Aux("lambda")
 	checkRel(t, "lambda", lam.Estimate, rRefML["treat2.out.est.lambda"], lam.StdError, rRefML["treat2.out.se.lambda"], 1e-6, 1e-4, &m2o)
 	sig, _ := two.Aux("sigma")
@@ -89,8 +66,8 @@ func TestTreatRegReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mms, mmo, mma maxRel
-	compareML(t, ml.Equations[0], "treatML.sel.est", "treatML.sel.se", mlTolEst, mlTolSE, &mms)
-	compareML(t, ml.Equations[1], "treatML.out.est", "treatML.out.se", mlTolEst, mlTolSE, &mmo)
+	compareEq(t, rRefML, ml.Equations[0], "treatML.sel.est", "treatML.sel.se", mlTolEst, mlTolSE, &mms)
+	compareEq(t, rRefML, ml.Equations[1], "treatML.out.est", "treatML.out.se", mlTolEst, mlTolSE, &mmo)
 	compareAux(t, ml, "treatML", mlTolEst, mlTolSE, &mma)
 	if d := relDiff(*ml.LogLik, rRefML["treatML.loglik"]); d > 1e-10 {
 		t.Errorf("log-likelihood %.12g, R %.12g", *ml.LogLik, rRefML["treatML.loglik"])
