@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"math"
+	"strings"
 	"math/rand/v2"
 	"testing"
 
@@ -17,13 +18,14 @@ import (
 func discreteTable(t *testing.T, n int) *table.Table {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(11, 12))
-	names := []string{"x1", "x2", "z", "s", "yb", "yo", "d", "wb"}
+	names := []string{"x1", "x2", "z", "s", "yb", "yo", "d", "wb", "g"}
 	cols := make([][]float64, len(names))
 	for i := range cols {
 		cols[i] = make([]float64, n)
 	}
 	x1, x2, z, s, yb, yo, d, wb := cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7]
 	for i := range n {
+		cols[8][i] = float64(i / 4) // clusters of four rows
 		x1[i], x2[i], z[i] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
 		u := rng.NormFloat64()
 		v := 0.5*u + math.Sqrt(0.75)*rng.NormFloat64()
@@ -135,5 +137,38 @@ func TestNewModelsWiring(t *testing.T) {
 				t.Errorf("Fit:\n%s\nby hand:\n%s", a, b)
 			}
 		})
+	}
+}
+
+// TestNewModelsCluster: with Spec.Cluster the five models report
+// cluster-robust standard errors (different from the model-based ones),
+// the number of clusters, and no likelihood-ratio test.
+func TestNewModelsCluster(t *testing.T) {
+	tab := discreteTable(t, 1500)
+	for _, spec := range []Spec{
+		{Method: OProbit, Outcome: "yo ~ x1 + x2", Selection: "s ~ 1"},
+		{Method: HeckProbit, Outcome: "yb ~ x1 + x2", Selection: "s ~ x1 + z"},
+		{Method: HeckOProbit, Outcome: "yo ~ x1 + x2", Selection: "s ~ x1 + z"},
+		{Method: BiProbit, Outcome: "wb ~ x1", Selection: "d ~ x2 + z"},
+		{Method: Switching, Outcome: "wb ~ x1", Selection: "d ~ x2 + z"},
+	} {
+		plain, err := Fit(tab, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec.Cluster = "g"
+		cl, err := Fit(tab, spec)
+		if err != nil {
+			t.Fatalf("%s: %v", spec.Method, err)
+		}
+		a, b := plain.Equations[0].Coefs[0], cl.Equations[0].Coefs[0]
+		if cl.Clusters == 0 || a.Estimate != b.Estimate || a.StdError == b.StdError {
+			t.Errorf("%s: %d clusters; %+v unclustered, %+v clustered", spec.Method, cl.Clusters, a, b)
+		}
+		for _, tst := range cl.Tests {
+			if strings.HasPrefix(tst.Name, "lr_") {
+				t.Errorf("%s: likelihood-ratio test %s under clusters", spec.Method, tst.Name)
+			}
+		}
 	}
 }
