@@ -91,7 +91,7 @@ th0 <- c(ro[paste0("op.est.", colnames(X))], ro[paste0("op.cut.cut", 1:(K - 1))]
 f <- fitCluster(opLLv, unname(th0), cl)
 put("op.clusters", f$G)
 putEq("op", "outcome", colnames(X), f$th, f$V, 1:kx)
-putVec("op.se.aux", setNames(sqrt(diag(f$V))[kx + 1:(K - 1)], paste0("cut", 1:(K - 1))))
+putEq("op", "cutpoints", paste0("cut", 1:(K - 1)), f$th, f$V, kx + 1:(K - 1))
 opAME <- function(th) {
   b <- th[1:kx]; k <- c(-Inf, th[kx + 1:(K - 1)], Inf)
   eta <- drop(X %*% b)
