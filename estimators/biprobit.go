@@ -36,15 +36,15 @@ import (
 // standard errors from the observed information (−H)⁻¹; the auxiliary
 // entries "athrho", "rho"; the Tests of ρ = 0 "lr_rho0" and "wald_rho0"
 // (see rhoTests); and the effects of
-// the treatment on Pr(y = 1), averaged over the sample (Stata's
-// `margins, dydx(treatment)` with the treatment a factor):
+// the treatment on Pr(y = 1), with delta-method standard errors (see
+// biprobitEffects):
 //
-//	ate = (1/n)Σᵢ [Φ(xᵢ'β + δ) − Φ(xᵢ'β)],
+//	ate = (1/n)Σᵢ [Φ(xᵢ'β + δ) − Φ(xᵢ'β)]
 //
-// and att and atu the same averages over the treated and the untreated
-// rows, with delta-method standard errors from the gradients
-// ∂/∂β = mean of [φ(xᵢ'β + δ) − φ(xᵢ'β)]xᵢ, ∂/∂δ = mean of φ(xᵢ'β + δ)
-// (zero for γ and ρ). LogLik is ℓ at the maximum.
+// (Stata's `margins, dydx(treatment)` with the treatment a factor), and
+// att and atu the means over the treated and the untreated rows of
+// E[y(1) − y(0) | d, x, z], which condition on the treatment and so on
+// the treatment error. LogLik is ℓ at the maximum.
 //
 // With Options.Clusters the covariance of θ̂ is the cluster-robust
 // G/(G−1)·(−H)⁻¹(Σ_g s_g s_g')(−H)⁻¹ (Stata's vce(cluster); see
@@ -114,7 +114,7 @@ func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []floa
 		Equations: eqs,
 		Auxiliary: rhoAux(fit.theta[p-1], fit.cov[p*p-1]),
 		Tests:     rhoTests(fit.theta[p-1], fit.cov[p*p-1], ll, pf.ll+of.ll, opts.Clusters != nil),
-		Effects:   biprobitEffects(xd, n, kx, d, fit.theta[kz:kz+kx], subCov(fit.cov, p, kz, kz+kx)),
+		Effects:   biprobitEffects(zr.Data, zr.Stride, kz, xd, n, kx, d, fit.theta, fit.cov),
 		Converged: true, Iterations: fit.iter, LogLik: &ll, Params: p,
 	}
 	if err := res.check(); err != nil {
@@ -123,73 +123,104 @@ func BiProbit(Z *mat.Dense, d []float64, zNames []string, X *mat.Dense, y []floa
 	return res, nil
 }
 
-// biprobitEffects returns ate, att and atu, the mean differences
-// Φ(xᵢ'β + δ) − Φ(xᵢ'β) over all, treated and untreated rows of the
-// outcome design xd = [X d] (n×kx, δ its last coefficient), with
-// delta-method standard errors from V, the covariance of (β, δ).
-func biprobitEffects(xd []float64, n, kx int, d, b, V []float64) []Aux {
-	kx0 := kx - 1
-	delta := b[kx0]
+// biprobitEffects returns ate, att and atu of the recursive bivariate
+// probit at θ = (γ, β, δ, atanh ρ) with covariance V (p×p), over the
+// treatment design zd (n×kz, row stride zs) and the outcome design xd = [X d] (n×kx, δ
+// its last coefficient). With cᵢ = zᵢ'γ, mⁱ₀ = xᵢ'β and mⁱ₁ = xᵢ'β + δ:
+//
+//	ate = mean over all rows of Φ(m₁) − Φ(m₀),
+//	att = mean over treated rows of [Φ₂(m₁, c; ρ) − Φ₂(m₀, c; ρ)] / Φ(c),
+//	atu = mean over untreated rows of [Φ₂(m₁, −c; −ρ) − Φ₂(m₀, −c; −ρ)] / Φ(−c),
+//
+// E[y(1) − y(0) | d, x, z] averaged over each group: the treated are
+// those whose treatment error u exceeds −c, and with ρ ≠ 0 their outcome
+// error is shifted accordingly (Chiburis, Das & Lokshin 2012, Economics
+// Letters 117(3)). Standard errors by the delta method from the
+// gradients in θ, using ∂Φ₂(a, b; ρ)/∂a = φ(a)Φ((b − ρa)/√(1 − ρ²)) and
+// ∂Φ₂/∂ρ = φ₂(a, b; ρ).
+func biprobitEffects(zd []float64, zs, kz int, xd []float64, n, kx int, d, theta, V []float64) []Aux {
+	p := len(theta)
+	rho := math.Tanh(theta[p-1])
+	drho := 1 - rho*rho // ∂ρ/∂α
 	nb := (n + blockRows - 1) / blockRows
-	// Per block and group (0 all, 1 treated, 2 untreated): sum of
-	// differences and gradient sums (kx).
-	sums := make([]float64, nb*3*(kx+1))
+	// Per block and group (0 all, 1 treated, 2 untreated): the sum of the
+	// row effects and of their gradients in θ (p).
+	w := p + 1
+	sums := make([]float64, nb*3*w)
 	forBlocks(n, func(blk, lo, hi int) {
-		acc := sums[blk*3*(kx+1) : (blk+1)*3*(kx+1)]
+		acc := sums[blk*3*w : (blk+1)*3*w]
 		for i := lo; i < hi; i++ {
-			xi := xd[i*kx : i*kx+kx0]
-			var e float64
+			zi, xi := zd[i*zs:i*zs+kz], xd[i*kx:i*kx+kx-1]
+			var c, m0 float64
+			for j, v := range zi {
+				c += v * theta[j]
+			}
 			for j, v := range xi {
-				e += v * b[j]
+				m0 += v * theta[kz+j]
 			}
-			diff := normCDF(e+delta) - normCDF(e)
-			f1, f0 := normPDF(e+delta), normPDF(e)
-			grp := 2
-			if d[i] == 1 {
-				grp = 1
+			m1 := m0 + theta[kz+kx-1]
+			a := acc[:w] // ate
+			a[0] += normCDF(m1) - normCDF(m0)
+			for j, v := range xi {
+				a[1+kz+j] += (normPDF(m1) - normPDF(m0)) * v
 			}
-			for _, gi := range [2]int{0, grp} {
-				a := acc[gi*(kx+1) : (gi+1)*(kx+1)]
-				a[0] += diff
-				for j, v := range xi {
-					a[1+j] += (f1 - f0) * v
-				}
-				a[kx] += f1
+			a[kz+kx] += normPDF(m1)
+			// The group's conditional effect: sign +1 treated, −1 untreated.
+			q, g := 1.0, acc[w:2*w]
+			if d[i] != 1 {
+				q, g = -1, acc[2*w:3*w]
 			}
+			condEffect(g, zi, xi, q*c, q*rho, m0, m1, q, drho, kz, kx)
 		}
 	})
-	counts := [3]float64{}
-	for _, v := range d {
-		counts[0]++
-		if v == 1 {
-			counts[1]++
-		} else {
-			counts[2]++
-		}
-	}
 	out := make([]Aux, 3)
-	G := make([]float64, kx)
+	G := make([]float64, p)
+	counts := [3]float64{float64(n)}
+	for _, v := range d {
+		counts[2-int(v)]++ // 1: treated, 2: untreated
+	}
 	for gi, nm := range []string{"ate", "att", "atu"} {
 		var est float64
 		clear(G)
 		for blk := 0; blk < nb; blk++ {
-			a := sums[blk*3*(kx+1)+gi*(kx+1) : blk*3*(kx+1)+(gi+1)*(kx+1)]
+			a := sums[(blk*3+gi)*w : (blk*3+gi+1)*w]
 			est += a[0]
-			for j := 0; j < kx; j++ {
+			for j := range G {
 				G[j] += a[1+j]
 			}
 		}
 		est /= counts[gi]
-		for j := range G {
-			G[j] /= counts[gi]
-		}
 		var v float64
-		for j := 0; j < kx; j++ {
-			for l := 0; l < kx; l++ {
-				v += G[j] * V[j*kx+l] * G[l]
+		for j := range G {
+			for l := range G {
+				v += G[j] * V[j*p+l] * G[l]
 			}
 		}
-		out[gi] = Aux{Name: nm, Estimate: est, StdError: math.Sqrt(math.Max(v, 0)), HasSE: true}
+		se := math.Sqrt(math.Max(v, 0)) / counts[gi]
+		out[gi] = Aux{Name: nm, Estimate: est, StdError: se, HasSE: true}
 	}
 	return out
+}
+
+// condEffect adds to g (the effect, then its gradient in θ) one row's
+// [Φ₂(m₁, c; r) − Φ₂(m₀, c; r)]/Φ(c), where c = q·z'γ and r = q·ρ (q = 1
+// for a treated row, −1 for an untreated one), drho = ∂ρ/∂(atanh ρ).
+func condEffect(g, zi, xi []float64, c, r, m0, m1, q, drho float64, kz, kx int) {
+	s := math.Sqrt(1 - r*r)
+	pc := normCDF(c)
+	F1, F0 := biNormCDF(m1, c, r), biNormCDF(m0, c, r)
+	e := (F1 - F0) / pc
+	g[0] += e
+	// ∂/∂a and ∂/∂c of Φ₂(a, c; r) at a = m₁, m₀.
+	fa1, fa0 := normPDF(m1)*normCDF((c-r*m1)/s), normPDF(m0)*normCDF((c-r*m0)/s)
+	fc1, fc0 := normPDF(c)*normCDF((m1-r*c)/s), normPDF(c)*normCDF((m0-r*c)/s)
+	dc := ((fc1-fc0)/pc - e*normPDF(c)/pc) * q // ∂e/∂(z'γ)
+	for j, v := range zi {
+		g[1+j] += dc * v
+	}
+	for j, v := range xi {
+		g[1+kz+j] += (fa1 - fa0) / pc * v
+	}
+	g[kz+kx] += fa1 / pc
+	g[kz+kx+1] += (biNormPDF(m1, c, r) - biNormPDF(m0, c, r)) / pc * q * drho
 }

@@ -123,11 +123,15 @@ put("bp.rho.est", tanh(th[8])); put("bp.rho.se", (1 - tanh(th[8])^2) * se[8])
 put("bp.loglik", f$ll)
 put("bp.ll0", as.numeric(logLik(p0)) + as.numeric(logLik(p1)))
 put("bp.maxgrad", f$maxgrad)
+# ATT and ATU condition on the treatment (Chiburis, Das & Lokshin 2012):
+# E[y(1) − y(0) | d, x, z] = [Φ₂(xβ + δ, qc; qρ) − Φ₂(xβ, qc; qρ)]/Φ(qc).
 eff <- function(th) {
-  b <- th[4:6]; dl <- th[7]
-  xb <- drop(Xy[, 1:3] %*% b)
+  b <- th[4:6]; dl <- th[7]; r <- tanh(th[8])
+  xb <- drop(Xy[, 1:3] %*% b); cc <- drop(Zt %*% th[1:3])
   dif <- pnorm(xb + dl) - pnorm(xb)
-  c(ate = mean(dif), att = mean(dif[bp$d == 1]), atu = mean(dif[bp$d == 0]))
+  t1 <- bp$d == 1
+  cond <- function(q) (pbivnorm(xb + dl, q * cc, q * r) - pbivnorm(xb, q * cc, q * r)) / pnorm(q * cc)
+  c(ate = mean(dif), att = mean(cond(1)[t1]), atu = mean(cond(-1)[!t1]))
 }
 J <- jacobian(eff, th)
 Ve <- J %*% V %*% t(J)

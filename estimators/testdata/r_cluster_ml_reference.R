@@ -139,10 +139,11 @@ putEq("bp", "treatment", colnames(Zt), f$th, f$V, 1:3)
 putEq("bp", "outcome", colnames(Xy), f$th, f$V, 4:7)
 put("bp.se.aux.athrho", sqrt(f$V[8, 8])); put("bp.se.aux.rho", (1 - tanh(f$th[8])^2) * sqrt(f$V[8, 8]))
 put("bp.test.wald_rho0", f$th[8]^2 / f$V[8, 8])
-bpEff <- function(th) {
-  xb <- drop(Xy[, 1:3] %*% th[4:6])
+bpEff <- function(th) { # ATT, ATU conditional on d (as r_binprobit_reference.R)
+  xb <- drop(Xy[, 1:3] %*% th[4:6]); cc <- drop(Zt %*% th[1:3]); r <- tanh(th[8])
   dif <- pnorm(xb + th[7]) - pnorm(xb)
-  c(ate = mean(dif), att = mean(dif[bp$d == 1]), atu = mean(dif[bp$d == 0]))
+  cond <- function(q) (pbivnorm(xb + th[7], q * cc, q * r) - pbivnorm(xb, q * cc, q * r)) / pnorm(q * cc)
+  c(ate = mean(dif), att = mean(cond(1)[bp$d == 1]), atu = mean(cond(-1)[bp$d == 0]))
 }
 putVec("bp.se.effect", deltaSE(bpEff, f$th, f$V))
 
