@@ -151,6 +151,7 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev
 		m := hi - lo
 		cols := make([]float64, k*m) // √wᵢxᵢ, column-major
 		var p part
+		prod := logProd{m: 1} // the unweighted probit's Φ(qᵢηᵢ) in the central range
 		for i := lo; i < hi; i++ {
 			x := raw[i*stride : i*stride+k]
 			var e float64
@@ -189,20 +190,19 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev
 				q := 2*y[i] - 1
 				t := q * e
 				var lam float64
-				if t >= tailCut && t <= 5 {
-					// One erfc for both log Φ and λ = φ/Φ.
-					c := 0.5 * math.Erfc(-t/math.Sqrt2)
-					ll = math.Log(c)
-					lam = normPDF(t) / c
+				if wts == nil && t >= tailCut && t <= 5 {
+					// One erfc for both Φ and λ = φ/Φ; log Φ enters ℓ
+					// through the block's product. Φ(t) ≤ Φ(5) here, so
+					// the row is not extreme.
+					lam = prod.phiMills(t)
 				} else {
-					ll = logNormCDF(t)
-					lam = invMills(t)
+					ll, lam = logPhiMills(t)
+					if -ll < 1e-10 {
+						p.extreme++
+					}
 				}
 				s = q * lam
 				w = lam * (t + lam)
-				if -ll < 1e-10 {
-					p.extreme++
-				}
 			}
 			if wts != nil {
 				ll, s, w = wts[i]*ll, wts[i]*s, wts[i]*w
@@ -216,6 +216,7 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev
 			}
 		}
 		gram(h, cols, m, k)
+		p.ll += prod.log()
 		parts[b] = p
 	})
 	ev := binEval{g: make([]float64, k), negH: make([]float64, kk)}

@@ -113,6 +113,7 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 		clear(hb)
 		rows := hi - lo
 		var ll float64
+		prod := logProd{m: 1} // Σ log Φ(tᵢ) of the block, without a logarithm per row
 		for i := lo; i < hi; i++ {
 			r0 := i - lo
 			zi := m.z[i*m.zs : i*m.zs+kz]
@@ -124,9 +125,8 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 			q := m.kind[i]
 			if q == 0 {
 				t := -c
-				lp, mm := logPhiMills(t)
+				mm := prod.phiMills(t)
 				f2 := -mm * (t + mm)
-				ll += lp
 				for j, v := range zi {
 					gb[j] -= mm * v
 				}
@@ -152,9 +152,9 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 			tc, tr := fq*ch, fq*sh
 			ta := fq * (c*sh + r*ch)
 			t := fq * (c*ch + r*sh)
-			lp, mm := logPhiMills(t)
+			mm := prod.phiMills(t)
 			f2 := -mm * (t + mm)
-			ll += lp - l - 0.5*r*r - logSqrt2Pi
+			ll += -l - 0.5*r*r - logSqrt2Pi
 			lr := mm*tr - r
 			// Gradient.
 			for j, v := range zi {
@@ -190,7 +190,7 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 			hb[ia*p+il] -= -lra * r
 			hb[il*p+il] -= lrr*r*r + lr*r
 		}
-		m.lls[b] = ll
+		m.lls[b] = ll + prod.log()
 		// zz', zx', xx' blocks by weighted column dot products.
 		vec := func(s []float64) blas64.Vector { return blas64.Vector{N: rows, Inc: 1, Data: s[:rows]} }
 		tmp := sc.tmp[:rows]
