@@ -59,7 +59,7 @@ func bootstrap(ctx context.Context, t *table.Table, spec Spec) (*Result, error) 
 	}
 	// The point fit keeps the cluster column, so that the rows it uses
 	// have one; the replicates drop it.
-	point, used, err := fitOnce(t, once)
+	point, used, err := fitOnce(t, once, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func bootstrap(ctx context.Context, t *table.Table, spec Spec) (*Result, error) 
 			return nil, err
 		}
 		rng := rand.New(rand.NewPCG(spec.Seed, uint64(b)))
-		r, _, err := fitOnce(base.Rows(resample(rng, groups)), rep)
+		r, _, err := fitOnce(base.Rows(resample(rng, groups)), rep, nil)
 		if err != nil {
 			return nil, nil // a failed replicate
 		}

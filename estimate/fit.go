@@ -162,12 +162,13 @@ func FitContext(ctx context.Context, t *table.Table, spec Spec) (*Result, error)
 	if spec.Bootstrap > 0 {
 		return bootstrap(ctx, t, spec)
 	}
-	r, _, err := fitOnce(t, spec)
+	r, _, err := fitOnce(t, spec, nil)
 	return r, err
 }
 
-// fitOnce fits spec's model to t once, returning the rows it used.
-func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
+// fitOnce fits spec's model to t once, in the Session sess (nil: none),
+// returning the rows it used.
+func fitOnce(t *table.Table, spec Spec, sess *Session) (*Result, []int, error) {
 	mi, ok := spec.Method.Info()
 	if !ok {
 		return nil, nil, &SpecError{"Method", fmt.Sprintf("unknown method %q; methods are %s", spec.Method, MethodNames())}
@@ -201,7 +202,7 @@ func fitOnce(t *table.Table, spec Spec) (*Result, []int, error) {
 	case spec.MaxIter < 0:
 		return nil, nil, &SpecError{"MaxIter", "must be ≥ 1 (0: 100)"}
 	}
-	f := &fitter{t: t, spec: spec, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE, EffectVCE: spec.EffectVCE}}
+	f := &fitter{t: t, spec: spec, session: sess, opts: estimators.Options{MaxIter: spec.MaxIter, VCE: spec.VCE, EffectVCE: spec.EffectVCE}}
 	if spec.Cluster != "" {
 		f.opts.VCE = estimators.CR1
 	}
@@ -255,6 +256,7 @@ type fitter struct {
 	dropped, deselected int
 	nclusters           int
 	used                []int // the table rows the model used, in design order
+	session             *Session
 }
 
 // parse parses the formula of the Spec field named field; with lhs, it

@@ -173,6 +173,37 @@ func (f *fitter) dropIncompleteSelected(keep, selected []bool, vars []string) er
 // used and the outcome design over the selected ones (the outcome may be
 // missing elsewhere).
 func (f *fitter) selection() (*estimators.Result, error) {
+	d, err := f.selectionData()
+	if err != nil {
+		return nil, err
+	}
+	opts := estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters}
+	switch f.spec.Method {
+	case Heckman:
+		return d.Heckman(opts)
+	case HeckProbit:
+		return d.HeckProbit(opts)
+	case HeckOProbit:
+		return d.HeckOProbit(opts)
+	}
+	return d.Heckit(opts)
+}
+
+// selectionData builds the data of a selection model, or, in a Session,
+// takes those a fit of the same equations built (with the rows it used,
+// dropped and deselected, and its clusters).
+func (f *fitter) selectionData() (*estimators.SelectionData, error) {
+	key := f.spec
+	if f.spec.Method != HeckOProbit { // whose outcome design has no intercept
+		key.Method = ""
+	}
+	if f.session != nil {
+		if sf, ok := f.session.sel[key]; ok {
+			f.dropped, f.deselected, f.used = sf.dropped, sf.deselected, sf.used
+			f.opts.Clusters, f.nclusters = sf.clusters, sf.nclusters
+			return sf.data, nil
+		}
+	}
 	sf, err := parse("Selection", f.spec.Selection, true)
 	if err != nil {
 		return nil, err
@@ -194,14 +225,15 @@ func (f *fitter) selection() (*estimators.Result, error) {
 		return nil, fmt.Errorf("outcome equation: %w", err)
 	}
 	X, y, sel := spread(sd.Rows, od, selected)
-	fit := map[Method]func(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts estimators.Options) (*estimators.Result, error){
-		Heckit: estimators.Heckit, Heckman: estimators.Heckman,
-		HeckProbit: estimators.HeckProbit, HeckOProbit: estimators.HeckOProbit,
-	}[f.spec.Method]
 	if err := f.clusters(sd.Rows); err != nil {
 		return nil, err
 	}
-	return fit(sd.X, sel, sd.Names, X, y, od.Names, estimators.Options{MaxIter: f.spec.MaxIter, Clusters: f.opts.Clusters})
+	d := estimators.NewSelectionData(sd.X, sel, sd.Names, X, y, od.Names)
+	if f.session != nil {
+		f.session.sel[key] = &selectionFit{data: d, dropped: f.dropped, deselected: f.deselected,
+			used: f.used, clusters: f.opts.Clusters, nclusters: f.nclusters}
+	}
+	return d, nil
 }
 
 // spread lays the outcome design od (over the selected rows) onto rows,

@@ -3,6 +3,7 @@ package estimators
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -27,7 +28,8 @@ func (l link) String() string {
 //
 // The log-likelihood ℓ(β) = Σ yᵢηᵢ − log(1 + e^ηᵢ), ηᵢ = xᵢ'β, has
 // gradient Σ (yᵢ − Λᵢ)xᵢ and Hessian −Σ Λᵢ(1 − Λᵢ)xᵢxᵢ'; it is maximised by
-// Newton–Raphson from β = 0 with step halving (see fitBinary for the
+// Newton–Raphson from β = 0 (with 100,000 rows or more, from the fit to
+// every 32nd row) with step halving (see fitBinary for the start and the
 // convergence rule). Standard errors come from the observed information
 // (−Hessian)⁻¹ at the estimate. Average marginal effects are reported in
 // the equation "marginal_effects" (see Probit for the formula, with
@@ -57,10 +59,10 @@ func Logit(X *mat.Dense, y []float64, names []string, opts Options) (*Result, er
 // Σ qᵢλ(qᵢηᵢ)xᵢ and the Hessian −Σ λ(qᵢηᵢ)(qᵢηᵢ + λ(qᵢηᵢ))xᵢxᵢ', where
 // λ(t) = φ(t)/Φ(t) is the inverse Mills ratio, computed without
 // cancellation in both tails (erfc-based, with the asymptotic series below
-// t = −37). It is maximised by Newton–Raphson with step halving; standard
-// errors come from the observed information (−Hessian)⁻¹, as in Stata's
-// `probit` (R's glm reports the expected information instead, which
-// differs for the probit link).
+// t = −37). It is maximised by Newton–Raphson (started as Logit's) with
+// step halving; standard errors come from the observed information
+// (−Hessian)⁻¹, as in Stata's `probit` (R's glm reports the expected
+// information instead, which differs for the probit link).
 //
 // Average marginal effects (equation "marginal_effects", one per
 // non-constant column) are AMEⱼ = (1/n)Σ f(ηᵢ)βⱼ with f = φ, with
@@ -133,9 +135,18 @@ type binEval struct {
 	extreme int       // observations whose observed outcome has probability > 1 − 1e-10
 }
 
+// colsPool returns a pool of the column buffers of evalBinary (k·blockRows
+// values, fewer for a short design), which the evaluations of a fit
+// reuse.
+func colsPool(n, k int) *sync.Pool {
+	size := k * min(n, blockRows)
+	return &sync.Pool{New: func() any { b := make([]float64, size); return &b }}
+}
+
 // evalBinary computes ℓ, ∇ℓ and −∇²ℓ at beta, writing ηᵢ to eta and
-// comparing with prev (if non-nil) for the largest change in ηᵢ.
-func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev []float64) binEval {
+// comparing with prev (if non-nil) for the largest change in ηᵢ. Each
+// block of rows takes its column buffer from pool (see colsPool).
+func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev []float64, pool *sync.Pool) binEval {
 	nb := (n + blockRows - 1) / blockRows
 	kk := k * k
 	type part struct {
@@ -149,8 +160,11 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev
 		g := gs[b*k : (b+1)*k]
 		h := hs[b*kk : (b+1)*kk]
 		m := hi - lo
-		cols := make([]float64, k*m) // √wᵢxᵢ, column-major
+		buf := pool.Get().(*[]float64)
+		defer pool.Put(buf)
+		cols := (*buf)[:k*m] // √wᵢxᵢ, column-major; every entry is written below
 		var p part
+		prod := logProd{m: 1} // the unweighted probit's Φ(qᵢηᵢ) in the central range
 		for i := lo; i < hi; i++ {
 			x := raw[i*stride : i*stride+k]
 			var e float64
@@ -189,20 +203,19 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev
 				q := 2*y[i] - 1
 				t := q * e
 				var lam float64
-				if t >= tailCut && t <= 5 {
-					// One erfc for both log Φ and λ = φ/Φ.
-					c := 0.5 * math.Erfc(-t/math.Sqrt2)
-					ll = math.Log(c)
-					lam = normPDF(t) / c
+				if wts == nil && t >= tailCut && t <= 5 {
+					// One erfc for both Φ and λ = φ/Φ; log Φ enters ℓ
+					// through the block's product. Φ(t) ≤ Φ(5) here, so
+					// the row is not extreme.
+					lam = prod.phiMills(t)
 				} else {
-					ll = logNormCDF(t)
-					lam = invMills(t)
+					ll, lam = logPhiMills(t)
+					if -ll < 1e-10 {
+						p.extreme++
+					}
 				}
 				s = q * lam
 				w = lam * (t + lam)
-				if -ll < 1e-10 {
-					p.extreme++
-				}
 			}
 			if wts != nil {
 				ll, s, w = wts[i]*ll, wts[i]*s, wts[i]*w
@@ -216,6 +229,7 @@ func evalBinary(l link, raw []float64, stride, n, k int, y, wts, beta, eta, prev
 			}
 		}
 		gram(h, cols, m, k)
+		p.ll += prod.log()
 		parts[b] = p
 	})
 	ev := binEval{g: make([]float64, k), negH: make([]float64, kk)}
@@ -244,7 +258,8 @@ const (
 
 // fitBinary maximises the binary-choice log-likelihood by Newton–Raphson.
 //
-// Each iteration solves (−H)d = g by Cholesky and takes the step β + t·d
+// The iterations start from β = 0, or, with n ≥ warmRows rows, from the
+// fit to every warmStride-th row (see subsampleStart). Each iteration solves (−H)d = g by Cholesky and takes the step β + t·d
 // with t = 1, ½, ¼, … (at most 50 halvings) until ℓ does not decrease.
 // The fit has converged when the last step changed ℓ by less than
 // relLLTol relatively, moved no linear predictor by more than etaTol, and
@@ -272,19 +287,25 @@ func fitBinary(l link, X *mat.Dense, y []float64, names []string, opts Options) 
 		return nil, fmt.Errorf("outcome is %v in every row: perfect separation (no variation to explain)", y[0])
 	}
 	rm := X.RawMatrix()
-	raw, stride := rm.Data, rm.Stride
-	maxIter := opts.maxIter()
-
-	beta := make([]float64, k)
-	eta := make([]float64, n)
-	trialEta := make([]float64, n)
 	wts := opts.Weights
 	if wts != nil {
 		if err := checkWeights(wts, n); err != nil {
 			return nil, err
 		}
 	}
-	ev := evalBinary(l, raw, stride, n, k, y, wts, beta, eta, nil)
+	beta := make([]float64, k)
+	subsampleStart(l, rm.Data, rm.Stride, n, k, y, wts, names, opts.MaxIter, beta)
+	return newtonBinary(l, rm.Data, rm.Stride, n, k, y, wts, names, opts.maxIter(), beta)
+}
+
+// newtonBinary runs fitBinary's Newton–Raphson iterations from beta
+// (overwritten) on the n×k design raw (row stride stride) with outcome y
+// and weights wts (nil: none).
+func newtonBinary(l link, raw []float64, stride, n, k int, y, wts []float64, names []string, maxIter int, beta []float64) (*binFit, error) {
+	eta := make([]float64, n)
+	trialEta := make([]float64, n)
+	pool := colsPool(n, k)
+	ev := evalBinary(l, raw, stride, n, k, y, wts, beta, eta, nil, pool)
 	separated := func(ev binEval) error {
 		return fmt.Errorf("perfect or quasi-complete separation: %d of %d observations are predicted with probability 1 and the coefficients diverge", ev.extreme, n)
 	}
@@ -354,7 +375,7 @@ func fitBinary(l link, X *mat.Dense, y []float64, names []string, opts Options) 
 			for j := range trial {
 				trial[j] = beta[j] + t*d[j]
 			}
-			next = evalBinary(l, raw, stride, n, k, y, wts, trial, trialEta, eta)
+			next = evalBinary(l, raw, stride, n, k, y, wts, trial, trialEta, eta, pool)
 			if next.ll >= ev.ll-1e-13*math.Abs(ev.ll) {
 				accepted = true
 				break
@@ -464,4 +485,40 @@ func (f *binFit) marginalEffects(X *mat.Dense, names []string) (Equation, error)
 	}
 	symmetrize(cov, m)
 	return equation("marginal_effects", nm, est, cov)
+}
+
+// Large binary fits start from the fit to a subsample.
+const (
+	warmRows   = 100_000 // fits of at least this many rows start from a subsample's fit
+	warmStride = 32      // the subsample: rows 0, warmStride, 2·warmStride, …
+)
+
+// subsampleStart writes to beta the coefficients of the same model fitted
+// to every warmStride-th of the n rows, when n ≥ warmRows. From there
+// Newton–Raphson on all rows needs about two iterations fewer than from
+// β = 0 (the subsample's own fit costs about a fifth of one), and ends at
+// the same maximum: estimates agree with a fit from 0 to about 1e-13
+// relatively. When the subsample's fit fails (separation in the
+// subsample, say) beta is left at 0.
+func subsampleStart(l link, raw []float64, stride, n, k int, y, wts []float64, names []string, maxIter int, beta []float64) {
+	if n < warmRows {
+		return
+	}
+	m := (n + warmStride - 1) / warmStride
+	xs, ys := make([]float64, m*k), make([]float64, m)
+	var ws []float64
+	if wts != nil {
+		ws = make([]float64, m)
+	}
+	for a := range m {
+		i := a * warmStride
+		copy(xs[a*k:(a+1)*k], raw[i*stride:i*stride+k])
+		ys[a] = y[i]
+		if wts != nil {
+			ws[a] = wts[i]
+		}
+	}
+	if fit, err := fitBinary(l, mat.NewDense(m, k, xs), ys, names, Options{MaxIter: maxIter, Weights: ws}); err == nil {
+		copy(beta, fit.beta)
+	}
 }

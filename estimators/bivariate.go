@@ -88,8 +88,9 @@ type bvRow struct {
 }
 
 // row returns row i's terms (see bvModel) and adds its score ∂ℓᵢ/∂θ to
-// dst.
-func (m *bvModel) row(pr *bvPar, i int, dst []float64) bvRow {
+// dst; with prod, the log Φ of its ℓᵢ goes into prod instead (see
+// phiMills).
+func (m *bvModel) row(pr *bvPar, i int, dst []float64, prod *logProd) bvRow {
 	kz, kx, p := m.kz, m.kx, m.p
 	zi := m.z[i*m.zs : i*m.zs+kz]
 	var c float64
@@ -99,7 +100,7 @@ func (m *bvModel) row(pr *bvPar, i int, dst []float64) bvRow {
 	q := m.kind[i]
 	if q == 0 {
 		t := -c
-		lp, mm := logPhiMills(t)
+		lp, mm := phiMills(t, prod)
 		for j, v := range zi {
 			dst[j] -= mm * v
 		}
@@ -118,7 +119,7 @@ func (m *bvModel) row(pr *bvPar, i int, dst []float64) bvRow {
 	tc, tr := fq*pr.ch, fq*pr.sh
 	ta := fq * (c*pr.sh + r*pr.ch)
 	t := fq * (c*pr.ch + r*pr.sh)
-	lp, mm := logPhiMills(t)
+	lp, mm := phiMills(t, prod)
 	f2 := -mm * (t + mm)
 	lr := mm*tr - r
 	// Gradient.
@@ -148,6 +149,16 @@ func (m *bvModel) row(pr *bvPar, i int, dst []float64) bvRow {
 	}
 }
 
+// phiMills returns log Φ(t) and λ(t) = φ(t)/Φ(t) (logPhiMills), or, with
+// prod, multiplies prod by Φ(t) and returns 0 and λ(t), so that a block's
+// Σ log Φ costs one logarithm (see logProd).
+func phiMills(t float64, prod *logProd) (lp, mills float64) {
+	if prod == nil {
+		return logPhiMills(t)
+	}
+	return 0, prod.phiMills(t)
+}
+
 // eval computes ℓ(θ), writes ∇ℓ to g and −∇²ℓ (full p×p) to negH, and
 // returns ℓ.
 func (m *bvModel) eval(theta, g, negH []float64) float64 {
@@ -160,9 +171,10 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 		gb, hb := m.block(b)
 		rows := hi - lo
 		var ll float64
+		prod := logProd{m: 1} // Σ log Φ(tᵢ) of the block, without a logarithm per row
 		for i := lo; i < hi; i++ {
 			r0 := i - lo
-			t := m.row(&pr, i, gb)
+			t := m.row(&pr, i, gb, &prod)
 			ll += t.ll
 			sc.w1[r0], sc.w2[r0], sc.w3[r0] = t.w1, t.w2, t.w3
 			for j, v := range m.z[i*m.zs : i*m.zs+kz] {
@@ -191,7 +203,7 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 			hb[ia*p+il] -= t.al
 			hb[il*p+il] -= t.lL
 		}
-		m.lls[b] = ll
+		m.lls[b] = ll + prod.log()
 		m.subCross(sc, hb, rows)
 	})
 	return m.reduce(g, negH)
@@ -201,7 +213,7 @@ func (m *bvModel) eval(theta, g, negH []float64) float64 {
 // dst (for the cluster-robust covariance).
 func (m *bvModel) scorer(theta []float64) func(i int, dst []float64) {
 	pr := m.par(theta)
-	return func(i int, dst []float64) { m.row(&pr, i, dst) }
+	return func(i int, dst []float64) { m.row(&pr, i, dst, nil) }
 }
 
 // bvAux returns the auxiliary parameters of a bivariate fit from a = atanh ρ

@@ -55,10 +55,18 @@ import (
 // Iterations and Converged describe the probit; there is no
 // log-likelihood.
 func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
+	return NewSelectionData(Z, s, zNames, X, y, xNames).Heckit(opts)
+}
+
+// Heckit fits Heckman's two-step estimator to the data (see the function
+// Heckit), sharing the selection probit and the least-squares step with
+// the Heckman method.
+func (d *SelectionData) Heckit(opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckit: %w", err) }
 	if opts.Weights != nil {
 		return fail(ErrWeights)
 	}
+	Z, s, zNames, X, y, xNames := d.z, d.s, d.zNames, d.x, d.y, d.xNames
 	sel, err := checkSelection(Z, s, X, y, xNames, "lambda")
 	if err != nil {
 		return fail(err)
@@ -67,10 +75,9 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 	_, kx := X.Dims()
 	n1 := len(sel)
 	p := kx + 1
-	xr := X.RawMatrix()
 
 	// Step 1: probit.
-	pf, err := fitBinary(probitLink, Z, s, zNames, opts)
+	pf, err := d.selectionProbit(sel, opts)
 	if err != nil {
 		return fail(fmt.Errorf("selection probit: %w", err))
 	}
@@ -78,37 +85,19 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 	if err != nil {
 		return fail(err)
 	}
-	lam := make([]float64, n1)
-	delta := make([]float64, n1)
-	for a, i := range sel {
-		e := pf.eta[i]
-		lam[a] = invMills(e)
-		delta[a] = lam[a] * (lam[a] + e)
-	}
 
 	// Step 2: OLS of y on [X λ] over the selected rows, by QR.
-	names := append(append([]string(nil), xNames...), "lambda")
-	r := qrRFactor(n1, p+1, func(a int, dst []float64) {
-		i := sel[a]
-		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
-		dst[kx] = lam[a]
-		dst[p] = y[i]
-	})
-	fit, err := solveLS(r, p, names)
+	fit, err := d.twoStep()
 	if err != nil {
 		return fail(fmt.Errorf("outcome equation: %w", err))
 	}
 
 	// X*'ΔX* (p×p) and X*'ΔZ₁ (p×kz) and Σδ over the selected rows.
 	zr := Z.RawMatrix()
-	m1, m2, sumDelta := deltaMoments(n1, p, kz, func(a int, dst []float64) {
-		i := sel[a]
-		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
-		dst[kx] = lam[a]
-	}, func(a int) []float64 {
+	m1, m2, sumDelta := deltaMoments(n1, p, kz, d.outcomeRow, func(a int) []float64 {
 		i := sel[a]
 		return zr.Data[i*zr.Stride : i*zr.Stride+kz]
-	}, delta)
+	}, d.delta)
 
 	bl := fit.beta[kx]
 	sigma2 := fit.sse/float64(n1) + bl*bl*sumDelta/float64(n1)
@@ -118,13 +107,8 @@ func Heckit(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float6
 
 	V := twoStepCov(fit, m1, m2, pf.cov, kz, sigma2, rho2)
 	if opts.Clusters != nil {
-		ts := &twoStep{probit: pf, Z: Z, s: s, rowOf: sel, delta: delta, lam: kx, fit: fit,
-			w: func(a int, dst []float64) {
-				i := sel[a]
-				copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
-				dst[kx] = lam[a]
-			},
-			y: func(a int) float64 { return y[sel[a]] }}
+		ts := &twoStep{probit: pf, Z: Z, s: s, rowOf: sel, delta: d.delta, lam: kx, fit: fit,
+			w: d.outcomeRow, y: func(a int) float64 { return y[sel[a]] }}
 		vg, vc, err := ts.clusterCov(opts.Clusters)
 		if err != nil {
 			return fail(err)

@@ -51,10 +51,18 @@ import (
 // design is rank deficient, when the selection probit fails, or when
 // Newton–Raphson does not converge within Options.MaxIter iterations.
 func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float64, xNames []string, opts Options) (*Result, error) {
+	return NewSelectionData(Z, s, zNames, X, y, xNames).Heckman(opts)
+}
+
+// Heckman fits the selection model to the data by maximum likelihood (see
+// the function Heckman), starting from the selection probit and the
+// least-squares step it shares with the Heckit method.
+func (d *SelectionData) Heckman(opts Options) (*Result, error) {
 	fail := func(err error) (*Result, error) { return nil, fmt.Errorf("heckman: %w", err) }
 	if opts.Weights != nil {
 		return fail(ErrWeights)
 	}
+	Z, s, zNames, X, y, xNames := d.z, d.s, d.zNames, d.x, d.y, d.xNames
 	sel, err := checkSelection(Z, s, X, y, xNames, "rho and sigma")
 	if err != nil {
 		return fail(err)
@@ -64,43 +72,11 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 	n1 := len(sel)
 
 	// Starting values: probit, then the least-squares step of Heckit.
-	pf, err := fitBinary(probitLink, Z, s, zNames, opts)
+	pf, beta0, sigma0, rho0, err := d.heckmanStart(sel, opts)
 	if err != nil {
-		return fail(fmt.Errorf("selection probit: %w", err))
+		return fail(err)
 	}
 	xr := X.RawMatrix()
-	ols, err := lsOnRows(n1, kx, xNames, func(a int, dst []float64) {
-		i := sel[a]
-		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
-		dst[kx] = y[i]
-	})
-	if err != nil {
-		return fail(fmt.Errorf("outcome equation: %w", err))
-	}
-	beta0 := ols.beta
-	sigma0 := math.Sqrt(ols.sse / float64(n1))
-	rho0 := 0.0
-	names := append(append([]string(nil), xNames...), "lambda")
-	if two, err := lsOnRows(n1, kx+1, names, func(a int, dst []float64) {
-		i := sel[a]
-		copy(dst, xr.Data[i*xr.Stride:i*xr.Stride+kx])
-		e := pf.eta[i]
-		dst[kx] = invMills(e)
-		dst[kx+1] = y[i]
-	}); err == nil {
-		var sd float64
-		for _, i := range sel {
-			l := invMills(pf.eta[i])
-			sd += l * (l + pf.eta[i])
-		}
-		bl := two.beta[kx]
-		s2 := two.sse/float64(n1) + bl*bl*sd/float64(n1)
-		if s2 > 0 && !math.IsInf(s2, 0) {
-			beta0 = two.beta[:kx]
-			sigma0 = math.Sqrt(s2)
-			rho0 = clampRho(bl / sigma0)
-		}
-	}
 	if !(sigma0 > 0) {
 		return fail(fmt.Errorf("outcome equation fits the selected rows exactly (residual variance 0)"))
 	}
@@ -129,6 +105,10 @@ func Heckman(Z *mat.Dense, s []float64, zNames []string, X *mat.Dense, y []float
 	res, err := bvResult("heckman", "selection", fit, n, n1, kz, kx, zNames, xNames)
 	if err != nil {
 		return nil, err
+	}
+	ols, err := d.outcomeOLS(sel)
+	if err != nil {
+		return fail(err)
 	}
 	res.Tests = bvTests(fit, pf.ll+normalLogLik(ols.sse, n1), opts.Clusters != nil)
 	return res, nil

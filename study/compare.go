@@ -357,10 +357,13 @@ func evaluate(t *table.Table, kind Kind, tf *truth.File, methods []string, clust
 // fitCache fits each estimation once per table: estimands that share a
 // model (the survey mean and a coefficient of the same selection model)
 // read their numbers from the same fit, and the design of the population
-// mean is built once per outcome formula.
+// mean is built once per outcome formula. Fits run in one
+// estimate.Session, so heckit and heckman of the same equations share
+// their designs and selection probit.
 type fitCache struct {
 	t       *table.Table
 	cluster string // the cluster column of methods that cluster ("": none)
+	session *estimate.Session
 	fits    map[estimate.Spec]fitted
 	designs map[string]*formula.Design
 }
@@ -371,7 +374,7 @@ type fitted struct {
 }
 
 func newFitCache(t *table.Table) *fitCache {
-	return &fitCache{t: t, fits: map[estimate.Spec]fitted{}, designs: map[string]*formula.Design{}}
+	return &fitCache{t: t, session: estimate.NewSession(t), fits: map[estimate.Spec]fitted{}, designs: map[string]*formula.Design{}}
 }
 
 // fit returns the fit of es, fitting it on first use. A panic inside the
@@ -387,7 +390,7 @@ func (c *fitCache) fit(es estimate.Spec) (*estimate.Result, error) {
 				f = fitted{err: fmt.Errorf("%s: internal error: %v", es.Method, p)}
 			}
 		}()
-		f.res, f.err = estimate.Fit(c.t, es)
+		f.res, f.err = c.session.Fit(es)
 	}()
 	c.fits[es] = f
 	return f.res, f.err
