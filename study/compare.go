@@ -113,7 +113,9 @@ func specs(kind Kind) []spec {
 	if kind.Mode == scenarios.ModeTextbook {
 		return textbookSpecs(kind.Outcome)
 	}
-	xs := []string{"severity", "order_value", "tenure_weeks", "repeat_failure", "age_band"}
+	// log(order_value): contact depends on the log of the stake (agents.go),
+	// so a propensity linear in the value extrapolates to 0 and 1 in the tail.
+	xs := []string{"severity", "log(order_value)", "tenure_weeks", "repeat_failure", "age_band"}
 	m := func(ms ...estimate.Method) []estimate.Method { return ms }
 	return []spec{
 		{estimand: "mean_satisfaction_recovered", y: "survey_score", xs: xs, sel: "responded",
