@@ -589,8 +589,10 @@ func TestTruth(t *testing.T) {
 // TestDiscreteOutcomes: binary and ordered outcomes are the latent
 // y* = xβ + σε cut at 0 or at the cutpoints (the same errors as the
 // linear model), and their truth — E[y | x] and the ATE as means of
-// F(xβ) and F(xβ + δ) − F(xβ) under normal errors — agrees with the
-// sample means of y and of w(1) − w(0) within 4 standard errors.
+// F(xβ) and F(xβ + δ) − F(xβ) under normal errors, the ATT and ATU as
+// means of the effect conditional on the contact error — agrees with the
+// sample means of y and of w(1) − w(0) (over everyone, the contacted and
+// the others) within 4 standard errors.
 func TestDiscreteOutcomes(t *testing.T) {
 	for _, kind := range []string{"binary", "ordered"} {
 		t.Run(kind, func(t *testing.T) {
@@ -600,7 +602,7 @@ func TestDiscreteOutcomes(t *testing.T) {
 			tb.Outcome = kind
 			sl := simulate(t, lin, nBig, 5, 0)
 			s := simulate(t, tb, nBig, 5, 0)
-			var dy, dd []float64
+			var dy, dd, dt, du []float64
 			for i := range s.N {
 				if want := observe(tb, sl.Y[i]); s.Y[i] != want {
 					t.Fatalf("row %d: y = %v, want %v from y* = %v", i, s.Y[i], want, sl.Y[i])
@@ -610,6 +612,11 @@ func TestDiscreteOutcomes(t *testing.T) {
 				}
 				dy = append(dy, s.Y[i])
 				dd = append(dd, s.W1[i]-s.W0[i])
+				if s.S[i] {
+					dt = append(dt, s.W1[i]-s.W0[i])
+				} else {
+					du = append(du, s.W1[i]-s.W0[i])
+				}
 			}
 			got := map[string]float64{}
 			for _, e := range Truth(tb, s) {
@@ -618,12 +625,14 @@ func TestDiscreteOutcomes(t *testing.T) {
 			for _, c := range []struct {
 				id string
 				v  []float64
-			}{{"mean_satisfaction_given_x", dy}, {"ate_contact_outcome", dd}} {
+			}{{"mean_satisfaction_given_x", dy}, {"ate_contact_outcome", dd},
+				{"att_contact_outcome", dt}, {"atu_contact_outcome", du}} {
 				m, sd := stat.MeanStdDev(c.v, nil)
 				se := sd / math.Sqrt(float64(len(c.v)))
 				if d := got[c.id] - m; math.Abs(d) > 4*se {
 					t.Errorf("%s: truth %.5f, sample mean %.5f (SE %.5f)", c.id, got[c.id], m, se)
 				}
+				t.Logf("%s: truth %.5f, sample mean %.5f (SE %.5f)", c.id, got[c.id], m, se)
 			}
 			if _, ok := got["sigma"]; ok {
 				t.Error("sigma reported for a discrete outcome (not identified)")

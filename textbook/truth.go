@@ -156,6 +156,13 @@ func outcomeTruth(tb scenarios.Textbook, s *Sample, names []string, out []truth.
 		given += expectedOutcome(tb, linearIndex(tb, s, i))
 	}
 	add("ate_contact_outcome", "mean over all observations of E[w(1) − w(0) | x] = F(xβ + δ) − F(xβ), F(m) = E[y | xβ = m] under normal errors: the average difference of predicted outcomes (probabilities for a binary outcome)", trueATE(tb, s), n)
+	att, atu, sel := trueATTATU(tb, s)
+	if sel > 0 {
+		add("att_contact_outcome", "mean over observations that contacted of E[w(1) − w(0) | x, z, s = 1]: the effect for those whose contact error u exceeds −(γ0 + Σ γj xj + γz z), which with ρ ≠ 0 shifts their outcome error; Φ₂((xβ + δ)/σ, c; ρ)/Φ(c) − Φ₂(xβ/σ, c; ρ)/Φ(c) for a binary outcome, c the selection index", att, sel)
+	}
+	if sel < n {
+		add("atu_contact_outcome", "mean over observations that did not contact of E[w(1) − w(0) | x, z, s = 0]: as att_contact_outcome with Pr(ε > −m/σ | u < −c) = [Φ(m/σ) − Φ₂(m/σ, c; ρ)]/Φ(−c)", atu, n-sel)
+	}
 	return meansTruth(s, tb.Outcome+" satisfaction", given/float64(n), "mean over all observations of E[y | x] = F(β0 + Σ βj xj): Φ(xβ/σ) for a binary outcome, 1 + Σj Φ((xβ − κj)/σ) for an ordered one", out)
 }
 
@@ -171,6 +178,50 @@ func trueATE(tb scenarios.Textbook, s *Sample) float64 {
 		ate += expectedOutcome(tb, xb+tb.Delta) - expectedOutcome(tb, xb)
 	}
 	return ate / float64(s.N)
+}
+
+// trueATTATU returns the mean over the contacted (att) and the others
+// (atu) of E[w(1) − w(0) | x, z, s] for a binary or ordered outcome, and
+// the number contacted. Given s = 1 the contact error u exceeds −c, c the
+// selection index, so Pr(m + σε > κ | s = 1) = Φ₂((m − κ)/σ, c; ρ)/Φ(c)
+// and Pr(m + σε > κ | s = 0) = [Φ((m − κ)/σ) − Φ₂((m − κ)/σ, c; ρ)]/Φ(−c);
+// E[w(d) | s] sums these over the thresholds κ (0 for a binary outcome,
+// the cutpoints for an ordered one).
+func trueATTATU(tb scenarios.Textbook, s *Sample) (att, atu float64, sel int) {
+	cuts := tb.Cutpoints
+	if tb.Outcome == "binary" {
+		cuts = []float64{0}
+	}
+	given := func(m, c float64, treated bool) float64 {
+		var e float64
+		for _, k := range cuts {
+			a := (m - k) / tb.Sigma
+			p2 := biNormCDF(a, c, tb.Rho)
+			if treated {
+				e += p2 / normalCDF(c)
+			} else {
+				e += (normalCDF(a) - p2) / normalCDF(-c)
+			}
+		}
+		return e
+	}
+	for i := range s.N {
+		m, c := linearIndex(tb, s, i), Index(tb, s, i)
+		d := given(m+tb.Delta, c, s.S[i]) - given(m, c, s.S[i])
+		if s.S[i] {
+			att += d
+			sel++
+		} else {
+			atu += d
+		}
+	}
+	if sel > 0 {
+		att /= float64(sel)
+	}
+	if sel < s.N {
+		atu /= float64(s.N - sel)
+	}
+	return att, atu, sel
 }
 
 // expectedOutcome is F(m) = E[observe(m + σε)] for ε ~ N(0, 1).
