@@ -74,6 +74,8 @@ type spec struct {
 	// population mean of the outcome (predicted at the sample mean of xs
 	// over all rows)
 	coef string
+	// effect is the treatment effect a treatment estimand reads ("": ate)
+	effect string
 	// methods applicable, in display order
 	methods []estimate.Method
 	// definition of the estimand in words (as in truth.json)
@@ -147,6 +149,12 @@ func textbookSpecs(outcome string) []spec {
 		return spec{estimand: "ate_contact_outcome", y: "outcome", xs: textbookXs, treat: "contacted",
 			extraSel: []string{"z"}, instrumnt: "z", methods: methods, definition: def}
 	}
+	// att and atu: the effect on the contacted and on the others.
+	att := func(effect string, methods []estimate.Method, def string) spec {
+		sp := ate(methods, def)
+		sp.estimand, sp.effect = effect+"_contact_outcome", effect
+		return sp
+	}
 	const observed = ", observed only for contacted units"
 	switch outcome {
 	case "binary":
@@ -157,6 +165,10 @@ func textbookSpecs(outcome string) []spec {
 				"β1/σ: the coefficient of x1 in the latent satisfaction equation on the probit scale"+observed),
 			ate(m(estimate.Naive, estimate.OLS, estimate.BiProbit, estimate.IPW, estimate.AIPW),
 				"mean over all observations of Pr(w(1) = 1 | x) − Pr(w(0) = 1 | x) = Φ((xβ + δ)/σ) − Φ(xβ/σ): the average effect of contact on the probability of the outcome"),
+			att("att", m(estimate.BiProbit, estimate.IPW, estimate.AIPW),
+				"mean over the contacted of Pr(w(1) = 1 | x, z, s = 1) − Pr(w(0) = 1 | x, z, s = 1): the effect of contact on those who contacted, whose outcome error is shifted by selection when ρ ≠ 0"),
+			att("atu", m(estimate.BiProbit, estimate.IPW, estimate.AIPW),
+				"mean over those who did not contact of Pr(w(1) = 1 | x, z, s = 0) − Pr(w(0) = 1 | x, z, s = 0)"),
 		}
 	case "ordered":
 		return []spec{
@@ -453,6 +465,8 @@ func run(c *fitCache, sp *spec, m estimate.Method) (float64, float64, error) {
 	switch {
 	case sp.treat != "" && m == estimate.OLS:
 		return coef(res.Result, "outcome", sp.treat)
+	case sp.treat != "" && sp.effect != "":
+		return effect(res.Result, sp.effect)
 	case sp.treat != "":
 		return effect(res.Result, "ate")
 	case m == estimate.Naive:

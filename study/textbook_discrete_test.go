@@ -31,7 +31,8 @@ func TestTextbookDiscreteMonteCarlo(t *testing.T) {
 		unbiased, biased [][2]string // (estimand, method)
 	}{
 		{"textbook-binary",
-			[][2]string{{"mean_satisfaction_given_x", "heckprobit"}, {"beta_x1", "heckprobit"}, {"ate_contact_outcome", "biprobit"}},
+			[][2]string{{"mean_satisfaction_given_x", "heckprobit"}, {"beta_x1", "heckprobit"}, {"ate_contact_outcome", "biprobit"},
+				{"att_contact_outcome", "biprobit"}, {"atu_contact_outcome", "biprobit"}},
 			[][2]string{{"mean_satisfaction_given_x", "naive"}, {"mean_satisfaction_given_x", "probit"}, {"ate_contact_outcome", "naive"}, {"ate_contact_outcome", "aipw"}}},
 		{"textbook-ordered",
 			[][2]string{{"mean_satisfaction_given_x", "heckoprobit"}, {"beta_x1", "heckoprobit"}, {"cut1", "heckoprobit"}},
