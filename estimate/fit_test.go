@@ -48,23 +48,7 @@ func testTable(t *testing.T, n int) *table.Table {
 // design returns the columns of tab (rows where keep, all if nil) as a
 // matrix with a leading intercept.
 func design(tab *table.Table, keep []bool, names ...string) *mat.Dense {
-	var rows [][]float64
-	for i := range tab.Len() {
-		if keep != nil && !keep[i] {
-			continue
-		}
-		r := []float64{1}
-		for _, n := range names {
-			c, _ := tab.Col(n)
-			r = append(r, c[i])
-		}
-		rows = append(rows, r)
-	}
-	X := mat.NewDense(len(rows), len(rows[0]), nil)
-	for i, r := range rows {
-		X.SetRow(i, r)
-	}
-	return X
+	return columnsOf(tab, keep, true, names...)
 }
 
 func col(tab *table.Table, name string, keep []bool) []float64 {

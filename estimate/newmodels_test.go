@@ -77,20 +77,11 @@ func columnsOf(tab *table.Table, keep []bool, icpt bool, names ...string) *mat.D
 // treatment appended or split on.
 func TestNewModelsWiring(t *testing.T) {
 	tab := discreteTable(t, 1500)
-	col := func(name string) []float64 { c, _ := tab.Col(name); return c }
-	s := col("s")
+	all := func(name string) []float64 { return col(tab, name, nil) }
+	s := all("s")
 	sel := make([]bool, len(s))
 	for i, v := range s {
 		sel[i] = v == 1
-	}
-	pick := func(c []float64, keep []bool) []float64 {
-		var out []float64
-		for i, v := range c {
-			if keep[i] {
-				out = append(out, v)
-			}
-		}
-		return out
 	}
 	zs := []string{"(Intercept)", "x1", "z"}
 	xs := []string{"(Intercept)", "x1", "x2"}
@@ -105,21 +96,21 @@ func TestNewModelsWiring(t *testing.T) {
 		want func() (*estimators.Result, error)
 	}{
 		{Spec{Method: OProbit, Outcome: "yo ~ x1 + x2", Selection: "s ~ 1"}, func() (*estimators.Result, error) {
-			return estimators.OProbit(columnsOf(tab, sel, false, "x1", "x2"), pick(col("yo"), sel), []string{"x1", "x2"}, o)
+			return estimators.OProbit(columnsOf(tab, sel, false, "x1", "x2"), col(tab, "yo", sel), []string{"x1", "x2"}, o)
 		}},
 		{Spec{Method: HeckProbit, Outcome: "yb ~ x1 + x2", Selection: "s ~ x1 + z"}, func() (*estimators.Result, error) {
-			return estimators.HeckProbit(Z, s, zs, X, col("yb"), xs, o)
+			return estimators.HeckProbit(Z, s, zs, X, all("yb"), xs, o)
 		}},
 		{Spec{Method: HeckOProbit, Outcome: "yo ~ x1 + x2", Selection: "s ~ x1 + z"}, func() (*estimators.Result, error) {
-			return estimators.HeckOProbit(Z, s, zs, Xo, col("yo"), []string{"x1", "x2"}, o)
+			return estimators.HeckOProbit(Z, s, zs, Xo, all("yo"), []string{"x1", "x2"}, o)
 		}},
 		{Spec{Method: BiProbit, Outcome: "wb ~ x1", Selection: "d ~ x2 + z"}, func() (*estimators.Result, error) {
-			return estimators.BiProbit(Zt, col("d"), zt, columnsOf(tab, nil, true, "x1"), col("wb"), []string{"(Intercept)", "x1"}, "d", o)
+			return estimators.BiProbit(Zt, all("d"), zt, columnsOf(tab, nil, true, "x1"), all("wb"), []string{"(Intercept)", "x1"}, "d", o)
 		}},
 		{Spec{Method: Switching, Outcome: "wb ~ x1", Selection: "d ~ x2 + z"}, func() (*estimators.Result, error) {
 			X1 := columnsOf(tab, nil, true, "x1")
 			n1 := []string{"(Intercept)", "x1"}
-			return estimators.Switching(Zt, col("d"), zt, X1, n1, X1, n1, col("wb"), o)
+			return estimators.Switching(Zt, all("d"), zt, X1, n1, X1, n1, all("wb"), o)
 		}},
 	} {
 		t.Run(string(tc.spec.Method), func(t *testing.T) {

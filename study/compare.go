@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/redress-sim/redress/estimate"
 	"github.com/redress-sim/redress/estimators"
@@ -576,15 +577,19 @@ func predictMean(res *estimators.Result, X *mat.Dense) (float64, float64, error)
 	for c := range k {
 		est += xbar[c] * e.Coefs[c].Estimate
 	}
-	return est, math.Sqrt(quadForm(xbar, e.Cov)), nil
+	return est, math.Sqrt(quadForm(xbar, e.Cov, nil)), nil
 }
 
-// quadForm is g'Vg.
-func quadForm(g []float64, V mat.Symmetric) float64 {
+// quadForm is g'Vg, with V's rows and columns idx (nil: 0, 1, …, len(g)−1).
+func quadForm(g []float64, V mat.Symmetric, idx []int) float64 {
+	at := func(a int) int { return a }
+	if idx != nil {
+		at = func(a int) int { return idx[a] }
+	}
 	v := 0.0
 	for a := range g {
 		for b := range g {
-			v += g[a] * V.At(a, b) * g[b]
+			v += g[a] * V.At(at(a), at(b)) * g[b]
 		}
 	}
 	return v
@@ -630,12 +635,12 @@ func predictProbit(res *estimators.Result, d *formula.Design) (float64, float64,
 	g := make([]float64, len(cols))
 	est := 0.0
 	for i, m := range xb {
-		est += normCDF(m) / n
+		est += distuv.UnitNormal.CDF(m) / n
 		for j, c := range cols {
-			g[j] += normPDF(m) * d.X.At(i, c) / n
+			g[j] += distuv.UnitNormal.Prob(m) * d.X.At(i, c) / n
 		}
 	}
-	return est, math.Sqrt(quadForm(g, e.Cov)), nil
+	return est, math.Sqrt(quadForm(g, e.Cov, nil)), nil
 }
 
 // predictOrdered returns the mean predicted outcome of an ordered probit
@@ -667,8 +672,8 @@ func predictOrdered(res *estimators.Result, d *formula.Design, cats []float64) (
 	for i, m := range xb {
 		for j, k := range cuts.Coefs {
 			dc := cats[j+1] - cats[j]
-			est += dc * normCDF(m-k.Estimate) / n
-			f := dc * normPDF(m-k.Estimate) / n
+			est += dc * distuv.UnitNormal.CDF(m-k.Estimate) / n
+			f := dc * distuv.UnitNormal.Prob(m-k.Estimate) / n
 			for l, c := range cols {
 				g[l] += f * d.X.At(i, c)
 			}
@@ -684,13 +689,7 @@ func predictOrdered(res *estimators.Result, d *formula.Design, cats []float64) (
 		}
 		idx = append(idx, j)
 	}
-	v := 0.0
-	for a, ia := range idx {
-		for b, ib := range idx {
-			v += g[a] * res.Cov.At(ia, ib) * g[b]
-		}
-	}
-	return est, math.Sqrt(v), nil
+	return est, math.Sqrt(quadForm(g, res.Cov, idx)), nil
 }
 
 // prefixed returns the terms of e, each after prefix.
@@ -701,6 +700,3 @@ func prefixed(prefix string, e estimators.Equation) []string {
 	}
 	return out
 }
-
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
-func normPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }

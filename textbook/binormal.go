@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/integrate/quad"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // biNormCDF is the standard bivariate normal distribution function
@@ -45,9 +46,9 @@ func biNormCDF(a, b, rho float64) float64 {
 		return 0
 	}
 	s := math.Sqrt(1 - rho*rho)
-	f := func(t float64) float64 { return normalPDF(t) * normalCDF((a-rho*t)/s) }
+	f := func(t float64) float64 { return distuv.UnitNormal.Prob(t) * normalCDF((a-rho*t)/s) }
 	return quad.Fixed(f, lo, b, 96, quad.Legendre{}, 0)
 }
 
-func normalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
-func normalPDF(x float64) float64 { return math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) }
+// normalCDF is Φ.
+func normalCDF(x float64) float64 { return distuv.UnitNormal.CDF(x) }

@@ -226,13 +226,12 @@ func trueATTATU(tb scenarios.Textbook, s *Sample) (att, atu float64, sel int) {
 
 // expectedOutcome is F(m) = E[observe(m + σε)] for ε ~ N(0, 1).
 func expectedOutcome(tb scenarios.Textbook, m float64) float64 {
-	phi := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 	if tb.Outcome == "binary" {
-		return phi(m / tb.Sigma)
+		return normalCDF(m / tb.Sigma)
 	}
 	f := 1.0
 	for _, k := range tb.Cutpoints {
-		f += phi((m - k) / tb.Sigma)
+		f += normalCDF((m - k) / tb.Sigma)
 	}
 	return f
 }
