@@ -81,6 +81,10 @@ func ParseParam(s string) (Param, error) {
 // String is the parameter as ParseParam reads it.
 func (p Param) String() string { return p.Key + "=" + fmtNum(p.Lo) + ":" + fmtNum(p.Hi) }
 
+// Set sets the parameter's key of sc to x (the nearest integer for an
+// integer key). It does not validate sc.
+func (p Param) Set(sc *scenarios.Scenario, x float64) error { return sc.Set(p.Key, p.value(x)) }
+
 // value formats x as the key's value.
 func (p Param) value(x float64) string {
 	if p.Integer {
@@ -142,12 +146,37 @@ func New(cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("%d replications; need at least 1", cfg.Reps)
 	}
 	cfg.Reps = max(cfg.Reps, 1)
-	if len(cfg.Params) == 0 {
+	ps, err := Resolve(sc, cfg.Params)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Params = ps
+	m := &Model{cfg: cfg}
+	var ids []string
+	if cfg.Output.Kind == Truth {
+		ids = truthIDs(sc)
+	}
+	if err := cfg.Output.check(sc, ids); err != nil {
+		return nil, err
+	}
+	if m.hash, err = sc.Hash(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Resolve checks parameters against sc — every key exists once and is
+// numeric, and sc is valid at each end of each range (the other keys at
+// their scenario values) and with every key at its low end and at its
+// high end — and returns them with Integer set for integer keys. Errors
+// are *ParamError.
+func Resolve(sc *scenarios.Scenario, params []Param) ([]Param, error) {
+	if len(params) == 0 {
 		return nil, &ParamError{"", errors.New("no parameters to vary")}
 	}
-	cfg.Params = append([]Param(nil), cfg.Params...)
+	ps := append([]Param(nil), params...)
 	seen := map[string]bool{}
-	for i, p := range cfg.Params {
+	for i, p := range ps {
 		if seen[p.Key] {
 			return nil, &ParamError{p.String(), errors.New("key given twice")}
 		}
@@ -157,35 +186,33 @@ func New(cfg Config) (*Model, error) {
 			return nil, &ParamError{p.String(), err}
 		}
 		p.Integer = integer
-		cfg.Params[i] = p
+		ps[i] = p
 		if integer && p.value(p.Lo) == p.value(p.Hi) {
 			return nil, &ParamError{p.String(), errors.New("an integer key whose range rounds to one value")}
 		}
 	}
-	m := &Model{cfg: cfg}
-	if err := m.checkRanges(); err != nil {
+	return ps, checkRanges(sc, ps)
+}
+
+// ScenarioAt returns a copy of sc with the keys of ps set to x, validated.
+func ScenarioAt(sc *scenarios.Scenario, ps []Param, x []float64) (*scenarios.Scenario, error) {
+	sc = sc.Clone()
+	for i, p := range ps {
+		if err := p.Set(sc, x[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
-	var ids []string
-	if cfg.Output.Kind == Truth {
-		ids = truthIDs(sc)
-	}
-	if err := cfg.Output.check(sc, ids); err != nil {
-		return nil, err
-	}
-	var err error
-	if m.hash, err = sc.Hash(); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return sc, nil
 }
 
 // checkRanges builds the scenario at the ends of every range.
-func (m *Model) checkRanges() error {
-	ps := m.cfg.Params
+func checkRanges(base *scenarios.Scenario, ps []Param) error {
 	for _, p := range ps {
 		for _, v := range []float64{p.Lo, p.Hi} {
-			sc := m.cfg.Scenario.Clone()
+			sc := base.Clone()
 			if err := sc.Set(p.Key, p.value(v)); err != nil {
 				return &ParamError{p.String(), err}
 			}
@@ -202,7 +229,7 @@ func (m *Model) checkRanges() error {
 				x[i] = p.Hi
 			}
 		}
-		if _, err := m.Scenario(x); err != nil {
+		if _, err := ScenarioAt(base, ps, x); err != nil {
 			var all []string
 			for _, p := range ps {
 				all = append(all, p.String())
@@ -248,16 +275,7 @@ func (m *Model) ScenarioHash() string { return m.hash }
 
 // Scenario returns the base scenario with the keys set to x, validated.
 func (m *Model) Scenario(x []float64) (*scenarios.Scenario, error) {
-	sc := m.cfg.Scenario.Clone()
-	for i, p := range m.cfg.Params {
-		if err := sc.Set(p.Key, p.value(x[i])); err != nil {
-			return nil, err
-		}
-	}
-	if err := sc.Validate(); err != nil {
-		return nil, err
-	}
-	return sc, nil
+	return ScenarioAt(m.cfg.Scenario, m.cfg.Params, x)
 }
 
 // Eval is the model: the output averaged over replications 0, …, R−1
