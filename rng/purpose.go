@@ -11,18 +11,19 @@ type Purpose uint64
 
 // Streams of the behavioral simulator (package sim).
 const (
-	PurposeSegment  Purpose = 1 // segment membership, per customer
-	PurposeTraits   Purpose = 2 // trait draws, per customer (refined by TraitPurpose)
-	PurposeWeek     Purpose = 3 // exit and purchase decisions, per week and customer
-	PurposeOrder    Purpose = 4 // failure, its type and severity, performance noise
-	PurposeEpisode  Purpose = 5 // contact error, satisfaction error, instrument, survey
-	PurposeRecovery Purpose = 6 // response times and resolution draws
-	PurposeJoin     Purpose = 7 // a prospect's weekly joining decision
-	PurposeNetwork  Purpose = 8 // the social network (refined by the network's purposes)
-	PurposeCoupon   Purpose = 9 // whether a coupon is redeemed at an order
+	PurposeSegment  Purpose = 1  // segment membership, per customer
+	PurposeTraits   Purpose = 2  // trait draws, per customer (refined by TraitPurpose)
+	PurposeWeek     Purpose = 3  // exit and purchase decisions, per week and customer
+	PurposeOrder    Purpose = 4  // failure, its type and severity, performance noise
+	PurposeEpisode  Purpose = 5  // contact error, satisfaction error, instrument, survey
+	PurposeRecovery Purpose = 6  // response times and resolution draws
+	PurposeJoin     Purpose = 7  // a prospect's weekly joining decision
+	PurposeNetwork  Purpose = 8  // the social network (refined by the network's purposes)
+	PurposeCoupon   Purpose = 9  // whether a coupon is redeemed at an order
+	PurposeArm      Purpose = 10 // a customer-level randomisation (the instrument by customer)
 
 	// SimPurposes bounds the simulator's codes: every one is below it.
-	SimPurposes = 10
+	SimPurposes = 11
 )
 
 // Streams of the textbook DGP (package textbook), per observation.

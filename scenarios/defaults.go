@@ -52,6 +52,7 @@ func Default() *Scenario {
 			PayoffNewsWeight:      0.2,
 			InstrumentProbability: 0.5,
 			InstrumentEffect:      0.5,
+			InstrumentUnit:        "episode",
 			Rho:                   0.5,
 			PayoffLearning:        0.3,
 			WordOfMouthWeight:     0.3,

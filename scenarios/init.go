@@ -356,6 +356,11 @@ instrument_probability = 0.5
 # Coefficient of the instrument; it moves contact only (the exclusion
 # restriction). Default 0.5.
 instrument_effect = 0.5
+# What the instrument is randomised over: "episode" (drawn afresh at each
+# failure) or "customer" (drawn once per customer, as an A/B test assigns
+# by user id; a customer's episodes then share it, and standard errors
+# must be clustered by customer). Default "episode".
+instrument_unit = "episode"
 # Correlation of u with the satisfaction error. In (-1, 1). Default 0.5.
 rho = 0.5
 # Rate at which a customer's expected payoff moves toward the recovery

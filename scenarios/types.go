@@ -373,6 +373,13 @@ type Contact struct {
 	// InstrumentEffect is its coefficient. It moves contact only.
 	InstrumentProbability float64 `toml:"instrument_probability"`
 	InstrumentEffect      float64 `toml:"instrument_effect"`
+	// InstrumentUnit is what the instrument is randomised over:
+	// "episode" (drawn afresh at every failure) or "customer" (drawn
+	// once per customer, as an online A/B test assigns by user id, so
+	// all of a customer's episodes share it and an analysis by episode
+	// needs standard errors clustered by customer; Deng, Lu & Litz 2017,
+	// WSDM; Kohavi, Tang & Xu 2020, ch. 18).
+	InstrumentUnit string `toml:"instrument_unit"`
 	// Rho is the correlation of u with the satisfaction error ε.
 	Rho float64 `toml:"rho"`
 	// PayoffLearning is the rate at which a customer's expected payoff

@@ -29,7 +29,8 @@ func outcomeKinds() []string   { return []string{"linear", "binary", "ordered"} 
 // 20 categories).
 const maxCutpoints = 19
 
-func networks() []string { return []string{"small_world", "configuration", "mean_field", "none"} }
+func instrumentUnits() []string { return []string{"episode", "customer"} }
+func networks() []string        { return []string{"small_world", "configuration", "mean_field", "none"} }
 
 // surveyScaleLo and surveyScaleHi are the survey scales allowed.
 const surveyScaleLo, surveyScaleHi = 5, 7
@@ -196,6 +197,7 @@ func (v *validator) contact(prefix string, c *Contact, only map[string]bool) {
 	w.in(k("payoff_news_weight"), c.PayoffNewsWeight, rRate)
 	w.in(k("instrument_probability"), c.InstrumentProbability, rProb)
 	w.real(k("instrument_effect"), c.InstrumentEffect)
+	oneOf(w, k("instrument_unit"), c.InstrumentUnit, instrumentUnits())
 	w.in(k("rho"), c.Rho, rCorr)
 	w.in(k("payoff_learning"), c.PayoffLearning, rRate)
 	w.in(k("word_of_mouth_weight"), c.WordOfMouthWeight, rUnit("a blending weight"))

@@ -68,6 +68,7 @@ func TestValidateRules(t *testing.T) {
 		{"coefficient inf", func(s *Scenario) { s.Contact.Severity = math.Inf(1) }, "contact.severity", "+Inf is not allowed: the value must be a finite number"},
 		{"contact rho 1", func(s *Scenario) { s.Contact.Rho = 1 }, "contact.rho", "1 is out of range: a correlation must be in (-1, 1)"},
 		{"instrument probability", func(s *Scenario) { s.Contact.InstrumentProbability = 2 }, "contact.instrument_probability", "a probability must be in [0, 1]"},
+		{"instrument unit", func(s *Scenario) { s.Contact.InstrumentUnit = "household" }, "contact.instrument_unit", `"household" is not allowed: the value must be one of "episode", "customer"`},
 		{"memory weeks", func(s *Scenario) { s.Outcomes.MemoryWeeks = -1 }, "outcomes.memory_weeks", "-1 is out of range"},
 		{"horizon", func(s *Scenario) { s.Outcomes.HorizonWeeks = 0 }, "outcomes.horizon_weeks", "0 is out of range"},
 		{"ceiling", func(s *Scenario) { s.Outcomes.ScoreCeiling = -0.6 }, "outcomes.score_ceiling", "score_ceiling must be greater than score_floor (-0.6)"},

@@ -72,7 +72,11 @@ func (e *engine) episode(b *block, i int, node uint64, ftype int, sev, perf floa
 	z1, z2 := es.Normal2()
 	ep.U = z1
 	ep.E = sc.Contact.Rho*z1 + e.rhoC*z2
-	if es.Float64() < sc.Contact.InstrumentProbability {
+	uz := es.Float64() // drawn either way, so the later draws stay common
+	if sc.Contact.InstrumentUnit == "customer" {
+		uz = e.base.Unit(node).Purpose(rng.PurposeArm).Float64(0)
+	}
+	if uz < sc.Contact.InstrumentProbability {
 		ep.Instrument = 1
 	}
 	uPro := es.Float64()

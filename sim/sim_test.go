@@ -779,3 +779,79 @@ type failing struct{ err error }
 
 func (f failing) Episodes([]Episode) error { return f.err }
 func (f failing) WeekDone(int) error       { return nil }
+
+// TestInstrumentUnit: with contact.instrument_unit = "customer" every
+// episode of a customer has the same instrument, on for a share of
+// customers within Monte Carlo error of instrument_probability; by episode
+// customers' episodes differ. The contact error, drawn after the
+// instrument from the episode's stream, is the same under both units, so
+// the first failure of each customer (before contact decisions could have
+// changed anything) has the same week, type and severity.
+func TestInstrumentUnit(t *testing.T) {
+	byUnit := map[string]*table.Table{}
+	for _, unit := range []string{"episode", "customer"} {
+		sc := small(4000, 40)
+		sc.Contact.InstrumentUnit = unit
+		sc.Contact.InstrumentProbability = 0.3
+		res, err := Run(context.Background(), sc, Options{Collect: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byUnit[unit] = res.Episodes
+	}
+	// arms counts the repeat customers, those whose first two episodes
+	// are in different arms, and those with any episode in an arm other
+	// than their first's.
+	type count struct{ repeat, firstTwo, any, customers, on int }
+	arms := func(tb *table.Table) (map[float64][3]float64, count) {
+		cust, _ := tb.Col("customer_id")
+		z, _ := tb.Col("instrument")
+		week, _ := tb.Col("week")
+		ft, _ := tb.Col("failure_type")
+		sev, _ := tb.Col("severity")
+		first := map[float64][3]float64{}
+		arm, seen, mixed := map[float64]float64{}, map[float64]int{}, map[float64]bool{}
+		var n count
+		for i, c := range cust {
+			seen[c]++
+			switch seen[c] {
+			case 1:
+				arm[c], first[c] = z[i], [3]float64{week[i], ft[i], sev[i]}
+				n.customers++
+				if z[i] == 1 {
+					n.on++
+				}
+				continue
+			case 2:
+				n.repeat++
+				if z[i] != arm[c] {
+					n.firstTwo++
+				}
+			}
+			if z[i] != arm[c] && !mixed[c] {
+				mixed[c] = true
+				n.any++
+			}
+		}
+		return first, n
+	}
+	firstE, e := arms(byUnit["episode"])
+	firstC, c := arms(byUnit["customer"])
+	if c.any != 0 || c.repeat < 50 {
+		t.Errorf("by customer: %d of %d repeat customers have episodes in different arms, want 0", c.any, c.repeat)
+	}
+	// By episode the first two differ with probability 2·0.3·0.7 = 0.42.
+	if share := float64(e.firstTwo) / float64(e.repeat); math.Abs(share-0.42) > 4*math.Sqrt(0.42*0.58/float64(e.repeat)) {
+		t.Errorf("by episode: %d of %d repeat customers have their first two episodes in different arms (%.3f), want 0.42", e.firstTwo, e.repeat, share)
+	}
+	n, on := c.customers, c.on
+	share, se := float64(on)/float64(n), math.Sqrt(0.3*0.7/float64(n))
+	if math.Abs(share-0.3) > 4*se {
+		t.Errorf("by customer: instrument on for %.4f of %d customers, want 0.3 ± %.4f", share, n, 4*se)
+	}
+	for c, f := range firstC {
+		if g, ok := firstE[c]; ok && g != f {
+			t.Fatalf("customer %v: first failure %v by customer, %v by episode; the draws are not common", c, f, g)
+		}
+	}
+}
