@@ -67,58 +67,9 @@ func (s *Scenario) Set(path, value string) error {
 	bad := func(format string, a ...any) error {
 		return &Error{Key: path, Msg: fmt.Sprintf(format, a...)}
 	}
-	v := reflect.ValueOf(s).Elem()
-	parts := strings.Split(path, ".")
-	for _, part := range parts {
-		name, idx := part, []int(nil)
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			name = part[:i]
-			rest := part[i:]
-			for rest != "" {
-				if rest[0] != '[' {
-					return bad("malformed index in %q", part)
-				}
-				end := strings.IndexByte(rest, ']')
-				if end < 0 {
-					return bad("malformed index in %q", part)
-				}
-				n, err := strconv.Atoi(rest[1:end])
-				if err != nil || n < 0 {
-					return bad("index %q is not a non-negative integer", rest[1:end])
-				}
-				idx = append(idx, n)
-				rest = rest[end+1:]
-			}
-		}
-		for v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
-			}
-			v = v.Elem()
-		}
-		if v.Kind() != reflect.Struct {
-			return bad("%q is not a table", name)
-		}
-		f, ok := fieldByTag(v, name)
-		if !ok {
-			return bad("no such key %q (keys here: %s)", name, strings.Join(tagNames(v.Type()), ", "))
-		}
-		v = f
-		for _, n := range idx {
-			if v.Kind() != reflect.Slice {
-				return bad("%q is not an array", name)
-			}
-			if n >= v.Len() {
-				return bad("index %d out of range: %s has %d elements", n, name, v.Len())
-			}
-			v = v.Index(n)
-		}
-	}
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			v.Set(reflect.New(v.Type().Elem()))
-		}
-		v = v.Elem()
+	v, err := s.lookup(path, true)
+	if err != nil {
+		return err
 	}
 	switch v.Kind() {
 	case reflect.Float32, reflect.Float64:
@@ -151,6 +102,100 @@ func (s *Scenario) Set(path, value string) error {
 		return bad("cannot sweep a %s; name a single value (e.g. with an index [i])", v.Kind())
 	}
 	return nil
+}
+
+// Number returns the value of the numeric key at path (as Set names it).
+// A key left unset (a segment's override that inherits, say) is an error.
+func (s *Scenario) Number(path string) (float64, error) {
+	v, err := s.lookup(path, false)
+	if err != nil {
+		return 0, err
+	}
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return v.Float(), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(v.Int()), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return float64(v.Uint()), nil
+	}
+	return 0, &Error{Key: path, Msg: fmt.Sprintf("not a number (a %s)", v.Kind())}
+}
+
+// lookup walks path to its value; with create it allocates the nil
+// pointers on the way (Set), without it a nil pointer is an error.
+func (s *Scenario) lookup(path string, create bool) (reflect.Value, error) {
+	bad := func(format string, a ...any) (reflect.Value, error) {
+		return reflect.Value{}, &Error{Key: path, Msg: fmt.Sprintf(format, a...)}
+	}
+	deref := func(v reflect.Value) (reflect.Value, bool) {
+		for v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				if !create {
+					return v, false
+				}
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		return v, true
+	}
+	v := reflect.ValueOf(s).Elem()
+	for _, part := range strings.Split(path, ".") {
+		name, idx, err := splitIndex(part)
+		if err != nil {
+			return bad("%s", err)
+		}
+		var ok bool
+		if v, ok = deref(v); !ok {
+			return bad("not set (it inherits)")
+		}
+		if v.Kind() != reflect.Struct {
+			return bad("%q is not a table", name)
+		}
+		f, ok := fieldByTag(v, name)
+		if !ok {
+			return bad("no such key %q (keys here: %s)", name, strings.Join(tagNames(v.Type()), ", "))
+		}
+		v = f
+		for _, n := range idx {
+			if v.Kind() != reflect.Slice {
+				return bad("%q is not an array", name)
+			}
+			if n >= v.Len() {
+				return bad("index %d out of range: %s has %d elements", n, name, v.Len())
+			}
+			v = v.Index(n)
+		}
+	}
+	v, ok := deref(v)
+	if !ok {
+		return bad("not set (it inherits)")
+	}
+	return v, nil
+}
+
+// splitIndex splits "name[i][j]" into its name and indices.
+func splitIndex(part string) (string, []int, error) {
+	i := strings.IndexByte(part, '[')
+	if i < 0 {
+		return part, nil, nil
+	}
+	name, rest := part[:i], part[i:]
+	var idx []int
+	for rest != "" {
+		end := strings.IndexByte(rest, ']')
+		if rest[0] != '[' || end < 0 {
+			return "", nil, fmt.Errorf("malformed index in %q", part)
+		}
+		n, err := strconv.Atoi(rest[1:end])
+		if err != nil || n < 0 {
+			return "", nil, fmt.Errorf("index %q is not a non-negative integer", rest[1:end])
+		}
+		idx = append(idx, n)
+		rest = rest[end+1:]
+	}
+	return name, idx, nil
 }
 
 func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {

@@ -1,6 +1,9 @@
 package scenarios
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // FuzzSet: Set never panics on any key path and value; an error is a
 // located input error, and a successful Set leaves a scenario that
@@ -26,4 +29,37 @@ func FuzzSet(f *testing.F) {
 			t.Fatalf("Validate after Set(%q, %q): %v", key, value, err)
 		}
 	})
+}
+
+// TestNumber: Number reads back what Set wrote, and names what it cannot.
+func TestNumber(t *testing.T) {
+	s := Default()
+	s.Population.Segments = []Segment{{Name: "a", Share: 1}}
+	for _, tc := range []struct {
+		path, set string
+		want      float64
+		err       string
+	}{
+		{"contact.voice", "0.75", 0.75, ""},
+		{"population.size", "1234", 1234, ""},
+		{"policies[0].refund", "0.4", 0.4, ""},
+		{"population.segments[0].contact.voice", "", 0, "not set (it inherits)"},
+		{"population.segments[0].contact.voice", "1.5", 1.5, ""},
+		{"contact.instrument_unit", "", 0, "not a number"},
+		{"contact.nope", "", 0, `no such key "nope"`},
+		{"policies[9].refund", "", 0, "index 9 out of range"},
+	} {
+		if tc.set != "" {
+			if err := s.Set(tc.path, tc.set); err != nil {
+				t.Fatalf("Set(%s): %v", tc.path, err)
+			}
+		}
+		got, err := s.Number(tc.path)
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("Number(%s) error %v, want %q", tc.path, err, tc.err)
+		case tc.err == "" && (err != nil || got != tc.want):
+			t.Errorf("Number(%s) = %v, %v; want %v", tc.path, got, err, tc.want)
+		}
+	}
 }
