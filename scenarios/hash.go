@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"reflect"
 
 	"github.com/BurntSushi/toml"
@@ -16,14 +17,23 @@ import (
 // (as `redress init` prints it) hashes like one that leaves it out:
 // identical scenarios give identical hashes.
 func (s *Scenario) Hash() (string, error) {
-	c := s.Clone()
-	nilEmpty(reflect.ValueOf(c).Elem())
 	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
-		return "", fmt.Errorf("encode scenario %q: %w", s.Name, err)
+	if err := s.Encode(&buf); err != nil {
+		return "", err
 	}
 	h := sha256.Sum256(buf.Bytes())
 	return hex.EncodeToString(h[:]), nil
+}
+
+// Encode writes the scenario's canonical TOML encoding (every key, empty
+// lists left out) to w: a scenario file that Load reads back as s.
+func (s *Scenario) Encode(w io.Writer) error {
+	c := s.Clone()
+	nilEmpty(reflect.ValueOf(c).Elem())
+	if err := toml.NewEncoder(w).Encode(c); err != nil {
+		return fmt.Errorf("encode scenario %q: %w", s.Name, err)
+	}
+	return nil
 }
 
 // nilEmpty sets every empty slice under v to nil.

@@ -63,3 +63,28 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeRoundTrip: every preset encoded and parsed back is the same
+// scenario (the same hash), so calibrate's calibrated.toml loads as
+// written.
+func TestEncodeRoundTrip(t *testing.T) {
+	for _, p := range Presets() {
+		s, err := LoadPreset(p.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf strings.Builder
+		if err := s.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse(p.Name+".toml", []byte(buf.String()))
+		if err != nil {
+			t.Fatalf("%s: encoded scenario does not parse: %v", p.Name, err)
+		}
+		h1, _ := s.Hash()
+		h2, _ := back.Hash()
+		if h1 != h2 {
+			t.Errorf("%s: hash %s, round trip %s", p.Name, h1, h2)
+		}
+	}
+}
