@@ -164,6 +164,11 @@ type Profile struct {
 // ErrProblem is returned (wrapped) for an ill-posed problem.
 var ErrProblem = errors.New("calibration problem")
 
+// ErrInfeasible, wrapped in a Model's error, marks parameters at which a
+// moment is undefined (no simulated episode in its cell, say): the search
+// treats the point as infinitely far from the data and goes on.
+var ErrInfeasible = errors.New("a moment is undefined at these parameters")
+
 // unmovedThreshold: a parameter whose full range moves the weighted
 // moments by less than this many standard errors is not identified
 // (2² ≈ 3.84, the χ²₁ 95% point).
@@ -257,6 +262,9 @@ func (e *estimation) eval(ctx context.Context, u []float64) (point, error) {
 	}
 	sim, err := e.p.Model(ctx, e.theta(u))
 	e.evals++
+	if errors.Is(err, ErrInfeasible) {
+		return point{u: slices.Clone(u), q: math.Inf(1)}, nil
+	}
 	if err != nil {
 		return point{}, err
 	}

@@ -61,10 +61,23 @@ func (e *estimation) screen(ctx context.Context) ([]point, error) {
 // moments by at least unmovedThreshold standard errors across their
 // range (‖B_j‖, the sensitivity), and every parameter's sensitivity.
 func (e *estimation) identify(design []point) (free []bool, sens []float64) {
-	k, n, rank := len(e.p.Params), len(design), e.w.rank
+	var ok []point
+	for _, pt := range design {
+		if !math.IsInf(pt.q, 1) {
+			ok = append(ok, pt)
+		}
+	}
+	k, n, rank := len(e.p.Params), len(ok), e.w.rank
+	free, sens = make([]bool, k), make([]float64, k)
+	if n < k+2 { // too few feasible points: let the search decide
+		for j := range free {
+			free[j], sens[j] = true, math.NaN()
+		}
+		return free, sens
+	}
 	x := mat.NewDense(n, k+1, nil)
 	y := mat.NewDense(n, rank, nil)
-	for i, pt := range design {
+	for i, pt := range ok {
 		x.Set(i, 0, 1)
 		for j, u := range pt.u {
 			x.Set(i, j+1, u)
@@ -72,7 +85,6 @@ func (e *estimation) identify(design []point) (free []bool, sens []float64) {
 		y.SetRow(i, pt.r)
 	}
 	var b mat.Dense
-	free, sens = make([]bool, k), make([]float64, k)
 	if err := b.Solve(x, y); err != nil {
 		for j := range free { // a degenerate design: let the search decide
 			free[j], sens[j] = true, math.NaN()
@@ -209,35 +221,54 @@ func maxAbsDiff(a, b []float64) float64 {
 }
 
 // jacobian returns ∂r/∂u over the coordinates idx (rank × len(idx)) by
-// forward differences from pt, or central ones; a step that would leave
-// the box goes the other way (forward) or is halved into it (central).
+// forward differences from pt, or central ones. A step that would leave
+// the box, or lands where a moment is undefined, goes the other way
+// (forward) or becomes one-sided (central); with no usable side the
+// column is zero.
 func (e *estimation) jacobian(ctx context.Context, pt point, idx []int, central bool) (*mat.Dense, error) {
 	jac := mat.NewDense(e.w.rank, len(idx), nil)
 	for c, j := range idx {
-		h := fdStep
-		if !central && pt.u[j]+h > 1 {
-			h = -h
-		}
-		up := slices.Clone(pt.u)
-		up[j] = math.Min(pt.u[j]+h, 1)
-		hi, err := e.eval(ctx, up)
-		if err != nil {
+		var up, dn point
+		var err error
+		if up, err = e.step(ctx, pt, j, fdStep); err != nil {
 			return nil, err
 		}
-		lo, width := pt, up[j]-pt.u[j]
-		if central {
-			dn := slices.Clone(pt.u)
-			dn[j] = math.Max(pt.u[j]-h, 0)
-			if lo, err = e.eval(ctx, dn); err != nil {
+		if central || up.r == nil {
+			if dn, err = e.step(ctx, pt, j, -fdStep); err != nil {
 				return nil, err
 			}
-			width = up[j] - dn[j]
 		}
+		if up.r == nil {
+			up = pt
+		}
+		if dn.r == nil {
+			dn = pt
+		}
+		if up.u[j] == dn.u[j] {
+			continue
+		}
+		width := up.u[j] - dn.u[j]
 		for r := range e.w.rank {
-			jac.Set(r, c, (hi.r[r]-lo.r[r])/width)
+			jac.Set(r, c, (up.r[r]-dn.r[r])/width)
 		}
 	}
 	return jac, nil
+}
+
+// step evaluates pt moved by h along coordinate j, clamped to the box;
+// a point off the box's edge or where a moment is undefined comes back
+// with no residual (r nil).
+func (e *estimation) step(ctx context.Context, pt point, j int, h float64) (point, error) {
+	u := slices.Clone(pt.u)
+	u[j] = math.Min(math.Max(pt.u[j]+h, 0), 1)
+	if u[j] == pt.u[j] {
+		return point{}, nil
+	}
+	q, err := e.eval(ctx, u)
+	if err != nil || math.IsInf(q.q, 1) {
+		return point{}, err
+	}
+	return q, nil
 }
 
 // normalEquations returns J'J and J'r.

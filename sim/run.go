@@ -37,7 +37,9 @@ type Options struct {
 	// Replication selects independent random streams under one seed.
 	Replication uint64
 	// Collect keeps the observed episodes in memory as Result.Episodes
-	// (the same values episodes.csv holds), for estimation without files.
+	// (the same values episodes.csv holds), and in behavioral mode the
+	// customers as Result.Customers (those of customers.csv), for
+	// estimation and calibration without files.
 	Collect bool
 	// Progress, if set, is called from the simulating goroutine after
 	// each simulated week (warm-up weeks, and the replays of the other
@@ -68,6 +70,10 @@ type Result struct {
 	Files []string
 	// Episodes is the observed episodes table when Options.Collect is set.
 	Episodes *table.Table
+	// Customers is the customers table (customers.csv's columns and
+	// values) when Options.Collect is set; nil in textbook mode, which
+	// has no customers file.
+	Customers *table.Table
 }
 
 // Run simulates the scenario under its active policy and, if opts.Out is
@@ -152,6 +158,9 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Result, er
 		res.Files = w.names
 		if opts.Collect {
 			if res.Episodes, err = w.table(); err != nil {
+				return nil, err
+			}
+			if res.Customers, err = w.customersTable(pop); err != nil {
 				return nil, err
 			}
 		}
@@ -293,14 +302,7 @@ func (w *writer) write(eps []Episode) error {
 			}
 		}
 		if w.cols != nil {
-			// The table holds exactly what the CSV file says.
-			for c, cell := range bytes.Split(r.Bytes()[:len(r.Bytes())-1], []byte{','}) {
-				x := nan
-				if len(cell) > 0 {
-					x, _ = strconv.ParseFloat(string(cell), 64)
-				}
-				w.cols[c] = append(w.cols[c], x)
-			}
+			appendCells(w.cols, r.Bytes())
 		}
 		if w.eps == nil {
 			continue
@@ -380,6 +382,54 @@ func (w *writer) writeCustomers(pop *population) (*outfile.File, error) {
 		return nil, err
 	}
 	cust.Write(customersSpec.Header())
+	err = w.customerRows(pop, func(row []byte) error {
+		_, err := cust.Write(row)
+		return err
+	})
+	if err != nil {
+		cust.Abort()
+		return nil, err
+	}
+	return cust, nil
+}
+
+// customersTable returns the customers table: customers.csv's columns
+// holding exactly what the file's cells say.
+func (w *writer) customersTable(pop *population) (*table.Table, error) {
+	names := make([]string, len(customersSpec.Columns))
+	cols := make([][]float64, len(names))
+	for i, c := range customersSpec.Columns {
+		names[i] = c.Name
+	}
+	err := w.customerRows(pop, func(row []byte) error {
+		appendCells(cols, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return table.New(names, cols)
+}
+
+// appendCells appends the cells of one CSV row of numbers (its line
+// break included) to the columns, an empty cell as NaN: the exact floats
+// the file reads back as.
+func appendCells(cols [][]float64, row []byte) {
+	row = bytes.TrimSuffix(row, []byte{'\n'})
+	for c := range cols {
+		cell, rest, _ := bytes.Cut(row, []byte{','})
+		row = rest
+		x := math.NaN()
+		if len(cell) > 0 {
+			x, _ = strconv.ParseFloat(string(cell), 64)
+		}
+		cols[c] = append(cols[c], x)
+	}
+}
+
+// customerRows formats the row of every customer present in the
+// recorded weeks, in customers.csv's order, and passes it to emit.
+func (w *writer) customerRows(pop *population, emit func(row []byte) error) error {
 	r := &w.row
 	warm := w.sc.Population.WarmupWeeks
 	weeks := int32(w.sc.Population.Weeks)
@@ -410,12 +460,11 @@ func (w *writer) writeCustomers(pop *population) (*outfile.File, error) {
 		r.Fixed(pop.revenue[i], 2)
 		r.Int(int64(pop.failures[i]))
 		r.Int(int64(pop.contacts[i]))
-		if _, err := cust.Write(r.Bytes()); err != nil {
-			cust.Abort()
-			return nil, err
+		if err := emit(r.Bytes()); err != nil {
+			return err
 		}
 	}
-	return cust, nil
+	return nil
 }
 
 // writeTruth writes episode id's row of truth_episodes.csv.
