@@ -16,7 +16,7 @@ type layout struct {
 	fail, contact, failType, contactType, failSev, contactSev int
 	responded, scored, scoreSum, score, fcr, hoursN, hoursSum int
 	// win and rep per repurchase group (groupContacted…).
-	win, rep int
+	win, rep                                 int
 	cust, churn, npsN, promoters, detractors int
 	defs                                     []def
 }
