@@ -21,17 +21,23 @@ import (
 )
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("compare", "compare SCENARIO.toml | PRESET [--reps N] [--baseline NAME] [--out DIR] [--format text|markdown|json|csv] [--workers N]",
-		"  redress compare policy-showdown --reps 20 --baseline standard --out showdown", stdout)
-	reps := fs.Int("reps", 10, "replications (`N` ≥ 2); every policy runs on the same customers and random numbers in each")
+	fs := newFlags("compare", "compare SCENARIO.toml | PRESET [--reps N] [--baseline NAME] [--out DIR] [--format text|markdown|json|csv] [--workers N]\n       redress compare SCENARIO.toml | PRESET --uncertainty fit.json --draws N [--reps R] [--format text|markdown|json] [--workers N]",
+		"  redress compare policy-showdown --reps 20 --baseline standard --out showdown\n  redress compare policy-showdown --uncertainty examples/showdown-fit.json --draws 200", stdout)
+	reps := fs.Int("reps", 10, "replications (`N` ≥ 2; with --uncertainty, per draw and 4 by default); every policy runs on the same customers and random numbers in each")
 	baseline := fs.String("baseline", "", "policy `NAME` the differences are taken against (default: the scenario's policy)")
 	out := fs.String("out", "", "also write compare.json, compare.csv, replications.csv, breakdown.csv and plots to `DIR`")
 	format := fs.String("format", "text", "stdout `format`: text, markdown, json or csv")
-	workers := fs.Int("workers", 0, "replications run at once (0 = all cores); results do not depend on it")
+	workers := fs.Int("workers", 0, "replications (with --uncertainty, draws) run at once (0 = all cores); results do not depend on it")
 	seed := fs.Int64("seed", -1, "override the scenario's seed (`S` ≥ 0)")
+	fitFile := fs.String("uncertainty", "", "compare under parameter uncertainty: draw the calibrated parameters of `fit.json` (written by redress calibrate) and report each policy's probability of being best, expected profit and expected regret")
+	draws := fs.Int("draws", 0, "parameter draws `N` with --uncertainty (2 to 10000)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *fitFile != "" || compareFlagGiven(fs, "draws") {
+		return compareUncertainty(ctx, fs, pos, uncertaintyFlags{fit: *fitFile, draws: *draws, reps: *reps, workers: *workers,
+			format: *format, seed: *seed, baseline: *baseline, out: *out}, stdout, stderr)
 	}
 	if len(pos) != 1 {
 		return usageError("compare takes one scenario (file or preset), got %d", len(pos))
