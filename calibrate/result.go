@@ -24,18 +24,24 @@ func (e *estimation) result(ctx context.Context, pt point, free []bool, sens []f
 	}
 	idx := freeIndex(free)
 	res.Ident.Rank = e.w.rank
+	q := pt.q
 	if len(idx) > 0 {
 		e.phase = "jacobian"
-		jac, err := e.jacobian(ctx, pt, idx, true)
+		jac, err := e.jacobian(ctx, pt, idx, uniform(len(pt.u), fdStep), true)
 		if err != nil {
 			return nil, err
 		}
 		jac, idx = e.dropUnmoved(res, jac, idx)
 		if len(idx) > 0 {
 			e.covariance(res, jac, idx)
+			if pt, q, err = e.polish(ctx, res, pt, idx); err != nil {
+				return nil, err
+			}
+			res.Simulated = pt.sim
 		}
 	}
-	res.J = jTest(pt.q, p.S, e.w.rank-len(idx))
+	res.Objective = q
+	res.J = jTest(q, p.S, e.w.rank-len(idx))
 	if err := e.profiles(ctx, res, pt, idx); err != nil {
 		return nil, err
 	}
@@ -77,6 +83,7 @@ func (e *estimation) dropUnmoved(res *Result, jac *mat.Dense, idx []int) (*mat.D
 func (e *estimation) covariance(res *Result, jac *mat.Dense, idx []int) {
 	p := e.p
 	k := len(idx)
+	res.CovNames, res.Cov = nil, nil
 	var svd mat.SVD
 	if !svd.Factorize(jac, mat.SVDThin) {
 		return // every estimate stays not identified

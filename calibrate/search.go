@@ -143,7 +143,7 @@ func cmpFloat(a, b float64) int {
 // Search settings: the finite-difference step in unit-box units, the
 // iteration limit and the stopping tolerances.
 const (
-	fdStep     = 0.02
+	fdStep     = 0.05
 	lmMaxIter  = 25
 	lmTries    = 12
 	lmRelTol   = 1e-6
@@ -166,7 +166,7 @@ func (e *estimation) levenbergMarquardt(ctx context.Context, u []float64, free [
 	}
 	mu := lmMuStart
 	for range lmMaxIter {
-		jac, err := e.jacobian(ctx, pt, idx, false)
+		jac, err := e.jacobian(ctx, pt, idx, uniform(len(u), fdStep), false)
 		if err != nil {
 			return point{}, err
 		}
@@ -220,21 +220,29 @@ func maxAbsDiff(a, b []float64) float64 {
 	return m
 }
 
+func uniform(k int, h float64) []float64 {
+	s := make([]float64, k)
+	for j := range s {
+		s[j] = h
+	}
+	return s
+}
+
 // jacobian returns ∂r/∂u over the coordinates idx (rank × len(idx)) by
-// forward differences from pt, or central ones. A step that would leave
-// the box, or lands where a moment is undefined, goes the other way
-// (forward) or becomes one-sided (central); with no usable side the
-// column is zero.
-func (e *estimation) jacobian(ctx context.Context, pt point, idx []int, central bool) (*mat.Dense, error) {
+// forward differences from pt with steps h (unit-box units, one per
+// coordinate), or central ones. A step that would leave the box, or
+// lands where a moment is undefined, goes the other way (forward) or
+// becomes one-sided (central); with no usable side the column is zero.
+func (e *estimation) jacobian(ctx context.Context, pt point, idx []int, h []float64, central bool) (*mat.Dense, error) {
 	jac := mat.NewDense(e.w.rank, len(idx), nil)
 	for c, j := range idx {
 		var up, dn point
 		var err error
-		if up, err = e.step(ctx, pt, j, fdStep); err != nil {
+		if up, err = e.step(ctx, pt, j, h[j]); err != nil {
 			return nil, err
 		}
 		if central || up.r == nil {
-			if dn, err = e.step(ctx, pt, j, -fdStep); err != nil {
+			if dn, err = e.step(ctx, pt, j, -h[j]); err != nil {
 				return nil, err
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/redress-sim/redress/internal/parallel"
 	"github.com/redress-sim/redress/rng"
 )
@@ -13,23 +15,48 @@ import (
 // purposeResample is the purpose of a bootstrap resample's stream under
 // rng.Base(seed, b): a code the simulator does not use (rng.SimPurposes
 // bounds its codes), so a resample never shares numbers with a
-// simulation run under the same seed.
+// simulation run under the same seed. The week and episode resamples of
+// the two-way bootstrap use the next two codes.
 const purposeResample = rng.Purpose(rng.SimPurposes)
 
-// Bootstrap returns the covariance matrix of the named moments of d (in
-// the order of names) over B cluster-bootstrap resamples: each draws n
-// customers with replacement from d's n customers, each with all their
-// episodes (Cameron, Gelbach & Miller 2008), and computes the moments
-// with Compute's counting code. With m_b the moment vector of resample
-// b and m̄ their mean,
+// The kinds of resample: clusters of customers, of weeks, and of their
+// intersection (single episodes).
+const (
+	resampleCustomers = iota
+	resampleWeeks
+	resampleEpisodes
+)
+
+// Bootstrap returns the covariance matrix Ω̂ of the named moments of d
+// (in the order of names): the covariance of the sample moments, not
+// per observation.
 //
-//	Ω̂ = Σ_b (m_b − m̄)(m_b − m̄)' / (B − 1),
+// Without a week column it is the cluster bootstrap over customers:
+// each of B resamples draws n customers with replacement from d's n,
+// each with all their episodes (Cameron, Gelbach & Miller 2008), and
+// computes the moments with Compute's counting code; with m_b the
+// moment vector of resample b and m̄ their mean,
 //
-// the covariance of the sample moments (not per observation). Resample
-// b draws from its own stream, keyed by rng.Base(seed, b), so the result
-// is the same for any number of workers (≤ 0: GOMAXPROCS). A moment
-// whose denominator is zero in some resample is an error: leave it out
-// with a larger Spec.MinCount.
+//	Ω̂_C = Σ_b (m_b − m̄)(m_b − m̄)' / (B − 1).
+//
+// With a week column, the episodes are clustered two ways — a customer's
+// episodes share the customer, a week's share the queue and the staff on
+// shift — and Ω̂ is the two-way cluster covariance of Cameron, Gelbach &
+// Miller (2011, Journal of Business & Economic Statistics 29(2)),
+//
+//	Ω̂ = Ω̂_C + Ω̂_W − Ω̂_E,
+//
+// from three bootstraps of B resamples each: over customers, over weeks,
+// and over single episodes (the intersection of a customer and a week);
+// customer-level statistics (churn), which have no week, are resampled
+// as single customers in the last two. Negative eigenvalues of the sum
+// are set to zero (ibid., §2.3).
+//
+// Resample b of each kind draws from its own stream, keyed by
+// rng.Base(seed, b) and the kind, so the result is the same for any
+// number of workers (≤ 0: GOMAXPROCS). A moment whose denominator is
+// zero in some resample is an error: leave it out with a larger
+// Spec.MinCount.
 func Bootstrap(ctx context.Context, d *Data, s Spec, names []string, B int, seed uint64, workers int) ([][]float64, error) {
 	if B < 2 {
 		return nil, fmt.Errorf("moments: bootstrap of %d resamples: need at least 2", B)
@@ -42,24 +69,69 @@ func Bootstrap(ctx context.Context, d *Data, s Spec, names []string, B int, seed
 	if err != nil {
 		return nil, err
 	}
-	n := len(p.churned)
-	if n == 0 {
+	if len(p.churned) == 0 {
 		return nil, fmt.Errorf("moments: bootstrap without customers")
 	}
-	draws := make([][]float64, B)
-	_, err = parallel.Ordered(ctx, B, workers, func(ctx context.Context, b int) ([]float64, error) {
-		if err := ctx.Err(); err != nil {
+	kinds := []int{resampleCustomers}
+	if p.weeks > 0 {
+		kinds = append(kinds, resampleWeeks, resampleEpisodes)
+	}
+	covs := make([][][]float64, len(kinds))
+	for i, kind := range kinds {
+		draws := make([][]float64, B)
+		_, err = parallel.Ordered(ctx, B, workers, func(ctx context.Context, b int) ([]float64, error) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return p.resample(defs, kind, seed, b, s.minCount())
+		}, func(b int, m []float64) error {
+			draws[b] = m
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
-		return p.resample(defs, seed, b, s.minCount())
-	}, func(b int, m []float64) error {
-		draws[b] = m
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		covs[i] = covariance(draws, len(defs))
 	}
-	return covariance(draws, len(defs)), nil
+	if len(covs) == 1 {
+		return covs[0], nil
+	}
+	return twoWay(covs[0], covs[1], covs[2]), nil
+}
+
+// twoWay returns c + w − e with its negative eigenvalues set to zero.
+func twoWay(c, w, e [][]float64) [][]float64 {
+	k := len(c)
+	sum := mat.NewSymDense(k, nil)
+	for i := range k {
+		for j := i; j < k; j++ {
+			sum.SetSym(i, j, c[i][j]+w[i][j]-e[i][j])
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sum, true) {
+		return c // cannot happen for a finite symmetric matrix; the one-way is the fallback
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	out := make([][]float64, k)
+	for i := range out {
+		out[i] = make([]float64, k)
+		for j := range k {
+			for m, v := range vals {
+				if v > 0 {
+					out[i][j] += vecs.At(i, m) * v * vecs.At(j, m)
+				}
+			}
+		}
+	}
+	for i := range k { // exact symmetry
+		for j := range i {
+			out[i][j] = out[j][i]
+		}
+	}
+	return out
 }
 
 // pick returns the definitions of the named moments.
@@ -87,16 +159,20 @@ func (p *prepared) pick(names []string) ([]def, error) {
 	return out, nil
 }
 
-// resample returns the moments of bootstrap resample b.
-func (p *prepared) resample(defs []def, seed uint64, b, minCount int) ([]float64, error) {
-	n := len(p.churned)
-	src := rng.NewStream(rng.Base(seed, uint64(b)).Purpose(purposeResample))
+// resample returns the moments of bootstrap resample b of a kind.
+func (p *prepared) resample(defs []def, kind int, seed uint64, b, minCount int) ([]float64, error) {
+	src := rng.NewStream(rng.Base(seed, uint64(b)).Purpose(purposeResample + rng.Purpose(kind)))
 	r := rand.New(&src)
-	mult := make([]int32, n)
-	for range n {
-		mult[r.IntN(n)]++
+	var w weights
+	switch kind {
+	case resampleCustomers:
+		w.customer = draw(r, len(p.churned))
+	case resampleWeeks:
+		w.week, w.stats = draw(r, p.weeks), draw(r, len(p.churned))
+	default:
+		w.episode, w.stats = draw(r, len(p.eps)), draw(r, len(p.churned))
 	}
-	tot := p.sums(mult, make([]float64, p.lay.k))
+	tot := p.sums(w, make([]float64, p.lay.k))
 	m := make([]float64, len(defs))
 	for j, d := range defs {
 		if tot[d.den] == 0 {
@@ -106,6 +182,16 @@ func (p *prepared) resample(defs []def, seed uint64, b, minCount int) ([]float64
 		m[j] = d.value(tot)
 	}
 	return m, nil
+}
+
+// draw returns the multiplicities of n units drawn n times with
+// replacement.
+func draw(r *rand.Rand, n int) []int32 {
+	mult := make([]int32, n)
+	for range n {
+		mult[r.IntN(n)]++
+	}
+	return mult
 }
 
 // covariance returns the sample covariance (divisor B − 1) of the rows

@@ -90,7 +90,7 @@ func Compute(d *Data, s Spec) (ms []Moment, dropped []Dropped, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	tot := p.sums(nil, make([]float64, p.lay.k))
+	tot := p.sums(weights{}, make([]float64, p.lay.k))
 	need := s.minCount()
 	if !p.hasNPS {
 		dropped = append(dropped, Dropped{Name: "nps", Reason: "no nps_score column"})

@@ -37,6 +37,7 @@ const (
 	colRepurchased   = "repurchased"
 	colWindow        = "window_complete"
 	colNPS           = "nps_score"
+	colWeek          = "week"
 	colChurned       = "churned"
 )
 
@@ -45,7 +46,7 @@ const (
 var (
 	episodeRequired = []string{colCustomer, colFailureType, colSeverity, colContacted, colResponded,
 		colSurvey, colResolved, colContacts, colHours, colRepurchased, colWindow}
-	episodeOptional = []string{colNPS, colSeverityScore}
+	episodeOptional = []string{colNPS, colSeverityScore, colWeek}
 	customerColumns = []string{colCustomer, colChurned}
 )
 

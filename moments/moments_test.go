@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -487,4 +488,69 @@ func synthVar(n, m int) *moments.Data {
 	}
 	d.Episodes = ep.Select(keep)
 	return d
+}
+
+// TestBootstrapTwoWay: response times with a shock shared by every
+// episode of a week (a queue) and customers with episodes in several
+// weeks. The mean response time over W weeks of m contacted episodes
+// each, hours = u_week + e, u ~ N(0, σu²), e ~ N(0, σe²), has variance
+// σu²/W + σe²/(W·m). The two-way bootstrap (with the week column)
+// estimates it; over B resamples of W clusters its relative standard
+// error is about √(2/W) (the weeks are the scarce clusters), so it must
+// lie within 4 such errors; the customer bootstrap (week column
+// dropped) misses the shared shock and is several times too small.
+func TestBootstrapTwoWay(t *testing.T) {
+	const weeks, perWeek, customers, su, se = 200, 40, 2000, 2.0, 1.0
+	src := rng.NewStream(rng.Base(11, 0))
+	s := rand.New(&src)
+	names := []string{"customer_id", "failure_type", "severity", "contacted", "responded", "survey_score",
+		"resolved", "contacts", "response_hours", "repurchased", "window_complete", "week"}
+	cols := make(map[string][]float64)
+	for w := range weeks {
+		u := su * s.NormFloat64()
+		for k := range perWeek {
+			row := []float64{float64((w*perWeek + k*7) % customers), float64(k % 2), float64(k % 3), 1, 0, math.NaN(),
+				1, 1, 20 + u + se*s.NormFloat64(), float64(k % 2), 1, float64(w)}
+			for c, name := range names {
+				cols[name] = append(cols[name], row[c])
+			}
+		}
+	}
+	ep, cu := new(table.Table), new(table.Table)
+	for _, name := range names {
+		_ = ep.Add(name, cols[name])
+	}
+	ids, churned := make([]float64, customers), make([]float64, customers)
+	for i := range ids {
+		ids[i], churned[i] = float64(i), float64(i%4/3)
+	}
+	_ = cu.Add("customer_id", ids)
+	_ = cu.Add("churned", churned)
+	spec := moments.Spec{FailureTypes: []string{"x", "y"}}
+	want := math.Sqrt(su*su/weeks + se*se/(weeks*perWeek))
+	tol := 4 * math.Sqrt(2.0/weeks)
+	moment := []string{"response_hours_mean", "churn_rate"}
+	two, err := moments.Bootstrap(context.Background(), &moments.Data{Episodes: ep, Customers: cu}, spec, moment, 400, 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := math.Sqrt(two[0][0]); math.Abs(got/want-1) > tol {
+		t.Errorf("two-way SE %.4f, true SD %.4f: relative error %.3f > %.3f", got, want, got/want-1, tol)
+	}
+	noWeek := new(table.Table)
+	for _, name := range names[:len(names)-1] {
+		_ = noWeek.Add(name, cols[name])
+	}
+	one, err := moments.Bootstrap(context.Background(), &moments.Data{Episodes: noWeek, Customers: cu}, spec, moment, 400, 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := math.Sqrt(one[0][0]); got > want/2 {
+		t.Errorf("customer bootstrap SE %.4f against true SD %.4f: it should miss the weekly shock", got, want)
+	}
+	t.Logf("response_hours_mean: true SD %.4f, two-way SE %.4f, customer SE %.4f", want, math.Sqrt(two[0][0]), math.Sqrt(one[0][0]))
+	// Churn has no week: both bootstraps give it the customer variance.
+	if r := two[1][1] / one[1][1]; math.Abs(r-1) > 0.3 {
+		t.Errorf("churn variance two-way / one-way = %.3f, want about 1", r)
+	}
 }

@@ -49,7 +49,7 @@ func prepare(d *Data, s Spec, full bool) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{churned: churned, hasNPS: d.Episodes.Has(colNPS)}
+	p := &prepared{churned: churned, hasNPS: d.Episodes.Has(colNPS), weeks: len(r.weekIndex)}
 	if full {
 		p.lay = newLayout(s, true)
 	}
@@ -183,7 +183,8 @@ type episodeReader struct {
 	ftNum, sev, sevScore                            []float64
 	ftTxt, sevTxt                                   []string
 	contacted, responded, survey, resolved, contact []float64
-	hours, rep, window, nps                         []float64
+	hours, rep, window, nps, week                   []float64
+	weekIndex                                       map[float64]int32
 }
 
 // read returns the encoded episodes and each one's customer row.
@@ -205,6 +206,9 @@ func (r *episodeReader) read(t *table.Table) ([]episode, []int32, error) {
 		}
 		cust[i] = c
 		if err := r.episode(i, &eps[i]); err != nil {
+			return nil, nil, err
+		}
+		if err := r.weekOf(i, &eps[i]); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -247,9 +251,34 @@ func (r *episodeReader) columns(t *table.Table) error {
 		}
 	}
 	if t.Has(colNPS) {
-		r.nps, err = column(t, r.file, colNPS)
+		if r.nps, err = column(t, r.file, colNPS); err != nil {
+			return err
+		}
+	}
+	if t.Has(colWeek) {
+		r.week, err = column(t, r.file, colWeek)
+		r.weekIndex = make(map[float64]int32)
 	}
 	return err
+}
+
+// weekOf encodes the week of row i as a dense index, in order of first
+// appearance.
+func (r *episodeReader) weekOf(i int, e *episode) error {
+	if r.week == nil {
+		return nil
+	}
+	x := r.week[i]
+	if !whole(x, math.MinInt32, math.MaxInt32) {
+		return &ValueError{r.file, i + 1, colWeek, formatValue(x), "is not a week (a whole number)"}
+	}
+	k, ok := r.weekIndex[x]
+	if !ok {
+		k = int32(len(r.weekIndex))
+		r.weekIndex[x] = k
+	}
+	e.week = k
+	return nil
 }
 
 // episode checks and encodes row i.

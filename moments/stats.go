@@ -110,8 +110,9 @@ type episode struct {
 	ftype  int32
 	sev    uint8
 	flags  uint8
-	survey int8 // survey_score; 0: none
-	nps    int8 // nps_score; −1: none
+	survey int8  // survey_score; 0: none
+	nps    int8  // nps_score; −1: none
+	week   int32 // dense index of the week column's value; 0 without one
 }
 
 // prepared is the data encoded for counting: the episodes sorted by
@@ -123,6 +124,9 @@ type prepared struct {
 	off     []int32
 	churned []bool
 	hasNPS  bool
+	// weeks is the number of distinct weeks of the episodes' week
+	// column; 0 without one.
+	weeks int
 }
 
 // add adds the statistics of one episode, w times, to tot.
@@ -191,29 +195,50 @@ func (l *layout) addGroup(e *episode, w float64, tot []float64) {
 	}
 }
 
+// weights are a resample's multiplicities, nil meaning one each: of
+// each customer (their statistics and all their episodes), of each
+// week's episodes, of each episode (in p.eps order), and, when stats is
+// set, of each customer's own statistics (customers and churn) in place
+// of customer.
+type weights struct {
+	customer, week, episode, stats []int32
+}
+
 // sums returns in tot (zeroed first) the statistics summed over
-// customers, customer i counted mult[i] times (once each when mult is
-// nil): the one counting code of Compute and Bootstrap.
-func (p *prepared) sums(mult []int32, tot []float64) []float64 {
+// customers, each counted as w says: the one counting code of Compute
+// (w zero: every customer and episode once) and Bootstrap.
+func (p *prepared) sums(w weights, tot []float64) []float64 {
 	clear(tot)
 	l := &p.lay
 	for i, churned := range p.churned {
-		w := 1.0
-		if mult != nil {
-			if mult[i] == 0 {
-				continue
-			}
-			w = float64(mult[i])
+		wc := mult(w.customer, i)
+		ws := wc
+		if w.stats != nil {
+			ws = float64(w.stats[i])
 		}
-		tot[l.cust] += w
+		tot[l.cust] += ws
 		if churned {
-			tot[l.churn] += w
+			tot[l.churn] += ws
 		}
-		for j := p.off[i]; j < p.off[i+1]; j++ {
-			l.add(&p.eps[j], w, tot)
+		if wc == 0 {
+			continue
+		}
+		for j := int(p.off[i]); j < int(p.off[i+1]); j++ {
+			e := &p.eps[j]
+			if we := wc * mult(w.week, int(e.week)) * mult(w.episode, j); we > 0 {
+				l.add(e, we, tot)
+			}
 		}
 	}
 	return tot
+}
+
+// mult returns m[i], or 1 when m is nil.
+func mult(m []int32, i int) float64 {
+	if m == nil {
+		return 1
+	}
+	return float64(m[i])
 }
 
 // severityCode reads a severity category: 0, 1, 2 or low, medium, high.
