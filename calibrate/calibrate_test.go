@@ -20,6 +20,31 @@ type binaryModel struct {
 	sim  [][]float64 // fixed uniforms, M × ns
 	data []float64
 	cov  [][]float64
+	// pooled adds a ninth moment, the mean of rates 0, 1 and 3 from the
+	// same draws: correlated with them, and an exact combination of
+	// them, so Ω is singular and the diagonal weight double-counts.
+	pooled bool
+}
+
+// pooledOf are the rates the pooled moment averages.
+var pooledOf = []int{0, 1, 3}
+
+// withPooled adds the pooled moment to the data and its covariance.
+func (m *binaryModel) withPooled() *binaryModel {
+	m.pooled = true
+	k := len(m.data)
+	row := make([]float64, k+1)
+	mean := 0.0
+	for _, i := range pooledOf {
+		mean += m.data[i] / 3
+		row[i] = m.cov[i][i] / 3
+		row[k] += m.cov[i][i] / 9
+	}
+	for i := range m.cov {
+		m.cov[i] = append(m.cov[i], row[i])
+	}
+	m.data, m.cov = append(m.data, mean), append(m.cov, row)
+	return m
 }
 
 var unitNormal = distuv.UnitNormal
@@ -79,11 +104,21 @@ func (m *binaryModel) moments(_ context.Context, theta []float64) ([]float64, er
 		}
 		out[i] = float64(k) / float64(len(u))
 	}
+	if m.pooled {
+		mean := 0.0
+		for _, i := range pooledOf {
+			mean += out[i] / 3
+		}
+		out = append(out, mean)
+	}
 	return out, nil
 }
 
 func (m *binaryModel) problem(s float64) *Problem {
 	names := []string{"m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"}
+	if m.pooled {
+		names = append(names, "pooled")
+	}
 	return &Problem{
 		Params: []Param{
 			{Name: "a", Lo: -1, Hi: 1.5, Start: 0}, {Name: "b", Lo: -1, Hi: 1.5, Start: 0},
@@ -129,12 +164,21 @@ func TestCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Monte Carlo study")
 	}
+	for _, pooled := range []bool{false, true} {
+		t.Run(map[bool]string{false: "independent", true: "pooled"}[pooled], func(t *testing.T) { coverage(t, pooled) })
+	}
+}
+
+func coverage(t *testing.T, pooled bool) {
 	const R = 200
 	truth := []float64{0.4, -0.3, 0.6, 0}
 	var cover [3]int
 	reject := 0
 	for r := range R {
 		m := newBinaryModel(truth, 2000, 2000, uint64(100+r))
+		if pooled {
+			m.withPooled()
+		}
 		res, err := Calibrate(context.Background(), m.problem(1))
 		if err != nil {
 			t.Fatal(err)
@@ -143,6 +187,9 @@ func TestCoverage(t *testing.T) {
 			if est := res.Estimates[j]; math.Abs(est.Value-truth[j]) <= 1.96*est.StdError {
 				cover[j]++
 			}
+		}
+		if res.J.DF != 5 {
+			t.Fatalf("J test on %d df, want 8 independent moments − 3 parameters = 5", res.J.DF)
 		}
 		if res.J.PValue < 0.05 {
 			reject++

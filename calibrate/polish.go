@@ -37,43 +37,44 @@ const (
 // along each coordinate); polishRounds such rounds, the covariance from
 // the last J (Gouriéroux & Monfort 1996, ch. 2, on smoothing simulated
 // objectives; a response-surface step in the sense of Box & Wilson
-// 1951). It returns the final point, evaluated, and the smoothed
-// objective there, ‖a + Jδ‖².
-func (e *estimation) polish(ctx context.Context, res *Result, pt point, idx []int) (point, float64, error) {
+// 1951). It returns the final point, evaluated, the smoothed residual
+// there, a + Jδ, and the J of the last round (jac, the search's, when
+// no round could fit).
+func (e *estimation) polish(ctx context.Context, res *Result, pt point, idx []int, jac *mat.Dense) (point, []float64, *mat.Dense, error) {
 	e.phase = "polish"
 	c := slices.Clone(pt.u)
-	q := pt.q
+	r := pt.r
 	for range polishRounds {
 		h := e.halfWidths(res, idx)
-		a, jac, ok, err := e.localFit(ctx, c, idx, h)
+		a, fit, ok, err := e.localFit(ctx, c, idx, h)
 		if err != nil {
-			return point{}, 0, err
+			return point{}, nil, nil, err
 		}
 		if !ok {
 			break
 		}
-		delta := gaussNewton(jac, a, idx, h)
+		delta := gaussNewton(fit, a, idx, h)
 		next := slices.Clone(c)
 		for k, j := range idx {
 			next[j] = math.Min(math.Max(c[j]+delta[k], 0), 1)
 			delta[k] = next[j] - c[j]
 		}
-		q = predicted(a, jac, delta)
+		r, jac = predicted(a, fit, delta), fit
 		e.covariance(res, jac, idx)
 		c = next
 	}
 	final, err := e.eval(ctx, c)
 	if err != nil {
-		return point{}, 0, err
+		return point{}, nil, nil, err
 	}
 	if final.r == nil { // a moment undefined at the polished point: keep the search's
-		return pt, pt.q, nil
+		return pt, pt.r, jac, nil
 	}
 	th := e.theta(c)
 	for _, j := range idx {
 		res.Estimates[j].Value = th[j]
 	}
-	return final, q, nil
+	return final, r, jac, nil
 }
 
 // halfWidths returns the design's half-width along each coordinate.
@@ -166,10 +167,10 @@ func gaussNewton(jac *mat.Dense, a []float64, idx []int, h []float64) []float64 
 	return delta
 }
 
-// predicted returns ‖a + Jδ‖².
-func predicted(a []float64, jac *mat.Dense, delta []float64) float64 {
+// predicted returns a + Jδ.
+func predicted(a []float64, jac *mat.Dense, delta []float64) []float64 {
 	var r mat.VecDense
 	r.MulVec(jac, mat.NewVecDense(len(delta), delta))
 	r.AddVec(&r, mat.NewVecDense(len(a), a))
-	return mat.Dot(&r, &r)
+	return mat.Col(nil, 0, &r)
 }

@@ -23,25 +23,28 @@ func (e *estimation) result(ctx context.Context, pt point, free []bool, sens []f
 		res.Estimates = append(res.Estimates, est)
 	}
 	idx := freeIndex(free)
-	res.Ident.Rank = e.w.rank
-	q := pt.q
+	res.Ident.Rank = e.w.indep
+	r := pt.r
+	var jac *mat.Dense
 	if len(idx) > 0 {
 		e.phase = "jacobian"
-		jac, err := e.jacobian(ctx, pt, idx, uniform(len(pt.u), fdStep), true)
-		if err != nil {
+		var err error
+		if jac, err = e.jacobian(ctx, pt, idx, uniform(len(pt.u), fdStep), true); err != nil {
 			return nil, err
 		}
 		jac, idx = e.dropUnmoved(res, jac, idx)
-		if len(idx) > 0 {
+		if len(idx) == 0 {
+			jac = nil
+		} else {
 			e.covariance(res, jac, idx)
-			if pt, q, err = e.polish(ctx, res, pt, idx); err != nil {
+			if pt, r, jac, err = e.polish(ctx, res, pt, idx, jac); err != nil {
 				return nil, err
 			}
 			res.Simulated = pt.sim
 		}
 	}
-	res.Objective = q
-	res.J = jTest(q, p.S, e.w.rank-len(idx))
+	res.Objective = dot(r, r)
+	res.J = e.jTest(r, jac)
 	if err := e.profiles(ctx, res, pt, idx); err != nil {
 		return nil, err
 	}
@@ -78,8 +81,14 @@ func (e *estimation) dropUnmoved(res *Result, jac *mat.Dense, idx []int) (*mat.D
 }
 
 // covariance fills the standard errors, statuses, covariance and local
-// identification from ∂r/∂u (rank × len(idx)): with J_θ = ∂r/∂θ =
-// jac·diag(1/(Hi − Lo)), V = (1 + 1/S)(J_θ'J_θ)⁻¹, as G'WG = J_θ'J_θ.
+// identification from J = ∂r/∂u (moments × len(idx)), r = L(m̂ − m):
+// in unit coordinates the MSM sandwich
+//
+//	V_u = (1 + 1/S) (J'J)⁻¹ J'RJ (J'J)⁻¹,
+//
+// R = LΩL, as G'WG = J'J and G'WΩWG = J'RJ with W = L'L (Gouriéroux &
+// Monfort 1996, ch. 2; the 1 + 1/S counts the simulation's own noise,
+// S simulated units per data unit); V_θ scales it by the ranges.
 func (e *estimation) covariance(res *Result, jac *mat.Dense, idx []int) {
 	p := e.p
 	k := len(idx)
@@ -89,7 +98,8 @@ func (e *estimation) covariance(res *Result, jac *mat.Dense, idx []int) {
 		return // every estimate stays not identified
 	}
 	sv := svd.Values(nil)
-	var v mat.Dense
+	var u, v mat.Dense
+	svd.UTo(&u)
 	svd.VTo(&v)
 	res.Ident.Singular = sv
 	res.Ident.Condition = sv[0] / sv[k-1]
@@ -97,25 +107,11 @@ func (e *estimation) covariance(res *Result, jac *mat.Dense, idx []int) {
 	for c, j := range idx {
 		res.Ident.Weakest[p.Params[j].Name] = v.At(c, k-1)
 	}
-	// V in unit coordinates = (1 + 1/S) V_svd Σ⁻² V_svd'; a (numerically)
-	// zero singular value gives infinite variance to the parameters in
-	// its direction.
-	f := 1 + 1/p.S
-	cov := mat.NewDense(k, k, nil)
+	cov := e.sandwich(&u, &v, sv)
 	for a := range k {
 		for b := range k {
-			s := 0.0
-			for c := range k {
-				va, vb := v.At(a, c), v.At(b, c)
-				switch {
-				case sv[c] > 1e-10*sv[0]:
-					s += va * vb / (sv[c] * sv[c])
-				case math.Abs(va) > 1e-8 && math.Abs(vb) > 1e-8:
-					s = math.Inf(1)
-				}
-			}
 			ra, rb := p.Params[idx[a]].Hi-p.Params[idx[a]].Lo, p.Params[idx[b]].Hi-p.Params[idx[b]].Lo
-			cov.Set(a, b, f*s*ra*rb)
+			cov.Set(a, b, cov.At(a, b)*ra*rb)
 		}
 	}
 	var keep []int
@@ -137,6 +133,36 @@ func (e *estimation) covariance(res *Result, jac *mat.Dense, idx []int) {
 	}
 }
 
+// sandwich returns V_u from the thin SVD J = U Σ V': (J'J)⁻¹J' = VΣ⁻¹U',
+// so V_u = (1 + 1/S) V Σ⁻¹ (U'RU) Σ⁻¹ V'. A (numerically) zero singular
+// value gives infinite variance to the parameters in its direction.
+func (e *estimation) sandwich(u, v *mat.Dense, sv []float64) *mat.Dense {
+	k := len(sv)
+	var ru, meat mat.Dense
+	ru.Mul(e.w.corr, u)
+	meat.Mul(u.T(), &ru)
+	f := 1 + 1/e.p.S
+	cov := mat.NewDense(k, k, nil)
+	for a := range k {
+		for b := range k {
+			s := 0.0
+			for c := range k {
+				for d := range k {
+					if sv[c] <= 1e-10*sv[0] || sv[d] <= 1e-10*sv[0] {
+						if math.Abs(v.At(a, c)) > 1e-8 && math.Abs(v.At(b, d)) > 1e-8 {
+							s = math.Inf(1)
+						}
+						continue
+					}
+					s += v.At(a, c) / sv[c] * meat.At(c, d) / sv[d] * v.At(b, d)
+				}
+			}
+			cov.Set(a, b, f*s)
+		}
+	}
+	return cov
+}
+
 // status classifies a standard error against the range: a 95% interval
 // (±1.96 SE) wider than the range is not identified, wider than half of
 // it weakly identified.
@@ -150,13 +176,71 @@ func status(se, width float64) Status {
 	return Identified
 }
 
-// jTest is Hansen's J = Q/(1 + 1/S) ~ χ²(df); no test when df ≤ 0.
-func jTest(q, s float64, df int) JTest {
-	j := JTest{Stat: q / (1 + 1/s), DF: df, PValue: math.NaN()}
-	if df > 0 {
-		j.PValue = distuv.ChiSquared{K: float64(df)}.Survival(j.Stat)
+// jTest is the test of the over-identifying moments for a weight that
+// is not Ω⁻¹ (Hansen 1982, Lemma 4.1): at the estimate the weighted
+// residual r has covariance Σ_r = (1 + 1/S) M R M, M = I − UU' the
+// projection off the column space of J (U its left singular vectors),
+// and
+//
+//	J = r' Σ_r⁺ r ~ χ²(rank Σ_r),
+//
+// the rank being the independent moments less the estimated
+// parameters. jac nil: no parameter estimated, M = I. No p-value when
+// the rank is 0.
+func (e *estimation) jTest(r []float64, jac *mat.Dense) JTest {
+	m := len(r)
+	proj := mat.NewDense(m, m, nil)
+	for i := range m {
+		proj.Set(i, i, 1)
 	}
-	return j
+	if jac != nil {
+		var svd mat.SVD
+		if svd.Factorize(jac, mat.SVDThin) {
+			var u mat.Dense
+			svd.UTo(&u)
+			sv := svd.Values(nil)
+			for c, s := range sv {
+				if s > 1e-10*sv[0] {
+					cv := mat.NewVecDense(m, mat.Col(nil, c, &u))
+					proj.RankOne(proj, -1, cv, cv)
+				}
+			}
+		}
+	}
+	var mr, sr mat.Dense
+	mr.Mul(proj, e.w.corr)
+	sr.Mul(&mr, proj)
+	sym := mat.NewSymDense(m, nil)
+	for i := range m {
+		for j := i; j < m; j++ {
+			sym.SetSym(i, j, (sr.At(i, j)+sr.At(j, i))/2*(1+1/e.p.S))
+		}
+	}
+	out := JTest{Stat: math.NaN(), PValue: math.NaN()}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, true) {
+		return out
+	}
+	vals := eig.Values(nil)
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	top := vals[m-1]
+	out.Stat = 0
+	for c, val := range vals {
+		if val <= 1e-8*top {
+			continue
+		}
+		z := 0.0
+		for i := range m {
+			z += vecs.At(i, c) * r[i]
+		}
+		out.Stat += z * z / val
+		out.DF++
+	}
+	if out.DF > 0 {
+		out.PValue = distuv.ChiSquared{K: float64(out.DF)}.Survival(out.Stat)
+	}
+	return out
 }
 
 // profiles evaluates Q along each estimated parameter's range, the

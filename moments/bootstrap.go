@@ -3,10 +3,9 @@ package moments
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
-
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/redress-sim/redress/internal/parallel"
 	"github.com/redress-sim/redress/rng"
@@ -41,16 +40,20 @@ const (
 //
 // With a week column, the episodes are clustered two ways — a customer's
 // episodes share the customer, a week's share the queue and the staff on
-// shift — and Ω̂ is the two-way cluster covariance of Cameron, Gelbach &
-// Miller (2011, Journal of Business & Economic Statistics 29(2)),
+// shift — and each moment's variance is the two-way cluster variance of
+// Cameron, Gelbach & Miller (2011, Journal of Business & Economic
+// Statistics 29(2)),
 //
-//	Ω̂ = Ω̂_C + Ω̂_W − Ω̂_E,
+//	v_i = Ω̂_C,ii + Ω̂_W,ii − Ω̂_E,ii   (at least Ω̂_C,ii),
 //
 // from three bootstraps of B resamples each: over customers, over weeks,
 // and over single episodes (the intersection of a customer and a week);
 // customer-level statistics (churn), which have no week, are resampled
-// as single customers in the last two. Negative eigenvalues of the sum
-// are set to zero (ibid., §2.3).
+// as single customers in the last two. The correlations are the
+// customer bootstrap's, Ω̂_ij = ρ^C_ij √(v_i v_j): the week term is
+// estimated from as many clusters as there are weeks, too few to pin
+// down a full matrix, and its error would dominate the matrix's smallest
+// eigenvalues, which the J test inverts.
 //
 // Resample b of each kind draws from its own stream, keyed by
 // rng.Base(seed, b) and the kind, so the result is the same for any
@@ -99,36 +102,22 @@ func Bootstrap(ctx context.Context, d *Data, s Spec, names []string, B int, seed
 	return twoWay(covs[0], covs[1], covs[2]), nil
 }
 
-// twoWay returns c + w − e with its negative eigenvalues set to zero.
+// twoWay returns the two-way covariance: the variances of the two-way
+// cluster formula, v_i = c_ii + w_ii − e_ii (no smaller than c_ii), with
+// the correlations of the customer bootstrap, Ω_ij = ρ^C_ij √(v_i v_j).
 func twoWay(c, w, e [][]float64) [][]float64 {
 	k := len(c)
-	sum := mat.NewSymDense(k, nil)
+	sd := make([]float64, k)
 	for i := range k {
-		for j := i; j < k; j++ {
-			sum.SetSym(i, j, c[i][j]+w[i][j]-e[i][j])
-		}
+		sd[i] = math.Sqrt(max(c[i][i]+w[i][i]-e[i][i], c[i][i]))
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(sum, true) {
-		return c // cannot happen for a finite symmetric matrix; the one-way is the fallback
-	}
-	vals := eig.Values(nil)
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
 	out := make([][]float64, k)
-	for i := range out {
+	for i := range k {
 		out[i] = make([]float64, k)
 		for j := range k {
-			for m, v := range vals {
-				if v > 0 {
-					out[i][j] += vecs.At(i, m) * v * vecs.At(j, m)
-				}
+			if c[i][i] > 0 && c[j][j] > 0 {
+				out[i][j] = c[i][j] / math.Sqrt(c[i][i]*c[j][j]) * sd[i] * sd[j]
 			}
-		}
-	}
-	for i := range k { // exact symmetry
-		for j := range i {
-			out[i][j] = out[j][i]
 		}
 	}
 	return out

@@ -81,9 +81,9 @@
 // Economics and Statistics 90(3); Efron & Tibshirani 1993, ch. 6). The
 // customers of one week are not independent either: they meet the same
 // queue and the same staff on shift, so their response times share a
-// weekly shock. With a week column, Bootstrap clusters two ways,
-// Ω = Ω_customers + Ω_weeks − Ω_episodes (Cameron, Gelbach & Miller
-// 2011). Without it, the standard error of the mean response time is
+// weekly shock. With a week column, Bootstrap clusters each moment's
+// variance two ways, v = v_customers + v_weeks − v_episodes (Cameron,
+// Gelbach & Miller 2011), keeping the customer bootstrap's correlations. Without it, the standard error of the mean response time is
 // too small wherever the queue varies from week to week: on redress's
 // own data (default scenario, 10,000 customers, 52 weeks) the customer
 // bootstrap gives it half its standard deviation over independent data

@@ -9,6 +9,7 @@
 //	redress compare SCENARIO       compare the scenario's policies on common random numbers
 //	redress frontier SCENARIO ...  cost–retention frontier over a grid of policy levers
 //	redress sensitivity SCENARIO   Morris and Sobol' sensitivity of an output to scenario keys
+//	redress calibrate SCENARIO ... calibrate scenario keys to a firm's data (simulated moments)
 //	redress facts [SCENARIO]       the literature's regularities, measured on a scenario
 //	redress validate SCENARIO      check a scenario file
 //	redress init                   print the documented default scenario
@@ -64,6 +65,7 @@ func commands() []command {
 		{"compare", "compare the scenario's policies on common random numbers: truth, dashboard, costs", cmdCompare},
 		{"frontier", "evaluate a grid of policy levers: cost–retention Pareto frontier and best profit", cmdFrontier},
 		{"sensitivity", "Morris screening and Sobol' indices of an output over uncertain scenario keys", cmdSensitivity},
+		{"calibrate", "calibrate scenario keys to a firm's records by the method of simulated moments", cmdCalibrate},
 		{"facts", "run the service-recovery literature's regularities as experiments on a scenario", cmdFacts},
 		{"serve", "the classroom page: lessons with sliders, in a browser", cmdServe},
 		{"validate", "check scenario files", cmdValidate},

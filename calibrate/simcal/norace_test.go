@@ -1,0 +1,5 @@
+//go:build !race
+
+package simcal
+
+const raceEnabled = false
