@@ -57,7 +57,7 @@ func TestReadFitValid(t *testing.T) {
 	}{
 		{"small", validFit, 3, 2, []bool{true, true, false}},
 		{"every field", string(full), 4, 3, []bool{true, true, false, false}},
-		{"example", string(example), 3, 2, []bool{true, true, false}},
+		{"example", string(example), 5, 4, []bool{true, true, true, true, false}},
 		{"redress calibrate", string(calibrated), 3, 1, []bool{true, false, false}},
 		{"null covariance arrays", `{"version": 1, "parameters": [{"key": "a", "estimate": 1, "std_error": null, "lo": 0, "hi": 2, "status": "not identified"}],
 			"covariance": {"keys": null, "matrix": null}, "set": null, "moments": null, "not_matched": null, "profiles": null}`, 1, 0, []bool{false}},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/redress-sim/redress/moments"
 	"github.com/redress-sim/redress/scenarios"
 	"github.com/redress-sim/redress/sensitivity/simmodel"
-	"github.com/redress-sim/redress/sim"
 )
 
 // calSynopsis and calExample are the command's usage.
@@ -203,26 +201,20 @@ func (st *calSettings) buildModel(params []simmodel.Param) error {
 	return nil
 }
 
-// announce says what the calibration will cost before it starts.
+// announce says what the calibration will do before it starts (the
+// time left shows on a terminal once evaluations run).
 func (st *calSettings) announce(w io.Writer, planned int) {
-	k := len(st.model.Params())
-	cores := runtime.GOMAXPROCS(0)
-	if st.workers > 0 {
-		cores = min(cores, st.workers)
-	}
-	runs := planned * st.reps
-	secs := float64(runs) * sim.Forecast(st.sc).CustomerWeeks / (customerWeeksPerCore * float64(cores))
-	fmt.Fprintf(w, "redress calibrate: %s to %s of %s customers (%s); each evaluation simulates %s customers (S = %.2f); about %d evaluations, %d simulation runs, about %s on %s\n",
-		plural(k, "key"), plural(len(st.names), "moment"), num(float64(st.data.Customers.Len()), 0), st.dataDir,
-		num(float64(st.model.SimulatedCustomers()), 0), st.s, planned, runs,
-		time.Duration(secs*float64(time.Second)).Round(time.Second), plural(cores, "core"))
+	fmt.Fprintf(w, "redress calibrate: %s to %s of %s customers (%s); each evaluation simulates %s customers (S = %.2f); about %d evaluations, %d simulation runs\n",
+		plural(len(st.model.Params()), "key"), plural(len(st.names), "moment"), num(float64(st.data.Customers.Len()), 0), st.dataDir,
+		num(float64(st.model.SimulatedCustomers()), 0), st.s, planned, planned*st.reps)
 }
 
 // plannedEvaluations is the evaluation count calibrate.Calibrate
-// plans for k keys: the screen, a local search of about k+1 Jacobians
-// per start, two Jacobians for the standard errors, the profiles.
+// plans for k keys: the screen (4k+2), a local search of about k+1
+// Jacobians per start, the central Jacobian (2k), three polish rounds
+// of 4k+1 and the final point, and the profiles.
 func (st *calSettings) plannedEvaluations(k int) int {
-	return 4*k + 2 + st.starts*(k+1)*(k+2) + 4*k + st.profile*k
+	return 4*k + 2 + st.starts*(k+1)*(k+2) + 2*k + 3*(4*k+1) + 1 + st.profile*k
 }
 
 // runCalibrate bootstraps the moments' covariance, calibrates, and

@@ -349,17 +349,18 @@ func joinG4(xs []float64) string {
 	return strings.Join(s, ", ")
 }
 
-// calibrationPlots draws the moment fit (data with ±1.96 SE against the
-// simulated moments) and each key's objective profile.
+// calibrationPlots draws the moment fit (each moment's gap between data
+// and simulation in standard errors of the data moment, with ±1.96) and
+// each key's objective profile.
 func calibrationPlots(dir string, f *fitJSON) error {
-	data := report.BarPanel{Title: "data (bars: 95% interval)"}
-	simd := report.BarPanel{Title: "simulated at the estimate"}
+	gap := report.BarPanel{Title: "an interval that misses 0 is a moment the model misses", Ref: new(float64)}
 	for _, m := range f.Moments {
-		data.Bars = append(data.Bars, report.Bar{Label: m.Name, Value: m.Data, Lo: m.Data - 1.959964*m.SE, Hi: m.Data + 1.959964*m.SE})
-		simd.Bars = append(simd.Bars, report.Bar{Label: m.Name, Value: m.Simulated, Lo: math.NaN(), Hi: math.NaN()})
+		z := (m.Data - m.Simulated) / m.SE
+		gap.Bars = append(gap.Bars, report.Bar{Label: m.Name, Value: z, Lo: z - 1.959964, Hi: z + 1.959964})
 	}
-	if err := report.BarPanels(filepath.Join(dir, "moment-fit"), f.Scenario+": moments of the data and of the calibrated simulation",
-		[]report.BarPanel{data, simd}); err != nil {
+	if err := report.BarPanels(filepath.Join(dir, "moment-fit"),
+		f.Scenario+" calibrated: (data − simulated at the estimate) / SE, per moment",
+		[]report.BarPanel{gap}); err != nil {
 		return err
 	}
 	for _, p := range f.Profiles {
