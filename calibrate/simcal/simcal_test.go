@@ -28,11 +28,22 @@ var recoveryParams = []simmodel.Param{
 	{Key: "policies[0].staff_cost_per_hour", Lo: 10, Hi: 60},
 }
 
-// firmData makes a firm's data with redress itself: the scenario at the
-// true values, another seed than the calibration's.
-func firmData(t testing.TB, base *scenarios.Scenario, truth []float64, seed uint64) *moments.Data {
+// ridgeParams replace loss aversion by the weight of the expected
+// payoff in the contact decision, which moves the contact rates much as
+// the contact intercept does: calibrated together they lie on a ridge.
+var ridgeParams = []simmodel.Param{
+	{Key: "contact.intercept", Lo: -3, Hi: 0},
+	{Key: "survey.response_intercept", Lo: -3, Hi: 0},
+	{Key: "contact.expected_payoff", Lo: 0, Hi: 2},
+	{Key: "outcomes.recovery_weight", Lo: 0.2, Hi: 1.6},
+	{Key: "policies[0].staff_cost_per_hour", Lo: 10, Hi: 60},
+}
+
+// firmData makes a firm's data with redress itself: the scenario with
+// the keys at the true values, another seed than the calibration's.
+func firmData(t testing.TB, base *scenarios.Scenario, keys []simmodel.Param, truth []float64, seed uint64) *moments.Data {
 	t.Helper()
-	sc, err := simmodel.ScenarioAt(base, recoveryParams, truth)
+	sc, err := simmodel.ScenarioAt(base, keys, truth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +55,8 @@ func firmData(t testing.TB, base *scenarios.Scenario, truth []float64, seed uint
 	return &moments.Data{Episodes: res.Episodes, Customers: res.Customers}
 }
 
-// recover calibrates the recovery parameters to d.
-func recoverParams(t testing.TB, base *scenarios.Scenario, d *moments.Data, boot int) *calibrate.Result {
+// recoverParams calibrates the keys to d.
+func recoverParams(t testing.TB, base *scenarios.Scenario, keys []simmodel.Param, d *moments.Data, boot int) *calibrate.Result {
 	t.Helper()
 	spec := moments.SpecFor(base)
 	ms, _, err := moments.Compute(d, spec)
@@ -61,7 +72,7 @@ func recoverParams(t testing.TB, base *scenarios.Scenario, d *moments.Data, boot
 	if err != nil {
 		t.Fatal(err)
 	}
-	model, err := New(Config{Scenario: base, Params: recoveryParams, Moments: names})
+	model, err := New(Config{Scenario: base, Params: keys, Moments: names})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +101,7 @@ func TestRecovery(t *testing.T) {
 	}
 	base := recoveryBase(t)
 	truth := []float64{-1.4, -1.2, 2.4, 1.0, 30}
-	res := recoverParams(t, base, firmData(t, base, truth, 99), 200)
+	res := recoverParams(t, base, recoveryParams, firmData(t, base, recoveryParams, truth, 99), 200)
 	for i, e := range res.Estimates {
 		t.Logf("%s: %.4f (SE %.4f) %s, moves moments by %.1f SE; truth %v", e.Name, e.Value, e.StdError, e.Status, e.Sensitivity, truth[i])
 	}
@@ -111,7 +122,8 @@ func TestRecovery(t *testing.T) {
 // across replications as the standard errors assume), and reports, per
 // key, the bias, the standard deviation of the estimates, the mean
 // standard error and the coverage of the 95% intervals with its Monte
-// Carlo standard error, and the J test's rejection rate at 5%.
+// Carlo standard error, and the J test's rejection rate at 5%. With
+// REDRESS_CALIBRATION_KEYS=ridge it calibrates ridgeParams instead.
 func TestRecoveryStudy(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("REDRESS_CALIBRATION_STUDY"))
 	if n <= 0 {
@@ -119,7 +131,10 @@ func TestRecoveryStudy(t *testing.T) {
 	}
 	base := recoveryBase(t)
 	base.Population.Size, base.Population.Weeks = 10000, 52
-	truth := []float64{-1.4, -1.2, 2.4, 1.0, 30}
+	keys, truth := recoveryParams, []float64{-1.4, -1.2, 2.4, 1.0, 30}
+	if os.Getenv("REDRESS_CALIBRATION_KEYS") == "ridge" {
+		keys, truth = ridgeParams, []float64{-1.4, -1.2, 1.0, 1.0, 30}
+	}
 	k := len(truth)
 	est := make([][]float64, k)
 	se := make([][]float64, k)
@@ -130,7 +145,7 @@ func TestRecoveryStudy(t *testing.T) {
 	for i := range n {
 		b := *base
 		b.Seed = uint64(5000 + i)
-		res := recoverParams(t, &b, firmData(t, base, truth, uint64(1000+i)), 200)
+		res := recoverParams(t, &b, keys, firmData(t, base, keys, truth, uint64(1000+i)), 200)
 		if testing.Verbose() {
 			for _, e := range res.Estimates {
 				t.Logf("  %d %s: %.4f (%.4f) %s %.1f", i, e.Name, e.Value, e.StdError, e.Status, e.Sensitivity)
@@ -157,7 +172,7 @@ func TestRecoveryStudy(t *testing.T) {
 	}
 	t.Logf("%d data sets in %s; J rejects at 5%% in %.3f", n, time.Since(start).Round(time.Second), float64(rejectJ)/float64(n))
 	t.Logf("| key | truth | bias (MCSE) | SD | mean SE | coverage (MCSE) | not identified |")
-	for j, e := range recoveryParams {
+	for j, e := range keys {
 		m := len(est[j])
 		if m < 2 {
 			t.Logf("| %s | %v | – | – | – | – | %d/%d |", e.Key, truth[j], notIdent[j], n)
