@@ -13,6 +13,13 @@
 // flag where the dashboard moves the other way from the truth, the
 // decision the dashboard would lead to next to the right one with its
 // regret, and breakdowns by customer segment and failure type.
+//
+// RunUncertainty repeats the comparison over draws of calibrated
+// parameters read from a calibration's fit file (ReadFit): the
+// probability that each policy is best on profit and on retention,
+// expected profit with an interval from the law of total variance, and
+// expected regret, so that a ranking can be checked against what the
+// firm's records leave unknown.
 package compare
 
 import (
