@@ -6,20 +6,22 @@
 // the sample moments, from a bootstrap over customers, say) and a model
 // whose simulated moments m(θ) are a deterministic function of the P
 // parameters θ — the simulation's random numbers are the same at every θ
-// (common random numbers), so m(θ) is smooth up to the granularity of
-// the simulated sample — the estimate minimises
+// (common random numbers) — the estimate minimises
 //
-//	Q(θ) = (m̂ − m(θ))' W (m̂ − m(θ)),   W = Ω⁻¹,
+//	Q(θ) = (m̂ − m(θ))' W (m̂ − m(θ)),   W = diag(Ω)⁻¹,
 //
-// over the box Lo ≤ θ ≤ Hi. With the simulated sample S times the data's,
-// the estimate's covariance is the MSM sandwich with the simulation
-// correction, for the optimal weight
+// over the box Lo ≤ θ ≤ Hi: each moment's gap in standard errors, not the
+// optimal Ω⁻¹, whose inverse of an estimated Ω lets the estimator chase
+// noise (see weight). With the simulated sample S times the data's, the
+// estimate's covariance is the MSM sandwich with the simulation
+// correction,
 //
-//	V(θ̂) = (1 + 1/S) (G'WG)⁻¹,   G = ∂m/∂θ' at θ̂,
+//	V(θ̂) = (1 + 1/S) (G'WG)⁻¹ G'WΩWG (G'WG)⁻¹,   G = ∂m/∂θ' at θ̂,
 //
-// and J = Q(θ̂)/(1 + 1/S) is asymptotically χ² with M − P degrees of
-// freedom when the model is right (Hansen 1982, Econometrica 50(4)): the
-// test of the over-identifying moments.
+// and the test of the over-identifying moments is J = r'(MΩ̃M)⁺r/(1 + 1/S)
+// on the weighted residuals r, with Ω̃ their correlation and M the
+// projection off G's columns: χ² with (independent moments − P) degrees
+// of freedom when the model is right (Hansen 1982, Econometrica 50(4)).
 //
 // The search: a space-filling screen of the box (a Halton design), from
 // whose best points Levenberg–Marquardt iterations on the weighted
@@ -32,7 +34,10 @@
 // by less than two standard errors jointly is not identified by these
 // moments: it is held at its start value, reported as such and given no
 // standard error. Locally, the scaled Jacobian's singular values give the
-// condition number and the weakest direction.
+// condition number and the weakest direction. Last, the end point is
+// polished by smoothed Gauss–Newton steps on a regression of the
+// residuals over a design two standard errors wide (see polish), whose
+// Jacobian gives the standard errors.
 package calibrate
 
 import (
