@@ -134,33 +134,38 @@ func (e *estimation) covariance(res *Result, jac *mat.Dense, idx []int) {
 }
 
 // sandwich returns V_u from the thin SVD J = U Σ V': (J'J)⁻¹J' = VΣ⁻¹U',
-// so V_u = (1 + 1/S) V Σ⁻¹ (U'RU) Σ⁻¹ V'. A (numerically) zero singular
-// value gives infinite variance to the parameters in its direction.
+// so V_u = (1 + 1/S) (VΣ⁻¹) (U'RU) (VΣ⁻¹)'. A (numerically) zero
+// singular value gives infinite variance to the parameters in its
+// direction (and infinite covariance between two such).
 func (e *estimation) sandwich(u, v *mat.Dense, sv []float64) *mat.Dense {
 	k := len(sv)
-	var ru, meat mat.Dense
-	ru.Mul(e.w.corr, u)
-	meat.Mul(u.T(), &ru)
-	f := 1 + 1/e.p.S
-	cov := mat.NewDense(k, k, nil)
-	for a := range k {
-		for b := range k {
-			s := 0.0
-			for c := range k {
-				for d := range k {
-					if sv[c] <= 1e-10*sv[0] || sv[d] <= 1e-10*sv[0] {
-						if math.Abs(v.At(a, c)) > 1e-8 && math.Abs(v.At(b, d)) > 1e-8 {
-							s = math.Inf(1)
-						}
-						continue
-					}
-					s += v.At(a, c) / sv[c] * meat.At(c, d) / sv[d] * v.At(b, d)
-				}
-			}
-			cov.Set(a, b, f*s)
+	b := mat.DenseCopyOf(v)
+	var null []int
+	for c, s := range sv {
+		col := b.ColView(c).(*mat.VecDense)
+		if s > 1e-10*sv[0] {
+			col.ScaleVec(1/s, col)
+		} else {
+			col.Zero()
+			null = append(null, c)
 		}
 	}
-	return cov
+	var ru, meat, bm, cov mat.Dense
+	ru.Mul(e.w.corr, u)
+	meat.Mul(u.T(), &ru)
+	bm.Mul(b, &meat)
+	cov.Mul(&bm, b.T())
+	cov.Scale(1+1/e.p.S, &cov)
+	for _, c := range null {
+		for a := range k {
+			for d := range k {
+				if math.Abs(v.At(a, c)) > 1e-8 && math.Abs(v.At(d, c)) > 1e-8 {
+					cov.Set(a, d, math.Inf(1))
+				}
+			}
+		}
+	}
+	return &cov
 }
 
 // status classifies a standard error against the range: a 95% interval

@@ -260,21 +260,30 @@ func interval(x []float64) Interval {
 	if n == 0 {
 		return Interval{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
 	}
-	m := 0.0
-	for _, a := range v {
-		m += a
-	}
-	m /= n
+	m, variance := meanVar(v)
 	if n < 2 {
 		return Interval{m, math.NaN(), math.NaN(), math.NaN()}
 	}
-	ss := 0.0
-	for _, a := range v {
-		ss += (a - m) * (a - m)
-	}
-	se := math.Sqrt(ss / (n - 1) / n)
+	se := math.Sqrt(variance / n)
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
 	return Interval{m, se, m - t*se, m + t*se}
+}
+
+// meanVar returns the mean and the sample variance (divisor n−1; NaN
+// for n < 2) of x.
+func meanVar(x []float64) (mean, variance float64) {
+	n := float64(len(x))
+	for _, a := range x {
+		mean += a
+	}
+	mean /= n
+	for _, a := range x {
+		variance += (a - mean) * (a - mean)
+	}
+	if n < 2 {
+		return mean, math.NaN()
+	}
+	return mean, variance / (n - 1)
 }
 
 // Estimate is metric m of policy p: its mean over replications with a

@@ -12,6 +12,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/redress-sim/redress/calibrate"
 	"github.com/redress-sim/redress/scenarios"
 	"github.com/redress-sim/redress/sensitivity/simmodel"
 )
@@ -19,9 +20,9 @@ import (
 // Identification statuses of a calibrated parameter, as a fit file
 // writes them.
 const (
-	Identified       = "identified"
-	WeaklyIdentified = "weakly identified"
-	NotIdentified    = "not identified"
+	Identified       = string(calibrate.Identified)
+	WeaklyIdentified = string(calibrate.WeaklyIdentified)
+	NotIdentified    = string(calibrate.NotIdentified)
 )
 
 // Bounds of a fit file, checked before anything of that size is

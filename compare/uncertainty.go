@@ -206,22 +206,6 @@ func runAt(ctx context.Context, base *scenarios.Scenario, ps []simmodel.Param, x
 	return o, nil
 }
 
-// meanVar returns the mean and the sample variance (divisor n−1) of x.
-func meanVar(x []float64) (mean, variance float64) {
-	n := float64(len(x))
-	for _, a := range x {
-		mean += a
-	}
-	mean /= n
-	for _, a := range x {
-		variance += (a - mean) * (a - mean)
-	}
-	if n < 2 {
-		return mean, math.NaN()
-	}
-	return mean, variance / (n - 1)
-}
-
 // drawer draws the fit's keys.
 type drawer struct {
 	fit    *Fit

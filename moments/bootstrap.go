@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/redress-sim/redress/internal/parallel"
 	"github.com/redress-sim/redress/rng"
 )
@@ -184,35 +187,20 @@ func draw(r *rand.Rand, n int) []int32 {
 }
 
 // covariance returns the sample covariance (divisor B − 1) of the rows
-// of draws, each of length k.
+// of draws, each of length k, as rows.
 func covariance(draws [][]float64, k int) [][]float64 {
-	mean := make([]float64, k)
-	for _, m := range draws {
-		for j, x := range m {
-			mean[j] += x
+	x := mat.NewDense(len(draws), k, nil)
+	for b, m := range draws {
+		x.SetRow(b, m)
+	}
+	var c mat.SymDense
+	stat.CovarianceMatrix(&c, x, nil)
+	out := make([][]float64, k)
+	for i := range out {
+		out[i] = make([]float64, k)
+		for j := range k {
+			out[i][j] = c.At(i, j)
 		}
 	}
-	B := float64(len(draws))
-	for j := range mean {
-		mean[j] /= B
-	}
-	cov := make([][]float64, k)
-	for i := range cov {
-		cov[i] = make([]float64, k)
-	}
-	for _, m := range draws {
-		for i := range k {
-			di := m[i] - mean[i]
-			for j := i; j < k; j++ {
-				cov[i][j] += di * (m[j] - mean[j])
-			}
-		}
-	}
-	for i := range k {
-		for j := i; j < k; j++ {
-			cov[i][j] /= B - 1
-			cov[j][i] = cov[i][j]
-		}
-	}
-	return cov
+	return out
 }

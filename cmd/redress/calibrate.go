@@ -125,19 +125,11 @@ func (st *calSettings) check(pos []string, params []simmodel.Param) error {
 
 // loadScenario loads the scenario and applies --set.
 func (st *calSettings) loadScenario(name string, seed int64, sets [][2]string) error {
-	sc, err := loadSeeded(name, seed)
+	sc, set, err := loadWithSets("calibrate", name, seed, sets)
 	if err != nil {
 		return err
 	}
-	for _, kv := range sets {
-		if err := sc.Set(kv[0], kv[1]); err != nil {
-			return usageError("calibrate: --set %v", err)
-		}
-		st.set = append(st.set, kv[0]+"="+kv[1])
-	}
-	if err := sc.Validate(); err != nil {
-		return usageError("calibrate: --set: %v", err)
-	}
+	st.set = set
 	if sc.Mode != scenarios.ModeBehavioral {
 		return usageError("calibrate: %s is a %s scenario; calibration needs a behavioral one (its customers have the parameters)", sc.Name, sc.Mode)
 	}

@@ -122,21 +122,27 @@ func pm(iv compare.Interval, d int, sign bool) string {
 	return s
 }
 
+// reportTitle writes a report's title and returns the function that
+// writes its section headings, as aligned text or Markdown.
+func reportTitle(w io.Writer, title string, md bool) func(heading string) {
+	if md {
+		fmt.Fprintf(w, "## %s\n\n", title)
+	} else {
+		fmt.Fprintf(w, "%s\n", title)
+	}
+	return func(heading string) {
+		if md {
+			fmt.Fprintf(w, "\n### %s\n\n", heading)
+		} else {
+			fmt.Fprintf(w, "\n%s\n", heading)
+		}
+	}
+}
+
 // printCompare prints the comparison as aligned text or Markdown tables.
 func printCompare(w io.Writer, r *compare.Result, weeks int, elapsed time.Duration, md bool) {
 	base := r.Policies[r.Baseline]
-	heading := func(s string) {
-		if md {
-			fmt.Fprintf(w, "\n### %s\n\n", s)
-		} else {
-			fmt.Fprintf(w, "\n%s\n", s)
-		}
-	}
-	if md {
-		fmt.Fprintf(w, "## redress compare: %s\n\n", r.Scenario)
-	} else {
-		fmt.Fprintf(w, "redress compare: %s\n", r.Scenario)
-	}
+	heading := reportTitle(w, "redress compare: "+r.Scenario, md)
 	fmt.Fprintf(w, "%d policies × %d replications on common random numbers (seed %d), %s customers × %d weeks; baseline %s; %.1f s\n",
 		len(r.Policies), r.Reps, r.Seed, num(float64(r.Customers), 0), weeks, base, elapsed.Seconds())
 

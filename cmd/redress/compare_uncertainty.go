@@ -129,18 +129,7 @@ func drawnAs(u *compare.Uncertainty, k int) string {
 // printUncertainty prints the comparison under uncertainty as aligned
 // text or Markdown tables.
 func printUncertainty(w io.Writer, u *compare.Uncertainty, fit *compare.Fit, fitName string, weeks int, elapsed time.Duration, md bool) {
-	heading := func(s string) {
-		if md {
-			fmt.Fprintf(w, "\n### %s\n\n", s)
-		} else {
-			fmt.Fprintf(w, "\n%s\n", s)
-		}
-	}
-	if md {
-		fmt.Fprintf(w, "## redress compare under uncertainty: %s\n\n", u.Scenario)
-	} else {
-		fmt.Fprintf(w, "redress compare under uncertainty: %s\n", u.Scenario)
-	}
+	heading := reportTitle(w, "redress compare under uncertainty: "+u.Scenario, md)
 	fmt.Fprintf(w, "%d policies × %d parameter draws from %s × %d replications on common random numbers (seed %d), %s customers × %d weeks; %.1f s\n",
 		len(u.Policies), u.Draws, fitName, u.Reps, u.Seed, num(float64(u.Customers), 0), weeks, elapsed.Seconds())
 

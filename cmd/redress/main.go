@@ -224,6 +224,27 @@ func loadSeeded(name string, seed int64) (*scenarios.Scenario, error) {
 	return sc, nil
 }
 
+// loadWithSets is loadSeeded followed by the --set KEY=VALUE pairs of
+// command cmd and a validation; it returns the scenario and the pairs as
+// "KEY=VALUE" for the command's output files.
+func loadWithSets(cmd, name string, seed int64, sets [][2]string) (*scenarios.Scenario, []string, error) {
+	sc, err := loadSeeded(name, seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	var set []string
+	for _, kv := range sets {
+		if err := sc.Set(kv[0], kv[1]); err != nil {
+			return nil, nil, usageError("%s: --set %v", cmd, err)
+		}
+		set = append(set, kv[0]+"="+kv[1])
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, nil, usageError("%s: --set: %v", cmd, err)
+	}
+	return sc, set, nil
+}
+
 func loadScenario(name string) (*scenarios.Scenario, error) {
 	if name == "" {
 		return scenarios.LoadPreset("default")

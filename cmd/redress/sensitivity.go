@@ -134,19 +134,11 @@ func (st *sensSettings) check(pos []string, params []simmodel.Param, output stri
 
 // load loads the scenario, applies --set and builds the model.
 func (st *sensSettings) load(name string, seed int64, sets [][2]string, params []simmodel.Param, output string) error {
-	sc, err := loadSeeded(name, seed)
+	sc, set, err := loadWithSets("sensitivity", name, seed, sets)
 	if err != nil {
 		return err
 	}
-	for _, kv := range sets {
-		if err := sc.Set(kv[0], kv[1]); err != nil {
-			return usageError("sensitivity: --set %v", err)
-		}
-		st.set = append(st.set, kv[0]+"="+kv[1])
-	}
-	if err := sc.Validate(); err != nil {
-		return usageError("sensitivity: --set: %v", err)
-	}
+	st.set = set
 	o, err := simmodel.ParseOutput(output)
 	if err != nil {
 		return usageError("sensitivity: --output %v", err)
